@@ -1,0 +1,3 @@
+import type { CheckDefinition } from '../../src/check/define.js';
+
+export const ecrChecks: CheckDefinition[] = [];

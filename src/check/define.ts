@@ -1,0 +1,65 @@
+// The shape of a check: one exported definition per file under checks/<service>/.
+import type { FactKey } from '../snapshot/types.js';
+import type { LabParams } from '../rubric/params.js';
+import type { Lab } from '../resolve/lab.js';
+
+/** What a check may conclude. `error` and `skip` are the engine's to give, not a check's. */
+export type VerdictStatus = 'pass' | 'partial' | 'fail' | 'manual';
+export type CheckStatus = VerdictStatus | 'error' | 'skip';
+
+export interface Verdict {
+  status: VerdictStatus;
+  /** Share of the check's points earned, 0..1: 1 for pass, 0 for fail and manual. */
+  fraction: number;
+  /** What was observed, one fact a line, naming resources. */
+  evidence: string[];
+  /** When not passing: what the lab asks for and which resource to fix. */
+  hint?: string;
+  /** Observations that take no points (e.g. root access keys present). */
+  notes?: string[];
+}
+
+export interface CheckDefinition {
+  /** `<service>.<what>`, e.g. `vpc.cidr`; the file is checks/<service>/<what>.ts. */
+  id: string;
+  title: string;
+  /** Facts the check reads: if one could not be collected, the engine reports `error` with its cause. */
+  needs: FactKey[];
+  run(lab: Lab, params: LabParams): Verdict;
+}
+
+export function defineCheck(definition: CheckDefinition): CheckDefinition {
+  return definition;
+}
+
+export function pass(evidence: string[], notes?: string[]): Verdict {
+  return { status: 'pass', fraction: 1, evidence, ...(notes?.length ? { notes } : {}) };
+}
+
+export function fail(hint: string, evidence: string[], notes?: string[]): Verdict {
+  return { status: 'fail', fraction: 0, evidence, hint, ...(notes?.length ? { notes } : {}) };
+}
+
+/** Some of the check's parts hold: `fraction` of its points, with a hint for the rest. */
+export function partial(fraction: number, hint: string, evidence: string[], notes?: string[]): Verdict {
+  if (!(fraction > 0 && fraction < 1)) throw new RangeError(`partial fraction must be in (0, 1), got ${fraction}`);
+  return { status: 'partial', fraction, evidence, hint, ...(notes?.length ? { notes } : {}) };
+}
+
+/** Only a person can judge: no points until they do; the evidence is listed for them. */
+export function manual(reason: string, evidence: string[]): Verdict {
+  return { status: 'manual', fraction: 0, evidence, hint: reason };
+}
+
+/** Thrown by the fact reader when a fact could not be collected; the engine turns it into `error`. */
+export class FactUnavailable extends Error {
+  constructor(
+    readonly fact: string,
+    readonly call: string,
+    readonly code: string,
+    readonly awsMessage: string,
+  ) {
+    super(`${call} failed (${code}): ${awsMessage}`);
+    this.name = 'FactUnavailable';
+  }
+}

@@ -1,0 +1,44 @@
+// Runs one check against the lab: an unreadable fact becomes `error` with its cause,
+// never a `fail` (the student is not marked down for the grader's blindness).
+import { FactUnavailable, type CheckDefinition, type CheckStatus, type Verdict } from '../check/define.js';
+import type { LabParams } from '../rubric/params.js';
+import type { Lab } from '../resolve/lab.js';
+
+export interface Evaluation {
+  status: CheckStatus;
+  /** Share of the check's points, 0..1. */
+  fraction: number;
+  evidence: string[];
+  hint?: string;
+  notes?: string[];
+  cause?: string;
+}
+
+function unavailable(error: FactUnavailable): Evaluation {
+  return {
+    status: 'error',
+    fraction: 0,
+    evidence: [],
+    cause: `could not read ${error.fact}: ${error.call} answered ${error.code}: ${error.awsMessage}`,
+    hint: `Grant ${error.call} to the grading identity (see \`lab-grader policy\`) and grade again.`,
+  };
+}
+
+export function evaluateCheck(check: CheckDefinition, lab: Lab, params: LabParams): Evaluation {
+  for (const need of check.needs) {
+    try {
+      if (!lab.has(need)) lab.read(need);
+    } catch (error) {
+      if (error instanceof FactUnavailable) return unavailable(error);
+      throw error;
+    }
+  }
+  let verdict: Verdict;
+  try {
+    verdict = check.run(lab, params);
+  } catch (error) {
+    if (error instanceof FactUnavailable) return unavailable(error);
+    throw error;
+  }
+  return verdict;
+}
