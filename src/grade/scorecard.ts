@@ -2,6 +2,7 @@
 // (computed in hundredths of a point, written as numbers with at most two decimals).
 import type { CheckStatus } from '../check/define.js';
 import type { Choice } from '../resolve/lab.js';
+import type { CostNotice } from '../cost/estimate.js';
 
 export type StepStatus = CheckStatus;
 
@@ -59,4 +60,6 @@ export interface Scorecard {
   bonusPoints: Points;
   counts: Record<StepStatus, number>;
   choices: Choice[];
+  /** What the billable resources in the snapshot cost per hour while left running, and how to tear them down. */
+  cost?: CostNotice;
 }

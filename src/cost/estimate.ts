@@ -1,0 +1,172 @@
+// The cost notice: what the billable resources seen in the snapshot cost per hour while
+// left running, from the rubric's price table, and how to tear them down.
+import type { LabParams } from '../rubric/params.js';
+import type { Fact, FactKey, Snapshot } from '../snapshot/types.js';
+import { FACT_CALLS } from '../snapshot/facts.js';
+
+export type CostItem = 'natGateway' | 'loadBalancer' | 'fargateTask' | 'publicIpv4';
+
+export interface CostLine {
+  item: CostItem;
+  count: number;
+  /** USD per hour for all of them together. */
+  hourly: number;
+  /** Which resources were counted and how the figure is made. */
+  detail: string;
+}
+
+export interface CostNotice {
+  region: string;
+  /** When the resources were seen running: the snapshot's `collectedAt`. */
+  asOf: string;
+  /** USD per hour, exact to the millionth of a dollar. */
+  perHour: number;
+  /** USD per 24 hours. */
+  perDay: number;
+  /** Only items with a count above zero. */
+  lines: CostLine[];
+  /** Facts that could not be read: what they would cost is missing from the total. */
+  unknown: string[];
+  /** How to stop paying, in dependency order. */
+  teardown: string[];
+}
+
+type Prices = LabParams['prices'];
+
+// Prices have at most six decimals; summing integer millionths keeps the total exact.
+const MICRO = 1_000_000;
+const micro = (usd: number): number => Math.round(usd * MICRO);
+
+export const TEARDOWN_STEPS: readonly string[] = [
+  'If you deployed with the reference service, run its teardown script (see reference-service/README.md): it removes everything in dependency order.',
+  'By hand, delete in this order: the ECS service (update it to 0 tasks, then delete it), the ECS cluster,',
+  'the load balancer, then its target group; the NAT gateway, then release its Elastic IP (an idle Elastic IP is still billed);',
+  'then the VPC (deleting it removes its subnets, route tables, internet gateway and security groups).',
+  'The ECR repository, S3 bucket and log group cost cents per month; delete them too once your work is graded.',
+];
+
+function unreadable(fact: FactKey, error: { code: string }): string {
+  return `${fact} (${FACT_CALLS[fact]}: ${error.code})`;
+}
+
+function dataOf<T>(fact: Fact<T>, key: FactKey, unknown: string[]): T | undefined {
+  if (fact.ok) return fact.data;
+  unknown.push(unreadable(key, fact.error));
+  return undefined;
+}
+
+function plural(count: number, noun: string, nouns = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : nouns}`;
+}
+
+function usd(micros: number): string {
+  return `$${(micros / MICRO).toFixed(4)}`;
+}
+
+/**
+ * Hourly cost of what was running in the snapshot's region when it was collected: every
+ * such resource the grader read, the lab's or not (a leftover NAT gateway bills the same).
+ *
+ * Counted: NAT gateways in state `available`; load balancers in state `active` or
+ * `active_impaired` (the hourly charge only, not LCUs); running Fargate tasks by their
+ * task-level vCPU and memory at on-demand prices; public IPv4 addresses = every allocated
+ * Elastic IP (attached or idle, which includes the NAT gateway's) plus one address per
+ * Availability Zone of each internet-facing IPv4/dual-stack load balancer that AWS assigns
+ * itself. Not counted: public IPs auto-assigned to EC2 instances or tasks (the snapshot
+ * does not read instances; the lab's tasks run in private subnets), data transfer, S3,
+ * ECR and CloudWatch storage.
+ */
+export function estimateRunningCost(snapshot: Snapshot, prices: Prices): CostNotice {
+  const { facts } = snapshot;
+  const unknown: string[] = [];
+  const lines: CostLine[] = [];
+  const add = (item: CostItem, count: number, micros: number, detail: string): void => {
+    if (count > 0) lines.push({ item, count, hourly: micros / MICRO, detail });
+  };
+
+  const natGateways = (dataOf(facts.natGateways, 'natGateways', unknown) ?? []).filter(
+    (gateway) => gateway.State === 'available',
+  );
+  add(
+    'natGateway',
+    natGateways.length,
+    natGateways.length * micro(prices.natGatewayHour),
+    `${plural(natGateways.length, 'NAT gateway')} available (${natGateways.map((g) => g.NatGatewayId).join(', ')}) × ${usd(micro(prices.natGatewayHour))}/h`,
+  );
+
+  const loadBalancers = (dataOf(facts.loadBalancers, 'loadBalancers', unknown) ?? []).filter(
+    (balancer) => balancer.State?.Code === 'active' || balancer.State?.Code === 'active_impaired',
+  );
+  add(
+    'loadBalancer',
+    loadBalancers.length,
+    loadBalancers.length * micro(prices.loadBalancerHour),
+    `${plural(loadBalancers.length, 'load balancer')} active (${loadBalancers.map((b) => b.LoadBalancerName).join(', ')}) × ${usd(micro(prices.loadBalancerHour))}/h, plus capacity units not estimated`,
+  );
+
+  let taskCount = 0;
+  let taskMicros = 0;
+  let vcpuTotal = 0;
+  let gbTotal = 0;
+  for (const [cluster, fact] of Object.entries(facts.tasks).sort(([a], [b]) => a.localeCompare(b))) {
+    if (!fact.ok) {
+      unknown.push(`tasks of ${cluster} (${FACT_CALLS.tasks}: ${fact.error.code})`);
+      continue;
+    }
+    for (const task of fact.data) {
+      const fargate = task.launchType === 'FARGATE' || (task.capacityProviderName ?? '').startsWith('FARGATE');
+      if (!fargate || task.lastStatus !== 'RUNNING') continue;
+      const vcpu = Number(task.cpu ?? 0) / 1024;
+      const gb = Number(task.memory ?? 0) / 1024;
+      taskCount += 1;
+      vcpuTotal += vcpu;
+      gbTotal += gb;
+      taskMicros += Math.round(vcpu * micro(prices.fargateVcpuHour) + gb * micro(prices.fargateGbHour));
+    }
+  }
+  add(
+    'fargateTask',
+    taskCount,
+    taskMicros,
+    `${plural(taskCount, 'running Fargate task')}: ${vcpuTotal} vCPU × ${usd(micro(prices.fargateVcpuHour))}/h + ${gbTotal} GB × ${usd(micro(prices.fargateGbHour))}/h (on-demand)`,
+  );
+
+  const addresses = dataOf(facts.addresses, 'addresses', unknown);
+  // Without the Elastic IP list, the NAT gateways' own public addresses are the ones known to exist.
+  const elasticIps = addresses
+    ? addresses.filter((address) => address.PublicIp).length
+    : natGateways.flatMap((gateway) => gateway.NatGatewayAddresses ?? []).filter((address) => address.PublicIp).length;
+  const balancerIps = loadBalancers
+    .filter((balancer) => balancer.Scheme === 'internet-facing' && balancer.IpAddressType !== 'dualstack-without-public-ipv4')
+    .flatMap((balancer) => balancer.AvailabilityZones ?? [])
+    // Zones holding an Elastic IP (network load balancers) are already counted with the Elastic IPs.
+    .filter((zone) => !(zone.LoadBalancerAddresses ?? []).some((address) => address.AllocationId)).length;
+  const publicIps = elasticIps + balancerIps;
+  add(
+    'publicIpv4',
+    publicIps,
+    publicIps * micro(prices.publicIpv4Hour),
+    `${plural(publicIps, 'public IPv4 address', 'public IPv4 addresses')} (${addresses ? plural(elasticIps, 'Elastic IP') : plural(elasticIps, 'NAT gateway address', 'NAT gateway addresses')} + ${balancerIps} for internet-facing load balancer zones) × ${usd(micro(prices.publicIpv4Hour))}/h`,
+  );
+
+  const perHourMicros = lines.reduce((sum, line) => sum + Math.round(line.hourly * MICRO), 0);
+  return {
+    region: snapshot.region,
+    asOf: snapshot.collectedAt,
+    perHour: perHourMicros / MICRO,
+    perDay: (perHourMicros * 24) / MICRO,
+    lines,
+    unknown,
+    teardown: [...TEARDOWN_STEPS],
+  };
+}
+
+/** The notice as plain text lines, shared by the console and markdown reporters. */
+export function costNoticeLines(notice: CostNotice): string[] {
+  const head =
+    notice.lines.length === 0
+      ? `Nothing billable by the hour was seen running in ${notice.region} at ${notice.asOf}.`
+      : `Left running, what the grader saw in ${notice.region} at ${notice.asOf} costs about $${notice.perHour.toFixed(4)} per hour ($${notice.perDay.toFixed(2)} per day):`;
+  const unknown = notice.unknown.length ? [`Not included (could not be read): ${notice.unknown.join('; ')}.`] : [];
+  return [head, ...notice.lines.map((line) => `- ${line.detail} = $${line.hourly.toFixed(4)}/h`), ...unknown];
+}
