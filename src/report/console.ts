@@ -1,0 +1,162 @@
+// The checklist a student reads in a terminal: one line per step, the hint under every miss.
+import type { Scorecard, StepResult, StepStatus } from '../grade/scorecard.js';
+import {
+  countStatuses,
+  allSteps,
+  formatPoints,
+  formatScore,
+  isMiss,
+  stepCauses,
+  stepGroups,
+  stepHints,
+  STATUS_WORDS,
+  targetLine,
+  type Reporter,
+  type ReportOptions,
+} from './steps.js';
+
+/** Terminals of 100 columns show every line whole. */
+export const CONSOLE_WIDTH = 100;
+
+const SYMBOLS: Record<StepStatus, string> = {
+  pass: '✔',
+  fail: '✘',
+  partial: '◐',
+  error: '!',
+  skip: '–',
+  manual: '?',
+};
+
+const ANSI = {
+  green: '\u001b[32m',
+  red: '\u001b[31m',
+  yellow: '\u001b[33m',
+  magenta: '\u001b[35m',
+  cyan: '\u001b[36m',
+  dim: '\u001b[2m',
+  bold: '\u001b[1m',
+  reset: '\u001b[0m',
+} as const;
+
+const STATUS_COLORS: Record<StepStatus, keyof typeof ANSI> = {
+  pass: 'green',
+  fail: 'red',
+  partial: 'yellow',
+  error: 'magenta',
+  skip: 'dim',
+  manual: 'cyan',
+};
+
+type Paint = (text: string, color: keyof typeof ANSI) => string;
+
+const STEP_INDENT = '  ';
+const DETAIL_INDENT = '        ';
+/** Step ids are at most five characters (`bonus`), so titles line up. */
+const ID_WIDTH = 5;
+/** Wide enough for `10.00/10.00`. */
+const POINTS_WIDTH = 11;
+
+/** C0 and C1 controls (ESC among them) that would let text from an account drive the terminal. */
+// eslint-disable-next-line no-control-regex
+const TERMINAL_CONTROLS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+
+/** Text as the terminal should show it: controls made visible as U+FFFD, never interpreted. */
+export function printable(text: string): string {
+  return text.replace(TERMINAL_CONTROLS, '\uFFFD');
+}
+
+/** Breaks text into lines of at most `width` characters, splitting words longer than a line. */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const paragraph of printable(text).split('\n')) {
+    let line = '';
+    for (let word of paragraph.split(/\s+/).filter(Boolean)) {
+      while (word.length > width) {
+        if (line) lines.push(line);
+        lines.push(word.slice(0, width));
+        word = word.slice(width);
+        line = '';
+      }
+      if (!line) line = word;
+      else if (line.length + 1 + word.length <= width) line += ` ${word}`;
+      else {
+        lines.push(line);
+        line = word;
+      }
+    }
+    if (line || lines.length === 0) lines.push(line);
+  }
+  return lines;
+}
+
+/** A labelled paragraph under a step, wrapped and indented so it stays inside the width. */
+function detail(label: string, text: string): string[] {
+  const available = CONSOLE_WIDTH - DETAIL_INDENT.length - label.length;
+  const continuation = DETAIL_INDENT + ' '.repeat(label.length);
+  return wrap(text, available).map((line, index) => (index === 0 ? DETAIL_INDENT + label : continuation) + line);
+}
+
+/** `  ✔ 4.1    Create a new VPC ......... 0.50/0.50`, the title wrapped when it is too long. */
+function row(prefix: string, title: string, score: string, paint: Paint, color: keyof typeof ANSI): string[] {
+  const titleWidth = CONSOLE_WIDTH - prefix.length - POINTS_WIDTH - 1;
+  const titleLines = wrap(title, titleWidth);
+  const last = titleLines.length - 1;
+  return titleLines.map((line, index) => {
+    const lead = index === 0 ? prefix : ' '.repeat(prefix.length);
+    if (index !== last) return lead + line;
+    return lead + line.padEnd(titleWidth + 1) + paint(score.padStart(POINTS_WIDTH), color);
+  });
+}
+
+function stepLines(step: StepResult, profile: string, paint: Paint): string[] {
+  const color = STATUS_COLORS[step.status];
+  const prefix = `${STEP_INDENT}${SYMBOLS[step.status]} ${step.id.padEnd(ID_WIDTH)}  `;
+  const lines = row(prefix, step.title, formatScore(step.points), paint, color).map((line, index) =>
+    // Only the symbol is coloured on the first line, so the points keep their own colour.
+    index === 0 ? line.replace(SYMBOLS[step.status], paint(SYMBOLS[step.status], color)) : line,
+  );
+  if (step.status === 'skip') {
+    const hints = stepHints(step);
+    if (hints.length === 0) hints.push(`not applicable for the ${profile} profile`);
+    for (const hint of hints) lines.push(...detail('', hint).map((line) => paint(line, 'dim')));
+    return lines;
+  }
+  if (!isMiss(step)) return lines;
+  for (const cause of stepCauses(step)) lines.push(...detail('cause: ', cause));
+  const label = step.status === 'manual' ? 'review: ' : 'hint: ';
+  for (const hint of stepHints(step)) lines.push(...detail(label, hint));
+  return lines;
+}
+
+function render(scorecard: Scorecard, options: ReportOptions): string {
+  const paint: Paint = options.color ? (text, color) => `${ANSI[color]}${text}${ANSI.reset}` : (text) => text;
+  const { subject } = scorecard;
+  const lines: string[] = [
+    paint(printable(scorecard.lab), 'bold'),
+    ...wrap(
+      `Account ${subject.account} · ${subject.region} · profile ${scorecard.profile} · collected ${subject.collectedAt}`,
+      CONSOLE_WIDTH,
+    ),
+    ...wrap(targetLine(scorecard), CONSOLE_WIDTH),
+  ];
+  for (const group of stepGroups(scorecard)) {
+    lines.push('');
+    const heading = group.id === 'bonus' ? group.title : `${group.id}. ${group.title}`;
+    lines.push(...row('', heading, formatScore(group.points), paint, 'bold').map((line) => paint(line, 'bold')));
+    for (const step of group.steps) lines.push(...stepLines(step, scorecard.profile, paint));
+  }
+  const counts = countStatuses(allSteps(scorecard));
+  const tally = (Object.keys(counts) as StepStatus[])
+    .filter((status) => counts[status] > 0)
+    .map((status) => `${counts[status]} ${STATUS_WORDS[status]}`)
+    .join(' · ');
+  lines.push(
+    '',
+    paint(`Total ${formatPoints(scorecard.total.earned)} / ${formatPoints(scorecard.total.max)}`, 'bold') +
+      `   Bonus ${formatPoints(scorecard.bonusPoints.earned)} / ${formatPoints(scorecard.bonusPoints.max)}`,
+    ...wrap(`Steps: ${tally}`, CONSOLE_WIDTH),
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+export const consoleReporter: Reporter = { render };

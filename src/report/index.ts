@@ -1,0 +1,95 @@
+// The report formats: one entry each in a name → reporter map, all reading the same Scorecard.
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UsageError } from '../errors.js';
+import type { Scorecard } from '../grade/scorecard.js';
+import { consoleReporter } from './console.js';
+import { gradescopeReporter } from './gradescope.js';
+import { jsonReporter } from './json.js';
+import { junitReporter } from './junit.js';
+import { markdownReporter } from './markdown.js';
+import type { Reporter, ReportOptions } from './steps.js';
+
+export type { Reporter, ReportOptions } from './steps.js';
+
+export const FORMATS = ['console', 'json', 'junit', 'markdown', 'gradescope'] as const;
+export type ReportFormat = (typeof FORMATS)[number];
+
+/** Typed by FORMATS, so a format cannot be listed without its reporter, nor the reverse. */
+export const REPORTERS: Record<ReportFormat, Reporter> = {
+  console: consoleReporter,
+  json: jsonReporter,
+  junit: junitReporter,
+  markdown: markdownReporter,
+  gradescope: gradescopeReporter,
+};
+
+export interface WrittenReport {
+  format: ReportFormat;
+  /** Where the report was written, for formats with a file. */
+  file?: string;
+  /** The report itself, for formats printed on stdout (console). */
+  text?: string;
+}
+
+function isFormat(name: string): name is ReportFormat {
+  return (FORMATS as readonly string[]).includes(name);
+}
+
+/** `--format console,json` → the formats, in order, without duplicates; an unknown name is a UsageError. */
+export function parseFormats(list: string): ReportFormat[] {
+  const names = list
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
+  if (names.length === 0) throw new UsageError(`--format needs at least one format; valid formats: ${FORMATS.join(', ')}.`);
+  const unknown = names.filter((name) => !isFormat(name));
+  if (unknown.length > 0) {
+    const what = unknown.length === 1 ? 'format' : 'formats';
+    throw new UsageError(`Unknown report ${what} ${unknown.map((name) => `"${name}"`).join(', ')}; valid formats: ${FORMATS.join(', ')}.`);
+  }
+  return [...new Set(names as ReportFormat[])];
+}
+
+export function renderReport(scorecard: Scorecard, format: ReportFormat, options: ReportOptions = {}): string {
+  return REPORTERS[format].render(scorecard, options);
+}
+
+/** Writes through a temporary file in the same folder, so a reader never sees half a report. */
+async function writeAtomically(file: string, text: string): Promise<void> {
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    await writeFile(temporary, text, 'utf8');
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Renders every requested format: file formats are written under `outDir` (created if
+ * missing), console is returned as text for the caller to print.
+ */
+export async function writeReports(
+  scorecard: Scorecard,
+  formats: readonly ReportFormat[],
+  outDir: string,
+  options: ReportOptions = {},
+): Promise<WrittenReport[]> {
+  const reports: WrittenReport[] = [];
+  const needsDir = formats.some((format) => REPORTERS[format].file !== undefined);
+  if (needsDir) await mkdir(outDir, { recursive: true });
+  for (const format of formats) {
+    const reporter = REPORTERS[format];
+    const text = reporter.render(scorecard, options);
+    if (reporter.file === undefined) {
+      reports.push({ format, text });
+      continue;
+    }
+    const file = join(outDir, reporter.file);
+    await writeAtomically(file, text);
+    reports.push({ format, file });
+  }
+  return reports;
+}

@@ -1,0 +1,119 @@
+// JUnit XML for CI servers: one testsuite per section (and one for the bonus), one testcase
+// per step, the step's points as testcase properties, the hint in the failure message.
+import type { Scorecard, StepResult } from '../grade/scorecard.js';
+import {
+  countStatuses,
+  allSteps,
+  formatPoints,
+  stepCauses,
+  stepEvidence,
+  stepGroups,
+  stepHints,
+  stepNotes,
+  STATUS_WORDS,
+  type Reporter,
+  type StepGroup,
+} from './steps.js';
+
+/**
+ * Characters XML 1.0 cannot carry at all (most C0 controls, lone surrogates, U+FFFE/U+FFFF):
+ * they are replaced so one odd byte in an AWS message cannot make the whole report unreadable.
+ */
+// eslint-disable-next-line no-control-regex
+const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Text content: the markup characters escaped, characters XML forbids replaced by U+FFFD. */
+export function escapeXmlText(text: string): string {
+  return text.replace(NOT_XML, '\uFFFD').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Attribute values: also quotes, and whitespace as character references so parsers keep it. */
+export function escapeXmlAttribute(text: string): string {
+  return escapeXmlText(text)
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+    .replace(/\t/g, '&#9;')
+    .replace(/\n/g, '&#10;')
+    .replace(/\r/g, '&#13;');
+}
+
+function attributes(values: Record<string, string | number>): string {
+  return Object.entries(values)
+    .map(([name, value]) => ` ${name}="${escapeXmlAttribute(String(value))}"`)
+    .join('');
+}
+
+/** The body of a failure or error element: what was observed, then the notes. */
+function evidenceBody(step: StepResult): string {
+  const lines = [...stepEvidence(step).map((line) => `observed: ${line}`), ...stepNotes(step).map((note) => `note: ${note}`)];
+  return lines.join('\n');
+}
+
+function outcome(step: StepResult): string {
+  const hints = stepHints(step).join(' ');
+  switch (step.status) {
+    case 'pass':
+      return '';
+    case 'fail':
+    case 'partial': {
+      const body = evidenceBody(step);
+      return `      <failure${attributes({ message: hints || STATUS_WORDS[step.status], type: step.status })}>${escapeXmlText(body)}</failure>\n`;
+    }
+    case 'error': {
+      const causes = stepCauses(step).join(' ');
+      const body = [hints, evidenceBody(step)].filter(Boolean).join('\n');
+      return `      <error${attributes({ message: causes || hints || 'the grader could not read what this step needs', type: 'error' })}>${escapeXmlText(body)}</error>\n`;
+    }
+    case 'skip':
+      return `      <skipped${attributes({ message: hints || 'not applicable for this profile' })}/>\n`;
+    case 'manual':
+      return `      <skipped${attributes({ message: `manual review: ${hints || 'a person has to judge this step'}` })}/>\n`;
+  }
+}
+
+function testcase(step: StepResult, group: StepGroup): string {
+  const properties =
+    `      <properties>\n` +
+    `        <property${attributes({ name: 'points.earned', value: formatPoints(step.points.earned) })}/>\n` +
+    `        <property${attributes({ name: 'points.max', value: formatPoints(step.points.max) })}/>\n` +
+    `      </properties>\n`;
+  return (
+    `    <testcase${attributes({ classname: group.title, name: `${step.id} ${step.title}`, time: '0' })}>\n` +
+    properties +
+    outcome(step) +
+    `    </testcase>\n`
+  );
+}
+
+function testsuite(group: StepGroup): string {
+  const counts = countStatuses(group.steps);
+  const header = attributes({
+    name: group.title,
+    tests: group.steps.length,
+    failures: counts.fail + counts.partial,
+    errors: counts.error,
+    skipped: counts.skip + counts.manual,
+    time: '0',
+  });
+  const properties =
+    `    <properties>\n` +
+    `      <property${attributes({ name: 'points.earned', value: formatPoints(group.points.earned) })}/>\n` +
+    `      <property${attributes({ name: 'points.max', value: formatPoints(group.points.max) })}/>\n` +
+    `    </properties>\n`;
+  return `  <testsuite${header}>\n${properties}${group.steps.map((step) => testcase(step, group)).join('')}  </testsuite>\n`;
+}
+
+function render(scorecard: Scorecard): string {
+  const counts = countStatuses(allSteps(scorecard));
+  const root = attributes({
+    name: scorecard.lab,
+    tests: allSteps(scorecard).length,
+    failures: counts.fail + counts.partial,
+    errors: counts.error,
+    skipped: counts.skip + counts.manual,
+    time: '0',
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${root}>\n${stepGroups(scorecard).map(testsuite).join('')}</testsuites>\n`;
+}
+
+export const junitReporter: Reporter = { file: 'junit.xml', render };

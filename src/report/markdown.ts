@@ -1,0 +1,98 @@
+// A CI job summary (e.g. $GITHUB_STEP_SUMMARY): the total, a table per section, then what
+// to fix for every miss.
+import type { Scorecard, StepResult, StepStatus } from '../grade/scorecard.js';
+import {
+  formatPoints,
+  formatScore,
+  isMiss,
+  stepCauses,
+  stepEvidence,
+  stepGroups,
+  stepHints,
+  stepNotes,
+  STATUS_WORDS,
+  targetLine,
+  totalLine,
+  type Reporter,
+} from './steps.js';
+
+const EMOJI: Record<StepStatus, string> = {
+  pass: '✅',
+  partial: '🟡',
+  fail: '❌',
+  error: '⚠️',
+  skip: '➖',
+  manual: '👀',
+};
+
+/**
+ * Inline text that cannot break the table or inject HTML: `&`, `<`, `>` as entities, `|`
+ * escaped, line breaks as `<br>`.
+ */
+export function escapeMarkdownCell(text: string): string {
+  return escapeMarkdownInline(text).replace(/\r\n|\r|\n/g, '<br>');
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+
+/** Inline text outside tables: the HTML-significant characters and `|` escaped, lines joined. */
+export function escapeMarkdownInline(text: string): string {
+  return text.replace(CONTROLS, '\uFFFD').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
+}
+
+function statusCell(status: StepStatus): string {
+  return `${EMOJI[status]} ${STATUS_WORDS[status]}`;
+}
+
+function table(steps: StepResult[]): string[] {
+  const rows = steps.map((step) => {
+    const hint = step.status === 'pass' ? '' : [...stepCauses(step), ...stepHints(step)].join(' ');
+    return `| ${escapeMarkdownCell(step.id)} ${escapeMarkdownCell(step.title)} | ${statusCell(step.status)} | ${formatScore(step.points)} | ${escapeMarkdownCell(hint)} |`;
+  });
+  return ['| Step | Status | Points | Hint |', '| --- | --- | ---: | --- |', ...rows];
+}
+
+function bullets(label: string, items: string[]): string[] {
+  return items.map((item) => `- ${label}${escapeMarkdownInline(item).replace(/\r\n|\r|\n/g, ' ')}`);
+}
+
+function missDetails(step: StepResult): string[] {
+  return [
+    `### ${EMOJI[step.status]} ${escapeMarkdownInline(step.id)} ${escapeMarkdownInline(step.title)} (${formatScore(step.points)})`,
+    '',
+    ...bullets('**Cause:** ', stepCauses(step)),
+    ...bullets(step.status === 'manual' ? '**Review:** ' : '**Hint:** ', stepHints(step)),
+    ...bullets('Observed: ', stepEvidence(step)),
+    ...bullets('Note: ', stepNotes(step)),
+    '',
+  ];
+}
+
+function render(scorecard: Scorecard): string {
+  const { subject, total, bonusPoints } = scorecard;
+  const lines: string[] = [
+    `# ${escapeMarkdownInline(scorecard.lab)}: ${formatPoints(total.earned)} / ${formatPoints(total.max)}`,
+    '',
+    `**Total ${formatPoints(total.earned)} / ${formatPoints(total.max)}**, bonus ${formatPoints(bonusPoints.earned)} / ${formatPoints(bonusPoints.max)}`,
+    '',
+    `Account ${escapeMarkdownInline(subject.account)} · ${escapeMarkdownInline(subject.region)} · profile ${escapeMarkdownInline(scorecard.profile)} · collected ${escapeMarkdownInline(subject.collectedAt)}`,
+    '',
+    escapeMarkdownInline(targetLine(scorecard)),
+    '',
+  ];
+  const groups = stepGroups(scorecard);
+  for (const group of groups) {
+    const heading = group.id === 'bonus' ? group.title : `${group.id}. ${group.title}`;
+    lines.push(`## ${escapeMarkdownInline(heading)} (${formatScore(group.points)})`, '', ...table(group.steps), '');
+  }
+  const misses = groups.flatMap((group) => group.steps).filter(isMiss);
+  if (misses.length > 0) {
+    lines.push('## What to fix', '');
+    for (const step of misses) lines.push(...missDetails(step));
+  }
+  lines.push(`_${escapeMarkdownInline(totalLine(scorecard))}_`);
+  return `${lines.join('\n')}\n`;
+}
+
+export const markdownReporter: Reporter = { file: 'summary.md', render };

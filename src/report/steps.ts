@@ -1,0 +1,111 @@
+// What every reporter says about a step, derived only from the frozen Scorecard so the
+// formats never disagree with each other.
+import type { Points, Scorecard, StepResult, StepStatus } from '../grade/scorecard.js';
+
+export interface ReportOptions {
+  /** Wall-clock seconds the grading took; only the Gradescope report prints it. */
+  executionTimeSeconds?: number;
+  /** ANSI colour in the console report; the CLI decides from the TTY and --no-color. */
+  color?: boolean;
+}
+
+/** One output format: a pure function of the scorecard, and the file it is written to. */
+export interface Reporter {
+  /** File name under --out; absent when the report goes to stdout. */
+  file?: string;
+  render(scorecard: Scorecard, options: ReportOptions): string;
+}
+
+/** A group of steps as reporters show it: the lab's sections, then the bonus. */
+export interface StepGroup {
+  id: string;
+  title: string;
+  points: Points;
+  steps: StepResult[];
+}
+
+export const BONUS_TITLE = 'Bonus';
+
+/** The sections in rubric order, then the bonus steps as one more group when there are any. */
+export function stepGroups(scorecard: Scorecard): StepGroup[] {
+  const groups: StepGroup[] = scorecard.sections.map(({ id, title, points, steps }) => ({ id, title, points, steps }));
+  if (scorecard.bonus.length > 0) {
+    groups.push({ id: 'bonus', title: BONUS_TITLE, points: scorecard.bonusPoints, steps: scorecard.bonus });
+  }
+  return groups;
+}
+
+/** Points as the rubric writes them: exact hundredths, always two decimals. */
+export function formatPoints(value: number): string {
+  return value.toFixed(2);
+}
+
+export function formatScore(points: Points): string {
+  return `${formatPoints(points.earned)}/${formatPoints(points.max)}`;
+}
+
+/** A step that did not earn everything it could, or that a person still has to look at. */
+export function isMiss(step: StepResult): boolean {
+  return step.status !== 'pass' && step.status !== 'skip';
+}
+
+/** Distinct, in order: a step whose checks share a hint shows it once. */
+function distinct(values: (string | undefined)[]): string[] {
+  return [...new Set(values.filter((value): value is string => value !== undefined && value !== ''))];
+}
+
+/** What the lab asks for, from each check of the step that did not pass. */
+export function stepHints(step: StepResult): string[] {
+  return distinct(step.checks.filter((check) => check.status !== 'pass').map((check) => check.hint));
+}
+
+/** Why the grader could not judge: the failed call and what AWS said, for `error` checks. */
+export function stepCauses(step: StepResult): string[] {
+  return distinct(step.checks.filter((check) => check.status === 'error').map((check) => check.cause));
+}
+
+/** What was observed, across the step's checks. */
+export function stepEvidence(step: StepResult): string[] {
+  return distinct(step.checks.flatMap((check) => check.evidence));
+}
+
+/** Observations that take no points, across the step's checks. */
+export function stepNotes(step: StepResult): string[] {
+  return distinct(step.checks.flatMap((check) => check.notes ?? []));
+}
+
+/** The words for a status, for formats that spell it out. */
+export const STATUS_WORDS: Record<StepStatus, string> = {
+  pass: 'passed',
+  partial: 'partial',
+  fail: 'failed',
+  error: 'error',
+  skip: 'not applicable',
+  manual: 'manual review',
+};
+
+/** How many steps have each status, in a fixed order. */
+export function countStatuses(steps: StepResult[]): Record<StepStatus, number> {
+  const counts: Record<StepStatus, number> = { pass: 0, partial: 0, fail: 0, error: 0, skip: 0, manual: 0 };
+  for (const step of steps) counts[step.status] += 1;
+  return counts;
+}
+
+export function allSteps(scorecard: Scorecard): StepResult[] {
+  return [...scorecard.sections.flatMap((section) => section.steps), ...scorecard.bonus];
+}
+
+/** The one-line total every report opens or closes with. */
+export function totalLine(scorecard: Scorecard): string {
+  const { total, bonusPoints } = scorecard;
+  return `${formatPoints(total.earned)} / ${formatPoints(total.max)} points, bonus ${formatPoints(bonusPoints.earned)} / ${formatPoints(bonusPoints.max)}`;
+}
+
+/** The probe target as a sentence, saying when a person chose it instead of the ALB's DNS name. */
+export function targetLine(scorecard: Scorecard): string {
+  if (scorecard.target === null) return 'Probe target: none (no load balancer found to probe)';
+  if (scorecard.target.overridden) {
+    return `Probe target: ${scorecard.target.url} (overridden by a person, not the ALB's DNS name)`;
+  }
+  return `Probe target: ${scorecard.target.url}`;
+}
