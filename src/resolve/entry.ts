@@ -1,7 +1,202 @@
-// TEMPORARY seam, replaced by the section-4 work: finds nothing yet.
+// The lab's entry point: the load balancer the world reaches, its listeners, and the
+// target group it forwards to. Compute resolution starts from `lab.targetGroup`.
+import type { Service } from '@aws-sdk/client-ecs';
+import type { Listener, LoadBalancer, TargetGroup } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { LabParams } from '../rubric/params.js';
+import type { Json } from '../snapshot/types.js';
+import { allServices, listOrEmpty, rankBy, servicesOfTargetGroup } from './graph.js';
+import type { Choice, FactReader } from './lab.js';
 import type { Stage } from './stage.js';
+import { matchesHint } from './tags.js';
 
-export const resolveEntry: Stage<'loadBalancer' | 'listeners' | 'targetGroup'> = () => ({
-  resolved: { loadBalancer: undefined, listeners: [], targetGroup: undefined },
-  choices: [],
-});
+/** Target groups a listener's default actions forward to (single or weighted forward). */
+export function forwardedTargetGroupArns(listener: Json<Listener>): string[] {
+  const arns = new Set<string>();
+  for (const action of listener.DefaultActions ?? []) {
+    if (action.Type !== 'forward') continue;
+    if (action.TargetGroupArn) arns.add(action.TargetGroupArn);
+    for (const weighted of action.ForwardConfig?.TargetGroups ?? []) {
+      if (weighted.TargetGroupArn) arns.add(weighted.TargetGroupArn);
+    }
+  }
+  return [...arns];
+}
+
+function listenersOf(facts: FactReader, loadBalancerArn: string | undefined): Json<Listener>[] {
+  if (!loadBalancerArn || !facts.has('listeners', loadBalancerArn)) return [];
+  return facts.readKeyed('listeners', loadBalancerArn);
+}
+
+/** What ties one load balancer to the lab, as ranking keys and as words for the evidence. */
+interface LoadBalancerFit {
+  loadBalancer: Json<LoadBalancer>;
+  targetGroups: Json<TargetGroup>[];
+  servedBy: Json<Service>[];
+  servesAppPort: boolean;
+  internetFacingApplication: boolean;
+  nameHint: boolean;
+  createdMs: number;
+}
+
+function fitOf(
+  loadBalancer: Json<LoadBalancer>,
+  facts: FactReader,
+  targetGroups: readonly Json<TargetGroup>[],
+  services: readonly Json<Service>[],
+  params: LabParams,
+): LoadBalancerFit {
+  const arn = loadBalancer.LoadBalancerArn;
+  const forwarded = new Set(listenersOf(facts, arn).flatMap(forwardedTargetGroupArns));
+  const reached = targetGroups.filter(
+    (tg) => forwarded.has(tg.TargetGroupArn ?? '') || (arn !== undefined && (tg.LoadBalancerArns ?? []).includes(arn)),
+  );
+  return {
+    loadBalancer,
+    targetGroups: reached,
+    servedBy: reached.flatMap((tg) => servicesOfTargetGroup(services, tg.TargetGroupArn)),
+    servesAppPort: reached.some((tg) => tg.Port === params.network.appPort),
+    internetFacingApplication: loadBalancer.Type === 'application' && loadBalancer.Scheme === 'internet-facing',
+    nameHint: matchesHint(loadBalancer.LoadBalancerName, params.loadBalancer.nameHints),
+    createdMs: loadBalancer.CreatedTime ? Date.parse(loadBalancer.CreatedTime) : 0,
+  };
+}
+
+const fitKeys: ((fit: LoadBalancerFit) => boolean | number | string)[] = [
+  (fit) => fit.servedBy.length > 0,
+  (fit) => fit.servesAppPort,
+  (fit) => fit.internetFacingApplication,
+  (fit) => fit.nameHint,
+  // The newest of otherwise equal load balancers is the student's latest attempt.
+  (fit) => -fit.createdMs,
+  (fit) => fit.loadBalancer.LoadBalancerArn ?? '',
+];
+
+function reasonsFor(fit: LoadBalancerFit, params: LabParams): string[] {
+  const reasons: string[] = [];
+  const service = fit.servedBy[0];
+  if (service) reasons.push(`its target group is used by ECS service ${service.serviceName}`);
+  if (fit.servesAppPort) reasons.push(`it forwards to a target group on port ${params.network.appPort}`);
+  if (fit.internetFacingApplication) reasons.push('it is an internet-facing application load balancer');
+  if (fit.nameHint) reasons.push(`its name matches a hint (${params.loadBalancer.nameHints.join(', ')})`);
+  return reasons;
+}
+
+function chooseLoadBalancer(fits: LoadBalancerFit[], params: LabParams, readable: boolean): Choice & { fit?: LoadBalancerFit } {
+  const [best, runnerUp, ...rest] = rankBy(fits, fitKeys);
+  if (!best) {
+    return {
+      resource: 'loadBalancer',
+      chosen: null,
+      candidates: 0,
+      why: readable
+        ? 'the account has no load balancer in this region'
+        : 'the load balancers could not be read (elasticloadbalancing:DescribeLoadBalancers)',
+    };
+  }
+  const reasons = reasonsFor(best, params);
+  const why = [reasons.length ? reasons.join('; ') : 'the only load balancer, though nothing ties it to the lab'];
+  if (runnerUp) {
+    const tiedOnEvidence = fitKeys.slice(0, 4).every((key) => key(best) === key(runnerUp));
+    const others = [runnerUp, ...rest].map((fit) => fit.loadBalancer.LoadBalancerName).join(', ');
+    why.push(
+      tiedOnEvidence
+        ? `${fits.length} load balancers fit equally; chose the newest (then by ARN) over ${others}`
+        : `ranked above ${others}`,
+    );
+  }
+  return {
+    resource: 'loadBalancer',
+    chosen: best.loadBalancer.LoadBalancerName ?? best.loadBalancer.LoadBalancerArn ?? null,
+    candidates: fits.length,
+    why: why.join('; '),
+    fit: best,
+  };
+}
+
+interface TargetGroupFit {
+  targetGroup: Json<TargetGroup>;
+  /** Ports of the chosen load balancer's listeners that forward to it. */
+  listenerPorts: number[];
+  registered: boolean;
+  servedBy: Json<Service>[];
+}
+
+function chooseTargetGroup(
+  loadBalancer: Json<LoadBalancer> | undefined,
+  listeners: readonly Json<Listener>[],
+  targetGroups: readonly Json<TargetGroup>[],
+  services: readonly Json<Service>[],
+  params: LabParams,
+): { targetGroup?: Json<TargetGroup>; choice: Choice } {
+  const lbArn = loadBalancer?.LoadBalancerArn;
+  const fits: TargetGroupFit[] = targetGroups.map((targetGroup) => ({
+    targetGroup,
+    listenerPorts: listeners
+      .filter((listener) => forwardedTargetGroupArns(listener).includes(targetGroup.TargetGroupArn ?? ''))
+      .map((listener) => listener.Port ?? 0),
+    registered: lbArn !== undefined && (targetGroup.LoadBalancerArns ?? []).includes(lbArn),
+    servedBy: servicesOfTargetGroup(services, targetGroup.TargetGroupArn),
+  }));
+  const forwarded = fits.filter((fit) => fit.listenerPorts.length > 0);
+  const registered = fits.filter((fit) => fit.registered);
+  // A target group attached to another load balancer belongs to that one, not to a lab whose ALB is missing.
+  const unattached = fits.filter((fit) => (fit.targetGroup.LoadBalancerArns ?? []).length === 0);
+  const [pool, how] = forwarded.length
+    ? [forwarded, `a listener of ${loadBalancer?.LoadBalancerName} forwards to it`]
+    : registered.length
+      ? [registered, `it is attached to ${loadBalancer?.LoadBalancerName}`]
+      : [
+          loadBalancer ? unattached : fits,
+          loadBalancer
+            ? `no listener of ${loadBalancer.LoadBalancerName} forwards to a target group; it is not attached to any load balancer`
+            : 'there is no lab load balancer to start from',
+        ];
+  const [best] = rankBy(pool, [
+    (fit) => fit.listenerPorts.includes(params.network.albPort),
+    (fit) => fit.servedBy.length > 0,
+    (fit) => fit.targetGroup.Port === params.network.appPort,
+    (fit) => matchesHint(fit.targetGroup.TargetGroupName, params.loadBalancer.targetGroupNameHints),
+    (fit) => fit.targetGroup.TargetGroupArn ?? '',
+  ]);
+  if (!best) {
+    return {
+      choice: {
+        resource: 'targetGroup',
+        chosen: null,
+        candidates: targetGroups.length,
+        why: targetGroups.length
+          ? `none of the ${targetGroups.length} target groups is reached from the lab's load balancer or unattached`
+          : 'no target group could be read in this region',
+      },
+    };
+  }
+  const reasons = [how];
+  if (best.listenerPorts.length) reasons.push(`listener port ${best.listenerPorts.join(', ')}`);
+  if (best.servedBy[0]) reasons.push(`ECS service ${best.servedBy[0].serviceName} registers its tasks in it`);
+  if (best.targetGroup.Port === params.network.appPort) reasons.push(`port ${params.network.appPort}`);
+  if (pool.length > 1) reasons.push(`chosen among ${pool.length} such target groups`);
+  return {
+    targetGroup: best.targetGroup,
+    choice: {
+      resource: 'targetGroup',
+      chosen: best.targetGroup.TargetGroupName ?? best.targetGroup.TargetGroupArn ?? null,
+      candidates: targetGroups.length,
+      why: reasons.join('; '),
+    },
+  };
+}
+
+export const resolveEntry: Stage<'loadBalancer' | 'listeners' | 'targetGroup'> = ({ snapshot, facts, params }) => {
+  const loadBalancers = listOrEmpty(facts, 'loadBalancers');
+  const targetGroups = listOrEmpty(facts, 'targetGroups');
+  const services = allServices(snapshot);
+  const fits = loadBalancers.map((lb) => fitOf(lb, facts, targetGroups, services, params));
+  const { fit, ...loadBalancerChoice } = chooseLoadBalancer(fits, params, facts.has('loadBalancers'));
+  const loadBalancer = fit?.loadBalancer;
+  const listeners = listenersOf(facts, loadBalancer?.LoadBalancerArn);
+  const { targetGroup, choice: targetGroupChoice } = chooseTargetGroup(loadBalancer, listeners, targetGroups, services, params);
+  return {
+    resolved: { loadBalancer, listeners, targetGroup },
+    choices: [loadBalancerChoice, targetGroupChoice],
+  };
+};

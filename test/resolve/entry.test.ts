@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { completeLabWith, denied, example, labOf } from '../support/fixtures.js';
+import { addSecondAlb, DECOY_ALB_ARN } from '../fixtures/network/decoys.js';
+import type { Snapshot } from '../../src/snapshot/types.js';
+
+const LAB_ALB = 'sentiment-app-alb';
+const LAB_TG = 'sentiment-app-target-group';
+
+function choice(snapshot: Snapshot, resource: string) {
+  return labOf(snapshot).choices.find((c) => c.resource === resource);
+}
+
+function labAlb(snapshot: Snapshot) {
+  const fact = snapshot.facts.loadBalancers;
+  if (!fact.ok) throw new Error('unreadable');
+  return fact.data[0]!;
+}
+
+function labListeners(snapshot: Snapshot) {
+  const fact = Object.values(snapshot.facts.listeners)[0]!;
+  if (!fact.ok) throw new Error('unreadable');
+  return fact.data;
+}
+
+describe('resolveEntry', () => {
+  it('finds the load balancer, its listeners and its target group in the complete lab', () => {
+    const lab = labOf(example('complete-lab'));
+    expect(lab.loadBalancer?.LoadBalancerName).toBe(LAB_ALB);
+    expect(lab.listeners.map((l) => l.Port)).toEqual([80]);
+    expect(lab.targetGroup?.TargetGroupName).toBe(LAB_TG);
+    expect(lab.choices.find((c) => c.resource === 'loadBalancer')).toMatchObject({
+      chosen: LAB_ALB,
+      candidates: 1,
+      why: expect.stringContaining('ECS service sentiment-app-service'),
+    });
+  });
+
+  it.each<[string, (s: Snapshot) => void, string, string]>([
+    ['a newer second ALB with a lab-like name and no service', addSecondAlb, LAB_ALB, 'ranked above sentiment-alb-old'],
+    [
+      'the second ALB and no service: the internet-facing one wins over an internal one',
+      (s) => {
+        addSecondAlb(s);
+        labAlb(s).Scheme = 'internal';
+        s.facts.services = {};
+        if (s.facts.loadBalancers.ok) s.facts.loadBalancers.data[1]!.Scheme = 'internet-facing';
+      },
+      'sentiment-alb-old',
+      'internet-facing',
+    ],
+    [
+      'two equal ALBs without services: the newest',
+      (s) => {
+        addSecondAlb(s);
+        s.facts.services = {};
+      },
+      'sentiment-alb-old',
+      'chose the newest',
+    ],
+    [
+      'an internal lab ALB is still the lab ALB (so 4.7 can say it is internal)',
+      (s) => {
+        labAlb(s).Scheme = 'internal';
+      },
+      LAB_ALB,
+      'ECS service',
+    ],
+    [
+      'an ALB named otherwise is found through its target group on port 8000',
+      (s) => {
+        labAlb(s).LoadBalancerName = 'web-lb';
+        s.facts.services = {};
+      },
+      'web-lb',
+      'port 8000',
+    ],
+  ])('%s', (_name, mutate, chosen, why) => {
+    const result = choice(completeLabWith(mutate), 'loadBalancer');
+    expect(result?.chosen).toBe(chosen);
+    expect(result?.why).toContain(why);
+  });
+
+  it('follows the listener on another port to the target group', () => {
+    const lab = labOf(completeLabWith((s) => { labListeners(s)[0]!.Port = 8080; }));
+    expect(lab.targetGroup?.TargetGroupName).toBe(LAB_TG);
+    expect(lab.choices.find((c) => c.resource === 'targetGroup')?.why).toContain('listener port 8080');
+  });
+
+  it('follows a weighted forward (ForwardConfig only)', () => {
+    const lab = labOf(
+      completeLabWith((s) => {
+        delete labListeners(s)[0]!.DefaultActions![0]!.TargetGroupArn;
+      }),
+    );
+    expect(lab.targetGroup?.TargetGroupName).toBe(LAB_TG);
+  });
+
+  it('falls back to the target group registered with the load balancer when no listener forwards', () => {
+    const lab = labOf(completeLabWith((s) => { labListeners(s)[0]!.DefaultActions = [{ Type: 'fixed-response' }]; }));
+    expect(lab.targetGroup?.TargetGroupName).toBe(LAB_TG);
+    expect(lab.choices.find((c) => c.resource === 'targetGroup')?.why).toContain('attached to sentiment-app-alb');
+  });
+
+  it('without a load balancer, still picks an unattached target group but not one of another load balancer', () => {
+    const unattached = labOf(
+      completeLabWith((s) => {
+        if (s.facts.loadBalancers.ok) s.facts.loadBalancers.data = [];
+        if (s.facts.targetGroups.ok) s.facts.targetGroups.data[0]!.LoadBalancerArns = [];
+      }),
+    );
+    expect(unattached.loadBalancer).toBeUndefined();
+    expect(unattached.targetGroup?.TargetGroupName).toBe(LAB_TG);
+    expect(unattached.choices.find((c) => c.resource === 'loadBalancer')).toMatchObject({ chosen: null, candidates: 0 });
+  });
+
+  it('treats unreadable load balancers as none found, naming the call, without throwing', () => {
+    const lab = labOf(
+      completeLabWith((s) => {
+        s.facts.loadBalancers = denied('elasticloadbalancing:DescribeLoadBalancers');
+      }),
+    );
+    expect(lab.loadBalancer).toBeUndefined();
+    expect(lab.listeners).toEqual([]);
+    expect(lab.choices.find((c) => c.resource === 'loadBalancer')?.why).toContain(
+      'elasticloadbalancing:DescribeLoadBalancers',
+    );
+  });
+
+  it('reads only the listeners of the chosen load balancer', () => {
+    const lab = labOf(completeLabWith(addSecondAlb));
+    expect(lab.listeners.every((l) => l.LoadBalancerArn !== DECOY_ALB_ARN)).toBe(true);
+  });
+});
