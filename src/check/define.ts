@@ -58,6 +58,8 @@ export class FactUnavailable extends Error {
     readonly call: string,
     readonly code: string,
     readonly awsMessage: string,
+    /** What a person can do about it, when granting the call is not the fix (e.g. a probe that was not run). */
+    readonly hint?: string,
   ) {
     super(`${call} failed (${code}): ${awsMessage}`);
     this.name = 'FactUnavailable';

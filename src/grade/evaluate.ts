@@ -20,7 +20,7 @@ function unavailable(error: FactUnavailable): Evaluation {
     fraction: 0,
     evidence: [],
     cause: `could not read ${error.fact}: ${error.call} answered ${error.code}: ${error.awsMessage}`,
-    hint: `Grant ${error.call} to the grading identity (see \`lab-grader policy\`) and grade again.`,
+    hint: error.hint ?? `Grant ${error.call} to the grading identity (see \`lab-grader policy\`) and grade again.`,
   };
 }
 
