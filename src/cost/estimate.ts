@@ -37,12 +37,14 @@ type Prices = LabParams['prices'];
 const MICRO = 1_000_000;
 const micro = (usd: number): number => Math.round(usd * MICRO);
 
+/** How to stop paying, in dependency order (what depends on a resource goes first). */
 export const TEARDOWN_STEPS: readonly string[] = [
-  'If you deployed with the reference service, run its teardown script (see reference-service/README.md): it removes everything in dependency order.',
-  'By hand, delete in this order: the ECS service (update it to 0 tasks, then delete it), the ECS cluster,',
-  'the load balancer, then its target group; the NAT gateway, then release its Elastic IP (an idle Elastic IP is still billed);',
-  'then the VPC (deleting it removes its subnets, route tables, internet gateway and security groups).',
-  'The ECR repository, S3 bucket and log group cost cents per month; delete them too once your work is graded.',
+  'Deployed with the reference service? Run `npm run teardown` in reference-service/ with the region and profile you deployed with; it removes everything below in this order.',
+  'Update the ECS service to 0 tasks, then delete it; then delete the ECS cluster.',
+  'Delete the load balancer, then its target group.',
+  'Delete the NAT gateway, then release its Elastic IP (an idle Elastic IP is still billed).',
+  'Delete the VPC: that removes its subnets, route tables, internet gateway and security groups.',
+  'The ECR repository, S3 bucket and log group cost cents a month: delete them once your work is graded.',
 ];
 
 function unreadable(fact: FactKey, error: { code: string }): string {
@@ -59,8 +61,9 @@ function plural(count: number, noun: string, nouns = `${noun}s`): string {
   return `${count} ${count === 1 ? noun : nouns}`;
 }
 
+// A unit price as the table writes it ($0.04048), not rounded away.
 function usd(micros: number): string {
-  return `$${(micros / MICRO).toFixed(4)}`;
+  return `$${(micros / MICRO).toFixed(6).replace(/0{1,4}$/, '')}`;
 }
 
 /**

@@ -19,7 +19,8 @@ describe('estimateRunningCost', () => {
     expect(notice.perDay).toBe(3.27156);
     expect(notice.unknown).toEqual([]);
     expect(notice.asOf).toBe('2026-11-20T16:30:00.000Z');
-    expect(notice.teardown.join(' ')).toMatch(/NAT gateway, then release its Elastic IP/);
+    expect(notice.teardown.findIndex((step) => step.includes('NAT gateway'))).toBeLessThan(notice.teardown.findIndex((step) => step.includes('Delete the VPC')));
+    expect(notice.lines[2]?.detail).toBe('1 running Fargate task: 1 vCPU × $0.04048/h + 3 GB × $0.004445/h (on-demand)');
   });
 
   it('counts an idle Elastic IP and ignores a deleted NAT gateway and an internal load balancer', () => {

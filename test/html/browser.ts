@@ -1,0 +1,56 @@
+// Headless Debian Chromium for the HTML tests: every request that is not the page's own
+// file is recorded and refused, so a test can prove the page needs no network.
+import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = fileURLToPath(new URL('../../reports/test-screenshots/', import.meta.url));
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get update && apt-get install -y chromium), as .ci/run does.`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export interface OpenedPage {
+  page: Page;
+  /** Every request to anything but a local file, each refused. */
+  external: string[];
+}
+
+export async function openFile(browser: Browser, file: string): Promise<OpenedPage> {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  const external: string[] = [];
+  await page.route('**/*', async (route) => {
+    const url = route.request().url();
+    if (url.startsWith('file:')) return route.continue();
+    external.push(url);
+    return route.abort('blockedbyclient');
+  });
+  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  return { page, external };
+}
+
+/** A full-page PNG under reports/test-screenshots/ (git-ignored); returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  const path = `${SCREENSHOTS}${name}.png`;
+  await page.screenshot({ path, fullPage: true });
+  console.log(`screenshot: ${path}`);
+  return path;
+}
