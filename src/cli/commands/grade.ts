@@ -1,0 +1,107 @@
+// `lab-grader grade`: collect (or load) a snapshot, grade it against the rubric, write the reports.
+import { writeFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import { collectSnapshot } from '../../collect/index.js';
+import { UsageError } from '../../errors.js';
+import { grade, paramsFor, pickProfile } from '../../grade/engine.js';
+import type { Submission } from '../../resolve/lab.js';
+import { loadRubric } from '../../rubric/load.js';
+import { loadSnapshot } from '../../snapshot/load.js';
+import type { Snapshot } from '../../snapshot/types.js';
+import { scanSubmission } from '../../submission/scan.js';
+import { rubricLocation } from '../paths.js';
+import { parseFormats, writeReports } from '../../report/index.js';
+
+export interface GradeOptions {
+  snapshot?: string;
+  rubric?: string;
+  profile?: string;
+  awsProfile?: string;
+  region?: string;
+  /** `key.path=value`, as typed. */
+  param: string[];
+  format: string;
+  out: string;
+  minScore?: number;
+  saveSnapshot?: string;
+  albUrl?: string;
+  submission?: string;
+  /** False with --no-color. */
+  color: boolean;
+}
+
+function parseParams(params: readonly string[]): Record<string, string> {
+  const overrides: Record<string, string> = {};
+  for (const param of params) {
+    const at = param.indexOf('=');
+    overrides[param.slice(0, at).trim()] = param.slice(at + 1);
+  }
+  return overrides;
+}
+
+function progressLine(event: { done: number; total: number; label: string }): void {
+  process.stderr.write(`\r\x1b[2Kcollecting ${event.done}/${event.total} ${event.label}`);
+  if (event.done === event.total) process.stderr.write('\n');
+}
+
+/** Grades and writes the reports; the exit code is 1 when the score is below --min-score. */
+export async function gradeCommand(options: GradeOptions): Promise<number> {
+  const started = performance.now();
+  const formats = parseFormats(options.format);
+  if (options.snapshot !== undefined && options.albUrl !== undefined) {
+    throw new UsageError('--alb-url sets where a live collection probes; a saved snapshot keeps the probes it was collected with. Drop --snapshot or --alb-url.');
+  }
+  if (options.albUrl !== undefined && !URL.canParse(options.albUrl)) {
+    throw new UsageError(`--alb-url ${options.albUrl} is not a URL: give it as http://host[:port]`);
+  }
+
+  const location = rubricLocation(options.rubric);
+  const rubric = loadRubric(location.path, location.name);
+  const paramOverrides = parseParams(options.param);
+  // Checked before any AWS call, so a typo costs no collection.
+  const profile = pickProfile(rubric, options.profile);
+  const params = paramsFor(rubric, profile, paramOverrides);
+
+  let snapshot: Snapshot;
+  if (options.snapshot !== undefined) {
+    snapshot = loadSnapshot(options.snapshot);
+  } else {
+    snapshot = await collectSnapshot({
+      params,
+      ...(options.awsProfile === undefined ? {} : { awsProfile: options.awsProfile }),
+      ...(options.region === undefined ? {} : { region: options.region }),
+      ...(options.albUrl === undefined ? {} : { albUrl: options.albUrl }),
+      ...(process.stderr.isTTY ? { onProgress: progressLine } : {}),
+    });
+  }
+  if (options.saveSnapshot !== undefined) {
+    await writeFile(options.saveSnapshot, `${JSON.stringify(snapshot, null, 2)}\n`, 'utf8');
+  }
+
+  const submission: Submission | null = options.submission === undefined ? null : await scanSubmission(options.submission);
+  const scorecard = grade({
+    rubric,
+    rubricFile: location.name,
+    snapshot,
+    profile: profile.name,
+    paramOverrides,
+    submission,
+  });
+
+  const color = options.color && process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
+  const executionTimeSeconds = Math.round(performance.now() - started) / 1000;
+  const reports = await writeReports(scorecard, formats, options.out, { executionTimeSeconds, color });
+  for (const report of reports) {
+    if (report.text !== undefined) process.stdout.write(report.text.endsWith('\n') ? report.text : `${report.text}\n`);
+  }
+  const files = reports.flatMap((report) => (report.file === undefined ? [] : [report.file]));
+  if (files.length > 0) process.stderr.write(`reports written: ${files.join(', ')}\n`);
+
+  // Summed in hundredths, as every score is.
+  const score = Math.round((scorecard.total.earned + scorecard.bonusPoints.earned) * 100) / 100;
+  if (options.minScore !== undefined && score < options.minScore) {
+    process.stderr.write(`lab-grader: score ${score} is below --min-score ${options.minScore}\n`);
+    return 1;
+  }
+  return 0;
+}

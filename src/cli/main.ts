@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+// The lab-grader command line: it only declares commands and options; each command lives in
+// its own module, imported when it runs. The only place that calls process.exit.
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { AwsAccessError, UsageError } from '../errors.js';
+
+/** Exit codes: 0 graded, 1 graded below --min-score, 2 bad input, 3 AWS unreachable, 70 a bug. */
+const EXIT_BUG = 70;
+
+function minScore(value: string): number {
+  const score = Number(value);
+  if (value.trim() === '' || !Number.isFinite(score) || score < 0) {
+    throw new InvalidArgumentError('expected a number of points such as 7.5');
+  }
+  return score;
+}
+
+function collectParam(value: string, previous: string[]): string[] {
+  if (!/^[^=]+=/.test(value)) throw new InvalidArgumentError('expected key.path=value, such as network.appPort=8080');
+  return [...previous, value];
+}
+
+const GRADE_EXAMPLES = `
+Examples:
+  Regrade a saved snapshot offline (no AWS account needed):
+    $ lab-grader grade --snapshot examples/complete-lab.snapshot.json
+
+  Grade your own account live, with a named AWS profile, and keep the evidence:
+    $ lab-grader grade --aws-profile student --region eu-west-1 --save-snapshot snapshot.json
+
+  Grade an AWS Academy / Learner Lab account:
+    $ lab-grader grade --profile academy
+
+  Write every report format and fail CI below 8 points:
+    $ lab-grader grade --snapshot snapshot.json --format console,json,junit,markdown,gradescope --out reports --min-score 8
+
+  Override an expected value of the rubric:
+    $ lab-grader grade --snapshot snapshot.json --param network.appPort=8080 --param ecs.requiredRoleName=null
+`;
+
+/** The exit code the command that ran asked for. */
+let commandExitCode = 0;
+
+function buildProgram(): Command {
+  const program = new Command('lab-grader')
+    .description('Grades the AWS MLOps lab: reads an AWS account read-only, probes its load balancer, scores every step against rubric.yaml.')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 graded, 1 graded below --min-score, 2 bad input (rubric, snapshot, flags), 3 AWS unreachable or credentials missing.',
+    );
+
+  program
+    .command('grade')
+    .description('Grade an AWS account (live) or a saved snapshot (--snapshot) and write the reports.')
+    .option('--snapshot <file>', 'regrade a saved snapshot offline instead of reading the account')
+    .option('--rubric <file>', 'the rubric to grade against (default: the rubric.yaml shipped with lab-grader)')
+    .option('--profile <name>', 'the rubric profile: own-account (default) or academy')
+    .option('--aws-profile <name>', 'the AWS credentials profile to collect with (default: the standard credential chain)')
+    .option('--region <region>', 'the AWS region of the lab (default: from the AWS profile or environment)')
+    .option('--param <key.path=value>', "override one of the rubric's expected values (repeatable)", collectParam, [])
+    .option('--format <list>', 'report formats, comma-separated: console,json,junit,markdown,gradescope', 'console')
+    .option('--out <dir>', 'folder for the report files', 'reports')
+    .option('--min-score <points>', 'exit 1 when the score (bonus included) is below this', minScore)
+    .option('--save-snapshot <file>', 'write the collected snapshot (the evidence) as JSON, to regrade later')
+    .option('--alb-url <url>', 'probe this URL instead of the load balancer found in the account (the report says so)')
+    .option('--submission <dir>', "the student's project folder, to find their endpoint test script (step 6.2)")
+    .option('--no-color', 'no colour in the console report')
+    .addHelpText('after', GRADE_EXAMPLES)
+    .action(async (options) => {
+      const { gradeCommand } = await import('./commands/grade.js');
+      commandExitCode = await gradeCommand(options);
+    });
+
+  const rubric = program.command('rubric').description('Check or show the rubric.');
+  rubric
+    .command('lint')
+    .description('Check the rubric: points add up, every check id exists and is used, step ids are unique.')
+    .option('--rubric <file>', 'the rubric to check (default: the rubric.yaml shipped with lab-grader)')
+    .addHelpText('after', '\nExample:\n  $ lab-grader rubric lint --rubric my-rubric.yaml\n')
+    .action(async (options) => {
+      const { rubricLintCommand } = await import('./commands/rubric.js');
+      commandExitCode = await rubricLintCommand(options);
+    });
+  rubric
+    .command('show')
+    .description('Print the rubric as a table: steps, points and the checks that grade them.')
+    .option('--rubric <file>', 'the rubric to show (default: the rubric.yaml shipped with lab-grader)')
+    .addOption(new Option('--profile <name>', 'show the steps a rubric profile makes not applicable'))
+    .addHelpText('after', '\nExample:\n  $ lab-grader rubric show --profile academy\n')
+    .action(async (options) => {
+      const { rubricShowCommand } = await import('./commands/rubric.js');
+      commandExitCode = await rubricShowCommand(options);
+    });
+
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return commandExitCode;
+  } catch (error) {
+    // Commander has already printed its message (unknown option, missing argument...).
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof UsageError || error instanceof AwsAccessError) {
+      process.stderr.write(`lab-grader: ${error.message}\n`);
+      return error.exitCode;
+    }
+    process.stderr.write(`lab-grader: unexpected error; this is a bug, please report it with the output below.\n`);
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    if (error instanceof Error && error.cause instanceof Error) process.stderr.write(`Caused by: ${error.cause.stack ?? error.cause.message}\n`);
+    return EXIT_BUG;
+  }
+}
+
+process.exit(await main(process.argv));

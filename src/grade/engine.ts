@@ -1,0 +1,204 @@
+// Rubric + snapshot → Scorecard: apply the profile and overrides, resolve the lab once, run
+// each check once, award exact points, and total them. Same inputs, same bytes out.
+import type { CheckDefinition, CheckStatus } from '../check/define.js';
+import { checksById } from '../../checks/index.js';
+import { UsageError } from '../errors.js';
+import { resolveLab } from '../resolve/index.js';
+import type { Lab, Submission } from '../resolve/lab.js';
+import { GRADING_RULES, formatProblem, lintRubric } from '../rubric/lint.js';
+import { ParamOverrideError, applyParamOverrides, coerceParamValue } from '../rubric/overrides.js';
+import type { LabParams } from '../rubric/params.js';
+import type { Rubric, RubricProfile, RubricStep } from '../rubric/types.js';
+import type { Snapshot } from '../snapshot/types.js';
+import { evaluateCheck, type Evaluation } from './evaluate.js';
+import { addPoints, sharePoints, toPoints, type Hundredths } from './points.js';
+import type { CheckResult, Points, Scorecard, SectionResult, StepResult, StepStatus } from './scorecard.js';
+
+export interface GradeInput {
+  rubric: Rubric;
+  /** The rubric file as the person gave it, for the scorecard. */
+  rubricFile: string;
+  snapshot: Snapshot;
+  /** A rubric profile name; the rubric's default profile when absent. */
+  profile?: string;
+  /** `--param key.path=value` overrides, as text; coerced to each param's type. */
+  paramOverrides?: Record<string, string>;
+  submission?: Submission | null;
+  /** The check registry; checks/index.ts unless a test supplies its own. */
+  checks?: ReadonlyMap<string, CheckDefinition>;
+}
+
+/** Worst first: a step is as good as its worst meaningful check. */
+const SEVERITY: readonly CheckStatus[] = ['error', 'fail', 'partial', 'manual', 'pass'];
+const COUNT_ORDER: readonly StepStatus[] = ['pass', 'partial', 'fail', 'error', 'manual', 'skip'];
+
+export function worstStatus(statuses: readonly CheckStatus[]): StepStatus {
+  return SEVERITY.find((status) => statuses.includes(status)) ?? 'skip';
+}
+
+/** The rubric profile by name (the default when absent); an unknown name says what exists. */
+export function pickProfile(rubric: Rubric, name: string | undefined): RubricProfile {
+  const profile = name === undefined ? rubric.profiles.find((candidate) => candidate.default) : rubric.profiles.find((candidate) => candidate.name === name);
+  if (profile) return profile;
+  const known = rubric.profiles.map((candidate) => candidate.name).join(', ');
+  throw new UsageError(
+    `"${name}" is not a profile of ${rubric.file} (its profiles: ${known}). ` +
+      `To use the AWS credentials profile "${name}", pass --aws-profile ${name}.`,
+  );
+}
+
+/** The rubric's params, then the profile's, then the command line's `--param` overrides. */
+export function paramsFor(rubric: Rubric, profile: RubricProfile, overrides: Record<string, string>): LabParams {
+  let params: LabParams;
+  try {
+    params = applyParamOverrides(rubric.params, profile.params);
+  } catch (error) {
+    if (error instanceof ParamOverrideError) throw new UsageError(`${rubric.file}: profiles.${profile.name}.params.${error.message}`);
+    throw error;
+  }
+  try {
+    const typed = Object.fromEntries(Object.entries(overrides).map(([key, text]) => [key, coerceParamValue(key, text)]));
+    return applyParamOverrides(params, typed);
+  } catch (error) {
+    if (error instanceof ParamOverrideError) throw new UsageError(`--param ${error.message}`);
+    throw error;
+  }
+}
+
+function points(earned: Hundredths, max: Hundredths): Points {
+  return { earned: toPoints(earned), max: toPoints(max) };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+interface Tally {
+  earned: Hundredths;
+  max: Hundredths;
+}
+
+export function grade(input: GradeInput): Scorecard {
+  const { rubric, snapshot } = input;
+  const registry = input.checks ?? checksById;
+  const blocking = lintRubric(rubric, registry.keys()).filter((problem) => GRADING_RULES.has(problem.rule));
+  if (blocking.length > 0) {
+    throw new UsageError(`${rubric.file} cannot be used for grading; fix it and run again:\n${blocking.map(formatProblem).join('\n')}`);
+  }
+
+  const profile = pickProfile(rubric, input.profile);
+  const params = paramsFor(rubric, profile, input.paramOverrides ?? {});
+  const notApplicable = new Set(profile.notApplicable);
+  const lab: Lab = resolveLab(snapshot, params, { profile: profile.name, submission: input.submission ?? null });
+
+  // A check may grade two steps (s3.model-files in 2.2 and 2.3): it runs once.
+  const evaluations = new Map<string, Evaluation>();
+  const evaluate = (check: CheckDefinition): Evaluation => {
+    let evaluation = evaluations.get(check.id);
+    if (!evaluation) {
+      try {
+        evaluation = evaluateCheck(check, lab, params);
+      } catch (error) {
+        throw new Error(`check ${check.id} threw while grading; this is a bug in the check`, { cause: error });
+      }
+      evaluations.set(check.id, evaluation);
+    }
+    return evaluation;
+  };
+
+  const gradeStep = (step: RubricStep): { result: StepResult; tally: Tally } => {
+    const skipped = notApplicable.has(step.id);
+    const keptMax = skipped && profile.maximum === 'reduce' ? 0 : step.points;
+    const checks = step.checks.map((ref): { result: CheckResult; earned: Hundredths } => {
+      const check = registry.get(ref.check)!;
+      if (skipped) {
+        return {
+          earned: 0,
+          result: {
+            id: check.id,
+            title: check.title,
+            status: 'skip',
+            points: points(0, profile.maximum === 'reduce' ? 0 : ref.points),
+            evidence: [],
+            notes: [`not applicable with the ${profile.name} profile`],
+          },
+        };
+      }
+      const evaluation = evaluate(check);
+      const earned = sharePoints(ref.points, evaluation.fraction);
+      return {
+        earned,
+        result: {
+          id: check.id,
+          title: check.title,
+          status: evaluation.status,
+          points: points(earned, ref.points),
+          evidence: [...evaluation.evidence],
+          ...(evaluation.hint === undefined ? {} : { hint: evaluation.hint }),
+          ...(evaluation.notes?.length ? { notes: [...evaluation.notes] } : {}),
+          ...(evaluation.cause === undefined ? {} : { cause: evaluation.cause }),
+        },
+      };
+    });
+    const earned = addPoints(...checks.map((check) => check.earned));
+    return {
+      tally: { earned, max: keptMax },
+      result: {
+        id: step.id,
+        title: step.title,
+        status: worstStatus(checks.map((check) => check.result.status)),
+        points: points(earned, keptMax),
+        checks: checks.map((check) => check.result),
+      },
+    };
+  };
+
+  const total: Tally = { earned: 0, max: 0 };
+  const counts = Object.fromEntries(COUNT_ORDER.map((status) => [status, 0])) as Record<StepStatus, number>;
+  const sections = rubric.sections.map((section): SectionResult => {
+    const steps = section.steps.map(gradeStep);
+    const earned = addPoints(...steps.map((step) => step.tally.earned));
+    const max = addPoints(...steps.map((step) => step.tally.max));
+    total.earned += earned;
+    total.max += max;
+    for (const step of steps) counts[step.result.status] += 1;
+    return {
+      id: section.id,
+      title: section.title,
+      status: worstStatus(steps.map((step) => step.result.status)),
+      points: points(earned, max),
+      steps: steps.map((step) => step.result),
+    };
+  });
+  const bonus = rubric.bonus.map(gradeStep);
+  for (const step of bonus) counts[step.result.status] += 1;
+
+  const target = snapshot.probes.target;
+  const scorecard: Scorecard = {
+    schemaVersion: 1,
+    lab: rubric.lab,
+    rubric: { file: input.rubricFile, sha256: rubric.sha256 },
+    profile: profile.name,
+    subject: {
+      account: snapshot.account,
+      region: snapshot.region,
+      caller: snapshot.caller,
+      collectedAt: snapshot.collectedAt,
+    },
+    target: target ? { url: target.url, overridden: target.source === 'override' } : null,
+    sections,
+    bonus: bonus.map((step) => step.result),
+    total: points(total.earned, total.max),
+    bonusPoints: points(
+      addPoints(...bonus.map((step) => step.tally.earned)),
+      addPoints(...bonus.map((step) => step.tally.max)),
+    ),
+    counts,
+    choices: lab.choices.map((choice) => ({ ...choice })),
+  };
+  return deepFreeze(scorecard);
+}
