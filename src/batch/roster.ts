@@ -1,0 +1,245 @@
+// The class roster: who to grade and how to reach each account (a named AWS profile, a
+// role to assume, or a saved snapshot). YAML or CSV; every error names file:line and the fix.
+import { readFileSync } from 'node:fs';
+import { dirname, extname, resolve } from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { z } from 'zod';
+import { UsageError } from '../errors.js';
+import { parseCsv } from './csv.js';
+
+export type StudentSource =
+  | { kind: 'snapshot'; /** As written in the roster. */ file: string; /** Resolved against the roster's folder. */ path: string }
+  | { kind: 'awsProfile'; awsProfile: string; region?: string }
+  | { kind: 'role'; roleArn: string; externalId?: string; region?: string };
+
+export interface Student {
+  /** Names the student's folder and gradebook row. */
+  id: string;
+  name?: string;
+  email?: string;
+  source: StudentSource;
+  /** The rubric profile (`own-account`, `academy`); the rubric's default when absent. */
+  labProfile?: string;
+  /** Line of the roster where the student is written. */
+  line: number;
+}
+
+export interface Roster {
+  file: string;
+  students: Student[];
+}
+
+const FIELDS = ['id', 'name', 'email', 'awsProfile', 'roleArn', 'externalId', 'region', 'snapshot', 'labProfile'] as const;
+type Field = (typeof FIELDS)[number];
+
+const optionalText = z.string().trim().min(1).optional();
+
+const entrySchema = z
+  .object({
+    id: z
+      .string({ error: 'every student needs an id' })
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'use 1-64 letters, digits, dots, dashes or underscores, starting with a letter or digit (it names the student\'s folder)'),
+    name: optionalText,
+    email: z.email('not an email address').optional(),
+    awsProfile: optionalText,
+    roleArn: z
+      .string()
+      .regex(/^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)')
+      .optional(),
+    // STS accepts 2-1224 characters of [\w+=,.@:/-].
+    externalId: z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, 'an external id is 2-1224 letters, digits or +=,.@:/-').optional(),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'not an AWS region such as eu-west-1').optional(),
+    snapshot: optionalText,
+    labProfile: optionalText,
+  })
+  .strict();
+
+type Entry = z.infer<typeof entrySchema>;
+
+const SOURCE_FIX =
+  'give exactly one of snapshot (a saved snapshot file), awsProfile (a named AWS profile) or roleArn (a role to assume, with externalId if the role requires one)';
+
+function sourceProblems(entry: Entry): { field: Field; message: string }[] {
+  const sources = (['snapshot', 'awsProfile', 'roleArn'] as const).filter((field) => entry[field] !== undefined);
+  if (sources.length === 0) return [{ field: 'id', message: `no way to reach the account: ${SOURCE_FIX}` }];
+  if (sources.length > 1) return [{ field: sources[1]!, message: `${sources.join(' and ')} both given: ${SOURCE_FIX}` }];
+  if (entry.externalId !== undefined && entry.roleArn === undefined) {
+    return [{ field: 'externalId', message: 'externalId only applies with roleArn: add the role to assume or drop externalId' }];
+  }
+  return [];
+}
+
+function toStudent(entry: Entry, line: number, rosterDir: string): Student {
+  const region = entry.region === undefined ? {} : { region: entry.region };
+  const source: StudentSource =
+    entry.snapshot !== undefined
+      ? { kind: 'snapshot', file: entry.snapshot, path: resolve(rosterDir, entry.snapshot) }
+      : entry.awsProfile !== undefined
+        ? { kind: 'awsProfile', awsProfile: entry.awsProfile, ...region }
+        : { kind: 'role', roleArn: entry.roleArn!, ...(entry.externalId === undefined ? {} : { externalId: entry.externalId }), ...region };
+  return {
+    id: entry.id,
+    ...(entry.name === undefined ? {} : { name: entry.name }),
+    ...(entry.email === undefined ? {} : { email: entry.email }),
+    source,
+    ...(entry.labProfile === undefined ? {} : { labProfile: entry.labProfile }),
+    line,
+  };
+}
+
+function unknownKeyMessage(key: string): string {
+  if (key === 'profile') {
+    return 'unknown field "profile": write awsProfile for a named AWS credentials profile, or labProfile for the rubric profile (own-account, academy)';
+  }
+  return `unknown field "${key}": a student has ${FIELDS.join(', ')}`;
+}
+
+interface RawEntry {
+  values: Record<string, unknown>;
+  /** Line of the entry, and of each field where known. */
+  line: number;
+  lineOf(field: string): number;
+  label: string;
+}
+
+function validate(file: string, raws: RawEntry[]): Roster {
+  const rosterDir = dirname(resolve(file));
+  const problems: { line: number; text: string }[] = [];
+  const students: Student[] = [];
+  const seen = new Map<string, number>();
+  for (const raw of raws) {
+    const parsed = entrySchema.safeParse(raw.values);
+    const who = typeof raw.values.id === 'string' && raw.values.id ? `student "${raw.values.id}"` : raw.label;
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        if (issue.code === 'unrecognized_keys') {
+          for (const key of issue.keys) problems.push({ line: raw.lineOf(key), text: `${who}: ${unknownKeyMessage(key)}` });
+        } else {
+          const field = String(issue.path[0] ?? 'id');
+          problems.push({ line: raw.lineOf(field), text: `${who}: ${field}: ${issue.message.replace(/^Invalid input: /, '')}` });
+        }
+      }
+      continue;
+    }
+    const sourceIssues = sourceProblems(parsed.data);
+    for (const problem of sourceIssues) problems.push({ line: raw.lineOf(problem.field), text: `${who}: ${problem.message}` });
+    if (sourceIssues.length > 0) continue;
+    const first = seen.get(parsed.data.id);
+    if (first !== undefined) {
+      problems.push({ line: raw.lineOf('id'), text: `${who}: the id is already used on line ${first}; ids name folders and must be unique` });
+      continue;
+    }
+    seen.set(parsed.data.id, raw.line);
+    students.push(toStudent(parsed.data, raw.line, rosterDir));
+  }
+  if (problems.length > 0) {
+    const shown = problems.slice(0, 10).map((problem) => `${file}:${problem.line}: ${problem.text}`);
+    if (problems.length > 10) shown.push(`... and ${problems.length - 10} more problems`);
+    throw new UsageError(`The roster has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}; fix and run again:\n${shown.join('\n')}`);
+  }
+  if (students.length === 0) throw new UsageError(`${file}: the roster lists no students: add at least one (see docs/class-workflows.md)`);
+  return { file, students };
+}
+
+// Header spellings people use (aws_profile, Role ARN...) map to the roster's field names.
+function canonicalField(header: string): string {
+  const squashed = header.trim().toLowerCase().replace(/[\s_-]/g, '');
+  return FIELDS.find((field) => field.toLowerCase() === squashed) ?? header.trim();
+}
+
+function csvEntries(file: string, text: string): RawEntry[] {
+  let records;
+  try {
+    records = parseCsv(text);
+  } catch (error) {
+    throw new UsageError(`${file}:${(error as Error).message.replace(/^line /, '')}`);
+  }
+  const [header, ...rows] = records;
+  if (!header) throw new UsageError(`${file}: empty roster: the first line names the columns (id, name, email, snapshot, awsProfile, roleArn, externalId, region, labProfile)`);
+  const columns = header.cells.map(canonicalField);
+  if (!columns.includes('id')) {
+    throw new UsageError(`${file}:${header.line}: the first line must name the columns, including id (e.g. id,name,snapshot)`);
+  }
+  return rows.map((row) => {
+    if (row.cells.length > columns.length) {
+      throw new UsageError(`${file}:${row.line}: ${row.cells.length} cells but ${columns.length} columns: quote cells that contain commas`);
+    }
+    const values: Record<string, unknown> = {};
+    row.cells.forEach((cell, index) => {
+      if (cell.trim() !== '') values[columns[index]!] = cell.trim();
+    });
+    return { values, line: row.line, lineOf: () => row.line, label: `row on line ${row.line}` };
+  });
+}
+
+function yamlEntries(file: string, text: string): RawEntry[] {
+  const lineCounter = new LineCounter();
+  const document: Document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineAt = (node: YamlNode | null | undefined, fallback = 1): number =>
+    node?.range ? lineCounter.linePos(node.range[0]).line : fallback;
+  const syntax = document.errors[0];
+  if (syntax) {
+    const line = syntax.linePos?.[0]?.line ?? 1;
+    throw new UsageError(`${file}:${line}: not valid YAML (${syntax.message.split('\n')[0]})`);
+  }
+  const root = document.contents;
+  // Either a list of students, or a map with `students` and optional `defaults` applied to each.
+  let list: YamlNode | null | undefined = root;
+  let defaults: Record<string, unknown> = {};
+  if (isMap(root)) {
+    const unknown = root.items.find((pair) => !['students', 'defaults'].includes(String(isScalar(pair.key) ? pair.key.value : pair.key)));
+    if (unknown) {
+      throw new UsageError(`${file}:${lineAt(unknown.key as YamlNode)}: unknown top-level key "${String(isScalar(unknown.key) ? unknown.key.value : unknown.key)}": a roster has students (a list) and optional defaults`);
+    }
+    list = root.get('students', true) as YamlNode | undefined;
+    const defaultsNode = root.get('defaults', true);
+    if (defaultsNode !== undefined) {
+      if (!isMap(defaultsNode)) throw new UsageError(`${file}:${lineAt(defaultsNode as YamlNode)}: defaults must be a map of fields (e.g. region: eu-west-1)`);
+      defaults = defaultsNode.toJSON() as Record<string, unknown>;
+      const allowed = ['region', 'labProfile', 'awsProfile', 'roleArn', 'externalId'];
+      const wrong = Object.keys(defaults).find((key) => !allowed.includes(key));
+      if (wrong) throw new UsageError(`${file}:${lineAt(defaultsNode)}: defaults.${wrong}: only ${allowed.join(', ')} can have a default`);
+    }
+  }
+  if (!isSeq(list)) {
+    throw new UsageError(`${file}:${lineAt(list as YamlNode)}: expected a list of students (students: - id: ...); see docs/class-workflows.md`);
+  }
+  return list.items.map((item, index) => {
+    const line = lineAt(item as YamlNode);
+    if (!isMap(item)) {
+      return { values: {}, line, lineOf: () => line, label: `students[${index}]` };
+    }
+    const own = item.toJSON() as Record<string, unknown>;
+    // A student's own source replaces a default source rather than clashing with it.
+    const ownSource = ['snapshot', 'awsProfile', 'roleArn'].some((key) => own[key] !== undefined);
+    const inherited = Object.fromEntries(
+      Object.entries(defaults).filter(([key]) => !(ownSource && ['awsProfile', 'roleArn', 'externalId'].includes(key))),
+    );
+    const values = Object.fromEntries(
+      Object.entries({ ...inherited, ...own }).map(([key, value]) => [key, typeof value === 'number' ? String(value) : value]),
+    );
+    return {
+      values,
+      line,
+      lineOf: (field: string) => lineAt(item.get(field, true) as YamlNode | undefined, line),
+      label: `students[${index}]`,
+    };
+  });
+}
+
+/** Parses roster text; `file` names it in messages and anchors relative snapshot paths. */
+export function parseRoster(text: string, file: string): Roster {
+  const csv = extname(file).toLowerCase() === '.csv';
+  return validate(file, csv ? csvEntries(file, text) : yamlEntries(file, text));
+}
+
+export function loadRoster(file: string): Roster {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new UsageError(`cannot read the roster ${file} (${code}): check the path`);
+  }
+  return parseRoster(text, file);
+}
