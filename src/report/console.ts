@@ -1,4 +1,5 @@
 // The checklist a student reads in a terminal: one line per step, the hint under every miss.
+import { costNoticeLines, type CostNotice } from '../cost/estimate.js';
 import type { Scorecard, StepResult, StepStatus } from '../grade/scorecard.js';
 import {
   countStatuses,
@@ -9,6 +10,7 @@ import {
   stepCauses,
   stepGroups,
   stepHints,
+  stepNotes,
   STATUS_WORDS,
   targetLine,
   type Reporter,
@@ -121,10 +123,26 @@ function stepLines(step: StepResult, profile: string, paint: Paint): string[] {
     for (const hint of hints) lines.push(...detail('', hint).map((line) => paint(line, 'dim')));
     return lines;
   }
-  if (!isMiss(step)) return lines;
-  for (const cause of stepCauses(step)) lines.push(...detail('cause: ', cause));
-  const label = step.status === 'manual' ? 'review: ' : 'hint: ';
-  for (const hint of stepHints(step)) lines.push(...detail(label, hint));
+  if (isMiss(step)) {
+    for (const cause of stepCauses(step)) lines.push(...detail('cause: ', cause));
+    const label = step.status === 'manual' ? 'review: ' : 'hint: ';
+    for (const hint of stepHints(step)) lines.push(...detail(label, hint));
+  }
+  for (const note of stepNotes(step)) lines.push(...detail('note: ', note).map((line) => paint(line, 'dim')));
+  return lines;
+}
+
+/** What the resources seen running cost per hour, and how to stop paying. */
+function costLines(notice: CostNotice, paint: Paint): string[] {
+  const lines = ['', paint('Cost while left running', 'bold')];
+  for (const line of costNoticeLines(notice)) {
+    const bullet = line.startsWith('- ');
+    lines.push(...wrap(bullet ? line.slice(2) : line, CONSOLE_WIDTH - 2).map((text, index) => (bullet ? (index === 0 ? '- ' : '  ') : '') + text));
+  }
+  if (notice.teardown.length > 0) lines.push('To stop paying:');
+  for (const step of notice.teardown) {
+    lines.push(...wrap(step, CONSOLE_WIDTH - 2).map((text, index) => (index === 0 ? '- ' : '  ') + text));
+  }
   return lines;
 }
 
@@ -142,7 +160,7 @@ function render(scorecard: Scorecard, options: ReportOptions): string {
   for (const group of stepGroups(scorecard)) {
     lines.push('');
     const heading = group.id === 'bonus' ? group.title : `${group.id}. ${group.title}`;
-    lines.push(...row('', heading, formatScore(group.points), paint, 'bold').map((line) => paint(line, 'bold')));
+    lines.push(...row('', heading, formatScore(group.points), (text) => text, 'bold').map((line) => paint(line, 'bold')));
     for (const step of group.steps) lines.push(...stepLines(step, scorecard.profile, paint));
   }
   const counts = countStatuses(allSteps(scorecard));
@@ -156,6 +174,7 @@ function render(scorecard: Scorecard, options: ReportOptions): string {
       `   Bonus ${formatPoints(scorecard.bonusPoints.earned)} / ${formatPoints(scorecard.bonusPoints.max)}`,
     ...wrap(`Steps: ${tally}`, CONSOLE_WIDTH),
   );
+  if (scorecard.cost) lines.push(...costLines(scorecard.cost, paint));
   return `${lines.join('\n')}\n`;
 }
 

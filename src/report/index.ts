@@ -5,6 +5,7 @@ import { UsageError } from '../errors.js';
 import type { Scorecard } from '../grade/scorecard.js';
 import { consoleReporter } from './console.js';
 import { gradescopeReporter } from './gradescope.js';
+import { htmlReporter } from './html.js';
 import { jsonReporter } from './json.js';
 import { junitReporter } from './junit.js';
 import { markdownReporter } from './markdown.js';
@@ -12,7 +13,7 @@ import type { Reporter, ReportOptions } from './steps.js';
 
 export type { Reporter, ReportOptions } from './steps.js';
 
-export const FORMATS = ['console', 'json', 'junit', 'markdown', 'gradescope'] as const;
+export const FORMATS = ['console', 'json', 'junit', 'markdown', 'gradescope', 'html'] as const;
 export type ReportFormat = (typeof FORMATS)[number];
 
 /** Typed by FORMATS, so a format cannot be listed without its reporter, nor the reverse. */
@@ -22,6 +23,7 @@ export const REPORTERS: Record<ReportFormat, Reporter> = {
   junit: junitReporter,
   markdown: markdownReporter,
   gradescope: gradescopeReporter,
+  html: htmlReporter,
 };
 
 export interface WrittenReport {

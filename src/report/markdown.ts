@@ -1,5 +1,6 @@
 // A CI job summary (e.g. $GITHUB_STEP_SUMMARY): the total, a table per section, then what
 // to fix for every miss.
+import { costNoticeLines, type CostNotice } from '../cost/estimate.js';
 import type { Scorecard, StepResult, StepStatus } from '../grade/scorecard.js';
 import {
   formatPoints,
@@ -47,7 +48,7 @@ function statusCell(status: StepStatus): string {
 
 function table(steps: StepResult[]): string[] {
   const rows = steps.map((step) => {
-    const hint = step.status === 'pass' ? '' : [...stepCauses(step), ...stepHints(step)].join(' ');
+    const hint = step.status === 'pass' ? '' : [...stepCauses(step), ...stepHints(step)].join('\n');
     return `| ${escapeMarkdownCell(step.id)} ${escapeMarkdownCell(step.title)} | ${statusCell(step.status)} | ${formatScore(step.points)} | ${escapeMarkdownCell(hint)} |`;
   });
   return ['| Step | Status | Points | Hint |', '| --- | --- | ---: | --- |', ...rows];
@@ -67,6 +68,16 @@ function missDetails(step: StepResult): string[] {
     ...bullets('Note: ', stepNotes(step)),
     '',
   ];
+}
+
+/** The cost notice's lines are already a paragraph and a list; only their text needs escaping. */
+function costSection(notice: CostNotice): string[] {
+  const lines = costNoticeLines(notice).map((line) =>
+    line.startsWith('- ') ? `- ${escapeMarkdownInline(line.slice(2))}` : escapeMarkdownInline(line),
+  );
+  const [head, ...items] = lines;
+  const teardown = notice.teardown.length > 0 ? ['', 'To stop paying:', '', ...bullets('', notice.teardown)] : [];
+  return ['## Cost while left running', '', head ?? '', ...(items.length > 0 ? ['', ...items] : []), ...teardown, ''];
 }
 
 function render(scorecard: Scorecard): string {
@@ -91,6 +102,14 @@ function render(scorecard: Scorecard): string {
     lines.push('## What to fix', '');
     for (const step of misses) lines.push(...missDetails(step));
   }
+  // Misses show their notes in their details; the other steps' notes are listed here.
+  const noted = groups.flatMap((group) => group.steps).filter((step) => !isMiss(step) && stepNotes(step).length > 0);
+  if (noted.length > 0) {
+    lines.push('## Notes (no points)', '');
+    for (const step of noted) lines.push(...bullets(`${escapeMarkdownInline(step.id)}: `, stepNotes(step)));
+    lines.push('');
+  }
+  if (scorecard.cost) lines.push(...costSection(scorecard.cost));
   lines.push(`_${escapeMarkdownInline(totalLine(scorecard))}_`);
   return `${lines.join('\n')}\n`;
 }

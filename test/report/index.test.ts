@@ -1,0 +1,81 @@
+// Choosing formats from --format, and writing the report files.
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/errors.js';
+import { FORMATS, parseFormats, renderReport, writeReports } from '../../src/report/index.js';
+import { scorecard } from './support.js';
+
+describe('parseFormats', () => {
+  it.each([
+    ['console', ['console']],
+    ['console,json', ['console', 'json']],
+    [' JUnit , markdown ,', ['junit', 'markdown']],
+    ['json,json,gradescope', ['json', 'gradescope']],
+    [FORMATS.join(','), [...FORMATS]],
+  ])('reads %j', (list, expected) => {
+    expect(parseFormats(list)).toEqual(expected);
+  });
+
+  it('names the unknown format and the valid ones', () => {
+    expect(() => parseFormats('console,xml')).toThrow(UsageError);
+    expect(() => parseFormats('console,xml')).toThrow(
+      'Unknown report format "xml"; valid formats: console, json, junit, markdown, gradescope, html.',
+    );
+    expect(() => parseFormats('pdf,xml')).toThrow('Unknown report formats "pdf", "xml"');
+  });
+
+  it('refuses an empty list', () => {
+    expect(() => parseFormats(' , ')).toThrow(UsageError);
+  });
+});
+
+describe('writeReports', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lab-grader-reports-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes exactly the requested files, creating the folder, and returns the console text', async () => {
+    const out = join(dir, 'nested', 'reports');
+    const card = scorecard('mixed');
+    const written = await writeReports(card, ['console', 'junit', 'gradescope'], out, { executionTimeSeconds: 3 });
+    expect(written).toEqual([
+      { format: 'console', text: renderReport(card, 'console') },
+      { format: 'junit', file: join(out, 'junit.xml') },
+      { format: 'gradescope', file: join(out, 'results.json') },
+    ]);
+    expect((await readdir(out)).sort()).toEqual(['junit.xml', 'results.json']);
+    expect(await readFile(join(out, 'results.json'), 'utf8')).toBe(
+      renderReport(card, 'gradescope', { executionTimeSeconds: 3 }),
+    );
+  });
+
+  it('writes every file format under its name and leaves no temporary file', async () => {
+    await writeReports(scorecard('complete'), FORMATS, dir);
+    expect((await readdir(dir)).sort()).toEqual(['junit.xml', 'report.html', 'results.json', 'scorecard.json', 'summary.md']);
+  });
+
+  it('replaces a report left by an earlier run', async () => {
+    await writeReports(scorecard('complete'), ['json'], dir);
+    await writeReports(scorecard('mixed'), ['json'], dir);
+    expect(await readFile(join(dir, 'scorecard.json'), 'utf8')).toBe(renderReport(scorecard('mixed'), 'json'));
+  });
+
+  it('creates no folder when only the console was asked for', async () => {
+    const out = join(dir, 'never');
+    await writeReports(scorecard('complete'), ['console'], out);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('removes its temporary file when the report cannot take its place', async () => {
+    // A folder where scorecard.json should go makes the final rename fail.
+    await mkdir(join(dir, 'scorecard.json', 'kept'), { recursive: true });
+    await expect(writeReports(scorecard('complete'), ['json'], dir)).rejects.toThrow();
+    expect(await readdir(dir)).toEqual(['scorecard.json']);
+  });
+});
