@@ -2,6 +2,7 @@
 // each check once, award exact points, and total them. Same inputs, same bytes out.
 import type { CheckDefinition, CheckStatus } from '../check/define.js';
 import { checksById } from '../../checks/index.js';
+import { estimateRunningCost } from '../cost/estimate.js';
 import { UsageError } from '../errors.js';
 import { resolveLab } from '../resolve/index.js';
 import type { Lab, Submission } from '../resolve/lab.js';
@@ -199,6 +200,7 @@ export function grade(input: GradeInput): Scorecard {
     ),
     counts,
     choices: lab.choices.map((choice) => ({ ...choice })),
+    cost: estimateRunningCost(snapshot, params.prices),
   };
   return deepFreeze(scorecard);
 }

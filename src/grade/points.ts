@@ -10,18 +10,14 @@ const DECIMAL = /^(\d+)(?:\.(\d{1,2}))?$/;
  * Returns null when the value is negative, not a number or has more than two decimals.
  */
 export function parsePoints(value: number | string): Hundredths | null {
-  const text = typeof value === 'number' ? (Number.isFinite(value) ? numberText(value) : '') : value.trim();
+  // A number prints as the rubric wrote it (0.1 → "0.1"); exponent forms (1e-7) do not match.
+  const text = typeof value === 'number' ? String(value) : value.trim();
   const match = DECIMAL.exec(text);
   if (!match) return null;
   const whole = Number(match[1]);
   const fraction = Number((match[2] ?? '').padEnd(2, '0'));
   const hundredths = whole * 100 + fraction;
   return Number.isSafeInteger(hundredths) ? hundredths : null;
-}
-
-// Numbers such as 0.1 print as "0.1"; exponent forms (1e-7) are not valid points.
-function numberText(value: number): string {
-  return String(value);
 }
 
 export function addPoints(...values: Hundredths[]): Hundredths {

@@ -73,7 +73,7 @@ export function applyParamOverrides(params: LabParams, overrides: Readonly<Recor
   for (const [key, value] of Object.entries(overrides)) {
     const checked = leafSchema(key).safeParse(value);
     if (!checked.success) {
-      const reason = checked.error.issues.map((issue) => issue.message).join('; ');
+      const reason = checked.error.issues.map((issue) => issue.message.replace(/^Invalid input: /, '')).join('; ');
       throw new ParamOverrideError(key, `${reason} (got ${JSON.stringify(value)})`);
     }
     const [group, leaf] = key.split('.') as [string, string];
