@@ -1,13 +1,136 @@
-// TEMPORARY seam, replaced by the probes work (issue: sections 5-6).
+// Probes the lab's load balancer over HTTP and records every result for the snapshot.
+// Only the target host is contacted, only at public addresses unless a person allows otherwise.
+import { Agent } from 'undici';
+import { UsageError } from '../errors.js';
 import type { LabParams } from '../rubric/params.js';
-import type { Probes } from '../snapshot/types.js';
+import type { PredictEndpoint, ProbeResult, Probes } from '../snapshot/types.js';
+import { guardedLookup } from './address.js';
+import { findPredictEndpoint, getEndpoints, parseOpenApi } from './openapi.js';
+import { sendProbe, type ProbeOutcome, type ProbeRequest, type RequestSettings } from './request.js';
 
 export interface ProbeOptions {
   /** Allow loopback/private/link-local addresses (only for a person's `--alb-url` override in testing). */
   allowPrivateAddresses?: boolean;
+  /** First retry delay in ms, doubling on each retry (default 500). */
+  retryDelayMs?: number;
+  /** Requests in flight at once (default 4). */
+  concurrency?: number;
+}
+
+export const NO_TARGET = 'no internet-facing application load balancer found in the account';
+const OPENAPI_PATH = '/openapi.json';
+/** The lab's reference app: what to try when the app publishes no OpenAPI document. */
+const FALLBACK_PREDICT = { path: '/predict', textField: 'text' };
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, run: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await run(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+function baseUrlOf(target: NonNullable<Probes['target']>): URL {
+  let url: URL;
+  try {
+    url = new URL(target.url);
+  } catch {
+    throw new UsageError(`The probe target "${target.url}" is not a URL; give one like http://my-alb-123.eu-west-1.elb.amazonaws.com`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`The probe target "${target.url}" must be an http:// or https:// URL.`);
+  }
+  if (url.username || url.password) throw new UsageError('The probe target must not carry credentials.');
+  url.search = '';
+  url.hash = '';
+  return url;
+}
+
+function urlAt(base: URL, path: string): URL {
+  const url = new URL(base.href);
+  url.pathname = `${base.pathname.replace(/\/+$/, '')}${path.startsWith('/') ? path : `/${path}`}`;
+  return url;
+}
+
+function predictRequests(base: URL, endpoint: Pick<PredictEndpoint, 'path' | 'textField'>, params: LabParams): ProbeRequest[] {
+  const requests: ProbeRequest[] = [];
+  for (const [label, texts] of [
+    ['positive', params.probe.positiveTexts],
+    ['negative', params.probe.negativeTexts],
+  ] as const) {
+    texts.forEach((text, index) => {
+      requests.push({
+        id: texts.length === 1 ? `predict.${label}` : `predict.${label}.${index + 1}`,
+        method: 'POST',
+        url: urlAt(base, endpoint.path),
+        body: JSON.stringify({ [endpoint.textField]: text }),
+      });
+    });
+  }
+  return requests;
 }
 
 /** Probe the lab's ALB (or the override) and record every result. */
-export async function probeLab(target: Probes['target'], _params: LabParams, _options: ProbeOptions = {}): Promise<Probes> {
-  return { target, skipped: 'probing is not built yet', results: [] };
+export async function probeLab(target: Probes['target'], params: LabParams, options: ProbeOptions = {}): Promise<Probes> {
+  if (target === null) return { target: null, skipped: NO_TARGET, results: [] };
+  const base = baseUrlOf(target);
+  const allowPrivateAddresses = options.allowPrivateAddresses ?? false;
+  const concurrency = options.concurrency ?? 4;
+  const dispatcher = new Agent({
+    connect: { timeout: params.probe.connectTimeoutMs, lookup: guardedLookup(allowPrivateAddresses) },
+    connections: concurrency,
+  });
+  const settings: RequestSettings = {
+    dispatcher,
+    totalTimeoutMs: params.probe.totalTimeoutMs,
+    bodyCapBytes: params.probe.bodyCapBytes,
+    retries: params.probe.retries,
+    retryDelayMs: options.retryDelayMs ?? 500,
+    allowPrivateAddresses,
+  };
+  const send = (request: ProbeRequest): Promise<ProbeOutcome> => sendProbe(request, settings);
+  try {
+    const first = await mapLimit<ProbeRequest, ProbeOutcome>(
+      [
+        { id: 'root', method: 'GET', url: urlAt(base, '/') },
+        { id: 'health', method: 'GET', url: urlAt(base, params.loadBalancer.healthCheckPath) },
+        { id: 'docs', method: 'GET', url: urlAt(base, '/docs') },
+        { id: 'openapi', method: 'GET', url: urlAt(base, OPENAPI_PATH) },
+      ],
+      concurrency,
+      send,
+    );
+    const results: ProbeResult[] = first.map((outcome) => outcome.result);
+    if (results.every((result) => result.status === undefined)) {
+      return { target, skipped: 'the target did not answer any request; endpoints from the OpenAPI document and predictions were not probed', predictEndpoint: null, results };
+    }
+
+    const openapi = first[3] as ProbeOutcome;
+    const document =
+      openapi.result.status !== undefined && openapi.result.status < 300 && !openapi.result.truncated
+        ? parseOpenApi(openapi.body.toString('utf8'))
+        : undefined;
+    let predictEndpoint: PredictEndpoint | null;
+    const followUps: ProbeRequest[] = [];
+    if (document) {
+      for (const path of getEndpoints(document)) followUps.push({ id: `get:${path}`, method: 'GET', url: urlAt(base, path) });
+      predictEndpoint = findPredictEndpoint(document, OPENAPI_PATH);
+    } else {
+      const why = openapi.result.error?.message ?? (openapi.result.truncated ? 'larger than the body cap' : `status ${openapi.result.status}, not an OpenAPI document`);
+      predictEndpoint = {
+        ...FALLBACK_PREDICT,
+        foundBy: `no OpenAPI document at ${OPENAPI_PATH} (${why}); tried POST ${FALLBACK_PREDICT.path} with a "${FALLBACK_PREDICT.textField}" field, as the lab's reference app takes`,
+      };
+    }
+    if (predictEndpoint) followUps.push(...predictRequests(base, predictEndpoint, params));
+    const second = await mapLimit(followUps, concurrency, send);
+    return { target, predictEndpoint, results: [...results, ...second.map((outcome) => outcome.result)] };
+  } finally {
+    await dispatcher.destroy();
+  }
 }

@@ -1,0 +1,91 @@
+// How checks read the probe results in a snapshot: pure functions, no I/O.
+//
+// The rule for whose fault a failed probe is:
+// - the lab has no internet-facing ALB, or the ALB answered with an error status, refused
+//   the connection, timed out or redirected elsewhere: the student's (fail, with a hint);
+// - the probes were not run (offline grading, probing disabled), the ALB's name did not
+//   resolve from the grader's network, or the grader's safety rules refused the address:
+//   unknown, so the check is `error` with the cause, never a fail.
+import { FactUnavailable } from '../check/define.js';
+import type { Lab } from '../resolve/lab.js';
+import type { ProbeResult, Probes } from '../snapshot/types.js';
+
+/** Probe errors that say nothing about the student's lab. */
+const GRADER_SIDE_ERRORS = new Set(['dns', 'refused-address']);
+
+const PROBE_HINT =
+  'Probe the load balancer from a network that can reach it (grade again without --snapshot, or with --alb-url URL).';
+
+/** Thrown so the engine reports `error`: the grader could not observe the app, which is not the student's miss. */
+export function probeUnavailable(what: string, code: string, message: string): FactUnavailable {
+  return new FactUnavailable('probes', `http:${what}`, code, message, PROBE_HINT);
+}
+
+export function isSuccess(result: ProbeResult): boolean {
+  return result.error === undefined && result.status !== undefined && result.status >= 200 && result.status < 300;
+}
+
+/** "GET / → 200 in 41 ms" or "GET / → timeout: no complete answer within 10000 ms". */
+export function describeResult(result: ProbeResult): string {
+  const request = `${result.method} ${new URL(result.url).pathname}`;
+  const retried = result.attempts > 1 ? ` after ${result.attempts} attempts` : '';
+  if (result.error) return `${request} → ${result.error.code}: ${result.error.message}${retried}`;
+  return `${request} → ${result.status} in ${result.latencyMs} ms${retried}`;
+}
+
+/**
+ * The probes, when there are results to judge. Throws (→ `error`) when nothing was probed
+ * for a reason that is not the student's, and returns a reason to fail when it is theirs.
+ */
+export function probesOf(lab: Lab): { probes: Probes; target: string } | { failure: string; evidence: string[] } {
+  const probes = lab.snapshot.probes;
+  if (probes.target === null) {
+    const reason = probes.skipped ?? 'nothing was probed';
+    const alb = lab.loadBalancer;
+    if (alb === undefined) {
+      lab.read('loadBalancers');
+      return {
+        failure: 'Create an internet-facing Application Load Balancer with an HTTP listener on port 80 (step 4.7), then grade again.',
+        evidence: [`not probed: ${reason}`],
+      };
+    }
+    if (alb.Scheme !== 'internet-facing') {
+      return {
+        failure: `Load balancer ${alb.LoadBalancerName} is ${alb.Scheme}: the lab's ALB must be internet-facing (step 4.7) so it can be called from outside the VPC.`,
+        evidence: [`not probed: ${reason}`],
+      };
+    }
+    throw probeUnavailable('GET /', 'NotProbed', `load balancer ${alb.LoadBalancerName} was not probed: ${reason}`);
+  }
+  const overridden = probes.target.source === 'override' ? ' (target overridden with --alb-url)' : '';
+  return { probes, target: `${probes.target.url}${overridden}` };
+}
+
+/** Results with these ids (or ids starting with `prefix.`), in recorded order. */
+export function resultsFor(probes: Probes, ...ids: string[]): ProbeResult[] {
+  return probes.results.filter((result) => ids.some((id) => result.id === id || result.id.startsWith(`${id}.`)));
+}
+
+/** When none of the results succeeded: throws if the cause is on the grader's side, else returns nothing. */
+export function throwIfGraderSide(results: ProbeResult[]): void {
+  const graderSide = results.find((result) => result.error && GRADER_SIDE_ERRORS.has(result.error.code));
+  if (graderSide?.error) {
+    throw probeUnavailable(`${graderSide.method} ${new URL(graderSide.url).pathname}`, graderSide.error.code, graderSide.error.message);
+  }
+}
+
+/** A hint for a failed probe, naming what a student usually fixes for that symptom. */
+export function failureHint(result: ProbeResult | undefined): string {
+  if (!result) return 'The request was not made.';
+  if (result.error?.code === 'timeout' || result.error?.code === 'UND_ERR_CONNECT_TIMEOUT' || result.error?.code === 'ETIMEDOUT') {
+    return "The ALB did not answer in time: check that the ALB security group allows port 80 from 0.0.0.0/0 and the listener forwards to the target group (if it works from your browser, the grader's network may block port 80).";
+  }
+  if (result.error?.code === 'ECONNREFUSED') return 'The connection was refused: the ALB needs an HTTP listener on port 80 (step 4.7).';
+  if (result.error?.code === 'redirect-off-host') return 'The app redirects to another host: serve the page on the ALB itself.';
+  if (result.status === 502 || result.status === 503 || result.status === 504) {
+    return `The ALB answered ${result.status}: it has no healthy target. Check that the ECS service runs (step 5.4), its targets pass the /health check, and the app security group allows port 8000 from the ALB.`;
+  }
+  if (result.status === 404) return 'The ALB answered 404: the app does not serve this path.';
+  if (result.error) return `The request failed (${result.error.code}).`;
+  return `The ALB answered ${result.status}.`;
+}

@@ -1,0 +1,214 @@
+// One HTTP probe: connect and total timeouts, a body cap, bounded retries with backoff,
+// and redirects followed only on the same host.
+import { isIP } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Dispatcher } from 'undici';
+import type { ProbeResult } from '../snapshot/types.js';
+import { RefusedAddressError, refusedReason } from './address.js';
+
+/** How much of a body the snapshot keeps as text: enough for an API answer or a small OpenAPI document. */
+export const EXCERPT_BYTES = 4096;
+const MAX_REDIRECTS = 2;
+const RETRY_STATUSES = new Set([502, 503, 504]);
+const RETRY_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+]);
+
+export interface ProbeRequest {
+  id: string;
+  method: 'GET' | 'POST';
+  url: URL;
+  /** JSON text, for POST probes. */
+  body?: string;
+}
+
+export interface RequestSettings {
+  dispatcher: Dispatcher;
+  totalTimeoutMs: number;
+  bodyCapBytes: number;
+  retries: number;
+  /** First backoff delay; it doubles on each retry. */
+  retryDelayMs: number;
+  allowPrivateAddresses: boolean;
+}
+
+/** A probe's result for the snapshot, and the body (up to the cap) for the prober's own use. */
+export interface ProbeOutcome {
+  result: ProbeResult;
+  body: Buffer;
+}
+
+class ProbeFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Attempt {
+  status?: number;
+  contentType?: string;
+  body: Buffer;
+  received: number;
+  truncated: boolean;
+  error?: { code: string; message: string };
+}
+
+function errorOf(error: unknown, totalTimeoutMs: number): { code: string; message: string } {
+  if (error instanceof ProbeFailure || error instanceof RefusedAddressError) {
+    return { code: error.code, message: error.message };
+  }
+  const err = error as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (err.name === 'TimeoutError' || err.name === 'AbortError' || err.code === 'UND_ERR_ABORTED') {
+    return { code: 'timeout', message: `no complete answer within ${totalTimeoutMs} ms` };
+  }
+  if (err.code === 'UND_ERR_HEADERS_TIMEOUT' || err.code === 'UND_ERR_BODY_TIMEOUT') {
+    return { code: 'timeout', message: `no complete answer within ${totalTimeoutMs} ms` };
+  }
+  const code = err.code ?? err.cause?.code ?? 'request-failed';
+  if (code === 'refused-address') return { code, message: err.message ?? String(error) };
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return { code: 'dns', message: `the name did not resolve from the grader's network (${code})` };
+  }
+  return { code, message: err.message ?? err.cause?.message ?? String(error) };
+}
+
+async function readCapped(body: Dispatcher.ResponseData['body'], cap: number): Promise<{ body: Buffer; truncated: boolean }> {
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  let truncated = false;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    const room = cap - kept;
+    if (chunk.length > room) {
+      chunks.push(chunk.subarray(0, room));
+      kept += room;
+      truncated = true;
+      // Leaving the loop destroys the stream, so the rest of a huge body is never read.
+      break;
+    }
+    chunks.push(chunk);
+    kept += chunk.length;
+  }
+  return { body: Buffer.concat(chunks, kept), truncated };
+}
+
+function checkHost(url: URL, allowPrivateAddresses: boolean): void {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  // Names are checked by the guarded lookup at connect time; literals never reach a lookup.
+  if (!allowPrivateAddresses && isIP(host) !== 0) {
+    const reason = refusedReason(host);
+    if (reason !== null) throw new RefusedAddressError(host, reason);
+  }
+}
+
+async function attempt(request: ProbeRequest, settings: RequestSettings): Promise<Attempt> {
+  const signal = AbortSignal.timeout(settings.totalTimeoutMs);
+  let url = request.url;
+  let method = request.method;
+  let body = request.body;
+  try {
+    for (let redirects = 0; ; redirects++) {
+      checkHost(url, settings.allowPrivateAddresses);
+      const response = await settings.dispatcher.request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        method,
+        headers: {
+          accept: 'application/json, text/html;q=0.9, */*;q=0.5',
+          'user-agent': 'lab-grader probe',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body,
+        signal,
+        headersTimeout: settings.totalTimeoutMs,
+        bodyTimeout: settings.totalTimeoutMs,
+      });
+      const location = response.headers.location;
+      if (response.statusCode >= 300 && response.statusCode < 400 && typeof location === 'string') {
+        await response.body.dump({ limit: 16 * 1024 });
+        const next = new URL(location, url);
+        if (next.hostname !== request.url.hostname) {
+          throw Object.assign(
+            new ProbeFailure('redirect-off-host', `redirected to another host (${next.origin}); probes never leave the target host`),
+            { status: response.statusCode },
+          );
+        }
+        if (redirects >= MAX_REDIRECTS) {
+          throw Object.assign(new ProbeFailure('too-many-redirects', `more than ${MAX_REDIRECTS} redirects`), {
+            status: response.statusCode,
+          });
+        }
+        if (response.statusCode === 303) {
+          method = 'GET';
+          body = undefined;
+        }
+        url = next;
+        continue;
+      }
+      const contentType = response.headers['content-type'];
+      const read = await readCapped(response.body, settings.bodyCapBytes);
+      return {
+        status: response.statusCode,
+        ...(typeof contentType === 'string' ? { contentType } : {}),
+        body: read.body,
+        received: read.body.length,
+        truncated: read.truncated,
+      };
+    }
+  } catch (error) {
+    const status = (error as { status?: number }).status;
+    return {
+      ...(status === undefined ? {} : { status }),
+      body: Buffer.alloc(0),
+      received: 0,
+      truncated: false,
+      error: errorOf(error, settings.totalTimeoutMs),
+    };
+  }
+}
+
+function retryable(result: Attempt): boolean {
+  if (result.error) return RETRY_CODES.has(result.error.code);
+  return result.status !== undefined && RETRY_STATUSES.has(result.status);
+}
+
+/** Send one probe, retrying connection errors and 502/503/504 (a new ALB answers those while it warms up). */
+export async function sendProbe(request: ProbeRequest, settings: RequestSettings): Promise<ProbeOutcome> {
+  let attempts = 0;
+  for (;;) {
+    attempts += 1;
+    const started = performance.now();
+    const result = await attempt(request, settings);
+    const latencyMs = Math.round(performance.now() - started);
+    if (attempts <= settings.retries && retryable(result)) {
+      await sleep(settings.retryDelayMs * 2 ** (attempts - 1));
+      continue;
+    }
+    return {
+      body: result.body,
+      result: {
+        id: request.id,
+        method: request.method,
+        url: request.url.href,
+        ...(request.body === undefined ? {} : { requestBody: request.body }),
+        ...(result.status === undefined ? {} : { status: result.status }),
+        ...(result.contentType === undefined ? {} : { contentType: result.contentType }),
+        latencyMs,
+        attempts,
+        bodyBytes: result.received,
+        bodyExcerpt: result.body.subarray(0, EXCERPT_BYTES).toString('utf8'),
+        truncated: result.truncated,
+        ...(result.error ? { error: result.error } : {}),
+      },
+    };
+  }
+}
