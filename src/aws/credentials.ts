@@ -1,0 +1,101 @@
+// The credentials check that starts every collection: who is calling, or exit 3 with
+// what to do. Messages never contain a key or a token.
+import { GetCallerIdentityCommand, type GetCallerIdentityCommandOutput } from '@aws-sdk/client-sts';
+import { AwsAccessError, UsageError } from '../errors.js';
+import { errorCode, safeMessage, type Sender } from '../collect/calls.js';
+import type { CallerIdentity } from '../snapshot/types.js';
+
+const EXPIRED = new Set(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired', 'TokenRefreshRequired']);
+const INVALID = new Set([
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'SignatureDoesNotMatch',
+  'AuthFailure',
+  'InvalidAccessKeyId',
+  'IncompleteSignature',
+]);
+const NETWORK = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'TimeoutError',
+  'RequestTimeout',
+]);
+
+const CONFIGURE =
+  'Configure credentials in one of the standard ways: `aws configure` (an IAM user\'s access keys), ' +
+  'AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) in the environment, ' +
+  '`aws sso login --profile NAME` then --aws-profile NAME, or run lab-grader in AWS CloudShell, which needs nothing.';
+
+const ACADEMY =
+  'On AWS Academy, your Learner Lab session ended: start the lab again, open "AWS Details", ' +
+  'and copy the new aws_access_key_id, aws_secret_access_key and aws_session_token into ~/.aws/credentials.';
+
+function profileHint(profile: string | undefined): string {
+  return profile ? ` (profile "${profile}")` : '';
+}
+
+/** Turns a failed credentials check into what a person should do about it. */
+export function explainCredentialError(error: unknown, profile?: string): Error {
+  const code = errorCode(error);
+  const message = safeMessage(error instanceof Error ? error.message : String(error));
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'CredentialsProviderError' || name === 'TokenProviderError' || /credential/i.test(code)) {
+    if (/sso/i.test(message)) {
+      return new AwsAccessError(
+        `Your AWS SSO session${profileHint(profile)} has expired or was never started: run \`aws sso login${profile ? ` --profile ${profile}` : ''}\` and grade again.`,
+      );
+    }
+    return new AwsAccessError(`No AWS credentials were found${profileHint(profile)}. ${CONFIGURE}`);
+  }
+  if (EXPIRED.has(code)) {
+    return new AwsAccessError(
+      `Your AWS credentials${profileHint(profile)} have expired (${code}). ${ACADEMY} ` +
+        'With SSO, run `aws sso login` again; with temporary credentials, get new ones.',
+    );
+  }
+  if (INVALID.has(code)) {
+    return new AwsAccessError(
+      `AWS does not recognise your credentials${profileHint(profile)} (${code}): the access key was deleted, ` +
+        `deactivated or mistyped, or a session token is missing. ${ACADEMY} Otherwise create a new access key ` +
+        'for your IAM user and run `aws configure`.',
+    );
+  }
+  if (NETWORK.has(code)) {
+    return new AwsAccessError(
+      `Could not reach AWS STS (${code}: ${message}). Check your network connection and proxy settings, ` +
+        'the region (--region or AWS_REGION), and AWS_ENDPOINT_URL if you set one.',
+    );
+  }
+  if (/region is missing/i.test(message)) {
+    return new UsageError('No AWS region is set: pass --region (e.g. --region eu-west-1), set AWS_REGION, or set a region in your profile.');
+  }
+  return new AwsAccessError(`The credentials check (sts:GetCallerIdentity) failed: ${code}: ${message}`);
+}
+
+/** sts:GetCallerIdentity: the account and identity grading reads, or exit 3 with what to do. */
+export async function identifyCaller(sts: Sender, profile?: string): Promise<CallerIdentity> {
+  let output: GetCallerIdentityCommandOutput;
+  try {
+    output = (await sts.send(new GetCallerIdentityCommand({}))) as GetCallerIdentityCommandOutput;
+  } catch (error) {
+    throw explainCredentialError(error, profile);
+  }
+  return { Account: output.Account ?? '', Arn: output.Arn ?? '', UserId: output.UserId ?? '' };
+}
+
+/**
+ * The name CloudTrail records as `Username` for the caller: the IAM user's name, the
+ * role session's name for an assumed role (AWS Academy), or `root`.
+ */
+export function trailUsername(callerArn: string): string | undefined {
+  const resource = callerArn.split(':').slice(5).join(':');
+  if (resource === 'root') return 'root';
+  if (resource.startsWith('user/')) return resource.split('/').pop();
+  if (resource.startsWith('assumed-role/')) return resource.split('/').slice(2).join('/') || undefined;
+  return undefined;
+}

@@ -1,0 +1,230 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DescribeSubnetsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { collectSnapshot, type CollectOptions } from '../../src/collect/index.js';
+import { AwsAccessError } from '../../src/errors.js';
+import { defineCheck, pass } from '../../src/check/define.js';
+import { evaluateCheck } from '../../src/grade/evaluate.js';
+import { resolveLab } from '../../src/resolve/index.js';
+import { FACT_CALLS, KEYED_FACTS } from '../../src/snapshot/facts.js';
+import type { FactKey, Probes, Snapshot } from '../../src/snapshot/types.js';
+import { example, labParams } from '../support/fixtures.js';
+import { awsError, mockAccount, revive, type MockedAccount } from './mock-account.js';
+
+let account: MockedAccount | undefined;
+afterEach(() => {
+  account?.restore();
+  account = undefined;
+});
+
+const probed: Probes['target'][] = [];
+async function stubProbe(target: Probes['target']): Promise<Probes> {
+  probed.push(target);
+  return { target, results: [] };
+}
+
+function collect(options: Partial<CollectOptions> = {}): Promise<Snapshot> {
+  return collectSnapshot({ params: labParams(), region: 'eu-west-1', probe: stubProbe, ...options });
+}
+
+/** A snapshot where every list fact is empty and every keyed fact has no entries. */
+function emptyAccount(): Snapshot {
+  const snapshot = example('complete-lab');
+  for (const key of Object.keys(snapshot.facts) as FactKey[]) {
+    if (key === 'callerIdentity') continue;
+    (snapshot.facts as Record<string, unknown>)[key] = KEYED_FACTS.has(key)
+      ? {}
+      : { ok: true, data: key === 'accountSummary' ? {} : key === 'accountPublicAccessBlock' ? null : [] };
+  }
+  return snapshot;
+}
+
+describe('collectSnapshot on a mocked complete lab', () => {
+  it('collects facts that deep-equal the example snapshot, in at most 4 rounds', async () => {
+    const expected = example('complete-lab');
+    account = mockAccount(expected);
+    const snapshot = await collect();
+    expect(snapshot.facts).toEqual(expected.facts);
+    expect(Object.keys(snapshot.facts).sort()).toEqual(Object.keys(FACT_CALLS).sort());
+    expect(snapshot.account).toBe('123456789012');
+    expect(snapshot.caller).toBe('arn:aws:iam::123456789012:user/student-admin');
+    expect(snapshot.region).toBe('eu-west-1');
+    expect(snapshot.collector.rounds).toBeLessThanOrEqual(4);
+    expect(snapshot.collector.calls).toBeGreaterThan(40);
+    expect(snapshot.schemaVersion).toBe(1);
+  });
+
+  it('probes the lab load balancer by its AWS DNS name, or the override with private addresses allowed', async () => {
+    account = mockAccount(example('complete-lab'));
+    probed.length = 0;
+    await collect();
+    expect(probed[0]).toEqual({
+      url: 'http://sentiment-app-alb-1234567890.eu-west-1.elb.amazonaws.com',
+      source: 'alb-dns-name',
+      loadBalancerArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/sentiment-app-alb/50dc6c495c0c9188',
+    });
+    const options: unknown[] = [];
+    await collect({
+      albUrl: 'http://127.0.0.1:8080',
+      probe: async (target, _params, probeOptions) => {
+        options.push(probeOptions);
+        return { target, results: [] };
+      },
+    });
+    expect(options).toEqual([{ allowPrivateAddresses: true }]);
+  });
+
+  it('writes a snapshot that reads back identical and grades identically', async () => {
+    account = mockAccount(example('complete-lab'));
+    const snapshot = await collect();
+    const reread = JSON.parse(JSON.stringify(snapshot)) as Snapshot;
+    expect(reread).toEqual(snapshot);
+    const params = labParams();
+    const lab = resolveLab(snapshot, params, { profile: 'own-account' });
+    const relab = resolveLab(reread, params, { profile: 'own-account' });
+    expect(relab.choices).toEqual(lab.choices);
+    expect(relab.loadBalancer).toEqual(lab.loadBalancer);
+  });
+
+  it('reports progress for every fact it reads', async () => {
+    account = mockAccount(example('complete-lab'));
+    const events: { done: number; total: number; label: string }[] = [];
+    await collect({ onProgress: (event) => events.push(event) });
+    expect(events.length).toBeGreaterThan(40);
+    expect(events.every((e) => e.done <= e.total)).toBe(true);
+    expect(events.map((e) => e.label)).toContain('vpcs');
+  });
+});
+
+describe('errors are facts', () => {
+  it('AccessDenied on ELBv2: its facts name the call, everything else is still collected, dependent checks error', async () => {
+    account = mockAccount(example('complete-lab'));
+    account.elb.on(DescribeLoadBalancersCommand).rejects(awsError('AccessDenied', 'User is not authorized to perform: elasticloadbalancing:DescribeLoadBalancers'));
+    const snapshot = await collect();
+    expect(snapshot.facts.loadBalancers).toEqual({
+      ok: false,
+      error: {
+        call: 'elasticloadbalancing:DescribeLoadBalancers',
+        code: 'AccessDenied',
+        message: 'User is not authorized to perform: elasticloadbalancing:DescribeLoadBalancers',
+      },
+    });
+    expect(snapshot.facts.listeners).toEqual({});
+    expect(snapshot.facts.vpcs.ok).toBe(true);
+    expect(snapshot.facts.targetGroups.ok).toBe(true);
+    expect(Object.keys(snapshot.facts.services)).toHaveLength(1);
+    const check = defineCheck({ id: 'elb.example', title: 'an ALB', needs: ['loadBalancers'], run: () => pass(['found']) });
+    const params = labParams();
+    const evaluation = evaluateCheck(check, resolveLab(snapshot, params, { profile: 'own-account' }), params);
+    expect(evaluation.status).toBe('error');
+    expect(evaluation.cause).toContain('elasticloadbalancing:DescribeLoadBalancers');
+  });
+
+  it('a throttling error that persists after retries is recorded on its fact', async () => {
+    account = mockAccount(example('complete-lab'));
+    account.ec2.on(DescribeSubnetsCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
+    const snapshot = await collect();
+    expect(snapshot.facts.subnets).toEqual({ ok: false, error: { call: 'ec2:DescribeSubnets', code: 'ThrottlingException', message: 'Rate exceeded' } });
+    expect(snapshot.facts.vpcs.ok).toBe(true);
+  });
+
+  it('records "none" answers as null data, not errors', async () => {
+    account = mockAccount(example('complete-lab'));
+    const snapshot = await collect();
+    expect(snapshot.facts.accountPublicAccessBlock).toEqual({ ok: true, data: null });
+    expect(snapshot.facts.bucketPolicyStatus['sentiment-models-123456789012']).toEqual({ ok: true, data: null });
+  });
+
+  it('an empty account collects without error into empty facts', async () => {
+    const empty = emptyAccount();
+    account = mockAccount(empty);
+    probed.length = 0;
+    const snapshot = await collect();
+    expect(snapshot.facts).toEqual(empty.facts);
+    expect(probed).toEqual([]);
+    expect(snapshot.probes.target).toBeNull();
+    expect(snapshot.probes.skipped).toMatch(/no load balancer/);
+  });
+});
+
+describe('paging', () => {
+  it('follows NextToken across two pages of subnets and of log groups', async () => {
+    const complete = example('complete-lab');
+    account = mockAccount(complete);
+    const subnets = revive(complete.facts.subnets.ok ? complete.facts.subnets.data : []);
+    account.ec2
+      .on(DescribeSubnetsCommand)
+      .callsFake((input: { NextToken?: string }) =>
+        input.NextToken === 'page-2' ? { Subnets: subnets.slice(3) } : { Subnets: subnets.slice(0, 3), NextToken: 'page-2' },
+      );
+    const groups = revive(complete.facts.logGroups.ok ? complete.facts.logGroups.data : []);
+    const extra = { ...groups[0], logGroupName: '/aws/lambda/other', arn: 'arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/other:*' };
+    account.logs
+      .on(DescribeLogGroupsCommand)
+      .callsFake((input: { nextToken?: string }) => (input.nextToken ? { logGroups: [extra] } : { logGroups: groups, nextToken: 't2' }));
+    const snapshot = await collect();
+    expect(snapshot.facts.subnets).toEqual(complete.facts.subnets);
+    expect(snapshot.facts.logGroups.ok && snapshot.facts.logGroups.data.map((g) => g.logGroupName)).toEqual([
+      '/ecs/sentiment-app-task',
+      '/aws/lambda/other',
+    ]);
+    expect(account.ec2.commandCalls(DescribeSubnetsCommand)).toHaveLength(2);
+  });
+});
+
+describe('credentials', () => {
+  it('an expired token stops the collection with exit 3 and what to do', async () => {
+    account = mockAccount(example('complete-lab'));
+    account.sts.on(GetCallerIdentityCommand).rejects(awsError('ExpiredToken', 'The security token included in the request is expired'));
+    const error = await collect().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AwsAccessError);
+    expect((error as AwsAccessError).exitCode).toBe(3);
+    expect((error as Error).message).toMatch(/expired/);
+    expect((error as Error).message).toMatch(/Learner Lab session ended/);
+    expect(account.ec2.calls()).toHaveLength(0);
+  });
+
+  it('missing credentials stop the collection with how to configure them', async () => {
+    account = mockAccount(example('complete-lab'));
+    account.sts.on(GetCallerIdentityCommand).rejects(
+      Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }),
+    );
+    const error = await collect().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AwsAccessError);
+    expect((error as Error).message).toMatch(/No AWS credentials were found/);
+    expect((error as Error).message).toMatch(/CloudShell/);
+  });
+
+  it('never repeats an access key id in a message', async () => {
+    account = mockAccount(example('complete-lab'));
+    account.sts.on(GetCallerIdentityCommand).rejects(awsError('InvalidClientTokenId', 'The key AKIAIOSFODNN7EXAMPLE is invalid'));
+    const error = (await collect().catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(AwsAccessError);
+    expect(error.message).not.toContain('AKIAIOSFODNN7EXAMPLE');
+  });
+});
+
+describe('watch mode: refresh', () => {
+  it('copies the facts refresh declines from the previous snapshot without calling for them', async () => {
+    const complete = example('complete-lab');
+    account = mockAccount(complete);
+    const previous = await collect();
+    account.restore();
+    account = mockAccount(complete);
+    const staticFacts = new Set<FactKey>(['groups', 'groupPolicies', 'groupMembers', 'users', 'budgets', 'budgetNotifications', 'vpcs']);
+    const refresh = vi.fn((key: FactKey) => !staticFacts.has(key));
+    const snapshot = await collect({ previous, refresh });
+    expect(snapshot.facts).toEqual(previous.facts);
+    expect(snapshot.collector.calls).toBeLessThan(previous.collector.calls);
+    expect(account.ec2.commandCalls(DescribeVpcsCommand)).toHaveLength(0);
+    expect(account.budgets.calls()).toHaveLength(0);
+    expect(account.iam.calls().map((c) => (c.args[0] as object).constructor.name).sort()).toEqual([
+      'GetAccountSummaryCommand',
+      'ListAccessKeysCommand',
+      'ListAccountAliasesCommand',
+      'ListMFADevicesCommand',
+    ]);
+  });
+});
