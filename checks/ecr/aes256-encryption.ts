@@ -1,0 +1,23 @@
+import { defineCheck, fail, pass } from '../../src/check/define.js';
+import { missingRepository } from './repository.js';
+
+export default defineCheck({
+  id: 'ecr.aes256-encryption',
+  title: 'The repository is encrypted with AES-256',
+  needs: ['repositories'],
+  run(lab, params) {
+    const repository = lab.repository;
+    if (!repository) return missingRepository(lab, params);
+    const name = repository.repositoryName;
+    // ECR reports AES256 for repositories created without a choice; a missing field means the same default.
+    const type = repository.encryptionConfiguration?.encryptionType ?? 'AES256';
+    const key = repository.encryptionConfiguration?.kmsKey;
+    const evidence = [`repository ${name}: encryption ${type}${key ? ` with key ${key}` : ''}`];
+    if (type === params.repository.encryption) return pass(evidence);
+    return fail(
+      `Repository ${name} is encrypted with ${type}; the lab (3.1): "Choose to use AES-256 encryption". ` +
+        'Encryption cannot be changed after creation: create a new repository with AES-256, push the image there and point the task definition at it.',
+      evidence,
+    );
+  },
+});

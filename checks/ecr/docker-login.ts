@@ -1,0 +1,51 @@
+import { defineCheck, fail, pass } from '../../src/check/define.js';
+import { missingRepository } from './repository.js';
+
+const MAX_LISTED = 3;
+
+export default defineCheck({
+  id: 'ecr.docker-login',
+  title: 'Docker authenticated to ECR',
+  needs: ['repositories', 'repositoryImages'],
+  run(lab, params) {
+    const logins = lab.has('ecrLoginEvents')
+      ? [...lab.read('ecrLoginEvents')]
+          .filter((event) => event.EventName === 'GetAuthorizationToken')
+          .sort((a, b) => ((a.EventTime ?? '') < (b.EventTime ?? '') ? 1 : -1))
+      : undefined;
+    if (logins && logins.length > 0) {
+      return pass([
+        `CloudTrail: ${logins.length} ecr:GetAuthorizationToken call(s) (docker login), latest: ` +
+          logins
+            .slice(0, MAX_LISTED)
+            .map((event) => `${event.Username ?? 'unknown user'} at ${event.EventTime}`)
+            .join(', '),
+      ]);
+    }
+    const trailFact = lab.snapshot.facts.ecrLoginEvents;
+    const trailLine = logins
+      ? 'CloudTrail: no ecr:GetAuthorizationToken call in the event history (it keeps 90 days)'
+      : `CloudTrail unreadable (${trailFact && !trailFact.ok ? `${trailFact.error.call} answered ${trailFact.error.code}` : 'not collected'})`;
+    const repository = lab.repository;
+    if (!repository?.repositoryName) return missingRepository(lab, params);
+    const pushed = lab
+      .readKeyed('repositoryImages', repository.repositoryName)
+      .filter((image) => image.imagePushedAt !== undefined)
+      .sort((a, b) => ((a.imagePushedAt ?? '') < (b.imagePushedAt ?? '') ? 1 : -1));
+    const latest = pushed[0];
+    if (latest) {
+      // A push to ECR needs a token from GetAuthorizationToken, so a pushed image proves a login happened.
+      return pass([
+        trailLine,
+        `repository ${repository.repositoryName}: image ${latest.imageTags?.join(', ') || latest.imageDigest} pushed at ${latest.imagePushedAt}, which required a docker login`,
+      ]);
+    }
+    // Without CloudTrail and without an image there is no evidence either way: the grader is blind, not the student wrong.
+    if (!logins) lab.read('ecrLoginEvents');
+    return fail(
+      `Authenticate Docker to ECR: \`aws ecr get-login-password --region ${lab.snapshot.region} | docker login --username AWS --password-stdin ${repository.repositoryUri?.split('/')[0]}\` ` +
+        `(the lab, 3.2), then push the image to ${repository.repositoryName}: CloudTrail shows no login and the repository holds no image.`,
+      [trailLine, `repository ${repository.repositoryName}: no image pushed`],
+    );
+  },
+});

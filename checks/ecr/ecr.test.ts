@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateCheck } from '../../src/grade/evaluate.js';
+import type { Snapshot } from '../../src/snapshot/types.js';
+import { expectOnly, gradeSnapshot, type Expected } from '../../test/fixtures/sections-1-3/grade.js';
+import { completeLabWith, denied, example, labOf, labParams } from '../../test/support/fixtures.js';
+import imagePushed from './image-pushed.js';
+
+const REPOSITORY = 'sentiment-app';
+const URI = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/${REPOSITORY}`;
+const TASK_DEFINITION = 'arn:aws:ecs:eu-west-1:123456789012:task-definition/sentiment-app-task:3';
+
+function images(s: Snapshot) {
+  const entry = s.facts.repositoryImages[REPOSITORY];
+  if (!entry?.ok) throw new Error('the complete lab has images');
+  return entry.data;
+}
+
+const noImage = (s: Snapshot): void => { s.facts.repositoryImages[REPOSITORY] = { ok: true, data: [] }; };
+
+const mistakes: { name: string; mutate: (s: Snapshot) => void; expected: Record<string, Expected> }[] = [
+  {
+    name: 'KMS repository',
+    mutate: (s) => {
+      if (s.facts.repositories.ok) {
+        s.facts.repositories.data[0]!.encryptionConfiguration = { encryptionType: 'KMS', kmsKey: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab' };
+      }
+    },
+    expected: { 'ecr.aes256-encryption': { status: 'fail', says: [`Repository ${REPOSITORY} is encrypted with KMS`, 'Choose to use AES-256 encryption', 'cannot be changed'] } },
+  },
+  {
+    // No image means nothing was built, tagged (3.3) or pushed (3.4); CloudTrail still shows the login (3.2).
+    name: 'no image',
+    mutate: noImage,
+    expected: {
+      'ecr.version-tag': { status: 'fail', says: [REPOSITORY, 'holds no image', `${URI}:14.01.25`] },
+      'ecr.image-pushed': { status: 'fail', says: [`docker push ${URI}:14.01.25`, 'holds no image'] },
+    },
+  },
+  {
+    name: 'only latest',
+    mutate: (s) => { images(s)[0]!.imageTags = ['latest']; },
+    expected: { 'ecr.version-tag': { status: 'partial', fraction: 0.5, says: [`in ${REPOSITORY}`, 'not only latest', 'by date'] } },
+  },
+  {
+    name: 'no repository',
+    mutate: (s) => {
+      s.facts.repositories = { ok: true, data: [] };
+      s.facts.repositoryImages = {};
+    },
+    expected: {
+      'ecr.repository': { status: 'fail', says: ['Create a private ECR repository', 'the region has none'] },
+      'ecr.aes256-encryption': { status: 'fail', says: ['the region has none'] },
+      'ecr.version-tag': { status: 'fail', says: ['the region has none'] },
+      'ecr.image-pushed': { status: 'fail', says: ['the region has none'] },
+    },
+  },
+  {
+    name: 'CloudTrail unreadable: a pushed image implies the login',
+    mutate: (s) => { s.facts.ecrLoginEvents = denied('cloudtrail:LookupEvents'); },
+    expected: {},
+  },
+  {
+    name: 'CloudTrail unreadable and no image: the grader cannot tell',
+    mutate: (s) => {
+      s.facts.ecrLoginEvents = denied('cloudtrail:LookupEvents');
+      noImage(s);
+    },
+    expected: {
+      'ecr.docker-login': { status: 'error', says: ['cloudtrail:LookupEvents', 'AccessDenied'] },
+      'ecr.version-tag': { status: 'fail' },
+      'ecr.image-pushed': { status: 'fail' },
+    },
+  },
+  {
+    name: 'no login in CloudTrail and no image',
+    mutate: (s) => {
+      s.facts.ecrLoginEvents = { ok: true, data: [] };
+      noImage(s);
+    },
+    expected: {
+      'ecr.docker-login': { status: 'fail', says: ['aws ecr get-login-password --region eu-west-1', 'docker login --username AWS --password-stdin 123456789012.dkr.ecr.eu-west-1.amazonaws.com'] },
+      'ecr.version-tag': { status: 'fail' },
+      'ecr.image-pushed': { status: 'fail' },
+    },
+  },
+  {
+    name: 'unreadable repositories',
+    mutate: (s) => { s.facts.repositories = denied('ecr:DescribeRepositories'); },
+    expected: Object.fromEntries(
+      ['ecr.repository', 'ecr.aes256-encryption', 'ecr.docker-login', 'ecr.version-tag', 'ecr.image-pushed'].map((id) => [
+        id,
+        { status: 'error', says: ['ecr:DescribeRepositories'] },
+      ]),
+    ),
+  },
+  {
+    name: 'unreadable images',
+    mutate: (s) => { s.facts.repositoryImages[REPOSITORY] = denied('ecr:DescribeImages'); },
+    expected: {
+      'ecr.version-tag': { status: 'error', says: ['ecr:DescribeImages'] },
+      'ecr.image-pushed': { status: 'error', says: ['ecr:DescribeImages'] },
+    },
+  },
+];
+
+describe('ecr checks', () => {
+  it('pass on the complete lab, with evidence naming the repository and image', () => {
+    const results = gradeSnapshot(example('complete-lab'));
+    expect(results['ecr.repository']?.evidence[0]).toContain(`repository ${REPOSITORY} (${URI}), created 2026-11-12T09:30:00.000Z; chosen because`);
+    expect(results['ecr.aes256-encryption']?.evidence).toEqual([`repository ${REPOSITORY}: encryption AES256`]);
+    expect(results['ecr.docker-login']?.evidence).toEqual([
+      'CloudTrail: 1 ecr:GetAuthorizationToken call(s) (docker login), latest: student-admin at 2026-11-12T10:02:00.000Z',
+    ]);
+    expect(results['ecr.version-tag']?.evidence).toEqual([
+      `repository ${REPOSITORY}: 1 image(s) with a version tag; newest sha256:3f8a2b1c9d0e tagged 14.01.25, latest`,
+    ]);
+    expect(results['ecr.image-pushed']?.evidence).toEqual([
+      `repository ${REPOSITORY}: 1 image(s); newest 14.01.25, latest (sha256:3f8a2b1c9d0e) pushed at 2026-11-12T10:05:00.000Z, 393.7 MiB`,
+    ]);
+    for (const check of ['ecr.repository', 'ecr.aes256-encryption', 'ecr.docker-login', 'ecr.version-tag', 'ecr.image-pushed']) {
+      expect({ check, status: results[check]?.status }).toEqual({ check, status: 'pass' });
+    }
+  });
+
+  it.each(mistakes)('$name: changes only its own check', ({ mutate, expected }) => {
+    expectOnly(gradeSnapshot(completeLabWith(mutate)), expected);
+  });
+
+  it('says which evidence proved the login when CloudTrail is unreadable', () => {
+    const result = gradeSnapshot(completeLabWith((s) => { s.facts.ecrLoginEvents = denied('cloudtrail:LookupEvents'); }))['ecr.docker-login'];
+    expect(result?.evidence).toEqual([
+      'CloudTrail unreadable (cloudtrail:LookupEvents answered AccessDenied)',
+      `repository ${REPOSITORY}: image 14.01.25, latest pushed at 2026-11-12T10:05:00.000Z, which required a docker login`,
+    ]);
+  });
+
+  it('notes whether the lab\'s task definition runs the pushed image, without points', () => {
+    const snapshot = example('complete-lab');
+    const params = labParams();
+    const taskDefinition = snapshot.facts.taskDefinitions[TASK_DEFINITION];
+    if (!taskDefinition?.ok) throw new Error('the complete lab has its task definition');
+    const runs = evaluateCheck(imagePushed, { ...labOf(snapshot), taskDefinition: taskDefinition.data }, params);
+    expect(runs).toMatchObject({ status: 'pass', notes: [`task definition sentiment-app-task:3 runs ${URI}:14.01.25, an image pushed here (graded in 5.2)`] });
+
+    const elsewhere = structuredClone(taskDefinition.data);
+    elsewhere.containerDefinitions![0]!.image = 'public.ecr.aws/docker/library/python:3.12';
+    const other = evaluateCheck(imagePushed, { ...labOf(snapshot), taskDefinition: elsewhere }, params);
+    expect(other).toMatchObject({ status: 'pass', fraction: 1 });
+    expect(other.notes).toEqual([
+      `task definition sentiment-app-task:3 runs public.ecr.aws/docker/library/python:3.12, not an image pushed to ${REPOSITORY} (graded in 5.2)`,
+    ]);
+
+    const unknown = evaluateCheck(imagePushed, { ...labOf(snapshot), taskDefinition: undefined }, params);
+    expect(unknown.notes?.[0]).toContain("the lab's task definition was not resolved");
+  });
+});

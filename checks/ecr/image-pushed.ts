@@ -1,0 +1,45 @@
+import { defineCheck, fail, pass } from '../../src/check/define.js';
+import { imageInRepository, taskDefinitionImages } from '../../src/resolve/storage.js';
+import { missingRepository } from './repository.js';
+
+export default defineCheck({
+  id: 'ecr.image-pushed',
+  title: 'The image is pushed to the repository',
+  needs: ['repositories', 'repositoryImages'],
+  run(lab, params) {
+    const repository = lab.repository;
+    if (!repository?.repositoryName) return missingRepository(lab, params);
+    const name = repository.repositoryName;
+    const pushed = lab
+      .readKeyed('repositoryImages', name)
+      .filter((image) => image.imagePushedAt !== undefined)
+      .sort((a, b) => ((a.imagePushedAt ?? '') < (b.imagePushedAt ?? '') ? 1 : -1));
+    const latest = pushed[0];
+    if (!latest) {
+      return fail(
+        `Push the tagged image to ${name}: \`docker push ${repository.repositoryUri}:${params.repository.exampleTag}\` (the lab, 3.4); the repository holds no image.`,
+        [`repository ${name}: no image pushed`],
+      );
+    }
+    const megabytes = ((latest.imageSizeInBytes ?? 0) / 1024 / 1024).toFixed(1);
+    const evidence = [
+      `repository ${name}: ${pushed.length} image(s); newest ${latest.imageTags?.join(', ') || 'untagged'} (${latest.imageDigest?.slice(0, 19)}) pushed at ${latest.imagePushedAt}, ${megabytes} MiB`,
+    ];
+    // Which image runs is graded in 5.2; here it is only worth a note.
+    const taskDefinition = lab.taskDefinition;
+    const images = taskDefinitionImages(taskDefinition).filter((image) => imageInRepository(image, repository));
+    const usesPushed = images.some((image) =>
+      pushed.some(
+        (candidate) =>
+          image.endsWith(`@${candidate.imageDigest}`) || (candidate.imageTags ?? []).some((tag) => image.endsWith(`:${tag}`)),
+      ),
+    );
+    const note = !taskDefinition
+      ? "the lab's task definition was not resolved, so whether it runs this image is unknown (graded in 5.2)"
+      : `task definition ${taskDefinition.family}:${taskDefinition.revision} ` +
+        (usesPushed
+          ? `runs ${images.join(', ')}, an image pushed here (graded in 5.2)`
+          : `runs ${taskDefinitionImages(taskDefinition).join(', ') || 'no image'}, not an image pushed to ${name} (graded in 5.2)`);
+    return pass(evidence, [note]);
+  },
+});
