@@ -34,7 +34,7 @@ function emptyAccount(): Snapshot {
   const snapshot = example('complete-lab');
   for (const key of Object.keys(snapshot.facts) as FactKey[]) {
     if (key === 'callerIdentity') continue;
-    (snapshot.facts as Record<string, unknown>)[key] = KEYED_FACTS.has(key)
+    (snapshot.facts as unknown as Record<string, unknown>)[key] = KEYED_FACTS.has(key)
       ? {}
       : { ok: true, data: key === 'accountSummary' ? {} : key === 'accountPublicAccessBlock' ? null : [] };
   }
