@@ -94,6 +94,19 @@ function buildProgram(): Command {
       commandExitCode = await rubricShowCommand(options);
     });
 
+  program
+    .command('policy')
+    .description('Print the least-privilege IAM policy grading needs (read-only: Describe, List, Get, Lookup).')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ lab-grader policy > lab-grader-policy.json\n' +
+        '  $ aws iam create-policy --policy-name lab-grader-read-only --policy-document file://lab-grader-policy.json\n',
+    )
+    .action(async () => {
+      const { policyCommand } = await import('./commands/policy.js');
+      commandExitCode = await policyCommand();
+    });
+
   return program;
 }
 
