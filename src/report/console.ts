@@ -7,6 +7,7 @@ import {
   formatPoints,
   formatScore,
   isMiss,
+  skipReason,
   stepCauses,
   stepGroups,
   stepHints,
@@ -118,9 +119,7 @@ function stepLines(step: StepResult, profile: string, paint: Paint): string[] {
     index === 0 ? line.replace(SYMBOLS[step.status], paint(SYMBOLS[step.status], color)) : line,
   );
   if (step.status === 'skip') {
-    const hints = stepHints(step);
-    if (hints.length === 0) hints.push(`not applicable for the ${profile} profile`);
-    for (const hint of hints) lines.push(...detail('', hint).map((line) => paint(line, 'dim')));
+    lines.push(...detail('', skipReason(step, profile)).map((line) => paint(line, 'dim')));
     return lines;
   }
   if (isMiss(step)) {

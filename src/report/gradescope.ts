@@ -41,7 +41,7 @@ function testOutput(step: StepResult): string {
   for (const cause of stepCauses(step)) lines.push(`Cause: ${cause}`);
   for (const line of stepEvidence(step)) lines.push(`Observed: ${line}`);
   for (const note of stepNotes(step)) lines.push(`Note: ${note}`);
-  if (step.status !== 'pass') {
+  if (step.status !== 'pass' && step.status !== 'skip') {
     const label = step.status === 'manual' ? 'Review' : 'Hint';
     for (const hint of stepHints(step)) lines.push(`${label}: ${hint}`);
   }

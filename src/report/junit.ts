@@ -10,6 +10,7 @@ import {
   stepGroups,
   stepHints,
   stepNotes,
+  skipReason,
   STATUS_WORDS,
   type Reporter,
   type StepGroup,
@@ -48,7 +49,7 @@ function evidenceBody(step: StepResult): string {
   return lines.join('\n');
 }
 
-function outcome(step: StepResult): string {
+function outcome(step: StepResult, profile: string): string {
   const hints = stepHints(step).join(' ');
   switch (step.status) {
     case 'pass':
@@ -64,13 +65,13 @@ function outcome(step: StepResult): string {
       return `      <error${attributes({ message: causes || hints || 'the grader could not read what this step needs', type: 'error' })}>${escapeXmlText(body)}</error>\n`;
     }
     case 'skip':
-      return `      <skipped${attributes({ message: hints || 'not applicable for this profile' })}/>\n`;
+      return `      <skipped${attributes({ message: skipReason(step, profile) })}/>\n`;
     case 'manual':
       return `      <skipped${attributes({ message: `manual review: ${hints || 'a person has to judge this step'}` })}/>\n`;
   }
 }
 
-function testcase(step: StepResult, group: StepGroup): string {
+function testcase(step: StepResult, group: StepGroup, profile: string): string {
   const properties =
     `      <properties>\n` +
     `        <property${attributes({ name: 'points.earned', value: formatPoints(step.points.earned) })}/>\n` +
@@ -79,12 +80,12 @@ function testcase(step: StepResult, group: StepGroup): string {
   return (
     `    <testcase${attributes({ classname: group.title, name: `${step.id} ${step.title}`, time: '0' })}>\n` +
     properties +
-    outcome(step) +
+    outcome(step, profile) +
     `    </testcase>\n`
   );
 }
 
-function testsuite(group: StepGroup): string {
+function testsuite(group: StepGroup, profile: string): string {
   const counts = countStatuses(group.steps);
   const header = attributes({
     name: group.title,
@@ -99,7 +100,7 @@ function testsuite(group: StepGroup): string {
     `      <property${attributes({ name: 'points.earned', value: formatPoints(group.points.earned) })}/>\n` +
     `      <property${attributes({ name: 'points.max', value: formatPoints(group.points.max) })}/>\n` +
     `    </properties>\n`;
-  return `  <testsuite${header}>\n${properties}${group.steps.map((step) => testcase(step, group)).join('')}  </testsuite>\n`;
+  return `  <testsuite${header}>\n${properties}${group.steps.map((step) => testcase(step, group, profile)).join('')}  </testsuite>\n`;
 }
 
 function render(scorecard: Scorecard): string {
@@ -112,7 +113,7 @@ function render(scorecard: Scorecard): string {
     errors: counts.error,
     time: '0',
   });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${root}>\n${stepGroups(scorecard).map(testsuite).join('')}</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${root}>\n${stepGroups(scorecard).map((group) => testsuite(group, scorecard.profile)).join('')}</testsuites>\n`;
 }
 
 export const junitReporter: Reporter = { file: 'junit.xml', render };

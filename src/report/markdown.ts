@@ -11,6 +11,7 @@ import {
   stepGroups,
   stepHints,
   stepNotes,
+  skipReason,
   STATUS_WORDS,
   targetLine,
   totalLine,
@@ -46,9 +47,15 @@ function statusCell(status: StepStatus): string {
   return `${EMOJI[status]} ${STATUS_WORDS[status]}`;
 }
 
-function table(steps: StepResult[]): string[] {
+function hintCell(step: StepResult, profile: string): string {
+  if (step.status === 'pass') return '';
+  if (step.status === 'skip') return skipReason(step, profile);
+  return [...stepCauses(step), ...stepHints(step)].join('\n');
+}
+
+function table(steps: StepResult[], profile: string): string[] {
   const rows = steps.map((step) => {
-    const hint = step.status === 'pass' ? '' : [...stepCauses(step), ...stepHints(step)].join('\n');
+    const hint = hintCell(step, profile);
     return `| ${escapeMarkdownCell(step.id)} ${escapeMarkdownCell(step.title)} | ${statusCell(step.status)} | ${formatScore(step.points)} | ${escapeMarkdownCell(hint)} |`;
   });
   return ['| Step | Status | Points | Hint |', '| --- | --- | ---: | --- |', ...rows];
@@ -95,15 +102,15 @@ function render(scorecard: Scorecard): string {
   const groups = stepGroups(scorecard);
   for (const group of groups) {
     const heading = group.id === 'bonus' ? group.title : `${group.id}. ${group.title}`;
-    lines.push(`## ${escapeMarkdownInline(heading)} (${formatScore(group.points)})`, '', ...table(group.steps), '');
+    lines.push(`## ${escapeMarkdownInline(heading)} (${formatScore(group.points)})`, '', ...table(group.steps, scorecard.profile), '');
   }
   const misses = groups.flatMap((group) => group.steps).filter(isMiss);
   if (misses.length > 0) {
     lines.push('## What to fix', '');
     for (const step of misses) lines.push(...missDetails(step));
   }
-  // Misses show their notes in their details; the other steps' notes are listed here.
-  const noted = groups.flatMap((group) => group.steps).filter((step) => !isMiss(step) && stepNotes(step).length > 0);
+  // Misses show their notes in their details and skips their reason in the table; passes' notes go here.
+  const noted = groups.flatMap((group) => group.steps).filter((step) => step.status === 'pass' && stepNotes(step).length > 0);
   if (noted.length > 0) {
     lines.push('## Notes (no points)', '');
     for (const step of noted) lines.push(...bullets(`${escapeMarkdownInline(step.id)}: `, stepNotes(step)));

@@ -74,6 +74,12 @@ export function stepNotes(step: StepResult): string[] {
   return distinct(step.checks.flatMap((check) => check.notes ?? []));
 }
 
+/** Why a step was skipped: its checks' hint or note (the engine says which profile), else the profile. */
+export function skipReason(step: StepResult, profile: string): string {
+  const reasons = [...stepHints(step), ...stepNotes(step)];
+  return reasons.length > 0 ? reasons.join(' ') : `not applicable with the ${profile} profile`;
+}
+
 /** The words for a status, for formats that spell it out. */
 export const STATUS_WORDS: Record<StepStatus, string> = {
   pass: 'passed',
