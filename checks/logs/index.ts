@@ -1,3 +1,4 @@
 import type { CheckDefinition } from '../../src/check/define.js';
+import serviceLogs from './service-logs.js';
 
-export const logsChecks: CheckDefinition[] = [];
+export const logsChecks: CheckDefinition[] = [serviceLogs];

@@ -1,0 +1,54 @@
+import type { Dimension, MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import { defineCheck, fail, pass } from '../../src/check/define.js';
+import type { Json } from '../../src/snapshot/types.js';
+
+/** The dimension value CloudWatch uses for an ELB resource: the ARN's part from `targetgroup/` or `app/`. */
+function elbDimension(arn: string | undefined, marker: 'targetgroup/' | 'app/'): string | undefined {
+  const at = arn?.indexOf(marker === 'app/' ? ':loadbalancer/app/' : ':targetgroup/') ?? -1;
+  if (arn === undefined || at < 0) return undefined;
+  return marker === 'app/' ? arn.slice(at + ':loadbalancer/'.length) : arn.slice(at + 1);
+}
+
+/** Every dimension set an alarm watches: its own metric, or each metric of a metric-math alarm. */
+function dimensionSets(alarm: Json<MetricAlarm>): Json<Dimension>[][] {
+  return [alarm.Dimensions ?? [], ...(alarm.Metrics ?? []).map((query) => query.MetricStat?.Metric?.Dimensions ?? [])];
+}
+
+export default defineCheck({
+  id: 'cloudwatch.alarm',
+  title: "A CloudWatch alarm watches the lab's service, target group or load balancer",
+  needs: ['alarms'],
+  run(lab) {
+    const alarms = lab.read('alarms');
+    const serviceName = lab.service?.serviceName;
+    const clusterName = lab.cluster?.clusterName;
+    const targetGroupArns = new Set([lab.targetGroup?.TargetGroupArn, ...(lab.service?.loadBalancers ?? []).map((item) => item.targetGroupArn)]);
+    const targetGroups = [...targetGroupArns].map((arn) => elbDimension(arn, 'targetgroup/')).filter((value): value is string => value !== undefined);
+    const loadBalancers = [lab.loadBalancer?.LoadBalancerArn, ...(lab.targetGroup?.LoadBalancerArns ?? [])]
+      .map((arn) => elbDimension(arn, 'app/'))
+      .filter((value): value is string => value !== undefined);
+
+    const watches = (alarm: Json<MetricAlarm>): string | undefined => {
+      for (const dimensions of dimensionSets(alarm)) {
+        const value = (name: string): string | undefined => dimensions.find((dimension) => dimension.Name === name)?.Value;
+        if (serviceName && value('ServiceName') === serviceName && (!clusterName || !value('ClusterName') || value('ClusterName') === clusterName)) {
+          return `service ${serviceName}`;
+        }
+        const targetGroup = value('TargetGroup');
+        if (targetGroup && targetGroups.includes(targetGroup)) return `target group ${targetGroup}`;
+        const loadBalancer = value('LoadBalancer');
+        if (loadBalancer && loadBalancers.includes(loadBalancer)) return `load balancer ${loadBalancer}`;
+      }
+      return undefined;
+    };
+    const matching = alarms.flatMap((alarm) => {
+      const what = watches(alarm);
+      return what ? [`alarm ${alarm.AlarmName} (${alarm.Namespace ?? 'metric math'} ${alarm.MetricName ?? ''}, ${alarm.StateValue}) watches ${what}`] : [];
+    });
+    if (matching.length > 0) return pass(matching);
+    return fail(
+      "Create a CloudWatch alarm on a metric of the lab's ECS service (AWS/ECS CPUUtilization with ClusterName and ServiceName), its target group or its ALB (AWS/ApplicationELB, e.g. UnHealthyHostCount).",
+      [`${alarms.length} alarm(s) in the region, none on the lab's service, target group or load balancer`],
+    );
+  },
+});

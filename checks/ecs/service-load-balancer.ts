@@ -1,0 +1,32 @@
+import { defineCheck, fail, partial, pass } from '../../src/check/define.js';
+import { nameFromArn, requireComputeReadable } from '../../src/resolve/compute.js';
+
+export default defineCheck({
+  id: 'ecs.service-load-balancer',
+  title: "The service is attached to the lab's target group on the container port",
+  needs: ['services'],
+  run(lab, params) {
+    const service = lab.service;
+    if (!service) requireComputeReadable(lab);
+    if (!service) return fail('Create the ECS service first (step 5.3).', ['no ECS service found for the lab']);
+    const { appPort } = params.network;
+    const attached = service.loadBalancers ?? [];
+    const labTargetGroup = lab.targetGroup?.TargetGroupArn;
+    const evidence = attached.map(
+      (item) => `attached to target group ${nameFromArn(item.targetGroupArn?.replace(/\/[0-9a-f]+$/, '')) ?? item.loadBalancerName} via container ${item.containerName}:${item.containerPort}`,
+    );
+    if (attached.length === 0) {
+      return fail(
+        `Service ${service.serviceName} has no load balancer: create it with "Application Load Balancer", the lab's ALB, listener and target group on container port ${appPort} (step 5.3).`,
+        [`service ${service.serviceName} has no load balancer`],
+      );
+    }
+    const toLabGroup = attached.filter((item) => labTargetGroup === undefined || item.targetGroupArn === labTargetGroup);
+    if (labTargetGroup === undefined) evidence.push("the lab's target group was not resolved: any target group counts");
+    if (toLabGroup.some((item) => item.containerPort === appPort)) return pass(evidence);
+    if (toLabGroup.length > 0) {
+      return partial(0.5, `Attach the target group on container port ${appPort}, the port the app listens on (step 5.3).`, evidence);
+    }
+    return partial(0.5, `Service ${service.serviceName} is attached to another target group than ${lab.targetGroup?.TargetGroupName}, the one the lab's ALB forwards to (step 5.3).`, evidence);
+  },
+});

@@ -1,0 +1,44 @@
+import { defineCheck, fail, partial, pass } from '../../src/check/define.js';
+import { nameFromArn, requireComputeReadable } from '../../src/resolve/compute.js';
+
+export default defineCheck({
+  id: 'logs.service-logs',
+  title: "The task definition's log group holds events from the running task",
+  needs: ['logGroups'],
+  run(lab) {
+    const group = lab.logGroup;
+    if (!group?.logGroupName) {
+      if (!lab.taskDefinition) requireComputeReadable(lab);
+      const why = lab.choices.find((choice) => choice.resource === 'logGroup')?.why ?? 'no log group found';
+      return fail('Turn on log collection (awslogs) in the task definition and run the service, then open its log group in CloudWatch (step 6.3).', [why]);
+    }
+    const name = group.logGroupName;
+    const streams = lab.readKeyed('logStreams', name);
+    const events = lab.readKeyed('logEvents', name);
+    const evidence = [`log group ${name}: ${streams.length} stream(s) read, ${events.length} event(s) in the newest`];
+    if (streams.length === 0 || events.length === 0) {
+      return fail(`Log group ${name} has no events: the app's tasks must run with awslogs so their output reaches CloudWatch (step 6.3).`, evidence);
+    }
+    const service = lab.service;
+    const clusterArn = lab.cluster?.clusterArn;
+    // Running tasks are known only when they were read; without them any recent events count.
+    const taskIds =
+      service && clusterArn && lab.has('tasks', clusterArn)
+        ? lab
+            .readKeyed('tasks', clusterArn)
+            .filter((task) => task.group === `service:${service.serviceName}` && task.lastStatus === 'RUNNING')
+            .map((task) => nameFromArn(task.taskArn) ?? '')
+            .filter((id) => id.length > 0)
+        : [];
+    if (taskIds.length === 0) return pass([...evidence, 'the running task could not be determined: any events count']);
+    const fromRunning = streams.filter((stream) => taskIds.some((id) => stream.logStreamName?.includes(id)));
+    if (fromRunning.length > 0) {
+      return pass([...evidence, `stream ${fromRunning[0]?.logStreamName} is from running task ${taskIds.find((id) => fromRunning[0]?.logStreamName?.includes(id))}`]);
+    }
+    return partial(
+      0.5,
+      `Log group ${name} has events, but none of its newest streams is from the running task(s) ${taskIds.join(', ')}: check that the running revision logs with awslogs to this group (step 6.3).`,
+      [...evidence, `newest streams: ${streams.slice(0, 3).map((stream) => stream.logStreamName).join(', ')}`],
+    );
+  },
+});
