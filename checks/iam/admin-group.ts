@@ -19,17 +19,16 @@ export default defineCheck({
     const policies = lab.readKeyed('groupPolicies', name);
     const attached = policies.some((policy) => policy.PolicyArn === params.iam.adminPolicyArn);
     const policyNames = policies.map((policy) => policy.PolicyName).join(', ') || 'none';
-    const evidence = [`group ${name}: attached managed policies: ${policyNames}`];
     const notes =
       name.toLowerCase() === wanted.toLowerCase()
         ? []
         : [`group ${name} holds AdministratorAccess; the lab names the group ${wanted}`];
-    if (attached) return pass([...evidence, `group ${name}: AdministratorAccess attached`], notes);
+    if (attached) return pass([`group ${name}: AdministratorAccess attached`], notes);
     return partial(
       0.5,
       `Attach the AdministratorAccess policy to group ${name}: its attached policies are ${policyNames}; ` +
         `the lab (1.2): "Create a new IAM group called ${wanted} and attach the policy AdministratorAccess".`,
-      [...evidence, `group ${name}: AdministratorAccess not attached`],
+      [`group ${name}: AdministratorAccess not attached (attached managed policies: ${policyNames})`],
       notes,
     );
   },
