@@ -1,0 +1,43 @@
+// A one-line progress display for collection on a terminal; nothing in CI or when piped.
+export interface ProgressEvent {
+  done: number;
+  total: number;
+  label: string;
+}
+
+export interface ProgressStream {
+  isTTY?: boolean;
+  columns?: number;
+  write(text: string): unknown;
+}
+
+export interface ProgressDisplay {
+  /** Pass as `onProgress` to collectSnapshot. */
+  onProgress(event: ProgressEvent): void;
+  /** Clears the line, so the reports start on a clean one. */
+  finish(): void;
+}
+
+/**
+ * The display for `stream` (stderr by default), or undefined when it should stay quiet:
+ * not a terminal, or CI set (GitHub Actions, GitLab CI and most others set CI=true).
+ */
+export function progressDisplay(
+  stream: ProgressStream = process.stderr,
+  env: NodeJS.ProcessEnv = process.env,
+): ProgressDisplay | undefined {
+  if (!stream.isTTY || (env.CI !== undefined && env.CI !== '' && env.CI !== 'false')) return undefined;
+  let shown = false;
+  return {
+    onProgress(event) {
+      const width = Math.max(20, (stream.columns ?? 80) - 1);
+      const line = `collecting ${event.done}/${event.total} ${event.label}`;
+      stream.write(`\r\x1b[2K${line.length > width ? `${line.slice(0, width - 1)}…` : line}`);
+      shown = true;
+    },
+    finish() {
+      if (shown) stream.write('\r\x1b[2K');
+      shown = false;
+    },
+  };
+}
