@@ -27,7 +27,7 @@ export interface ClassOverviewInput {
   students: OverviewStudent[];
 }
 
-export type StepOutcome = 'full' | 'partial' | 'none' | 'notApplicable';
+export type StepOutcome = 'full' | 'partial' | 'none' | 'unjudged' | 'notApplicable';
 
 export interface StepTally {
   step: OverviewStep;
@@ -38,25 +38,30 @@ const OUTCOME_COLORS: Record<StepOutcome, string> = {
   full: STATUS_COLORS.pass,
   partial: '#e08a00',
   none: STATUS_COLORS.fail,
-  notApplicable: '#b8bec6',
+  unjudged: '#7f8fa6',
+  notApplicable: '#d0d5db',
 };
 
 const OUTCOME_WORDS: Record<StepOutcome, string> = {
   full: 'full points',
   partial: 'partial',
   none: 'none',
+  unjudged: 'not judged',
   notApplicable: 'not applicable',
 };
 
 export function stepOutcome(step: StepResult): StepOutcome {
   if (step.status === 'skip') return 'notApplicable';
-  if (step.points.earned <= 0) return 'none';
+  if (step.points.earned <= 0) {
+    // Nothing earned yet because a person must look, or the grader could not read: not a miss.
+    return step.status === 'manual' || step.status === 'error' ? 'unjudged' : 'none';
+  }
   return step.points.earned >= step.points.max ? 'full' : 'partial';
 }
 
 /** Per rubric step, how the graded students did on it. */
 export function tallySteps(steps: OverviewStep[], scorecards: Scorecard[]): StepTally[] {
-  const byStep = new Map(steps.map((step) => [step.id, { full: 0, partial: 0, none: 0, notApplicable: 0 }]));
+  const byStep = new Map(steps.map((step) => [step.id, { full: 0, partial: 0, none: 0, unjudged: 0, notApplicable: 0 }]));
   for (const scorecard of scorecards) {
     for (const step of allSteps(scorecard)) {
       const counts = byStep.get(step.id);
@@ -121,10 +126,10 @@ function stepChart(tallies: StepTally[], graded: number): string {
   const top = 26;
   const barSpace = width - label - 40;
   const height = top + tallies.length * rowHeight + 8;
-  const outcomes: StepOutcome[] = ['full', 'partial', 'none', 'notApplicable'];
+  const outcomes: StepOutcome[] = ['full', 'partial', 'none', 'unjudged', 'notApplicable'];
   const legend = outcomes.map(
     (outcome, index) =>
-      `<rect x="${label + index * 150}" y="4" width="12" height="12" fill="${OUTCOME_COLORS[outcome]}"/><text x="${label + index * 150 + 16}" y="14">${OUTCOME_WORDS[outcome]}</text>`,
+      `<rect x="${label + index * 125}" y="4" width="12" height="12" fill="${OUTCOME_COLORS[outcome]}"/><text x="${label + index * 125 + 16}" y="14">${OUTCOME_WORDS[outcome]}</text>`,
   );
   const rows = tallies.map((tally, row) => {
     const y = top + row * rowHeight;
@@ -136,7 +141,7 @@ function stepChart(tallies: StepTally[], graded: number): string {
         count === 0
           ? ''
           : `<rect class="outcome-${outcome}" x="${x.toFixed(1)}" y="${y}" width="${segmentWidth.toFixed(1)}" height="${rowHeight - 6}" fill="${OUTCOME_COLORS[outcome]}"><title>${escapeHtml(tally.step.id)} ${escapeHtml(tally.step.title)}: ${count} ${OUTCOME_WORDS[outcome]}</title></rect>` +
-            (segmentWidth >= 22 ? `<text x="${(x + segmentWidth / 2).toFixed(1)}" y="${y + 12}" text-anchor="middle" fill="#fff">${count}</text>` : '');
+            (segmentWidth >= 22 ? `<text x="${(x + segmentWidth / 2).toFixed(1)}" y="${y + 12}" text-anchor="middle" fill="${outcome === 'notApplicable' ? '#1f2328' : '#fff'}">${count}</text>` : '');
       x += segmentWidth;
       return segment;
     });
@@ -144,7 +149,7 @@ function stepChart(tallies: StepTally[], graded: number): string {
   });
   return [
     `<svg id="step-chart" role="img" aria-labelledby="step-chart-title" viewBox="0 0 ${width} ${height}" width="100%" style="max-width:${width}px" ${SVG_FONT} xmlns="http://www.w3.org/2000/svg">`,
-    '<title id="step-chart-title">Per step: students with full, partial or no points</title>',
+    '<title id="step-chart-title">Per step: students with full, partial or no points, not yet judged, or not applicable</title>',
     ...legend,
     ...rows,
     '</svg>',
@@ -154,10 +159,10 @@ function stepChart(tallies: StepTally[], graded: number): string {
 function stepTable(tallies: StepTally[]): string {
   const rows = tallies.map(
     ({ step, counts }) =>
-      `<tr><td class="mono">${escapeHtml(step.id)}</td><td>${escapeHtml(step.title)}</td><td class="num">${counts.full}</td><td class="num">${counts.partial}</td><td class="num">${counts.none}</td><td class="num">${counts.notApplicable}</td></tr>`,
+      `<tr><td class="mono">${escapeHtml(step.id)}</td><td>${escapeHtml(step.title)}</td><td class="num">${counts.full}</td><td class="num">${counts.partial}</td><td class="num">${counts.none}</td><td class="num">${counts.unjudged}</td><td class="num">${counts.notApplicable}</td></tr>`,
   );
   return [
-    '<table class="step-table"><thead><tr><th>Step</th><th>Title</th><th class="num">Full</th><th class="num">Partial</th><th class="num">None</th><th class="num">N/A</th></tr></thead>',
+    '<table class="step-table"><thead><tr><th>Step</th><th>Title</th><th class="num">Full</th><th class="num">Partial</th><th class="num">None</th><th class="num">Not judged</th><th class="num">N/A</th></tr></thead>',
     `<tbody>${rows.join('\n')}</tbody></table>`,
   ].join('\n');
 }
