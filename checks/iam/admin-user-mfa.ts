@@ -26,7 +26,7 @@ export default defineCheck({
       return pass([`${admins.length} ${whose}`, ...evidence], notes);
     }
     return fail(
-      `Set up MFA for ${without.join(', ')} (IAM → Users → Security credentials → Assign MFA device): ${whose} ${without.length === 1 ? 'has' : 'have'} no MFA device; ` +
+      `Set up MFA for ${without.join(', ')} (IAM → Users → Security credentials → Assign MFA device): none of the ${whose} has an MFA device; ` +
         'the lab (1.2): "Important: Set up an MFA for your administrator account".',
       [`${admins.length} ${whose}`, ...evidence],
     );

@@ -47,14 +47,14 @@ export default defineCheck({
       ...(empty.length > 0 ? [`bucket ${name}: empty model file(s): ${listObjects(empty)}`] : []),
     ];
     if (filled.length >= wanted) return pass(evidence);
-    const found =
-      objects.length === 0
-        ? 'it is empty'
-        : empty.length > 0
-          ? `${empty.map((object) => object.Key).join(', ')} ${empty.length === 1 ? 'is' : 'are'} 0 bytes`
-          : `its ${objects.length} object(s) (${listObjects(objects)}) match none of ${params.bucket.modelFiles.join(', ')}`;
+    const found = (): string => {
+      if (filled.length > 0) return `it holds ${filled.length} of the ${wanted} model files the rubric expects`;
+      if (objects.length === 0) return 'it is empty';
+      if (empty.length > 0) return `${empty.map((object) => object.Key).join(', ')} ${empty.length === 1 ? 'is' : 'are'} 0 bytes`;
+      return `its ${objects.length} object(s) (${listObjects(objects)}) match none of ${params.bucket.modelFiles.join(', ')}`;
+    };
     const hint =
-      `Upload the model files from Lab 1 to bucket ${name}: ${found}; the lab (2.2): "Upload these files to the newly created S3 bucket" ` +
+      `Upload the model files from Lab 1 to bucket ${name}: ${found()}; the lab (2.2): "Upload these files to the newly created S3 bucket" ` +
       `(at least ${wanted} non-empty model file(s)).`;
     return filled.length === 0 ? fail(hint, evidence) : partial(filled.length / wanted, hint, evidence);
   },

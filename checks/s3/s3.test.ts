@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../src/snapshot/types.js';
 import { expectOnly, gradeSnapshot, type Expected } from '../../test/fixtures/sections-1-3/grade.js';
-import { completeLabWith, denied, example } from '../../test/support/fixtures.js';
+import { completeLabWith, denied, example, labParams, runCheck } from '../../test/support/fixtures.js';
+import modelFiles from './model-files.js';
 
 const BUCKET = 'sentiment-models-123456789012';
 const ALL_ON = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
@@ -135,6 +136,12 @@ describe('s3 checks', () => {
     )['s3.workflow-review'];
     expect(result?.status).toBe('manual');
     expect(result?.evidence).toContain('the deployed app was not asked for predictions (no internet-facing load balancer found)');
+  });
+
+  it('gives a share of the points when fewer model files than the rubric asks are there', () => {
+    const result = runCheck(modelFiles, example('complete-lab'), { params: labParams({ 'bucket.minModelFiles': 3 }) });
+    expect(result).toMatchObject({ status: 'partial', fraction: 2 / 3 });
+    expect(result.hint).toContain(`bucket ${BUCKET}: it holds 2 of the 3 model files the rubric expects`);
   });
 
   it.each(mistakes)('$name: changes only its own check', ({ mutate, expected }) => {
