@@ -52,7 +52,7 @@ const mistakes: { name: string; mutate: (s: Snapshot) => void; profile?: string;
   {
     name: 'admin user without MFA',
     mutate: (s) => { s.facts.userMfaDevices[USER] = { ok: true, data: [] }; },
-    expected: { 'iam.admin-user-mfa': { status: 'fail', says: [USER, 'none of the 1 member(s) of group admin has an MFA device', 'Set up an MFA for your administrator account'] } },
+    expected: { 'iam.admin-user-mfa': { status: 'fail', says: [USER, 'none of the member(s) of group admin has an MFA device', 'Set up an MFA for your administrator account'] } },
   },
   {
     name: 'no account alias',
