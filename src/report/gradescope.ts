@@ -1,4 +1,5 @@
 // Gradescope autograder results.json: the total (bonus as extra credit) and one test per step.
+import { addPoints, toPoints, type Hundredths } from '../grade/points.js';
 import type { Scorecard, StepResult } from '../grade/scorecard.js';
 import {
   allSteps,
@@ -31,10 +32,8 @@ export interface GradescopeResults {
   tests: GradescopeTest[];
 }
 
-/** Sums in hundredths so 0.1 + 0.2 stays 0.3, as the scorecard's points are exact hundredths. */
-function addPoints(a: number, b: number): number {
-  return (Math.round(a * 100) + Math.round(b * 100)) / 100;
-}
+/** Back to the engine's exact hundredths, so the lab's and the bonus points add without float drift. */
+const hundredths = (points: number): Hundredths => Math.round(points * 100);
 
 function testOutput(step: StepResult): string {
   const lines = [`Status: ${STATUS_WORDS[step.status]}`];
@@ -62,7 +61,7 @@ function test(step: StepResult): GradescopeTest {
 
 export function gradescopeResults(scorecard: Scorecard, options: ReportOptions): GradescopeResults {
   return {
-    score: addPoints(scorecard.total.earned, scorecard.bonusPoints.earned),
+    score: toPoints(addPoints(hundredths(scorecard.total.earned), hundredths(scorecard.bonusPoints.earned))),
     max_score: scorecard.total.max,
     ...(options.executionTimeSeconds === undefined ? {} : { execution_time: Math.round(options.executionTimeSeconds) }),
     output: `${scorecard.lab}: ${totalLine(scorecard)} (profile ${scorecard.profile})`,

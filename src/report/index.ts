@@ -57,9 +57,13 @@ export function renderReport(scorecard: Scorecard, format: ReportFormat, options
   return REPORTERS[format].render(scorecard, options);
 }
 
+/** Numbers temporary files, so two writes of one file in this process never share one. */
+let temporaryFiles = 0;
+
 /** Writes through a temporary file in the same folder, so a reader never sees half a report. */
 async function writeAtomically(file: string, text: string): Promise<void> {
-  const temporary = `${file}.${process.pid}.tmp`;
+  temporaryFiles += 1;
+  const temporary = `${file}.${process.pid}.${temporaryFiles}.tmp`;
   try {
     await writeFile(temporary, text, 'utf8');
     await rename(temporary, file);

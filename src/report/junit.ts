@@ -1,6 +1,6 @@
 // JUnit XML for CI servers: one testsuite per section (and one for the bonus), one testcase
 // per step, the step's points as testcase properties, the hint in the failure message.
-import type { Scorecard, StepResult } from '../grade/scorecard.js';
+import type { Points, Scorecard, StepResult } from '../grade/scorecard.js';
 import {
   countStatuses,
   allSteps,
@@ -71,48 +71,41 @@ function outcome(step: StepResult, profile: string): string {
   }
 }
 
+/** Points earned and maximum as a `<properties>` block, indented to sit inside its element. */
+function pointsProperties(points: Points, indent: string): string {
+  return (
+    `${indent}<properties>\n` +
+    `${indent}  <property${attributes({ name: 'points.earned', value: formatPoints(points.earned) })}/>\n` +
+    `${indent}  <property${attributes({ name: 'points.max', value: formatPoints(points.max) })}/>\n` +
+    `${indent}</properties>\n`
+  );
+}
+
+/** A partial step lost points, so CI shows it as failed; a manual one waits for a person, so it is skipped. */
+function outcomeCounts(steps: StepResult[]): { tests: number; failures: number; errors: number; skipped: number } {
+  const counts = countStatuses(steps);
+  return { tests: steps.length, failures: counts.fail + counts.partial, errors: counts.error, skipped: counts.skip + counts.manual };
+}
+
 function testcase(step: StepResult, group: StepGroup, profile: string): string {
-  const properties =
-    `      <properties>\n` +
-    `        <property${attributes({ name: 'points.earned', value: formatPoints(step.points.earned) })}/>\n` +
-    `        <property${attributes({ name: 'points.max', value: formatPoints(step.points.max) })}/>\n` +
-    `      </properties>\n`;
   return (
     `    <testcase${attributes({ classname: group.title, name: `${step.id} ${step.title}`, time: '0' })}>\n` +
-    properties +
+    pointsProperties(step.points, '      ') +
     outcome(step, profile) +
     `    </testcase>\n`
   );
 }
 
 function testsuite(group: StepGroup, profile: string): string {
-  const counts = countStatuses(group.steps);
-  const header = attributes({
-    name: group.title,
-    tests: group.steps.length,
-    failures: counts.fail + counts.partial,
-    errors: counts.error,
-    skipped: counts.skip + counts.manual,
-    time: '0',
-  });
-  const properties =
-    `    <properties>\n` +
-    `      <property${attributes({ name: 'points.earned', value: formatPoints(group.points.earned) })}/>\n` +
-    `      <property${attributes({ name: 'points.max', value: formatPoints(group.points.max) })}/>\n` +
-    `    </properties>\n`;
-  return `  <testsuite${header}>\n${properties}${group.steps.map((step) => testcase(step, group, profile)).join('')}  </testsuite>\n`;
+  const header = attributes({ name: group.title, ...outcomeCounts(group.steps), time: '0' });
+  const testcases = group.steps.map((step) => testcase(step, group, profile)).join('');
+  return `  <testsuite${header}>\n${pointsProperties(group.points, '    ')}${testcases}  </testsuite>\n`;
 }
 
 function render(scorecard: Scorecard): string {
-  const counts = countStatuses(allSteps(scorecard));
-  // No `skipped` here: the root element of the common schema does not have it.
-  const root = attributes({
-    name: scorecard.lab,
-    tests: allSteps(scorecard).length,
-    failures: counts.fail + counts.partial,
-    errors: counts.error,
-    time: '0',
-  });
+  // No `skipped` on the root: the common schema does not have it there.
+  const { skipped: _skipped, ...counts } = outcomeCounts(allSteps(scorecard));
+  const root = attributes({ name: scorecard.lab, ...counts, time: '0' });
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${root}>\n${stepGroups(scorecard).map((group) => testsuite(group, scorecard.profile)).join('')}</testsuites>\n`;
 }
 
