@@ -308,14 +308,16 @@ export async function collectFacts(input: FactsInput): Promise<Facts> {
           ),
         );
       } else if (fresh('logEvents') && (draft.logEvents as Record<string, unknown> | undefined)?.[group] === undefined) {
-        const newest = ok(streams?.[group])?.[0]?.logStreamName;
+        const groupStreams = streams?.[group];
+        const newest = ok(groupStreams)?.[0]?.logStreamName;
         tasks.push(() =>
-          read('logEvents', group, async () =>
-            newest === undefined
+          read('logEvents', group, async () => {
+            if (groupStreams && !groupStreams.ok) throw new EarlierFailure(groupStreams.error);
+            return newest === undefined
               ? []
               : ((await logs.send(new GetLogEventsCommand({ logGroupName: group, logStreamName: newest, startFromHead: false, limit: BOUNDS.logEvents })))
-                  .events ?? []),
-            { codes: ['ResourceNotFoundException'], value: [] },
+                  .events ?? []);
+          }, { codes: ['ResourceNotFoundException'], value: [] },
           ),
         );
       }

@@ -1,0 +1,105 @@
+// The real SDK clients against a local stand-in for AWS (127.0.0.1), reached through
+// AWS_ENDPOINT_URL_<SERVICE>: retries on throttling, endpoint overrides, network failures.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createClients, GLOBAL_REGION } from '../../src/aws/clients.js';
+import { collectSnapshot } from '../../src/collect/index.js';
+import { AwsAccessError } from '../../src/errors.js';
+import { example, labParams } from '../support/fixtures.js';
+import { mockAccount, type MockedAccount } from './mock-account.js';
+
+let server: Server | undefined;
+let account: MockedAccount | undefined;
+
+beforeEach(() => {
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAIOSFODNN7EXAMPLE');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY');
+  vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/lab-grader-test-config');
+  vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/lab-grader-test-credentials');
+});
+afterEach(async () => {
+  vi.unstubAllEnvs();
+  account?.restore();
+  account = undefined;
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  server = undefined;
+});
+
+/** A CloudWatch Logs stand-in speaking AWS JSON 1.1; `answer` gets the operation and its attempt number. */
+async function logsStandIn(answer: (operation: string, attempt: number) => { status: number; body: unknown }): Promise<string> {
+  const attempts = new Map<string, number>();
+  server = createServer((request: IncomingMessage, response) => {
+    request.resume();
+    request.on('end', () => {
+      const operation = String(request.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+      const attempt = (attempts.get(operation) ?? 0) + 1;
+      attempts.set(operation, attempt);
+      const { status, body } = answer(operation, attempt);
+      const error = status >= 400 ? { 'x-amzn-errortype': (body as { __type: string }).__type } : {};
+      response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', ...error });
+      response.end(JSON.stringify(body));
+    });
+  });
+  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server?.address() as AddressInfo).port}`;
+}
+
+const throttled = { status: 400, body: { __type: 'ThrottlingException', message: 'Rate exceeded' } };
+
+describe('clients', () => {
+  it('use adaptive retry with 5 attempts, and the global region for IAM and Budgets', async () => {
+    const clients = createClients({ region: 'eu-west-1' }, {});
+    expect(await clients.ec2.config.region()).toBe('eu-west-1');
+    expect(await clients.iam.config.region()).toBe(GLOBAL_REGION);
+    expect(await clients.budgets.config.region()).toBe(GLOBAL_REGION);
+    expect(clients.ecs.config.retryMode).toBe('adaptive');
+    expect(await clients.ecs.config.maxAttempts()).toBe(5);
+    expect(await clients.s3('ap-southeast-2').config.region()).toBe('ap-southeast-2');
+    expect(clients.s3('eu-west-1').config.forcePathStyle).toBe(false);
+    clients.destroy();
+  });
+
+  it('address S3 by path when an endpoint override points at a stand-in', () => {
+    const clients = createClients({ region: 'eu-west-1' }, { AWS_ENDPOINT_URL: 'http://localhost:4566' });
+    expect(clients.s3('eu-west-1').config.forcePathStyle).toBe(true);
+    clients.destroy();
+  });
+
+  it('retry a throttled call through AWS_ENDPOINT_URL_CLOUDWATCH_LOGS, and record one still throttled after every attempt', async () => {
+    const complete = example('complete-lab');
+    const logGroups = complete.facts.logGroups.ok ? complete.facts.logGroups.data : [];
+    const endpoint = await logsStandIn((operation, attempt) => {
+      if (operation === 'DescribeLogGroups') return attempt === 1 ? throttled : { status: 200, body: { logGroups } };
+      return throttled;
+    });
+    vi.stubEnv('AWS_ENDPOINT_URL_CLOUDWATCH_LOGS', endpoint);
+    account = mockAccount(complete);
+    account.logs.restore();
+    const snapshot = await collectSnapshot({
+      params: labParams(),
+      region: 'eu-west-1',
+      maxAttempts: 2,
+      probe: async (target) => ({ target, results: [] }),
+    });
+    expect(snapshot.facts.logGroups).toEqual(complete.facts.logGroups);
+    expect(snapshot.facts.logStreams['/ecs/sentiment-app-task']).toEqual({
+      ok: false,
+      error: { call: 'logs:DescribeLogStreams', code: 'ThrottlingException', message: 'Rate exceeded' },
+    });
+    // The events were not read because the streams could not be: the same cause, not an empty list.
+    expect(snapshot.facts.logEvents['/ecs/sentiment-app-task']).toEqual(snapshot.facts.logStreams['/ecs/sentiment-app-task']);
+    expect(snapshot.facts.vpcs).toEqual(complete.facts.vpcs);
+  });
+
+  it('a network failure reaching STS stops with exit 3 and what to check', async () => {
+    const endpoint = await logsStandIn(() => throttled);
+    await new Promise((resolve) => server?.close(resolve));
+    server = undefined;
+    vi.stubEnv('AWS_ENDPOINT_URL_STS', endpoint);
+    const error = await collectSnapshot({ params: labParams(), region: 'eu-west-1', maxAttempts: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AwsAccessError);
+    expect((error as Error).message).toMatch(/Could not reach AWS STS \(ECONNREFUSED/);
+    expect((error as Error).message).not.toContain('AKIAIOSFODNN7EXAMPLE');
+  });
+});
