@@ -1,14 +1,12 @@
 // `lab-grader grade`: collect (or load) a snapshot, grade it against the rubric, write the reports.
 import { writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { collectSnapshot } from '../../collect/index.js';
 import { UsageError } from '../../errors.js';
 import { grade, paramsFor, pickProfile } from '../../grade/engine.js';
 import type { Submission } from '../../resolve/lab.js';
 import { loadRubric } from '../../rubric/load.js';
 import { loadSnapshot } from '../../snapshot/load.js';
 import type { Snapshot } from '../../snapshot/types.js';
-import { scanSubmission } from '../../submission/scan.js';
 import { rubricLocation } from '../paths.js';
 import { parseFormats, writeReports } from '../../report/index.js';
 
@@ -66,8 +64,11 @@ export async function gradeCommand(options: GradeOptions): Promise<number> {
   if (options.snapshot !== undefined) {
     snapshot = loadSnapshot(options.snapshot);
   } else {
+    // Imported here so an offline regrade never loads the AWS SDK.
+    const { collectSnapshot } = await import('../../collect/index.js');
     snapshot = await collectSnapshot({
       params,
+      profile: profile.name,
       ...(options.awsProfile === undefined ? {} : { awsProfile: options.awsProfile }),
       ...(options.region === undefined ? {} : { region: options.region }),
       ...(options.albUrl === undefined ? {} : { albUrl: options.albUrl }),
@@ -78,7 +79,11 @@ export async function gradeCommand(options: GradeOptions): Promise<number> {
     await writeFile(options.saveSnapshot, `${JSON.stringify(snapshot, null, 2)}\n`, 'utf8');
   }
 
-  const submission: Submission | null = options.submission === undefined ? null : await scanSubmission(options.submission);
+  let submission: Submission | null = null;
+  if (options.submission !== undefined) {
+    const { scanSubmission } = await import('../../submission/scan.js');
+    submission = await scanSubmission(options.submission);
+  }
   const scorecard = grade({
     rubric,
     rubricFile: location.name,
