@@ -1,0 +1,116 @@
+// Watch mode's loop: collect, grade, show, wait; again until stopped. Everything that
+// touches the world (collector, clock, sleep, screen) is passed in, so tests drive it.
+import type { Scorecard } from '../grade/scorecard.js';
+import type { FactKey, Snapshot } from '../snapshot/types.js';
+import { diffScorecards, type ScorecardDiff } from './diff.js';
+
+/**
+ * Facts re-read only every `SLOW_EVERY` rounds: CloudTrail event history (LookupEvents
+ * allows 2 calls a second per account and events arrive minutes late anyway) and budgets
+ * (AWS refreshes budget data a few times a day).
+ */
+export const SLOW_FACTS: ReadonlySet<FactKey> = new Set<FactKey>(['userEvents', 'ecrLoginEvents', 'budgets', 'budgetNotifications']);
+export const SLOW_EVERY = 5;
+
+/** Round 1 reads everything; later rounds skip the slow facts except every fifth round. */
+export function refreshFor(round: number): (key: FactKey) => boolean {
+  return (key) => round === 1 || round % SLOW_EVERY === 0 || !SLOW_FACTS.has(key);
+}
+
+export interface WatchFrame {
+  round: number;
+  scorecard: Scorecard;
+  /** Null on the first round. */
+  diff: ScorecardDiff | null;
+  /** How long the round's collection and grading took. */
+  durationMs: number;
+  /** When the next round starts, from now. */
+  nextInMs: number;
+}
+
+export interface WatchDependencies {
+  /** Reads the account; `previous` is the last round's snapshot, `refresh` says what to read again. */
+  collect(context: { round: number; previous?: Snapshot; refresh: (key: FactKey) => boolean }): Promise<Snapshot>;
+  grade(snapshot: Snapshot): Scorecard;
+  show(frame: WatchFrame): void;
+  /** Resolves after `ms`, or as soon as `signal` aborts. */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+  /** Milliseconds, monotonic. */
+  now(): number;
+}
+
+export interface WatchOptions {
+  intervalMs: number;
+  /** Aborting stops the loop: during a wait at once, during a round without waiting for it. */
+  signal: AbortSignal;
+  /** Stop after this many rounds (tests, `--rounds`); unbounded when absent. */
+  maxRounds?: number;
+}
+
+export interface WatchSummary {
+  rounds: number;
+  last: Scorecard | null;
+  stoppedBy: 'signal' | 'rounds';
+}
+
+const ABORTED = Symbol('aborted');
+
+/** The promise's value, or ABORTED as soon as the signal fires (the promise is left to settle unobserved). */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | typeof ABORTED> {
+  if (signal.aborted) return Promise.resolve(ABORTED);
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => resolve(ABORTED);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        // A round that failed after Ctrl-C no longer matters.
+        if (signal.aborted) resolve(ABORTED);
+        else reject(error);
+      },
+    );
+  });
+}
+
+export async function watchLoop(deps: WatchDependencies, options: WatchOptions): Promise<WatchSummary> {
+  let previous: Snapshot | undefined;
+  let last: Scorecard | null = null;
+  let rounds = 0;
+  for (let round = 1; ; round += 1) {
+    if (options.signal.aborted) break;
+    const started = deps.now();
+    const snapshot = await unlessAborted(
+      deps.collect({ round, refresh: refreshFor(round), ...(previous ? { previous } : {}) }),
+      options.signal,
+    );
+    if (snapshot === ABORTED) break;
+    const scorecard = deps.grade(snapshot);
+    const durationMs = deps.now() - started;
+    const nextInMs = Math.max(0, options.intervalMs - durationMs);
+    rounds = round;
+    deps.show({ round, scorecard, diff: last ? diffScorecards(last, scorecard) : null, durationMs, nextInMs });
+    previous = snapshot;
+    last = scorecard;
+    if (options.maxRounds !== undefined && round >= options.maxRounds) return { rounds, last, stoppedBy: 'rounds' };
+    await deps.sleep(nextInMs, options.signal);
+  }
+  return { rounds, last, stoppedBy: 'signal' };
+}
+
+/** A real sleep that ends early when the signal aborts. */
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
