@@ -3,7 +3,6 @@
 import { costNoticeLines, type CostNotice } from '../cost/estimate.js';
 import type { Scorecard, StepResult, StepStatus } from '../grade/scorecard.js';
 import {
-  formatPoints,
   formatScore,
   isMiss,
   stepCauses,
@@ -38,7 +37,7 @@ export function escapeMarkdownCell(text: string): string {
 // eslint-disable-next-line no-control-regex
 const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
-/** Inline text outside tables: the HTML-significant characters and `|` escaped, lines joined. */
+/** Inline text: controls made visible, the HTML-significant characters and `|` escaped. */
 export function escapeMarkdownInline(text: string): string {
   return text.replace(CONTROLS, '\uFFFD').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
 }
@@ -88,11 +87,11 @@ function costSection(notice: CostNotice): string[] {
 }
 
 function render(scorecard: Scorecard): string {
-  const { subject, total, bonusPoints } = scorecard;
+  const { subject } = scorecard;
   const lines: string[] = [
-    `# ${escapeMarkdownInline(scorecard.lab)}: ${formatPoints(total.earned)} / ${formatPoints(total.max)}`,
+    `# ${escapeMarkdownInline(scorecard.lab)}`,
     '',
-    `**Total ${formatPoints(total.earned)} / ${formatPoints(total.max)}**, bonus ${formatPoints(bonusPoints.earned)} / ${formatPoints(bonusPoints.max)}`,
+    `**${totalLine(scorecard)}**`,
     '',
     `Account ${escapeMarkdownInline(subject.account)} · ${escapeMarkdownInline(subject.region)} · profile ${escapeMarkdownInline(scorecard.profile)} · collected ${escapeMarkdownInline(subject.collectedAt)}`,
     '',
@@ -117,8 +116,7 @@ function render(scorecard: Scorecard): string {
     lines.push('');
   }
   if (scorecard.cost) lines.push(...costSection(scorecard.cost));
-  lines.push(`_${escapeMarkdownInline(totalLine(scorecard))}_`);
-  return `${lines.join('\n')}\n`;
+  return `${lines.join('\n').trimEnd()}\n`;
 }
 
 export const markdownReporter: Reporter = { file: 'summary.md', render };

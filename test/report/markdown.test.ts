@@ -15,8 +15,8 @@ function cells(row: string): string[] {
 describe('markdown report', () => {
   it('opens with the total, the bonus and the target', () => {
     const [title, , total, , , , target] = renderReport(scorecard('mixed'), 'markdown').split('\n');
-    expect(title).toBe('# Introduction to Cloud Computing for MLOps: 7.30 / 9.25');
-    expect(total).toBe('**Total 7.30 / 9.25**, bonus 0.00 / 1.00');
+    expect(title).toBe('# Introduction to Cloud Computing for MLOps');
+    expect(total).toBe('**7.30 / 9.25 points, bonus 0.00 / 1.00**');
     expect(target).toBe("Probe target: http://127.0.0.1:8000 (overridden by a person, not the ALB's DNS name)");
   });
 
