@@ -1,0 +1,66 @@
+import { defineCheck, fail } from '../../src/check/define.js';
+import { byParts } from '../../src/check/parts.js';
+import { label } from '../../src/resolve/tags.js';
+
+export default defineCheck({
+  id: 'elb.load-balancer',
+  title: 'An internet-facing IPv4 application load balancer in two public subnets, with the ALB security group',
+  needs: ['loadBalancers'],
+  run(lab) {
+    const alb = lab.loadBalancer;
+    const { vpc, publicSubnets, albSecurityGroup } = lab;
+    if (!alb) {
+      return fail(
+        `Create an application load balancer (e.g. sentiment-app-alb): internet-facing, in the lab VPC's two public subnets, with the load balancer security group (step 4.7).`,
+        [`no load balancer in ${lab.snapshot.region}`],
+      );
+    }
+    const name = alb.LoadBalancerName ?? alb.LoadBalancerArn;
+    const zones = alb.AvailabilityZones ?? [];
+    const zoneNames = [...new Set(zones.map((zone) => zone.ZoneName))];
+    const publicIds = new Set(publicSubnets.map((subnet) => subnet.SubnetId));
+    const describeZone = (zone: (typeof zones)[number]) => {
+      const subnet = [...publicSubnets, ...lab.privateSubnets].find((s) => s.SubnetId === zone.SubnetId);
+      const side = subnet ? (publicIds.has(zone.SubnetId) ? 'public' : 'private') : 'not a lab';
+      return `${subnet ? label(subnet.SubnetId, subnet.Tags) : zone.SubnetId} (${side} subnet, ${zone.ZoneName})`;
+    };
+    const notInPublic = zones.filter((zone) => !publicIds.has(zone.SubnetId));
+    const groups = alb.SecurityGroups ?? [];
+    const notes = alb.IpAddressType === 'dualstack' ? [`${name} is dual-stack (IPv4 and IPv6); the lab asks for IPv4`] : [];
+    return byParts(
+      [
+        { ok: alb.Type === 'application', fix: `${name} is a ${alb.Type} load balancer; the lab asks for an Application Load Balancer.` },
+        {
+          ok: alb.Scheme === 'internet-facing',
+          fix: `${name} is ${alb.Scheme}; the lab chooses internet-facing so it can be called from outside the VPC (the scheme cannot be changed: create the load balancer again).`,
+        },
+        {
+          ok: alb.IpAddressType === 'ipv4' || alb.IpAddressType === 'dualstack',
+          fix: `${name} has IP address type ${alb.IpAddressType}; the lab asks for IPv4.`,
+        },
+        {
+          ok: zoneNames.length >= 2,
+          fix: `${name} is in ${zoneNames.length} Availability Zone(s) (${zoneNames.join(', ')}); choose at least two public subnets in different AZs.`,
+        },
+        {
+          ok: zones.length > 0 && !notInPublic.length,
+          fix: `${name} is in ${notInPublic.map(describeZone).join(', ')}; place it in the public subnets (${publicSubnets.map((s) => label(s.SubnetId, s.Tags)).join(', ') || 'create them in step 4.2'}).`,
+        },
+        {
+          ok: albSecurityGroup !== undefined && albSecurityGroup.GroupName !== 'default' && groups.includes(albSecurityGroup.GroupId ?? ''),
+          fix: `${name} uses ${groups.join(', ') || 'no security group'}; choose the load balancer security group${albSecurityGroup && albSecurityGroup.GroupName !== 'default' ? ` ${albSecurityGroup.GroupName} (${albSecurityGroup.GroupId})` : ' (TCP 80 from 0.0.0.0/0, step 4.6)'}.`,
+        },
+        {
+          ok: vpc !== undefined && alb.VpcId === vpc.VpcId,
+          fix: `${name} is in ${alb.VpcId}; the lab puts it in the VPC you created${vpc ? `, ${label(vpc.VpcId, vpc.Tags)}` : ''}.`,
+        },
+      ],
+      [
+        `load balancer ${name}: ${alb.Type}, ${alb.Scheme}, ${alb.IpAddressType}, state ${alb.State?.Code ?? 'unknown'}, in ${alb.VpcId}`,
+        `subnets: ${zones.map(describeZone).join(', ') || 'none'}`,
+        `security groups: ${groups.join(', ') || 'none'}`,
+      ],
+      notes,
+    );
+  },
+});

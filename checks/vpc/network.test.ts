@@ -1,0 +1,246 @@
+// Section 4 on fixtures: the complete lab passes every check, and each typical mistake
+// fails only its own step, with a hint naming the resource and what the lab asks for.
+import { describe, expect, it } from 'vitest';
+import type { CheckStatus } from '../../src/check/define.js';
+import type { Snapshot } from '../../src/snapshot/types.js';
+import { dataOf, gradeNetworkSnapshot, sectionFourChecks } from '../../test/fixtures/network/grade.js';
+import { completeLabWith, denied, example } from '../../test/support/fixtures.js';
+
+const LAB_VPC = 'vpc-0a1b2c3d4e5f60718';
+const PUBLIC_2 = 'subnet-0aa11bb22cc33dd02';
+const PRIVATE_1 = 'subnet-0aa11bb22cc33dd03';
+const PRIVATE_2 = 'subnet-0aa11bb22cc33dd04';
+const IGW = 'igw-0c4d5e6f7a8b9c0d1';
+const NAT = 'nat-0e1f2a3b4c5d6e7f8';
+const APP_SG = 'sg-0b2b2b2b2b2b2b2b2';
+const PUBLIC_RTB = 'rtb-0b0b0b0b0b0b0b0b1';
+const PRIVATE_RTB = 'rtb-0c0c0c0c0c0c0c0c1';
+
+const find = <T>(items: T[], match: (item: T) => boolean): T => {
+  const item = items.find(match);
+  if (!item) throw new Error('fixture item not found');
+  return item;
+};
+const subnet = (s: Snapshot, id: string) => find(dataOf(s.facts.subnets), (x) => x.SubnetId === id);
+const routeTable = (s: Snapshot, id: string) => find(dataOf(s.facts.routeTables), (x) => x.RouteTableId === id);
+const alb = (s: Snapshot) => dataOf(s.facts.loadBalancers)[0]!;
+const targetGroup = (s: Snapshot) => dataOf(s.facts.targetGroups)[0]!;
+const listener = (s: Snapshot) => dataOf(Object.values(s.facts.listeners)[0]!)[0]!;
+const nat = (s: Snapshot) => dataOf(s.facts.natGateways)[0]!;
+
+interface Expected {
+  status: CheckStatus;
+  fraction?: number;
+  says: string[];
+}
+
+const mistakes: { name: string; mutate: (s: Snapshot) => void; expected: Record<string, Expected> }[] = [
+  {
+    name: 'wrong VPC CIDR',
+    mutate: (s) => {
+      const vpc = find(dataOf(s.facts.vpcs), (v) => v.VpcId === LAB_VPC);
+      vpc.CidrBlock = '10.0.0.0/20';
+      vpc.CidrBlockAssociationSet![0]!.CidrBlock = '10.0.0.0/20';
+    },
+    expected: { 'vpc.lab-vpc': { status: 'partial', fraction: 0.5, says: ['has CIDR 10.0.0.0/20', 'the lab asks for 10.0.0.0/16'] } },
+  },
+  {
+    name: 'both public subnets in one AZ',
+    mutate: (s) => {
+      subnet(s, PUBLIC_2).AvailabilityZone = 'eu-west-1a';
+    },
+    expected: {
+      'vpc.public-subnets': { status: 'partial', fraction: 2 / 3, says: ['two different Availability Zones', 'all in eu-west-1a'] },
+    },
+  },
+  {
+    name: 'internet gateway detached',
+    mutate: (s) => {
+      find(dataOf(s.facts.internetGateways), (g) => g.InternetGatewayId === IGW).Attachments = [];
+    },
+    expected: { 'vpc.internet-gateway': { status: 'fail', says: [`Attach internet gateway sentiment-app-igw (${IGW})`, 'not attached to any VPC'] } },
+  },
+  {
+    name: 'public route missing',
+    mutate: (s) => {
+      const table = routeTable(s, PUBLIC_RTB);
+      table.Routes = table.Routes!.filter((route) => route.DestinationCidrBlock !== '0.0.0.0/0');
+    },
+    expected: {
+      'vpc.route-tables': { status: 'partial', fraction: 0.5, says: [`Add the route 0.0.0.0/0 → ${IGW}`, '0.0.0.0/0 → no route'] },
+    },
+  },
+  {
+    name: 'private subnets associated with the public route table',
+    mutate: (s) => {
+      const publicTable = routeTable(s, PUBLIC_RTB);
+      const privateTable = routeTable(s, PRIVATE_RTB);
+      publicTable.Associations!.push(...privateTable.Associations!.map((a) => ({ ...a, RouteTableId: PUBLIC_RTB })));
+      privateTable.Associations = [];
+    },
+    expected: {
+      'vpc.route-tables': { status: 'partial', fraction: 0.5, says: ['must not route to the internet gateway', 'private-subnet-1'] },
+    },
+  },
+  {
+    name: 'NAT gateway in a private subnet',
+    mutate: (s) => {
+      nat(s).SubnetId = PRIVATE_1;
+    },
+    expected: {
+      'vpc.nat-gateway': { status: 'partial', fraction: 0.75, says: ['is in private subnet private-subnet-1', 'in a public subnet'] },
+    },
+  },
+  {
+    name: 'NAT gateway missing',
+    mutate: (s) => {
+      dataOf(s.facts.natGateways).length = 0;
+    },
+    expected: { 'vpc.nat-gateway': { status: 'fail', says: ['Create a NAT gateway in a public subnet', 'Elastic IP'] } },
+  },
+  {
+    name: 'private route to the NAT gateway missing',
+    mutate: (s) => {
+      const table = routeTable(s, PRIVATE_RTB);
+      table.Routes = table.Routes!.filter((route) => route.DestinationCidrBlock !== '0.0.0.0/0');
+    },
+    expected: { 'vpc.nat-gateway': { status: 'partial', fraction: 0.75, says: [`Add the route 0.0.0.0/0 → ${NAT}`] } },
+  },
+  {
+    name: 'app port 8000 open to the world instead of the ALB group',
+    mutate: (s) => {
+      const rule = find(dataOf(s.facts.securityGroups), (g) => g.GroupId === APP_SG).IpPermissions![0]!;
+      rule.UserIdGroupPairs = [];
+      rule.IpRanges = [{ CidrIp: '0.0.0.0/0' }];
+    },
+    expected: {
+      'vpc.security-groups': {
+        status: 'partial',
+        fraction: 0.5,
+        says: ['tcp 8000 from 0.0.0.0/0', 'open to the world', 'source the load balancer group sg-0a1a1a1a1a1a1a1a1'],
+      },
+    },
+  },
+  {
+    name: 'internal ALB',
+    mutate: (s) => {
+      alb(s).Scheme = 'internal';
+    },
+    expected: { 'elb.load-balancer': { status: 'partial', fraction: 6 / 7, says: ['sentiment-app-alb is internal', 'internet-facing'] } },
+  },
+  {
+    name: 'ALB in the private subnets',
+    mutate: (s) => {
+      alb(s).AvailabilityZones = [
+        { ZoneName: 'eu-west-1a', SubnetId: PRIVATE_1 },
+        { ZoneName: 'eu-west-1b', SubnetId: PRIVATE_2 },
+      ];
+    },
+    expected: {
+      'elb.load-balancer': {
+        status: 'partial',
+        fraction: 6 / 7,
+        says: ['private-subnet-1 (subnet-0aa11bb22cc33dd03) (private subnet, eu-west-1a)', 'place it in the public subnets (public-subnet-1'],
+      },
+    },
+  },
+  {
+    name: 'listener on another port',
+    mutate: (s) => {
+      listener(s).Port = 8080;
+    },
+    expected: { 'elb.listener': { status: 'fail', says: ['Add a listener for HTTP on port 80', 'HTTP:8080 → forward to sentiment-app-target-group'] } },
+  },
+  {
+    name: 'target type instance',
+    mutate: (s) => {
+      targetGroup(s).TargetType = 'instance';
+    },
+    expected: { 'elb.target-group': { status: 'partial', fraction: 0.8, says: ['target type instance', 'IP addresses'] } },
+  },
+  {
+    name: 'health check on /',
+    mutate: (s) => {
+      targetGroup(s).HealthCheckPath = '/';
+    },
+    expected: { 'elb.target-group': { status: 'partial', fraction: 0.8, says: ['health check path', 'to /health (it is /)'] } },
+  },
+];
+
+function expectOnly(snapshot: Snapshot, expected: Record<string, Expected>) {
+  const results = gradeNetworkSnapshot(snapshot);
+  for (const [id, result] of Object.entries(results)) {
+    const want = expected[id];
+    if (!want) {
+      expect({ id, status: result.status, hint: result.hint }).toEqual({ id, status: 'pass', hint: undefined });
+      continue;
+    }
+    expect({ id, status: result.status }).toEqual({ id, status: want.status });
+    if (want.fraction !== undefined) expect(result.fraction).toBeCloseTo(want.fraction);
+    for (const words of want.says) expect(result.hint).toContain(words);
+  }
+}
+
+describe('section 4 checks', () => {
+  it('has a check for every section-4 id of the rubric', () => {
+    expect(sectionFourChecks.map((check) => check.id)).toEqual([
+      'vpc.lab-vpc',
+      'vpc.public-subnets',
+      'vpc.private-subnets',
+      'vpc.internet-gateway',
+      'vpc.route-tables',
+      'vpc.nat-gateway',
+      'vpc.security-groups',
+      'elb.load-balancer',
+      'elb.listener',
+      'elb.target-group',
+    ]);
+  });
+
+  it('passes every check on the complete lab, with evidence naming the resources', () => {
+    const results = gradeNetworkSnapshot(example('complete-lab'));
+    expect(Object.values(results).map((result) => result.status)).toEqual(Array(10).fill('pass'));
+    expect(results['vpc.lab-vpc']?.evidence.join()).toContain('sentiment-app-vpc (vpc-0a1b2c3d4e5f60718)');
+    expect(results['vpc.route-tables']?.evidence.join()).toContain(`public-route-table (${PUBLIC_RTB}): 0.0.0.0/0 → ${IGW}`);
+  });
+
+  it.each(mistakes)('$name fails only its own step', ({ mutate, expected }) => {
+    expectOnly(completeLabWith(mutate), expected);
+  });
+
+  it('turns unreadable route tables into error for the checks that read them, and grades the rest', () => {
+    const results = gradeNetworkSnapshot(
+      completeLabWith((s) => {
+        s.facts.routeTables = denied('ec2:DescribeRouteTables');
+      }),
+    );
+    for (const id of ['vpc.route-tables', 'vpc.nat-gateway']) {
+      expect(results[id]).toMatchObject({ status: 'error', cause: expect.stringContaining('ec2:DescribeRouteTables answered AccessDenied') });
+    }
+    const others = Object.entries(results).filter(([id]) => !['vpc.route-tables', 'vpc.nat-gateway'].includes(id));
+    expect(others.map(([id, result]) => [id, result.status])).toEqual(others.map(([id]) => [id, 'pass']));
+  });
+
+  it('makes a listener check error, not fail, when the listeners could not be read', () => {
+    const results = gradeNetworkSnapshot(
+      completeLabWith((s) => {
+        for (const key of Object.keys(s.facts.listeners)) s.facts.listeners[key] = denied('elasticloadbalancing:DescribeListeners');
+      }),
+    );
+    expect(results['elb.listener']).toMatchObject({ status: 'error', cause: expect.stringContaining('DescribeListeners') });
+  });
+
+  it('passes a dual-stack ALB with a note, and counts an all-traffic rule as opening port 8000 to the world', () => {
+    const results = gradeNetworkSnapshot(
+      completeLabWith((s) => {
+        alb(s).IpAddressType = 'dualstack';
+        find(dataOf(s.facts.securityGroups), (g) => g.GroupId === APP_SG).IpPermissions!.push({
+          IpProtocol: '-1',
+          IpRanges: [{ CidrIp: '0.0.0.0/0' }],
+        });
+      }),
+    );
+    expect(results['elb.load-balancer']).toMatchObject({ status: 'pass', notes: [expect.stringContaining('dual-stack')] });
+    expect(results['vpc.security-groups']).toMatchObject({ status: 'partial', hint: expect.stringContaining('all traffic from 0.0.0.0/0') });
+  });
+});

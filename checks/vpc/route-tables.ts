@@ -1,0 +1,64 @@
+import type { RouteTable, Subnet } from '@aws-sdk/client-ec2';
+import { defineCheck, fail } from '../../src/check/define.js';
+import { byParts } from '../../src/check/parts.js';
+import { defaultRoute, internetGatewayRoutes, routeTableOf, routeTarget } from '../../src/resolve/routing.js';
+import { label } from '../../src/resolve/tags.js';
+import type { Json } from '../../src/snapshot/types.js';
+
+function tableOf(subnet: Json<Subnet>, routeTables: Json<RouteTable>[]) {
+  const { table, explicit } = routeTableOf(subnet.SubnetId, subnet.VpcId, routeTables);
+  const name = table ? `${label(table.RouteTableId, table.Tags)}${explicit ? '' : ', the main table'}` : 'no route table';
+  return { table, name };
+}
+
+export default defineCheck({
+  id: 'vpc.route-tables',
+  title: 'Public subnets route 0.0.0.0/0 to the internet gateway; private subnets do not',
+  needs: ['subnets', 'routeTables'],
+  run(lab) {
+    const routeTables = lab.read('routeTables');
+    const { publicSubnets, privateSubnets } = lab;
+    if (!publicSubnets.length && !privateSubnets.length) {
+      return fail('Create the public and private subnets first (step 4.2), then their route tables (step 4.4).', [
+        'no lab subnets to route',
+      ]);
+    }
+    const igw = lab.internetGateway?.InternetGatewayId ?? 'igw-<id>';
+    const evidence: string[] = [];
+    const publicMisses: string[] = [];
+    for (const subnet of publicSubnets) {
+      const { table, name } = tableOf(subnet, routeTables);
+      const route = defaultRoute(table);
+      evidence.push(`public subnet ${label(subnet.SubnetId, subnet.Tags)} uses ${name}: 0.0.0.0/0 → ${routeTarget(route)}`);
+      if (!route?.GatewayId?.startsWith('igw-') || route.State === 'blackhole') {
+        publicMisses.push(`${label(subnet.SubnetId, subnet.Tags)} (${name}: 0.0.0.0/0 → ${routeTarget(route)})`);
+      }
+    }
+    const privateMisses: string[] = [];
+    for (const subnet of privateSubnets) {
+      const { table, name } = tableOf(subnet, routeTables);
+      const toIgw = internetGatewayRoutes(table);
+      evidence.push(
+        `private subnet ${label(subnet.SubnetId, subnet.Tags)} uses ${name}: 0.0.0.0/0 → ${routeTarget(defaultRoute(table))}`,
+      );
+      if (toIgw.length) privateMisses.push(`${label(subnet.SubnetId, subnet.Tags)} (${name} routes ${toIgw.map((r) => r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock).join(', ')} → ${toIgw[0]?.GatewayId})`);
+    }
+    return byParts(
+      [
+        {
+          ok: publicSubnets.length > 0 && !publicMisses.length,
+          fix: publicSubnets.length
+            ? `Add the route 0.0.0.0/0 → ${igw} to a public route table (e.g. public-route-table) associated with the public subnets: ${publicMisses.join('; ')}.`
+            : 'No public subnets to route: create them (step 4.2) and a public route table with 0.0.0.0/0 → the internet gateway.',
+        },
+        {
+          ok: privateSubnets.length > 0 && !privateMisses.length,
+          fix: privateSubnets.length
+            ? `A private subnet must not route to the internet gateway: associate ${privateMisses.join('; ')} with a private route table (e.g. private-route-table) whose 0.0.0.0/0 goes to the NAT gateway.`
+            : 'No private subnets to route: create them (step 4.2) and a private route table associated with them.',
+        },
+      ],
+      evidence,
+    );
+  },
+});
