@@ -57,19 +57,21 @@ function urlAt(base: URL, path: string): URL {
   return url;
 }
 
-function predictRequests(base: URL, endpoint: Pick<PredictEndpoint, 'path' | 'textField'>, params: LabParams): ProbeRequest[] {
+function predictRequests(base: URL, endpoint: Pick<PredictEndpoint, 'path' | 'textField' | 'textIn'>, params: LabParams): ProbeRequest[] {
   const requests: ProbeRequest[] = [];
   for (const [label, texts] of [
     ['positive', params.probe.positiveTexts],
     ['negative', params.probe.negativeTexts],
   ] as const) {
     texts.forEach((text, index) => {
-      requests.push({
-        id: texts.length === 1 ? `predict.${label}` : `predict.${label}.${index + 1}`,
-        method: 'POST',
-        url: urlAt(base, endpoint.path),
-        body: JSON.stringify({ [endpoint.textField]: text }),
-      });
+      const id = texts.length === 1 ? `predict.${label}` : `predict.${label}.${index + 1}`;
+      const url = urlAt(base, endpoint.path);
+      if (endpoint.textIn === 'query') {
+        url.searchParams.set(endpoint.textField, text);
+        requests.push({ id, method: 'POST', url });
+      } else {
+        requests.push({ id, method: 'POST', url, body: JSON.stringify({ [endpoint.textField]: text }) });
+      }
     });
   }
   return requests;

@@ -51,11 +51,8 @@ function propertiesOf(document: SchemaObject, schema: unknown): SchemaObject {
   return merged;
 }
 
-/** The string field that takes the text, and why it was picked. */
-function textFieldOf(document: SchemaObject, schema: unknown): { field: string; why: string } | undefined {
-  const strings = Object.entries(propertiesOf(document, schema))
-    .filter(([, property]) => takesString(document, property))
-    .map(([name]) => name);
+/** The string field (or parameter) among `strings` that takes the text, and why it was picked. */
+function pickTextField(strings: string[]): { field: string; why: string } | undefined {
   for (const preferred of TEXT_FIELD_NAMES) {
     const exact = strings.find((name) => name.toLowerCase() === preferred);
     if (exact) return { field: exact, why: `string field "${exact}"` };
@@ -66,6 +63,25 @@ function textFieldOf(document: SchemaObject, schema: unknown): { field: string; 
   }
   if (strings.length === 1) return { field: strings[0] as string, why: `its only string field "${strings[0]}"` };
   return undefined;
+}
+
+function textFieldOf(document: SchemaObject, schema: unknown): { field: string; why: string } | undefined {
+  return pickTextField(
+    Object.entries(propertiesOf(document, schema))
+      .filter(([, property]) => takesString(document, property))
+      .map(([name]) => name),
+  );
+}
+
+/** A string query parameter of the operation that takes the text (FastAPI's `def predict(text: str)`). */
+function textQueryParameterOf(document: SchemaObject, operation: SchemaObject): { field: string; why: string } | undefined {
+  const parameters = Array.isArray(operation.parameters) ? operation.parameters.map((parameter) => deref(document, parameter)) : [];
+  const picked = pickTextField(
+    parameters
+      .filter((parameter): parameter is SchemaObject => parameter?.in === 'query' && typeof parameter.name === 'string' && takesString(document, parameter.schema))
+      .map((parameter) => parameter.name as string),
+  );
+  return picked && { field: picked.field, why: `query parameter "${picked.field}"` };
 }
 
 function pathsOf(document: SchemaObject): [string, SchemaObject][] {
@@ -94,7 +110,7 @@ export function getEndpoints(document: SchemaObject): string[] {
     .slice(0, MAX_GET_ENDPOINTS);
 }
 
-/** The POST endpoint whose JSON body takes a text, preferring prediction-like paths; null when none does. */
+/** The POST endpoint that takes a text (a JSON body field, else a query parameter), preferring prediction-like paths; null when none does. */
 export function findPredictEndpoint(document: SchemaObject, documentPath: string): PredictEndpoint | null {
   const candidates: (PredictEndpoint & { rank: number })[] = [];
   for (const [path, operations] of pathsOf(document)) {
@@ -103,17 +119,27 @@ export function findPredictEndpoint(document: SchemaObject, documentPath: string
     const requestBody = deref(document, post.requestBody);
     const content = requestBody && isObject(requestBody.content) ? requestBody.content : {};
     const json = Object.entries(content).find(([type]) => type.toLowerCase().includes('json'))?.[1];
-    if (!isObject(json)) continue;
-    const text = textFieldOf(document, json.schema);
-    if (!text) continue;
-    candidates.push({
-      path,
-      textField: text.field,
-      foundBy: `POST ${path} in ${documentPath} takes a JSON body with ${text.why}`,
-      rank: PREDICT_PATH_WORDS.test(path) ? 0 : 1,
-    });
+    const pathRank = PREDICT_PATH_WORDS.test(path) ? 0 : 1;
+    const inBody = isObject(json) ? textFieldOf(document, json.schema) : undefined;
+    if (inBody) {
+      candidates.push({ path, textField: inBody.field, foundBy: `POST ${path} in ${documentPath} takes a JSON body with ${inBody.why}`, rank: pathRank });
+      continue;
+    }
+    const inQuery = textQueryParameterOf(document, post);
+    if (inQuery) {
+      candidates.push({
+        path,
+        textField: inQuery.field,
+        textIn: 'query',
+        foundBy: `POST ${path} in ${documentPath} takes the text as ${inQuery.why}`,
+        // A JSON body is what the lab's apps usually take; a query parameter is the fallback.
+        rank: pathRank + 2,
+      });
+    }
   }
   candidates.sort((a, b) => a.rank - b.rank);
   const best = candidates[0];
-  return best ? { path: best.path, textField: best.textField, foundBy: best.foundBy } : null;
+  if (!best) return null;
+  const { rank: _rank, ...endpoint } = best;
+  return endpoint;
 }

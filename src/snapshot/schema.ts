@@ -113,7 +113,11 @@ const probesSchema = z
       .strict()
       .nullable(),
     skipped: text.optional(),
-    predictEndpoint: z.object({ path: text, textField: text, foundBy: text }).strict().nullable().optional(),
+    predictEndpoint: z
+      .object({ path: text, textField: text, textIn: z.enum(['body', 'query']).optional(), foundBy: text })
+      .strict()
+      .nullable()
+      .optional(),
     results: z.array(probeResult),
   })
   .strict();

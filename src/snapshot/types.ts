@@ -164,8 +164,10 @@ export interface ProbeResult {
 /** The prediction endpoint as found in the app's OpenAPI document. */
 export interface PredictEndpoint {
   path: string;
-  /** The JSON body field that takes the text. */
+  /** The JSON body field (or, with `textIn: 'query'`, the query parameter) that takes the text. */
   textField: string;
+  /** Where the text goes; absent means a JSON body field. */
+  textIn?: 'body' | 'query';
   /** How it was found, in a sentence. */
   foundBy: string;
 }

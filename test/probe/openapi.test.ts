@@ -65,6 +65,21 @@ describe('OpenAPI reading', () => {
     expect(findPredictEndpoint(document, '/openapi.json')).toMatchObject({ path: '/sentiment', textField: 'sentence' });
   });
 
+  it("takes a string query parameter when no JSON body takes the text (FastAPI's def predict(text: str))", () => {
+    const document = {
+      openapi: '3.1.0',
+      paths: {
+        '/predict': { post: { parameters: [{ name: 'limit', in: 'query', schema: { type: 'integer' } }, { name: 'text', in: 'query', required: true, schema: { type: 'string' } }] } },
+      },
+    };
+    expect(findPredictEndpoint(document, '/openapi.json')).toEqual({
+      path: '/predict',
+      textField: 'text',
+      textIn: 'query',
+      foundBy: 'POST /predict in /openapi.json takes the text as query parameter "text"',
+    });
+  });
+
   it('finds nothing when no POST endpoint takes a string', () => {
     const document = { openapi: '3.1.0', paths: { '/predict': { post: body({ properties: { values: { type: 'array' } } }) } } };
     expect(findPredictEndpoint(document, '/openapi.json')).toBeNull();

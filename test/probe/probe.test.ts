@@ -223,6 +223,26 @@ describe('probeLab against real local servers', () => {
     expect(runCheck(predictsSentiment, completeLabWith((s) => void (s.probes = probes))).status).toBe('pass');
   });
 
+  it('sends the text as a query parameter when that is how the app takes it', async () => {
+    const probes = await probe((request, body, response) => {
+      const url = new URL(request.url ?? '/', 'http://app.example.com');
+      if (url.pathname === '/openapi.json') {
+        return json(response, 200, {
+          openapi: '3.1.0',
+          paths: { '/predict': { post: { parameters: [{ name: 'text', in: 'query', required: true, schema: { type: 'string' } }] } } },
+        });
+      }
+      if (request.method === 'POST' && url.pathname === '/predict') {
+        return json(response, 200, { label: /love|fantastic/.test(url.searchParams.get('text') ?? '') ? 'POSITIVE' : 'NEGATIVE' });
+      }
+      return reviewApp(request, body, response);
+    });
+    expect(probes.predictEndpoint).toMatchObject({ path: '/predict', textField: 'text', textIn: 'query' });
+    expect(result(probes, 'predict.positive.1')).toMatchObject({ status: 200 });
+    expect(result(probes, 'predict.positive.1').requestBody).toBeUndefined();
+    expect(runCheck(predictsSentiment, completeLabWith((s) => void (s.probes = probes))).status).toBe('pass');
+  });
+
   it('refuses 127.0.0.1 and localhost without allowPrivateAddresses: nothing reaches the server', async () => {
     const byAddress = await probe(reviewApp, params, { allowPrivateAddresses: false, retryDelayMs: 5 });
     expect(byAddress.results.map((item) => item.error?.code)).toEqual(Array(4).fill('refused-address'));
