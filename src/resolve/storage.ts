@@ -27,10 +27,19 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
+// One alternation per pattern list, built once: a large account lists thousands of keys.
+const modelFilePatterns = new WeakMap<readonly string[], RegExp>();
+
 /** The objects whose keys match the rubric's model-file patterns (empty ones included: the check says so). */
 export function modelFileObjects(objects: readonly Json<_Object>[], params: LabParams): Json<_Object>[] {
-  const patterns = params.bucket.modelFiles.map(globToRegExp);
-  return objects.filter((object) => object.Key !== undefined && patterns.some((pattern) => pattern.test(object.Key as string)));
+  const globs = params.bucket.modelFiles;
+  let pattern = modelFilePatterns.get(globs);
+  if (!pattern) {
+    pattern = new RegExp(globs.map((glob) => `(?:${globToRegExp(glob).source})`).join('|'));
+    modelFilePatterns.set(globs, pattern);
+  }
+  const matcher = pattern;
+  return objects.filter((object) => object.Key !== undefined && matcher.test(object.Key));
 }
 
 /** True when the container image is in the repository (`<uri>`, `<uri>:<tag>` or `<uri>@<digest>`). */
