@@ -1,6 +1,7 @@
 // `lab-grader grade`: collect (or load) a snapshot, grade it against the rubric, write the reports.
 import { writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
+import { progressDisplay } from '../../collect/progress.js';
 import { UsageError } from '../../errors.js';
 import { grade, paramsFor, pickProfile } from '../../grade/engine.js';
 import type { Submission } from '../../resolve/lab.js';
@@ -37,11 +38,6 @@ function parseParams(params: readonly string[]): Record<string, string> {
   return overrides;
 }
 
-function progressLine(event: { done: number; total: number; label: string }): void {
-  process.stderr.write(`\r\x1b[2Kcollecting ${event.done}/${event.total} ${event.label}`);
-  if (event.done === event.total) process.stderr.write('\n');
-}
-
 /** Grades and writes the reports; the exit code is 1 when the score is below --min-score. */
 export async function gradeCommand(options: GradeOptions): Promise<number> {
   const started = performance.now();
@@ -66,14 +62,19 @@ export async function gradeCommand(options: GradeOptions): Promise<number> {
   } else {
     // Imported here so an offline regrade never loads the AWS SDK.
     const { collectSnapshot } = await import('../../collect/index.js');
-    snapshot = await collectSnapshot({
-      params,
-      profile: profile.name,
-      ...(options.awsProfile === undefined ? {} : { awsProfile: options.awsProfile }),
-      ...(options.region === undefined ? {} : { region: options.region }),
-      ...(options.albUrl === undefined ? {} : { albUrl: options.albUrl }),
-      ...(process.stderr.isTTY ? { onProgress: progressLine } : {}),
-    });
+    const progress = progressDisplay();
+    try {
+      snapshot = await collectSnapshot({
+        params,
+        profile: profile.name,
+        ...(options.awsProfile === undefined ? {} : { awsProfile: options.awsProfile }),
+        ...(options.region === undefined ? {} : { region: options.region }),
+        ...(options.albUrl === undefined ? {} : { albUrl: options.albUrl }),
+        ...(progress ? { onProgress: progress.onProgress } : {}),
+      });
+    } finally {
+      progress?.finish();
+    }
   }
   if (options.saveSnapshot !== undefined) {
     await writeFile(options.saveSnapshot, `${JSON.stringify(snapshot, null, 2)}\n`, 'utf8');

@@ -1,0 +1,116 @@
+// The CLI end to end: the real entry point run by node with tsx, as a user would run it.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const main = join(root, 'src/cli/main.ts');
+const completeLab = join(root, 'examples/complete-lab.snapshot.json');
+const rubricText = readFileSync(join(root, 'rubric.yaml'), 'utf8');
+const work = mkdtempSync(join(tmpdir(), 'lab-grader-cli-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `lab-grader <args>` from `cwd` (the repository by default). */
+function cli(args: string[], cwd = root): Promise<Run> {
+  const tsx = import.meta.resolve('tsx');
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', tsx, main, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+function file(name: string, text: string): string {
+  const path = join(work, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** A user error: the message, and no stack trace. */
+function expectUserError(run: Run, code: number): void {
+  expect(run.code, run.stderr).toBe(code);
+  expect(run.stderr).toMatch(/^lab-grader: /);
+  expect(run.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('lab-grader grade', () => {
+  it('grades the complete example offline, prints the checklist and writes the reports (exit 0)', async () => {
+    const out = join(work, 'reports-a');
+    const run = await cli(['grade', '--snapshot', completeLab, '--format', 'console,json,junit', '--out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Introduction to Cloud Computing for MLOps');
+    expect(run.stdout).toMatch(/Total \d+\.\d\d \/ 10\.00/);
+    const scorecard = JSON.parse(readFileSync(join(out, 'scorecard.json'), 'utf8')) as { rubric: { file: string }; total: { max: number } };
+    expect(scorecard.rubric.file).toBe('rubric.yaml');
+    expect(scorecard.total.max).toBe(10);
+    expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toContain('<testsuites');
+  });
+
+  it('finds its rubric from any folder, and grades byte-identically', async () => {
+    const out = join(work, 'reports-b');
+    const run = await cli(['grade', '--snapshot', completeLab, '--format', 'json', '--out', out, '--min-score', '10.5'], work);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/lab-grader: score [\d.]+ is below --min-score 10\.5/);
+    expect(readFileSync(join(out, 'scorecard.json'), 'utf8')).toBe(readFileSync(join(work, 'reports-a', 'scorecard.json'), 'utf8'));
+  });
+
+  it('a malformed rubric exits 2 naming file:line:column, without a stack trace', async () => {
+    const bad = file('bad-rubric.yaml', rubricText.replace('lab: Introduction', 'lab: [Introduction'));
+    const run = await cli(['grade', '--snapshot', completeLab, '--rubric', bad]);
+    expectUserError(run, 2);
+    expect(run.stderr).toContain(`${bad}:`);
+    expect(run.stderr).toMatch(/bad-rubric\.yaml:\d+:\d+: invalid YAML/);
+  });
+
+  it('a rubric naming an unknown check exits 2 at its line', async () => {
+    const bad = file('unknown-check.yaml', rubricText.replace('{ check: iam.root-mfa, points: 0.25 }', '{ check: iam.root-mfa-typo, points: 0.25 }'));
+    const run = await cli(['grade', '--snapshot', completeLab, '--rubric', bad]);
+    expectUserError(run, 2);
+    expect(run.stderr).toMatch(/unknown-check\.yaml:\d+:13: step 1\.1 uses check "iam\.root-mfa-typo", which is not registered/);
+  });
+
+  it('a malformed snapshot exits 2 naming the field and its line', async () => {
+    const bad = file('bad.snapshot.json', readFileSync(completeLab, 'utf8').replace('"VpcId": "vpc-', '"VpcIdentifier": "vpc-'));
+    const run = await cli(['grade', '--snapshot', bad]);
+    expectUserError(run, 2);
+    expect(run.stderr).toMatch(/bad\.snapshot\.json:\d+:\d+: \$\.facts\.vpcs\.data\[0\]\.VpcId: missing VpcId/);
+  });
+
+  it('an unknown flag exits 2 with commander’s message', async () => {
+    const run = await cli(['grade', '--snapshot', completeLab, '--colour']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("unknown option '--colour'");
+  });
+
+  it('a rubric profile that does not exist exits 2 and points to --aws-profile', async () => {
+    const run = await cli(['grade', '--snapshot', completeLab, '--profile', 'student']);
+    expectUserError(run, 2);
+    expect(run.stderr).toContain('pass --aws-profile student');
+  });
+});
+
+describe('lab-grader rubric', () => {
+  it('show lists every step with its checks and the totals (exit 0)', async () => {
+    const run = await cli(['rubric', 'show']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/\n {2}4\.7 +Set up an Application Load Balancer +1\.00 +elb\.load-balancer 0\.50\n/);
+    expect(run.stdout).toContain('Total: 10.00 points + bonus 1.00');
+  });
+
+  it('lint exits 2 listing each problem at file:line:column', async () => {
+    const bad = file('sums.yaml', rubricText.replace('    title: Amazon S3 setup and file management\n    points: 1.5', '    title: Amazon S3 setup and file management\n    points: 1.25'));
+    const run = await cli(['rubric', 'lint', '--rubric', bad]);
+    expectUserError(run, 2);
+    expect(run.stderr).toMatch(/sums\.yaml:\d+:9: section 2 is worth 1\.25 but its steps add up to 1\.5: make them agree \[section-points\]/);
+    expect(run.stderr).toMatch(/the sections add up to 9\.75 points; the lab is graded out of 10 \[lab-total\]/);
+  });
+});
