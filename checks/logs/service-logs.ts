@@ -13,6 +13,12 @@ export default defineCheck({
       return fail('Turn on log collection (awslogs) in the task definition and run the service, then open its log group in CloudWatch (step 6.3).', [why]);
     }
     const name = group.logGroupName;
+    // The collector reads streams only of groups a task definition logs to: none read means none logs here.
+    if (lab.snapshot.facts.logStreams?.[name] === undefined) {
+      return fail(`Log group ${name} exists, but the lab's task definition does not send logs to it: turn on awslogs log collection (step 5.2) and check the logs in CloudWatch (step 6.3).`, [
+        `log group ${name} exists; its streams were not read because no task definition of the lab logs to it`,
+      ]);
+    }
     const streams = lab.readKeyed('logStreams', name);
     const events = lab.readKeyed('logEvents', name);
     const evidence = [`log group ${name}: ${streams.length} stream(s) read, ${events.length} event(s) in the newest`];

@@ -192,6 +192,17 @@ describe('what the lab allows', () => {
     expect(result.notes?.join(' ')).toContain('defaults to Linux/X86_64');
   });
 
+  it('fails 6.3 when no task definition logs to the group, so its streams were never read', () => {
+    const snapshot = completeLabWith((s) => {
+      delete (taskDefinitionOf(s).containerDefinitions ?? [])[0]!.logConfiguration;
+      delete s.facts.logStreams[LOG_GROUP];
+      delete s.facts.logEvents[LOG_GROUP];
+    });
+    const result = runCheck(logsChecks[0]!, snapshot);
+    expect(result.status).toBe('fail');
+    expect(result.hint).toContain('turn on awslogs');
+  });
+
   it('asks for LabRole in the academy profile', () => {
     const result = runCheck(taskDefinition, example('complete-lab'), { params: labParams({ 'ecs.requiredRoleName': 'LabRole' }) });
     expect(result).toMatchObject({ status: 'partial', fraction: 7 / 8 });
