@@ -50,7 +50,12 @@ function chooseVpc(input: Inputs): { vpc?: Json<Vpc>; choice: Choice } {
   if (graphVpc) {
     return choice(
       graphVpc,
-      pointers.map((pointer) => (pointer.vpc === graphVpc ? `${pointer.what} is in it` : `but ${pointer.what} is in ${pointer.vpc.VpcId}`)),
+      [
+        ...pointers.filter((pointer) => pointer.vpc === graphVpc).map((pointer) => `${pointer.what} is in it`),
+        ...pointers
+          .filter((pointer) => pointer.vpc !== graphVpc)
+          .map((pointer) => `but ${pointer.what} is in ${pointer.vpc.VpcId}${pointer.vpc.IsDefault ? ' (the default VPC)' : ''}`),
+      ],
     );
   }
 
