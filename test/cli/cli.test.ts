@@ -20,10 +20,10 @@ interface Run {
 }
 
 /** Runs `lab-grader <args>` from `cwd` (the repository by default). */
-function cli(args: string[], cwd = root): Promise<Run> {
+function cli(args: string[], cwd = root, env: NodeJS.ProcessEnv = {}): Promise<Run> {
   const tsx = import.meta.resolve('tsx');
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', tsx, main, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
+    execFile(process.execPath, ['--import', tsx, main, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env } }, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr });
     });
   });
@@ -89,6 +89,22 @@ describe('lab-grader grade', () => {
     const run = await cli(['grade', '--snapshot', completeLab, '--colour']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("unknown option '--colour'");
+  });
+
+  it('live collection without credentials exits 3 and says how to configure them', async () => {
+    // No config files and no instance metadata: the credential chain fails without any network call.
+    const run = await cli(['grade', '--aws-profile', 'no-such-profile', '--region', 'eu-west-1', '--format', 'json', '--out', join(work, 'none')], root, {
+      AWS_CONFIG_FILE: join(work, 'no-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(work, 'no-credentials'),
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_SESSION_TOKEN: '',
+      AWS_PROFILE: '',
+    });
+    expect(run.code, run.stderr).toBe(3);
+    expect(run.stderr).toMatch(/(^|\n)lab-grader: No AWS credentials were found \(profile "no-such-profile"\)/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('a rubric profile that does not exist exits 2 and points to --aws-profile', async () => {
