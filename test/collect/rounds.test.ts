@@ -29,7 +29,8 @@ describe('buckets in other regions', () => {
     const complete = example('complete-lab');
     account = mockAccount(complete);
     const buckets = revive(complete.facts.buckets.ok ? complete.facts.buckets.data : []);
-    account.s3.on(ListBucketsCommand).resolves({ Buckets: buckets.map(({ BucketRegion: _region, ...bucket }) => bucket) });
+    // revive() gives Dates at run time; the Json types say strings.
+    account.s3.on(ListBucketsCommand).resolves({ Buckets: buckets.map(({ BucketRegion: _region, ...bucket }) => bucket) as never });
     account.s3.on(GetBucketLocationCommand, { Bucket: BUCKET }).resolves({ LocationConstraint: 'ap-southeast-2' });
     account.s3.on(GetBucketLocationCommand, { Bucket: 'cf-templates-1x2y3z4w5v6u-eu-west-1' }).resolves({});
     const snapshot = await collect();
@@ -55,7 +56,7 @@ describe('dependent facts', () => {
     const revision3 = revive(complete.facts.taskDefinitions[current]);
     const revision4 = { ...(revision3?.ok ? revision3.data : {}), taskDefinitionArn: latest, revision: 4 };
     account.ecs.on(ListTaskDefinitionsCommand).resolves({ taskDefinitionArns: [latest, current] });
-    account.ecs.on(DescribeTaskDefinitionCommand, { taskDefinition: latest }).resolves({ taskDefinition: revision4 });
+    account.ecs.on(DescribeTaskDefinitionCommand, { taskDefinition: latest }).resolves({ taskDefinition: revision4 as never });
     const snapshot = await collect();
     expect(Object.keys(snapshot.facts.taskDefinitions).sort()).toEqual([current, latest]);
     expect(snapshot.facts.taskDefinitions[current]).toEqual(complete.facts.taskDefinitions[current]);
