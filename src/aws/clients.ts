@@ -24,6 +24,8 @@ export interface ClientOptions {
   region?: string;
   /** Attempts per call, including the first (adaptive retry absorbs throttling). */
   maxAttempts?: number;
+  /** Credentials instead of the standard chain: batch grading assumes a role per student. */
+  credentials?: ReturnType<typeof fromNodeProviderChain>;
 }
 
 export interface AwsClients {
@@ -52,7 +54,7 @@ function s3EndpointOverridden(env: NodeJS.ProcessEnv): boolean {
 }
 
 export function createClients(options: ClientOptions, env: NodeJS.ProcessEnv = process.env): AwsClients {
-  const credentials = fromNodeProviderChain(options.awsProfile ? { profile: options.awsProfile } : {});
+  const credentials = options.credentials ?? fromNodeProviderChain(options.awsProfile ? { profile: options.awsProfile } : {});
   const common = {
     credentials,
     ...(options.awsProfile ? { profile: options.awsProfile } : {}),
