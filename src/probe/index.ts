@@ -109,7 +109,13 @@ export async function probeLab(target: Probes['target'], params: LabParams, opti
     );
     const results: ProbeResult[] = first.map((outcome) => outcome.result);
     if (results.every((result) => result.status === undefined)) {
-      return { target, skipped: 'the target did not answer any request; endpoints from the OpenAPI document and predictions were not probed', predictEndpoint: null, results };
+      const cause = results[0]?.error ? `${results[0].error.code}: ${results[0].error.message}` : 'no answer';
+      return {
+        target,
+        skipped: `no request got an answer (${cause}); the OpenAPI endpoints and predictions were not probed`,
+        predictEndpoint: null,
+        results,
+      };
     }
 
     const openapi = first[3] as ProbeOutcome;

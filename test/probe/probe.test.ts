@@ -130,7 +130,7 @@ describe('probeLab against real local servers', () => {
     expect(result(probes, 'root').error?.code).toBe('timeout');
     expect(result(probes, 'root').attempts).toBe(1);
     expect(probes.results).toHaveLength(4);
-    expect(probes.skipped).toContain('did not answer');
+    expect(probes.skipped).toContain('no request got an answer (timeout');
     const verdict = runCheck(albResponds, completeLabWith((s) => void (s.probes = probes)));
     expect(verdict.status).toBe('fail');
     expect(verdict.hint).toContain('security group');
@@ -246,6 +246,7 @@ describe('probeLab against real local servers', () => {
   it('refuses 127.0.0.1 and localhost without allowPrivateAddresses: nothing reaches the server', async () => {
     const byAddress = await probe(reviewApp, params, { allowPrivateAddresses: false, retryDelayMs: 5 });
     expect(byAddress.results.map((item) => item.error?.code)).toEqual(Array(4).fill('refused-address'));
+    expect(byAddress.skipped).toContain('loopback, private, link-local');
     const port = new URL(server?.url ?? '').port;
     const byName = await probeLab({ url: `http://localhost:${port}`, source: 'override' }, params, { retryDelayMs: 5 });
     expect(byName.results.map((item) => item.error?.code)).toEqual(Array(4).fill('refused-address'));
