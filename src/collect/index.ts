@@ -86,7 +86,6 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
     // Round 1: who is calling; missing or expired credentials stop here with what to do.
     let caller!: Awaited<ReturnType<typeof identifyCaller>>;
     await ctx.round([async () => (caller = await identifyCaller(wrapped.sts, options.awsProfile))]);
-    options.onProgress?.({ done: 1, total: 1, label: `signed in as ${caller.Arn}` });
     const region = options.region ?? (await clients.sts.config.region());
 
     const facts = await collectFacts({
