@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // The lab-grader command line: it only declares commands and options; each command lives in
 // its own module, imported when it runs. The only place that calls process.exit.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { AwsAccessError, UsageError } from '../errors.js';
+import { packageRoot } from './paths.js';
 
 /** Exit codes: 0 graded, 1 graded below --min-score, 2 bad input, 3 AWS unreachable, 70 a bug. */
 const EXIT_BUG = 70;
@@ -38,11 +41,44 @@ Examples:
     $ lab-grader grade --snapshot snapshot.json --param network.appPort=8080 --param ecs.requiredRoleName=null
 `;
 
+function positiveInteger(what: string, max: number): (value: string) => number {
+  return (value) => {
+    const number = Number(value);
+    if (!/^\d+$/.test(value.trim()) || number < 1 || number > max) throw new InvalidArgumentError(`expected ${what} from 1 to ${max}`);
+    return number;
+  };
+}
+
+const BATCH_EXAMPLES = `
+Examples:
+  Grade a class of saved snapshots (roster.yaml lists each student's file):
+    $ lab-grader batch roster.yaml --out reports/class
+
+  Grade live accounts through a read-only role in each (roster gives roleArn and externalId):
+    $ lab-grader batch roster.csv --concurrency 8 --format html,junit
+
+  Regrade everyone, not only the students missing from an earlier run:
+    $ lab-grader batch roster.yaml --out reports/class --force
+
+The roster format is described in docs/class-workflows.md.
+`;
+
+const WATCH_EXAMPLES = `
+Examples:
+  Watch your own account while you build the lab (Ctrl-C stops):
+    $ lab-grader watch --aws-profile student --region eu-west-1
+
+  Every minute, on an AWS Academy account:
+    $ lab-grader watch --profile academy --interval 60
+`;
+
 /** The exit code the command that ran asked for. */
 let commandExitCode = 0;
 
 function buildProgram(): Command {
+  const { version } = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
   const program = new Command('lab-grader')
+    .version(version)
     .description('Grades the AWS MLOps lab: reads an AWS account read-only, probes its load balancer, scores every step against rubric.yaml.')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
@@ -105,6 +141,42 @@ function buildProgram(): Command {
     .action(async () => {
       const { policyCommand } = await import('./commands/policy.js');
       commandExitCode = await policyCommand();
+    });
+
+  program
+    .command('batch')
+    .description('Grade a class from a roster: one folder per student, gradebook.csv and a class overview (index.html).')
+    .argument('<roster>', 'the roster: YAML or CSV listing each student and how to reach their account')
+    .option('--out <dir>', 'folder for the class: one sub-folder per student, gradebook.csv, index.html', 'reports/class')
+    .option('--concurrency <n>', 'students graded at once', positiveInteger('a number of students', 64), 4)
+    .option('--force', 'regrade students already graded by an earlier run (default: skip them)', false)
+    .option('--format <list>', 'report files per student besides scorecard.json: html,junit,markdown,gradescope', 'html')
+    .option('--rubric <file>', 'the rubric to grade against (default: the rubric.yaml shipped with lab-grader)')
+    .option('--param <key.path=value>', "override one of the rubric's expected values (repeatable)", collectParam, [])
+    .option('--region <region>', 'the AWS region for live students whose roster entry names none')
+    .addHelpText('after', BATCH_EXAMPLES)
+    .action(async (roster: string, options) => {
+      const { batchCommand } = await import('./commands/batch.js');
+      commandExitCode = await batchCommand(roster, options);
+    });
+
+  program
+    .command('watch')
+    .description('Grade the live account every few seconds while you build the lab, showing what changed; Ctrl-C stops.')
+    .option('--interval <seconds>', 'seconds between rounds', positiveInteger('a number of seconds', 3600), 30)
+    .option('--rounds <n>', 'stop after this many rounds (default: until Ctrl-C)', positiveInteger('a number of rounds', 100000))
+    .option('--rubric <file>', 'the rubric to grade against (default: the rubric.yaml shipped with lab-grader)')
+    .option('--profile <name>', 'the rubric profile: own-account (default) or academy')
+    .option('--aws-profile <name>', 'the AWS credentials profile to collect with (default: the standard credential chain)')
+    .option('--region <region>', 'the AWS region of the lab (default: from the AWS profile or environment)')
+    .option('--param <key.path=value>', "override one of the rubric's expected values (repeatable)", collectParam, [])
+    .option('--alb-url <url>', 'probe this URL instead of the load balancer found in the account')
+    .option('--submission <dir>', "your project folder, to find your endpoint test script (step 6.2)")
+    .option('--no-color', 'no colour in the checklist')
+    .addHelpText('after', WATCH_EXAMPLES)
+    .action(async (options) => {
+      const { watchCommand } = await import('./commands/watch.js');
+      commandExitCode = await watchCommand(options);
     });
 
   return program;

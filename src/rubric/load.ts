@@ -111,8 +111,12 @@ function pointsOf(value: number | string): number {
   return parsePoints(value) ?? 0;
 }
 
-/** Parse rubric text; `file` names the rubric in messages and in the scorecard. */
-export function parseRubric(text: string, file: string): Rubric {
+/**
+ * Parse a rubric; `file` names it in messages and in the scorecard. Given bytes, the hash
+ * is of those exact bytes.
+ */
+export function parseRubric(source: string | Uint8Array, file: string): Rubric {
+  const text = typeof source === 'string' ? source : new TextDecoder().decode(source);
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const positions = new Positions(file, doc, lines);
@@ -193,7 +197,7 @@ export function parseRubric(text: string, file: string): Rubric {
     version: raw.version,
     lab: raw.lab,
     file,
-    sha256: createHash('sha256').update(text).digest('hex'),
+    sha256: createHash('sha256').update(source).digest('hex'),
     params: raw.params,
     profiles,
     sections,
@@ -206,12 +210,12 @@ export function parseRubric(text: string, file: string): Rubric {
  * path as given (relative stays relative), or `rubric.yaml` for the bundled one.
  */
 export function loadRubric(file: string, name = file): Rubric {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
     throw new UsageError(`cannot read the rubric ${name} (${code}): check the path given to --rubric`);
   }
-  return parseRubric(text, name);
+  return parseRubric(bytes, name);
 }
