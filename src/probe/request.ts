@@ -21,6 +21,9 @@ const RETRY_CODES = new Set([
   'UND_ERR_SOCKET',
 ]);
 
+/** The whole-request timeout shows up under these names, depending on where it struck. */
+const TIMEOUT_CODES = new Set(['UND_ERR_ABORTED', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
 export interface ProbeRequest {
   id: string;
   method: 'GET' | 'POST';
@@ -58,7 +61,6 @@ interface Attempt {
   status?: number;
   contentType?: string;
   body: Buffer;
-  received: number;
   truncated: boolean;
   error?: { code: string; message: string };
 }
@@ -68,14 +70,10 @@ function errorOf(error: unknown, totalTimeoutMs: number): { code: string; messag
     return { code: error.code, message: error.message };
   }
   const err = error as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (err.name === 'TimeoutError' || err.name === 'AbortError' || err.code === 'UND_ERR_ABORTED') {
-    return { code: 'timeout', message: `no complete answer within ${totalTimeoutMs} ms` };
-  }
-  if (err.code === 'UND_ERR_HEADERS_TIMEOUT' || err.code === 'UND_ERR_BODY_TIMEOUT') {
+  if (err.name === 'TimeoutError' || err.name === 'AbortError' || TIMEOUT_CODES.has(err.code ?? '')) {
     return { code: 'timeout', message: `no complete answer within ${totalTimeoutMs} ms` };
   }
   const code = err.code ?? err.cause?.code ?? 'request-failed';
-  if (code === 'refused-address') return { code, message: err.message ?? String(error) };
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return { code: 'dns', message: `the name did not resolve from the grader's network (${code})` };
   }
@@ -160,7 +158,6 @@ async function attempt(request: ProbeRequest, settings: RequestSettings): Promis
         status: response.statusCode,
         ...(typeof contentType === 'string' ? { contentType } : {}),
         body: read.body,
-        received: read.body.length,
         truncated: read.truncated,
       };
     }
@@ -169,7 +166,6 @@ async function attempt(request: ProbeRequest, settings: RequestSettings): Promis
     return {
       ...(status === undefined ? {} : { status }),
       body: Buffer.alloc(0),
-      received: 0,
       truncated: false,
       error: errorOf(error, settings.totalTimeoutMs),
     };
@@ -204,7 +200,7 @@ export async function sendProbe(request: ProbeRequest, settings: RequestSettings
         ...(result.contentType === undefined ? {} : { contentType: result.contentType }),
         latencyMs,
         attempts,
-        bodyBytes: result.received,
+        bodyBytes: result.body.length,
         bodyExcerpt: result.body.subarray(0, EXCERPT_BYTES).toString('utf8'),
         truncated: result.truncated,
         ...(result.error ? { error: result.error } : {}),
