@@ -38,18 +38,34 @@ interface LoadBalancerFit {
   createdMs: number;
 }
 
+/** Target groups by ARN and by the load balancers they are attached to, so busy accounts resolve in linear time. */
+interface TargetGroupIndex {
+  byArn: Map<string, Json<TargetGroup>>;
+  byLoadBalancer: Map<string, Json<TargetGroup>[]>;
+}
+
+function indexTargetGroups(targetGroups: readonly Json<TargetGroup>[]): TargetGroupIndex {
+  const index: TargetGroupIndex = { byArn: new Map(), byLoadBalancer: new Map() };
+  for (const tg of targetGroups) {
+    if (tg.TargetGroupArn) index.byArn.set(tg.TargetGroupArn, tg);
+    for (const lbArn of tg.LoadBalancerArns ?? []) index.byLoadBalancer.set(lbArn, [...(index.byLoadBalancer.get(lbArn) ?? []), tg]);
+  }
+  return index;
+}
+
 function fitOf(
   loadBalancer: Json<LoadBalancer>,
   facts: FactReader,
-  targetGroups: readonly Json<TargetGroup>[],
+  targetGroups: TargetGroupIndex,
   services: readonly Json<Service>[],
   params: LabParams,
 ): LoadBalancerFit {
   const arn = loadBalancer.LoadBalancerArn;
-  const forwarded = new Set(listenersOf(facts, arn).flatMap(forwardedTargetGroupArns));
-  const reached = targetGroups.filter(
-    (tg) => forwarded.has(tg.TargetGroupArn ?? '') || (arn !== undefined && (tg.LoadBalancerArns ?? []).includes(arn)),
-  );
+  const forwarded = listenersOf(facts, arn)
+    .flatMap(forwardedTargetGroupArns)
+    .map((tgArn) => targetGroups.byArn.get(tgArn))
+    .filter((tg) => tg !== undefined);
+  const reached = [...new Set([...forwarded, ...(targetGroups.byLoadBalancer.get(arn ?? '') ?? [])])];
   return {
     loadBalancer,
     targetGroups: reached,
@@ -190,7 +206,8 @@ export const resolveEntry: Stage<'loadBalancer' | 'listeners' | 'targetGroup'> =
   const loadBalancers = listOrEmpty(facts, 'loadBalancers');
   const targetGroups = listOrEmpty(facts, 'targetGroups');
   const services = allServices(snapshot);
-  const fits = loadBalancers.map((lb) => fitOf(lb, facts, targetGroups, services, params));
+  const index = indexTargetGroups(targetGroups);
+  const fits = loadBalancers.map((lb) => fitOf(lb, facts, index, services, params));
   const { fit, ...loadBalancerChoice } = chooseLoadBalancer(fits, params, facts.has('loadBalancers'));
   const loadBalancer = fit?.loadBalancer;
   const listeners = listenersOf(facts, loadBalancer?.LoadBalancerArn);
