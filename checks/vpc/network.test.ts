@@ -167,6 +167,61 @@ const mistakes: { name: string; mutate: (s: Snapshot) => void; expected: Record<
   },
 ];
 
+const moreMistakes: typeof mistakes = [
+  {
+    name: 'dedicated tenancy',
+    mutate: (s) => {
+      find(dataOf(s.facts.vpcs), (v) => v.VpcId === LAB_VPC).InstanceTenancy = 'dedicated';
+    },
+    expected: { 'vpc.lab-vpc': { status: 'partial', fraction: 0.5, says: ['dedicated tenancy', 'Default'] } },
+  },
+  {
+    name: 'a private subnet overlapping a public one',
+    mutate: (s) => {
+      subnet(s, PRIVATE_2).CidrBlock = '10.0.2.128/25';
+    },
+    expected: {
+      'vpc.public-subnets': { status: 'partial', fraction: 2 / 3, says: ['public-subnet-2 (subnet-0aa11bb22cc33dd02) 10.0.2.0/24 in eu-west-1b overlaps'] },
+      'vpc.private-subnets': { status: 'partial', fraction: 2 / 3, says: ['10.0.2.128/25 in eu-west-1b overlaps another lab subnet'] },
+    },
+  },
+  {
+    name: 'a single private subnet',
+    mutate: (s) => {
+      s.facts.subnets = { ok: true, data: dataOf(s.facts.subnets).filter((x) => x.SubnetId !== PRIVATE_2) };
+      const service = dataOf(Object.values(s.facts.services)[0]!)[0]!;
+      service.networkConfiguration!.awsvpcConfiguration!.subnets = [PRIVATE_1];
+    },
+    expected: {
+      'vpc.private-subnets': { status: 'partial', fraction: 1 / 3, says: ['Create two private subnets', 'found 1 (private-subnet-1', 'all in eu-west-1a'] },
+    },
+  },
+  {
+    name: 'a failed NAT gateway',
+    mutate: (s) => {
+      nat(s).State = 'failed';
+    },
+    expected: { 'vpc.nat-gateway': { status: 'partial', fraction: 0.75, says: ['is failed; it must be available'] } },
+  },
+  {
+    name: 'the ALB using the default security group',
+    mutate: (s) => {
+      alb(s).SecurityGroups = ['sg-0c3c3c3c3c3c3c3c3'];
+    },
+    expected: {
+      'vpc.security-groups': { status: 'partial', fraction: 0.75, says: ['load balancer sentiment-app-alb uses sg-0c3c3c3c3c3c3c3c3, not sentiment-app-alb-sg'] },
+      'elb.load-balancer': { status: 'partial', fraction: 6 / 7, says: ['uses sg-0c3c3c3c3c3c3c3c3; choose the load balancer security group sentiment-app-alb-sg'] },
+    },
+  },
+  {
+    name: 'a listener on port 80 with a fixed response',
+    mutate: (s) => {
+      listener(s).DefaultActions = [{ Type: 'fixed-response' }];
+    },
+    expected: { 'elb.listener': { status: 'partial', fraction: 0.5, says: ['forward to target group sentiment-app-target-group', 'HTTP:80 → fixed-response'] } },
+  },
+];
+
 function expectOnly(snapshot: Snapshot, expected: Record<string, Expected>) {
   const results = gradeNetworkSnapshot(snapshot);
   for (const [id, result] of Object.entries(results)) {
@@ -206,6 +261,23 @@ describe('section 4 checks', () => {
 
   it.each(mistakes)('$name fails only its own step', ({ mutate, expected }) => {
     expectOnly(completeLabWith(mutate), expected);
+  });
+
+  it.each(moreMistakes)('$name changes only the checks that grade it', ({ mutate, expected }) => {
+    expectOnly(completeLabWith(mutate), expected);
+  });
+
+  it('passes another valid subnet plan with a note naming the lab\'s example', () => {
+    const results = gradeNetworkSnapshot(
+      completeLabWith((s) => {
+        subnet(s, PRIVATE_1).CidrBlock = '10.0.128.0/20';
+        subnet(s, PRIVATE_2).CidrBlock = '10.0.144.0/20';
+      }),
+    );
+    expect(results['vpc.private-subnets']).toMatchObject({
+      status: 'pass',
+      notes: ['private subnets use 10.0.128.0/20, 10.0.144.0/20; the lab\'s example is 10.0.3.0/24, 10.0.4.0/24 (any plan inside the VPC without overlaps is fine)'],
+    });
   });
 
   it('turns unreadable route tables into error for the checks that read them, and grades the rest', () => {
