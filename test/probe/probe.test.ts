@@ -243,13 +243,17 @@ describe('probeLab against real local servers', () => {
     expect(runCheck(predictsSentiment, completeLabWith((s) => void (s.probes = probes))).status).toBe('pass');
   });
 
-  it('refuses 127.0.0.1 and localhost without allowPrivateAddresses: nothing reaches the server', async () => {
+  it('refuses 127.0.0.1, localhost, [::1] and the metadata address without allowPrivateAddresses: nothing is sent', async () => {
     const byAddress = await probe(reviewApp, params, { allowPrivateAddresses: false, retryDelayMs: 5 });
     expect(byAddress.results.map((item) => item.error?.code)).toEqual(Array(4).fill('refused-address'));
     expect(byAddress.skipped).toContain('loopback, private, link-local');
     const port = new URL(server?.url ?? '').port;
     const byName = await probeLab({ url: `http://localhost:${port}`, source: 'override' }, params, { retryDelayMs: 5 });
     expect(byName.results.map((item) => item.error?.code)).toEqual(Array(4).fill('refused-address'));
+    const metadata = await probeLab({ url: 'http://169.254.169.254', source: 'override' }, params, { retryDelayMs: 5 });
+    expect(metadata.results.map((item) => item.error?.code)).toEqual(Array(4).fill('refused-address'));
+    const ipv6 = await probeLab({ url: `http://[::1]:${port}`, source: 'override' }, params, { retryDelayMs: 5 });
+    expect(ipv6.results.map((item) => item.error?.code)).toEqual(Array(4).fill('refused-address'));
     expect(server?.requests).toEqual([]);
     // The grader's own safety rule is not the student's miss.
     expect(runCheck(albResponds, completeLabWith((s) => void (s.probes = byAddress))).status).toBe('error');
