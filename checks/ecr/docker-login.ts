@@ -1,5 +1,5 @@
 import { defineCheck, fail, pass } from '../../src/check/define.js';
-import { missingRepository } from './repository.js';
+import { pushedImages } from './image-pushed.js';
 
 const MAX_LISTED = 3;
 
@@ -7,7 +7,7 @@ export default defineCheck({
   id: 'ecr.docker-login',
   title: 'Docker authenticated to ECR',
   needs: ['repositories', 'repositoryImages'],
-  run(lab, params) {
+  run(lab) {
     const logins = lab.has('ecrLoginEvents')
       ? [...lab.read('ecrLoginEvents')]
           .filter((event) => event.EventName === 'GetAuthorizationToken')
@@ -26,26 +26,22 @@ export default defineCheck({
     const trailLine = logins
       ? 'CloudTrail: no ecr:GetAuthorizationToken call in the event history (it keeps 90 days)'
       : `CloudTrail unreadable (${trailFact && !trailFact.ok ? `${trailFact.error.call} answered ${trailFact.error.code}` : 'not collected'})`;
-    const repository = lab.repository;
-    if (!repository?.repositoryName) return missingRepository(lab, params);
-    const pushed = lab
-      .readKeyed('repositoryImages', repository.repositoryName)
-      .filter((image) => image.imagePushedAt !== undefined)
-      .sort((a, b) => ((a.imagePushedAt ?? '') < (b.imagePushedAt ?? '') ? 1 : -1));
-    const latest = pushed[0];
-    if (latest) {
+    const repository = lab.repository?.repositoryName;
+    const latest = repository === undefined ? undefined : pushedImages(lab, repository)[0];
+    if (repository !== undefined && latest) {
       // A push to ECR needs a token from GetAuthorizationToken, so a pushed image proves a login happened.
       return pass([
         trailLine,
-        `repository ${repository.repositoryName}: image ${latest.imageTags?.join(', ') || latest.imageDigest} pushed at ${latest.imagePushedAt}, which required a docker login`,
+        `repository ${repository}: image ${latest.imageTags?.join(', ') || latest.imageDigest} pushed at ${latest.imagePushedAt}, which required a docker login`,
       ]);
     }
     // Without CloudTrail and without an image there is no evidence either way: the grader is blind, not the student wrong.
     if (!logins) lab.read('ecrLoginEvents');
+    const registry = `${lab.snapshot.account}.dkr.ecr.${lab.snapshot.region}.amazonaws.com`;
     return fail(
-      `Authenticate Docker to ECR: \`aws ecr get-login-password --region ${lab.snapshot.region} | docker login --username AWS --password-stdin ${repository.repositoryUri?.split('/')[0]}\` ` +
-        `(the lab, 3.2), then push the image to ${repository.repositoryName}: CloudTrail shows no login and the repository holds no image.`,
-      [trailLine, `repository ${repository.repositoryName}: no image pushed`],
+      `Authenticate Docker to ECR: \`aws ecr get-login-password --region ${lab.snapshot.region} | docker login --username AWS --password-stdin ${registry}\` ` +
+        `(the lab, 3.2), then push the image to ${repository ?? 'the app\'s repository'}: CloudTrail shows no login and ${repository ? 'the repository holds no image' : 'no repository was found for the app'}.`,
+      [trailLine, repository ? `repository ${repository}: no image pushed` : 'no lab repository'],
     );
   },
 });

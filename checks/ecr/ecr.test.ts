@@ -84,6 +84,36 @@ const mistakes: { name: string; mutate: (s: Snapshot) => void; expected: Record<
     },
   },
   {
+    name: 'no repository and CloudTrail unreadable: the login cannot be told',
+    mutate: (s) => {
+      s.facts.repositories = { ok: true, data: [] };
+      s.facts.repositoryImages = {};
+      s.facts.ecrLoginEvents = denied('cloudtrail:LookupEvents');
+    },
+    expected: {
+      'ecr.repository': { status: 'fail' },
+      'ecr.aes256-encryption': { status: 'fail' },
+      'ecr.docker-login': { status: 'error', says: ['cloudtrail:LookupEvents'] },
+      'ecr.version-tag': { status: 'fail' },
+      'ecr.image-pushed': { status: 'fail' },
+    },
+  },
+  {
+    name: 'no repository and no login in CloudTrail',
+    mutate: (s) => {
+      s.facts.repositories = { ok: true, data: [] };
+      s.facts.repositoryImages = {};
+      s.facts.ecrLoginEvents = { ok: true, data: [] };
+    },
+    expected: {
+      'ecr.repository': { status: 'fail' },
+      'ecr.aes256-encryption': { status: 'fail' },
+      'ecr.docker-login': { status: 'fail', says: ['docker login', 'no repository was found for the app'] },
+      'ecr.version-tag': { status: 'fail' },
+      'ecr.image-pushed': { status: 'fail' },
+    },
+  },
+  {
     name: 'unreadable repositories',
     mutate: (s) => { s.facts.repositories = denied('ecr:DescribeRepositories'); },
     expected: Object.fromEntries(

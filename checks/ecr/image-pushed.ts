@@ -1,6 +1,17 @@
 import { defineCheck, fail, pass } from '../../src/check/define.js';
 import { imageInRepository, taskDefinitionImages } from '../../src/resolve/storage.js';
+import type { ImageDetail } from '@aws-sdk/client-ecr';
+import type { Lab } from '../../src/resolve/lab.js';
+import type { Json } from '../../src/snapshot/types.js';
 import { missingRepository } from './repository.js';
+
+/** The repository's pushed images, newest first. */
+export function pushedImages(lab: Lab, repositoryName: string): Json<ImageDetail>[] {
+  return lab
+    .readKeyed('repositoryImages', repositoryName)
+    .filter((image) => image.imagePushedAt !== undefined)
+    .sort((a, b) => ((a.imagePushedAt ?? '') < (b.imagePushedAt ?? '') ? 1 : -1));
+}
 
 export default defineCheck({
   id: 'ecr.image-pushed',
@@ -10,10 +21,7 @@ export default defineCheck({
     const repository = lab.repository;
     if (!repository?.repositoryName) return missingRepository(lab, params);
     const name = repository.repositoryName;
-    const pushed = lab
-      .readKeyed('repositoryImages', name)
-      .filter((image) => image.imagePushedAt !== undefined)
-      .sort((a, b) => ((a.imagePushedAt ?? '') < (b.imagePushedAt ?? '') ? 1 : -1));
+    const pushed = pushedImages(lab, name);
     const latest = pushed[0];
     if (!latest) {
       return fail(

@@ -1,4 +1,5 @@
 import { defineCheck, fail, partial, pass } from '../../src/check/define.js';
+import { pushedImages } from './image-pushed.js';
 import { missingRepository } from './repository.js';
 
 export default defineCheck({
@@ -10,9 +11,7 @@ export default defineCheck({
     if (!repository?.repositoryName) return missingRepository(lab, params);
     const name = repository.repositoryName;
     const images = lab.readKeyed('repositoryImages', name);
-    const versioned = images
-      .filter((image) => (image.imageTags ?? []).some((tag) => tag !== 'latest'))
-      .sort((a, b) => ((a.imagePushedAt ?? '') < (b.imagePushedAt ?? '') ? 1 : -1));
+    const versioned = pushedImages(lab, name).filter((image) => (image.imageTags ?? []).some((tag) => tag !== 'latest'));
     const example = params.repository.exampleTag;
     const tagCommand = `docker tag sentiment-app ${repository.repositoryUri}:${example}`;
     const newest = versioned[0];
