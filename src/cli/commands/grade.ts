@@ -29,7 +29,8 @@ export interface GradeOptions {
   color: boolean;
 }
 
-function parseParams(params: readonly string[]): Record<string, string> {
+/** `--param key.path=value` flags → overrides by key (commander has checked the `=`). */
+export function parseParams(params: readonly string[]): Record<string, string> {
   const overrides: Record<string, string> = {};
   for (const param of params) {
     const at = param.indexOf('=');

@@ -1,0 +1,89 @@
+// `lab-grader watch`: for a student building the lab, grade the live account every N
+// seconds and show what changed; Ctrl-C stops after printing the last score.
+import { performance } from 'node:perf_hooks';
+import { createClients } from '../../aws/clients.js';
+import { collectSnapshot } from '../../collect/index.js';
+import { grade, paramsFor, pickProfile } from '../../grade/engine.js';
+import type { Submission } from '../../resolve/lab.js';
+import { loadRubric } from '../../rubric/load.js';
+import { abortableSleep, watchLoop } from '../../watch/loop.js';
+import { finalLine, renderFrame } from '../../watch/render.js';
+import { UsageError } from '../../errors.js';
+import { rubricLocation } from '../paths.js';
+import { parseParams } from './grade.js';
+
+export interface WatchCommandOptions {
+  /** Seconds between the starts of two rounds. */
+  interval: number;
+  /** Stop after this many rounds; unbounded when absent. */
+  rounds?: number;
+  rubric?: string;
+  profile?: string;
+  awsProfile?: string;
+  region?: string;
+  param: string[];
+  albUrl?: string;
+  submission?: string;
+  color: boolean;
+}
+
+export async function watchCommand(options: WatchCommandOptions): Promise<number> {
+  if (options.albUrl !== undefined && !URL.canParse(options.albUrl)) {
+    throw new UsageError(`--alb-url ${options.albUrl} is not a URL: give it as http://host[:port]`);
+  }
+  const location = rubricLocation(options.rubric);
+  const rubric = loadRubric(location.path, location.name);
+  const paramOverrides = parseParams(options.param);
+  const profile = pickProfile(rubric, options.profile);
+  const params = paramsFor(rubric, profile, paramOverrides);
+  let submission: Submission | null = null;
+  if (options.submission !== undefined) {
+    const { scanSubmission } = await import('../../submission/scan.js');
+    submission = await scanSubmission(options.submission);
+  }
+
+  // One set of clients for every round: connections and resolved credentials are reused.
+  const clients = createClients({
+    ...(options.awsProfile === undefined ? {} : { awsProfile: options.awsProfile }),
+    ...(options.region === undefined ? {} : { region: options.region }),
+  });
+  const controller = new AbortController();
+  const stop = (): void => {
+    process.stderr.write('\nstopping (Ctrl-C again to quit at once)...\n');
+    controller.abort();
+  };
+  // Only the first Ctrl-C is ours; a second one finds no listener and ends the process.
+  process.once('SIGINT', stop);
+  const color = options.color && process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
+  try {
+    const summary = await watchLoop(
+      {
+        collect: ({ previous, refresh }) =>
+          collectSnapshot({
+            params,
+            profile: profile.name,
+            clients,
+            refresh,
+            ...(previous ? { previous } : {}),
+            ...(options.awsProfile === undefined ? {} : { awsProfile: options.awsProfile }),
+            ...(options.region === undefined ? {} : { region: options.region }),
+            ...(options.albUrl === undefined ? {} : { albUrl: options.albUrl }),
+          }),
+        grade: (snapshot) => grade({ rubric, rubricFile: location.name, snapshot, profile: profile.name, paramOverrides, submission }),
+        show: (frame) => process.stdout.write(renderFrame(frame, { color, clear: process.stdout.isTTY === true })),
+        sleep: abortableSleep,
+        now: () => performance.now(),
+      },
+      {
+        intervalMs: options.interval * 1000,
+        signal: controller.signal,
+        ...(options.rounds === undefined ? {} : { maxRounds: options.rounds }),
+      },
+    );
+    process.stderr.write(`${finalLine(summary)}\n`);
+    return 0;
+  } finally {
+    process.removeListener('SIGINT', stop);
+    clients.destroy();
+  }
+}

@@ -1,0 +1,112 @@
+// `lab-grader batch` and `lab-grader watch` end to end: the real entry point run by node with tsx.
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readGradebook, writeClass } from './support.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const main = join(root, 'src/cli/main.ts');
+const tsx = import.meta.resolve('tsx');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', tsx, main, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1', ...env } }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+let work: string;
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'lab-grader-batch-cli-'));
+});
+afterAll(async () => {
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('lab-grader batch', { timeout: 60_000 }, () => {
+  it('grades a roster, names the students it could not grade, and exits 0', async () => {
+    const { roster } = await writeClass(join(work, 'class'), 6);
+    const out = join(work, 'class-out');
+    const run = await cli(['batch', roster, '--out', out, '--format', 'html,junit', '--concurrency', '2']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/^6 students: 4 graded, 0 kept from an earlier run, 2 could not be graded; \d+\.\d s\.$/m);
+    expect(run.stderr).toMatch(/^ {2}broken-json \(.*roster\.yaml:\d+\): .*not valid JSON/m);
+    expect(run.stderr).toContain(`gradebook: ${join(out, 'gradebook.csv')}`);
+    expect((await readdir(join(out, 's0001'))).sort()).toEqual(['junit.xml', 'report.html', 'scorecard.json']);
+    expect(readGradebook(await readFile(join(out, 'gradebook.csv'), 'utf8')).rows.map((row) => row.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'error', 'error']);
+
+    const again = await cli(['batch', roster, '--out', out, '--format', 'html,junit']);
+    expect(again.stderr).toMatch(/^6 students: 0 graded, 4 kept from an earlier run \(--force regrades them\), 2 could not be graded/m);
+  });
+
+  it('refuses a broken roster with file:line and exit 2, before grading anyone', async () => {
+    const roster = join(work, 'bad.yaml');
+    await writeFile(roster, 'students:\n  - id: alice\n    profile: academy\n    snapshot: a.json\n');
+    const run = await cli(['batch', roster, '--out', join(work, 'never')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${roster}:3: student "alice": unknown field "profile": write awsProfile`);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    await expect(readdir(join(work, 'never'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('refuses a concurrency of 0 and an unknown format (exit 2)', async () => {
+    const { roster } = await writeClass(join(work, 'flags'), 3);
+    expect((await cli(['batch', roster, '--concurrency', '0'])).code).toBe(2);
+    const format = await cli(['batch', roster, '--format', 'pdf']);
+    expect(format.code).toBe(2);
+    expect(format.stderr).toContain('Unknown report format "pdf"');
+  });
+});
+
+describe('lab-grader watch', { timeout: 60_000 }, () => {
+  let server: Server;
+  const sockets: Socket[] = [];
+  let endpoint: string;
+  beforeAll(async () => {
+    // Accepts connections and never answers: the first round is still collecting when Ctrl-C comes.
+    server = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    endpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  it('stops cleanly on Ctrl-C during a round: a final line and exit 0', async () => {
+    const child = spawn(process.execPath, ['--import', tsx, main, 'watch', '--interval', '5'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        NO_COLOR: '1',
+        AWS_ENDPOINT_URL: endpoint,
+        AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+        AWS_REGION: 'eu-west-1',
+        AWS_PROFILE: '',
+      },
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // Wait until the grader is asking STS who it is, then press Ctrl-C.
+    for (let waited = 0; sockets.length === 0 && waited < 15_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sockets.length).toBeGreaterThan(0);
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code, stderr).toBe(0);
+    expect(stderr).toContain('stopping (Ctrl-C again to quit at once)...');
+    expect(stderr.trimEnd().split('\n').at(-1)).toBe('Stopped before the first round finished.');
+  });
+});
