@@ -155,9 +155,11 @@ function chooseSubnets(input: Inputs, vpc: Json<Vpc> | undefined): {
     privateWhy = 'the VPC\'s other subnets without a route to an internet gateway';
   }
   const noVpc = 'no lab VPC to look in';
+  publicSubnets = subnetOrder(publicSubnets);
+  privateSubnets = subnetOrder(privateSubnets);
   return {
-    publicSubnets: subnetOrder(publicSubnets),
-    privateSubnets: subnetOrder(privateSubnets),
+    publicSubnets,
+    privateSubnets,
     choices: [
       subnetChoice('publicSubnets', publicSubnets, inVpc.length, vpc ? (publicSubnets.length ? publicWhy : 'nothing in the lab VPC looks public') : noVpc),
       subnetChoice('privateSubnets', privateSubnets, inVpc.length, vpc ? (privateSubnets.length ? privateWhy : 'nothing in the lab VPC looks private') : noVpc),
@@ -211,6 +213,7 @@ function chooseNatGateway(
   const inVpc = natGateways.filter((nat) => vpc !== undefined && nat.VpcId === vpc.VpcId);
   const publicIds = new Set(publicSubnets.map((subnet) => subnet.SubnetId));
   const [ranked, ...others] = rankBy(inVpc, [
+    // Unknown states (-1) sort last as the largest unsigned value.
     (nat) => NAT_STATE_ORDER.indexOf(nat.State ?? '') >>> 0,
     (nat) => publicIds.has(nat.SubnetId),
     (nat) => -(nat.CreateTime ? Date.parse(nat.CreateTime) : 0),
