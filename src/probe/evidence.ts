@@ -6,7 +6,7 @@
 // - the probes were not run (offline grading, probing disabled), the ALB's name did not
 //   resolve from the grader's network, or the grader's safety rules refused the address:
 //   unknown, so the check is `error` with the cause, never a fail.
-import { FactUnavailable } from '../check/define.js';
+import { FactUnavailable, fail, pass, type Verdict } from '../check/define.js';
 import type { Lab } from '../resolve/lab.js';
 import type { ProbeResult, Probes } from '../snapshot/types.js';
 
@@ -88,4 +88,15 @@ export function failureHint(result: ProbeResult | undefined): string {
   if (result.status === 404) return 'The ALB answered 404: the app does not serve this path.';
   if (result.error) return `The request failed (${result.error.code}).`;
   return `The ALB answered ${result.status}.`;
+}
+
+/** Pass when any of the probes `ids` answered 2xx; else fail with `ask` and the symptom's hint (or `error`, if not the student's). */
+export function anyAnswers(lab: Lab, ids: string[], ask: string): Verdict {
+  const seen = probesOf(lab);
+  if ('failure' in seen) return fail(seen.failure, seen.evidence);
+  const results = resultsFor(seen.probes, ...ids);
+  const evidence = [`target ${seen.target}`, ...results.map(describeResult)];
+  if (results.some(isSuccess)) return pass(evidence);
+  throwIfGraderSide(results);
+  return fail(`${ask} ${failureHint(results[0])}`, evidence);
 }
