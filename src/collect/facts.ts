@@ -266,16 +266,24 @@ export async function collectFacts(input: FactsInput): Promise<Facts> {
   const describedTaskDefinitions = new Set<string>();
   const requestedTaskDefinitions = new Set<string>();
 
-  // The log groups whose latest events are read: those the task definitions name, else the
-  // console's `/ecs/<family>` default or a hint, guessed early so logs need no extra round.
+  // The log groups whose latest events are read: those the task definitions name, and,
+  // guessed early so logs need no extra round, the console's `/ecs/<family>` default or a hint.
   const wantedLogGroups: string[] = [];
-  const wantLogGroup = (name: string) => {
-    if (!wantedLogGroups.includes(name) && wantedLogGroups.length < BOUNDS.logGroups) wantedLogGroups.push(name);
-  };
   const families = new Set(latestByFamily.keys());
-  for (const group of labFirst(logGroups ?? [], (g) => g.logGroupName, ecsHints, BOUNDS.logGroups)) {
-    const name = group.logGroupName ?? '';
-    if (families.has(name.replace(/^\/ecs\//, '')) || matches(name, ecsHints)) wantLogGroup(name);
+  const guessedLogGroups = (logGroups ?? []).filter(
+    (g) => families.has((g.logGroupName ?? '').replace(/^\/ecs\//, '')) || matches(g.logGroupName, ecsHints),
+  );
+  for (const group of labFirst(guessedLogGroups, (g) => g.logGroupName, ecsHints, BOUNDS.logGroups)) {
+    wantedLogGroups.push(group.logGroupName ?? '');
+  }
+  const noteLogGroups = (taskDefinition: TaskDefinition) => {
+    for (const container of taskDefinition.containerDefinitions ?? []) {
+      const group = container.logConfiguration?.logDriver === 'awslogs' && container.logConfiguration.options?.['awslogs-group'];
+      if (group && !wantedLogGroups.includes(group)) wantedLogGroups.push(group);
+    }
+  };
+  if (!refreshTaskDefinitions) {
+    for (const fact of Object.values((draft.taskDefinitions ?? {}) as Record<string, Fact<TaskDefinition>>)) if (fact.ok) noteLogGroups(fact.data);
   }
 
   const describeTaskDefinition = (arn: string) => async () => {
@@ -287,10 +295,7 @@ export async function collectFacts(input: FactsInput): Promise<Facts> {
     taskDefinitions[fact.ok ? (fact.data.taskDefinitionArn ?? arn) : arn] = fact;
     if (fact.ok) {
       describedTaskDefinitions.add(fact.data.taskDefinitionArn ?? arn);
-      for (const container of fact.data.containerDefinitions ?? []) {
-        const group = container.logConfiguration?.logDriver === 'awslogs' && container.logConfiguration.options?.['awslogs-group'];
-        if (group) wantLogGroup(group);
-      }
+      noteLogGroups(fact.data);
     }
   };
 

@@ -63,6 +63,20 @@ describe('dependent facts', () => {
     expect(snapshot.collector.rounds).toBe(5);
   });
 
+  it('reads the log group a task definition names even when no hint or family guessed it', async () => {
+    const group = '/aws/containers/app';
+    const renamed = completeLabWith((s: Snapshot) => {
+      const text = JSON.stringify(s.facts).replaceAll('/ecs/sentiment-app-task', group);
+      s.facts = JSON.parse(text) as Snapshot['facts'];
+    });
+    account = mockAccount(renamed);
+    const snapshot = await collect();
+    expect(snapshot.facts.logStreams).toEqual(renamed.facts.logStreams);
+    expect(snapshot.facts.logEvents).toEqual(renamed.facts.logEvents);
+    expect(Object.keys(snapshot.facts.logEvents)).toEqual([group]);
+    expect(snapshot.collector.rounds).toBe(5);
+  });
+
   it('a failed ListServices is recorded on the cluster\'s services, naming ecs:ListServices', async () => {
     account = mockAccount(example('complete-lab'));
     account.ecs.on(ListServicesCommand).rejects(awsError('AccessDeniedException', 'not authorized to perform: ecs:ListServices'));
