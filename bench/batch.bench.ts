@@ -1,0 +1,77 @@
+// How long a batch of 1,000 snapshot files takes (goal: under 5 s). Builds a class of
+// copies and small mutations of the complete-lab example in a temporary folder, grades it
+// with the real rubric and checks, writing scorecard.json and report.html per student, the
+// gradebook and the class overview. Prints figures; asserts nothing.
+//
+//   npm run bench:batch              1,000 students, concurrency 4
+//   npm run bench:batch -- 200 8     200 students, concurrency 8
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { loadRoster } from '../src/batch/roster.js';
+import { runBatch } from '../src/batch/runner.js';
+import { loadRubric } from '../src/rubric/load.js';
+import type { Snapshot } from '../src/snapshot/types.js';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const students = Number(process.argv[2] ?? 1000);
+const concurrency = Number(process.argv[3] ?? 4);
+
+// Each mutation changes what a typical student gets wrong, so grading does real work on every file.
+const MUTATIONS: ((snapshot: Snapshot) => void)[] = [
+  () => {},
+  (s) => {
+    s.facts.natGateways = { ok: true, data: [] };
+  },
+  (s) => {
+    s.facts.alarms = { ok: true, data: [] };
+  },
+  (s) => {
+    s.facts.accountSummary = { ok: false, error: { call: 'iam:GetAccountSummary', code: 'AccessDenied', message: 'not authorized' } };
+  },
+  (s) => {
+    if (s.facts.vpcs.ok) for (const vpc of s.facts.vpcs.data) if (vpc.CidrBlock === '10.0.0.0/16') vpc.CidrBlock = '10.1.0.0/16';
+  },
+];
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'lab-grader-bench-batch-'));
+  try {
+    const complete = JSON.parse(await readFile(join(root, 'examples/complete-lab.snapshot.json'), 'utf8')) as Snapshot;
+    const built = performance.now();
+    await mkdir(join(dir, 'snapshots'));
+    const lines = ['id,snapshot'];
+    for (let index = 0; index < students; index += 1) {
+      const snapshot = structuredClone(complete);
+      MUTATIONS[index % MUTATIONS.length]!(snapshot);
+      const id = `s${String(index + 1).padStart(5, '0')}`;
+      await writeFile(join(dir, 'snapshots', `${id}.json`), JSON.stringify(snapshot, null, 2));
+      lines.push(`${id},snapshots/${id}.json`);
+    }
+    await writeFile(join(dir, 'roster.csv'), `${lines.join('\n')}\n`);
+    const setupMs = performance.now() - built;
+
+    const rubric = loadRubric(join(root, 'rubric.yaml'), 'rubric.yaml');
+    const roster = loadRoster(join(dir, 'roster.csv'));
+    const run = (force: boolean) =>
+      runBatch({ roster, rubric, rubricFile: 'rubric.yaml', outDir: join(dir, 'out'), concurrency, force, formats: ['html'] });
+
+    const first = await run(false);
+    const resumed = await run(false);
+    const failed = first.outcomes.filter((outcome) => outcome.status === 'error').length;
+
+    const seconds = first.durationMs / 1000;
+    console.log(`batch benchmark: ${students} snapshot files, concurrency ${concurrency}, formats scorecard.json + report.html`);
+    console.log(`machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`);
+    console.log(`setup (writing the class): ${(setupMs / 1000).toFixed(2)} s`);
+    console.log(`grade everyone:            ${seconds.toFixed(2)} s  ${(students / seconds).toFixed(0)} students/s  ${(first.durationMs / students).toFixed(2)} ms/student  (goal < 5 s)`);
+    console.log(`resume (all kept):         ${(resumed.durationMs / 1000).toFixed(2)} s  ${resumed.outcomes.filter((outcome) => outcome.skipped).length} skipped`);
+    console.log(`errors: ${failed}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
