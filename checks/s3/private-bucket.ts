@@ -13,6 +13,17 @@ type Block = Json<PublicAccessBlockConfiguration> | null;
 
 const offIn = (block: Block): string[] => SETTINGS.filter((setting) => block?.[setting] !== true);
 
+function describeBlock(block: Block, level: string): string {
+  if (block === null) return `no ${level}-level public access block`;
+  const off = offIn(block);
+  return off.length === 0 ? 'all four public access blocks on' : `public access block off for ${off.join(', ')}`;
+}
+
+function describePolicy(policy: { IsPublic?: boolean } | null): string {
+  if (policy === null) return 'no bucket policy';
+  return policy.IsPublic === true ? 'bucket policy makes it public (IsPublic = true)' : 'bucket policy is not public';
+}
+
 export default defineCheck({
   id: 's3.private-bucket',
   title: 'The lab bucket blocks public access and is not public',
@@ -30,14 +41,14 @@ export default defineCheck({
       const accountOff = offIn(accountBlock);
       blockOff = blockOff.filter((setting) => accountOff.includes(setting));
       evidence.push(
-        `bucket ${name}: ${bucketBlock ? `public access block off for ${offIn(bucketBlock).join(', ')}` : 'no bucket-level public access block'}`,
-        `account ${lab.snapshot.account}: ${accountBlock ? (accountOff.length === 0 ? 'all four public access blocks on' : `public access block off for ${accountOff.join(', ')}`) : 'no account-level public access block'}`,
+        `bucket ${name}: ${describeBlock(bucketBlock, 'bucket')}`,
+        `account ${lab.snapshot.account}: ${describeBlock(accountBlock, 'account')}`,
       );
       if (blockOff.length === 0) evidence.push(`bucket ${name}: all four public access blocks on with the account's`);
     }
     const policy = lab.readKeyed('bucketPolicyStatus', name);
     const publicByPolicy = policy?.IsPublic === true;
-    evidence.push(`bucket ${name}: ${policy === null ? 'no bucket policy' : publicByPolicy ? 'bucket policy makes it public (IsPublic = true)' : 'bucket policy is not public'}`);
+    evidence.push(`bucket ${name}: ${describePolicy(policy)}`);
     const publicGrants = lab
       .readKeyed('bucketAcls', name)
       .flatMap((grant) => {

@@ -138,6 +138,21 @@ describe('s3 checks', () => {
     expect(result?.evidence).toContain('the deployed app was not asked for predictions (no internet-facing load balancer found)');
   });
 
+  it('counts the account-level block, setting by setting, when the bucket has none', () => {
+    const result = gradeSnapshot(
+      completeLabWith((s) => {
+        s.facts.bucketPublicAccessBlocks[BUCKET] = { ok: true, data: null };
+        s.facts.accountPublicAccessBlock = { ok: true, data: ALL_ON };
+      }),
+    )['s3.private-bucket'];
+    expect(result?.status).toBe('pass');
+    expect(result?.evidence.slice(0, 3)).toEqual([
+      `bucket ${BUCKET}: no bucket-level public access block`,
+      'account 123456789012: all four public access blocks on',
+      `bucket ${BUCKET}: all four public access blocks on with the account's`,
+    ]);
+  });
+
   it('gives a share of the points when fewer model files than the rubric asks are there', () => {
     const result = runCheck(modelFiles, example('complete-lab'), { params: labParams({ 'bucket.minModelFiles': 3 }) });
     expect(result).toMatchObject({ status: 'partial', fraction: 2 / 3 });
