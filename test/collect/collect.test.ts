@@ -13,6 +13,7 @@ import { FACT_CALLS, KEYED_FACTS } from '../../src/snapshot/facts.js';
 import type { FactKey, Probes, Snapshot } from '../../src/snapshot/types.js';
 import { grade } from '../../src/grade/engine.js';
 import { loadRubric } from '../../src/rubric/load.js';
+import { parseSnapshot } from '../../src/snapshot/load.js';
 import { example, labParams } from '../support/fixtures.js';
 import { awsError, mockAccount, revive, type MockedAccount } from './mock-account.js';
 
@@ -84,7 +85,8 @@ describe('collectSnapshot on a mocked complete lab', () => {
   it('writes a snapshot that reads back identical and grades identically', async () => {
     account = mockAccount(example('complete-lab'));
     const snapshot = await collect();
-    const reread = JSON.parse(JSON.stringify(snapshot)) as Snapshot;
+    // As --save-snapshot writes it and --snapshot reads it back (validated).
+    const reread = parseSnapshot(`${JSON.stringify(snapshot, null, 2)}\n`, 'saved.snapshot.json');
     expect(reread).toEqual(snapshot);
     const rubric = loadRubric(`${root}rubric.yaml`, 'rubric.yaml');
     const scorecard = grade({ rubric, rubricFile: 'rubric.yaml', snapshot });
