@@ -271,6 +271,14 @@ describe('whose fault a failed probe is', () => {
     expect(runCheck(albResponds, snapshot)).toMatchObject({ status: 'fail', hint: expect.stringContaining('step 4.7') });
   });
 
+  it('is error when nothing was probed and the load balancers could not be read', () => {
+    const snapshot = completeLabWith((s) => {
+      s.facts.loadBalancers = denied('elasticloadbalancing:DescribeLoadBalancers');
+      s.probes = { target: null, skipped: 'no load balancer of the lab was found in the account', results: [] };
+    });
+    expect(runCheck(albResponds, snapshot)).toMatchObject({ status: 'error', cause: expect.stringContaining('DescribeLoadBalancers') });
+  });
+
   it('is error when the ALB name did not resolve from the grader', () => {
     const snapshot = completeLabWith((s) =>
       s.probes.results.forEach((r) => {
