@@ -83,13 +83,18 @@ interface Tally {
   max: Hundredths;
 }
 
-export function grade(input: GradeInput): Scorecard {
-  const { rubric, snapshot } = input;
-  const registry = input.checks ?? checksById;
+/** Refuses a rubric whose points cannot be computed: sums that disagree, unknown checks, duplicate ids. */
+export function assertGradable(rubric: Rubric, registry: ReadonlyMap<string, CheckDefinition> = checksById): void {
   const blocking = lintRubric(rubric, registry.keys()).filter((problem) => GRADING_RULES.has(problem.rule));
   if (blocking.length > 0) {
     throw new UsageError(`${rubric.file} cannot be used for grading; fix it and run again:\n${blocking.map(formatProblem).join('\n')}`);
   }
+}
+
+export function grade(input: GradeInput): Scorecard {
+  const { rubric, snapshot } = input;
+  const registry = input.checks ?? checksById;
+  assertGradable(rubric, registry);
 
   const profile = pickProfile(rubric, input.profile);
   const params = paramsFor(rubric, profile, input.paramOverrides ?? {});

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { progressDisplay } from '../../collect/progress.js';
 import { UsageError } from '../../errors.js';
-import { grade, paramsFor, pickProfile } from '../../grade/engine.js';
+import { assertGradable, grade, paramsFor, pickProfile } from '../../grade/engine.js';
 import type { Submission } from '../../resolve/lab.js';
 import { loadRubric } from '../../rubric/load.js';
 import { loadSnapshot } from '../../snapshot/load.js';
@@ -39,6 +39,12 @@ export function parseParams(params: readonly string[]): Record<string, string> {
   return overrides;
 }
 
+/** A file-system refusal (no such folder, no permission, disk full) is the person's to fix. */
+function unwritable(error: unknown, flag: string): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' ? new UsageError(`cannot write ${flag} (${code}): choose a folder you can write to`) : error;
+}
+
 /** Grades and writes the reports; the exit code is 1 when the score is below --min-score. */
 export async function gradeCommand(options: GradeOptions): Promise<number> {
   const started = performance.now();
@@ -54,6 +60,7 @@ export async function gradeCommand(options: GradeOptions): Promise<number> {
   const rubric = loadRubric(location.path, location.name);
   const paramOverrides = parseParams(options.param);
   // Checked before any AWS call, so a typo costs no collection.
+  assertGradable(rubric);
   const profile = pickProfile(rubric, options.profile);
   const params = paramsFor(rubric, profile, paramOverrides);
 
@@ -78,7 +85,9 @@ export async function gradeCommand(options: GradeOptions): Promise<number> {
     }
   }
   if (options.saveSnapshot !== undefined) {
-    await writeFile(options.saveSnapshot, `${JSON.stringify(snapshot, null, 2)}\n`, 'utf8');
+    await writeFile(options.saveSnapshot, `${JSON.stringify(snapshot, null, 2)}\n`, 'utf8').catch((error: unknown) => {
+      throw unwritable(error, `--save-snapshot ${options.saveSnapshot}`);
+    });
   }
 
   let submission: Submission | null = null;
@@ -97,7 +106,9 @@ export async function gradeCommand(options: GradeOptions): Promise<number> {
 
   const color = options.color && process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
   const executionTimeSeconds = Math.round(performance.now() - started) / 1000;
-  const reports = await writeReports(scorecard, formats, options.out, { executionTimeSeconds, color });
+  const reports = await writeReports(scorecard, formats, options.out, { executionTimeSeconds, color }).catch((error: unknown) => {
+    throw unwritable(error, `--out ${options.out}`);
+  });
   for (const report of reports) {
     if (report.text !== undefined) process.stdout.write(report.text.endsWith('\n') ? report.text : `${report.text}\n`);
   }
