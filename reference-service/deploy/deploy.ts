@@ -148,6 +148,7 @@ export async function bucket(run: Run, target: DeployTarget): Promise<string> {
     await run.clients.s3.send(new HeadBucketCommand({ Bucket: name, ExpectedBucketOwner: target.accountId }));
     return run.exists('bucket', name, name);
   } catch (error) {
+    if ((error as Error).name === 'Forbidden') throw new Error(`the bucket name ${name} belongs to another account, or this identity may not read it`, { cause: error });
     if (!isNotFound(error)) throw error;
   }
   return run.create('bucket', name, 'private: all four public access blocks on', async () => {

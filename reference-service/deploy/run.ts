@@ -218,6 +218,21 @@ export class Run {
 
 /** True when an AWS error means "there is no such thing". */
 export function isNotFound(error: unknown): boolean {
-  const name = (error as { name?: string; Code?: string } | null)?.name ?? '';
-  return /NotFound|NoSuch|InvalidGroup\.NotFound|RepositoryNotFound|ImageNotFound|ResourceNotFound/.test(name);
+  return /NotFound|NoSuch/.test((error as { name?: string } | null)?.name ?? '');
+}
+
+/**
+ * Runs a delete that AWS may refuse for a while with DependencyViolation: network
+ * interfaces of a deleted load balancer or task linger for minutes in subnets and groups.
+ */
+export async function whenReleased<T>(run: Run, what: string, action: () => Promise<T>, { intervalMs = 10_000, attempts = 30 } = {}): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await action();
+    } catch (error) {
+      if ((error as Error).name !== 'DependencyViolation' || attempt >= attempts) throw error;
+      run.log(`waiting      ${what} is still in use (${(error as Error).message}); retrying in ${intervalMs / 1000} s`);
+      await run.sleep(intervalMs);
+    }
+  }
 }

@@ -47,7 +47,7 @@ import { DeleteBucketCommand, DeleteObjectsCommand, HeadBucketCommand, ListObjec
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { Command } from 'commander';
 import { LAB, bucketName } from './lab.js';
-import { Run, createClients, isNotFound, type Clients, type RunOptions } from './run.js';
+import { Run, createClients, isNotFound, whenReleased, type Clients, type RunOptions } from './run.js';
 
 export interface TeardownOptions extends RunOptions {
   region: string;
@@ -227,9 +227,14 @@ async function network(run: Run): Promise<void> {
   for (const gateway of gateways) {
     await run.delete('internet gateway', LAB.internetGatewayName, gateway.InternetGatewayId, async () => {
       for (const attachment of gateway.Attachments ?? []) {
-        await run.clients.ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: gateway.InternetGatewayId, VpcId: attachment.VpcId }));
+        // Detaching fails while an address in the VPC (the NAT gateway's) is still mapped.
+        await whenReleased(run, `internet gateway ${gateway.InternetGatewayId}`, () =>
+          run.clients.ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: gateway.InternetGatewayId, VpcId: attachment.VpcId })),
+        );
       }
-      await run.clients.ec2.send(new DeleteInternetGatewayCommand({ InternetGatewayId: gateway.InternetGatewayId }));
+      await whenReleased(run, `internet gateway ${gateway.InternetGatewayId}`, () =>
+        run.clients.ec2.send(new DeleteInternetGatewayCommand({ InternetGatewayId: gateway.InternetGatewayId })),
+      );
     });
   }
 
@@ -238,7 +243,9 @@ async function network(run: Run): Promise<void> {
     (subnet) => labSubnets.has(nameTag(subnet.Tags) ?? ''),
   );
   for (const subnet of subnets) {
-    await run.delete('subnet', nameTag(subnet.Tags)!, subnet.SubnetId, () => run.clients.ec2.send(new DeleteSubnetCommand({ SubnetId: subnet.SubnetId })));
+    await run.delete('subnet', nameTag(subnet.Tags)!, subnet.SubnetId, () =>
+      whenReleased(run, `subnet ${subnet.SubnetId}`, () => run.clients.ec2.send(new DeleteSubnetCommand({ SubnetId: subnet.SubnetId }))),
+    );
   }
 
   const groups = (
@@ -258,10 +265,12 @@ async function network(run: Run): Promise<void> {
       run.absent('security group', name);
       continue;
     }
-    await run.delete('security group', name, group.GroupId, () => run.clients.ec2.send(new DeleteSecurityGroupCommand({ GroupId: group.GroupId })));
+    await run.delete('security group', name, group.GroupId, () =>
+      whenReleased(run, `security group ${group.GroupId}`, () => run.clients.ec2.send(new DeleteSecurityGroupCommand({ GroupId: group.GroupId }))),
+    );
   }
 
-  await run.delete('VPC', LAB.vpcName, vpcId, () => run.clients.ec2.send(new DeleteVpcCommand({ VpcId: vpcId })));
+  await run.delete('VPC', LAB.vpcName, vpcId, () => whenReleased(run, `VPC ${vpcId}`, () => run.clients.ec2.send(new DeleteVpcCommand({ VpcId: vpcId }))));
 }
 
 async function logGroup(run: Run): Promise<void> {

@@ -74,8 +74,10 @@ function emptyState() {
   };
 }
 
-export function fakeAccount(options: { academy?: boolean; docker?: boolean } = {}): FakeAccount {
+export function fakeAccount(options: { academy?: boolean; docker?: boolean; lingeringInterfaces?: number } = {}): FakeAccount {
   const state = emptyState();
+  // Network interfaces of a deleted load balancer stay in its subnets for a while.
+  let lingeringInterfaces = options.lingeringInterfaces ?? 0;
   let counter = 0;
   const id = (prefix: string) => `${prefix}-${String(++counter).padStart(8, '0')}fake`;
   if (options.academy) state.roles.set('LabRole', { arn: `arn:aws:iam::${ACCOUNT}:role/LabRole`, attached: [], inline: [] });
@@ -184,6 +186,10 @@ export function fakeAccount(options: { academy?: boolean; docker?: boolean } = {
     return { Subnet: subnet };
   });
   mocks.ec2.on(ec2.DeleteSubnetCommand).callsFake((input) => {
+    if (lingeringInterfaces > 0) {
+      lingeringInterfaces -= 1;
+      throw awsError('DependencyViolation', `The subnet '${input.SubnetId}' has dependencies and cannot be deleted.`);
+    }
     if (state.natGateways.some((gateway) => gateway.SubnetId === input.SubnetId && gateway.State !== 'deleted')) throw awsError('DependencyViolation', 'a NAT gateway is in the subnet');
     if (state.loadBalancers.some((balancer) => balancer.AvailabilityZones?.some((zone) => zone.SubnetId === input.SubnetId))) throw awsError('DependencyViolation', 'a load balancer is in the subnet');
     state.subnets = state.subnets.filter((subnet) => subnet.SubnetId !== input.SubnetId);

@@ -24,8 +24,8 @@ afterEach(() => {
   lines.length = 0;
 });
 
-async function deployed(academy = false): Promise<FakeAccount> {
-  const fake = fakeAccount({ academy });
+async function deployed(academy = false, lingeringInterfaces = 0): Promise<FakeAccount> {
+  const fake = fakeAccount({ academy, lingeringInterfaces });
   await deploy(fake.clients, {
     region: REGION,
     academy,
@@ -114,5 +114,14 @@ describe('teardown', () => {
     const { billable } = await teardown(account.clients, { region: REGION, academy: false, dryRun: false, ...quiet });
     expect(billable).toEqual([{ kind: 'elastic IP', id: 'eipalloc-0other', lab: false }]);
     expect(lines.at(-1)).toBe('still billing: elastic IP eipalloc-0other (not created by the deploy)');
+  });
+
+  it('waits while a subnet is still in use by lingering network interfaces, then deletes it', async () => {
+    account = await deployed(false, 2);
+    const { run, billable } = await teardown(account.clients, { region: REGION, academy: false, dryRun: false, ...quiet });
+    expect(run.calls.filter((call) => call === 'ec2:DeleteSubnet')).toHaveLength(6);
+    expect(lines.filter((line) => line.includes('is still in use'))).toHaveLength(2);
+    expect(account.state.vpcs).toEqual([]);
+    expect(billable).toEqual([]);
   });
 });
