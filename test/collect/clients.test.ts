@@ -1,6 +1,9 @@
 // The real SDK clients against a local stand-in for AWS (127.0.0.1), reached through
 // AWS_ENDPOINT_URL_<SERVICE>: retries on throttling, endpoint overrides, network failures.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClients, GLOBAL_REGION } from '../../src/aws/clients.js';
@@ -58,6 +61,17 @@ describe('clients', () => {
     expect(await clients.s3('ap-southeast-2').config.region()).toBe('ap-southeast-2');
     expect(clients.s3('eu-west-1').config.forcePathStyle).toBe(false);
     clients.destroy();
+  });
+
+  it("take the region of the --aws-profile's config when no --region is given", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-grader-'));
+    writeFileSync(join(dir, 'config'), '[profile student]\nregion = ap-south-1\n');
+    vi.stubEnv('AWS_CONFIG_FILE', join(dir, 'config'));
+    const clients = createClients({ awsProfile: 'student' }, {});
+    expect(await clients.ecs.config.region()).toBe('ap-south-1');
+    expect(await clients.iam.config.region()).toBe(GLOBAL_REGION);
+    clients.destroy();
+    rmSync(dir, { recursive: true });
   });
 
   it('address S3 by path when an endpoint override points at a stand-in', () => {
