@@ -36,6 +36,15 @@ const errorSchema = {
   properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } },
 } as const;
 
+/** Fastify's own wording for these is about its internals; these say what to send instead. */
+const CLIENT_ERROR_MESSAGES: Record<string, (bodyLimit: number) => string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: (bodyLimit) => `the request body is larger than ${bodyLimit} bytes`,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => 'send the body as JSON (Content-Type: application/json)',
+  FST_ERR_CTP_EMPTY_JSON_BODY: () => 'the body is empty: send {"text": "..."}',
+};
+
+const CLIENT_ERROR_NAMES: Record<number, string> = { 413: 'Payload Too Large', 415: 'Unsupported Media Type' };
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const maxTextLength = options.maxTextLength ?? DEFAULT_MAX_TEXT_LENGTH;
   const app = Fastify({
@@ -61,17 +70,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     );
   });
 
-  app.setErrorHandler((error: { statusCode?: number; message: string; code?: string; validation?: unknown }, request, reply) => {
-    const statusCode = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
-    if (statusCode >= 500) request.log.error({ err: error }, 'request failed');
-    let message = error.message;
-    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') message = `the request body is larger than ${app.initialConfig.bodyLimit} bytes`;
-    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') message = 'send the body as JSON (Content-Type: application/json)';
-    if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') message = 'the body is empty: send {"text": "..."}';
-    const payload = { statusCode, error: statusCode >= 500 ? 'Internal Server Error' : 'Bad Request', message: statusCode >= 500 ? 'internal error' : message };
-    if (statusCode === 413) payload.error = 'Payload Too Large';
-    if (statusCode === 415) payload.error = 'Unsupported Media Type';
-    return reply.status(statusCode).send(payload);
+  app.setErrorHandler((error: { statusCode?: number; message: string; code?: string }, request, reply) => {
+    const statusCode = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (statusCode === 500) {
+      request.log.error({ err: error }, 'request failed');
+      return reply.status(500).send({ statusCode, error: 'Internal Server Error', message: 'internal error' });
+    }
+    const message = CLIENT_ERROR_MESSAGES[error.code ?? '']?.(app.initialConfig.bodyLimit ?? DEFAULT_BODY_LIMIT) ?? error.message;
+    return reply.status(statusCode).send({ statusCode, error: CLIENT_ERROR_NAMES[statusCode] ?? 'Bad Request', message });
   });
 
   await app.register(swagger, {
@@ -175,7 +181,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
             },
           },
           400: errorSchema,
-          503: { type: 'object', properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } } },
+          503: errorSchema,
         },
       },
     },
