@@ -134,12 +134,6 @@ export interface Sender {
   send(command: any): Promise<any>;
 }
 
-/** What one sent call was for, as the progress display and the tests see it. */
-export interface SentCall {
-  command: string;
-  action: string;
-}
-
 /** Thrown by the wrapper when code tries to send a command that is not in READ_CALLS: a bug. */
 export class UnlistedCommandError extends Error {
   constructor(command: string) {
@@ -158,7 +152,6 @@ const LOOKUP_EVENTS_PER_SECOND = 2;
 export class CallContext {
   calls = 0;
   rounds = 0;
-  readonly sent: SentCall[] = [];
   private inFlight = 0;
   private readonly waiting: (() => void)[] = [];
   private readonly lookupStarts: number[] = [];
@@ -183,7 +176,6 @@ export class CallContext {
     try {
       if (command instanceof LookupEventsCommand) await this.paceLookupEvents();
       this.calls += 1;
-      this.sent.push({ command: command.constructor.name, action });
       return await client.send(command);
     } catch (error) {
       if (typeof error === 'object' && error !== null) failedActions.set(error, action);
