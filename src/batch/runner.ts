@@ -1,18 +1,21 @@
 // Grades a class: every student of the roster in their own folder, a bounded number at a
 // time, one student's failure recorded without stopping the others; resumable.
-import { access, mkdir, readFile, rm } from 'node:fs/promises';
+import { access, mkdir, readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { grade, paramsFor, pickProfile } from '../grade/engine.js';
+import { paramsFor, pickProfile } from '../grade/engine.js';
 import type { Scorecard } from '../grade/scorecard.js';
-import { AwsAccessError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { renderClassOverview } from '../report/class-overview.js';
-import { REPORTERS, renderReport, writeReports, type ReportFormat } from '../report/index.js';
+import { REPORTERS, writeReports, type ReportFormat } from '../report/index.js';
 import type { LabParams } from '../rubric/params.js';
 import type { Rubric, RubricProfile } from '../rubric/types.js';
 import { loadSnapshot } from '../snapshot/load.js';
 import type { Snapshot } from '../snapshot/types.js';
+import { gradeStudent, SCORECARD_FILE, type GradeResult, type GradingContext } from './grade-student.js';
 import { gradebookSteps, renderGradebook, writeFileAtomically } from './gradebook.js';
+import { GradingPool } from './pool.js';
 import type { Roster, Student } from './roster.js';
 
 /** Reads a live account for one student; the CLI passes the real collector, tests their own. */
@@ -43,7 +46,15 @@ export interface BatchOptions {
   /** Needed when the roster has students without a snapshot file. */
   collect?: LiveCollector;
   onProgress?: (progress: BatchProgress) => void;
+  /**
+   * Grading threads for snapshot-file students (at most `concurrency`); default: one per
+   * core when there are at least THREADS_FROM of them, else 0 (graded in this thread).
+   */
+  threads?: number;
 }
+
+/** Below this many snapshot files, starting threads costs more than it saves. */
+export const THREADS_FROM = 40;
 
 export interface StudentOutcome {
   student: Student;
@@ -62,10 +73,6 @@ export interface BatchResult {
   durationMs: number;
 }
 
-export const SCORECARD_FILE = 'scorecard.json';
-export const ERROR_FILE = 'error.json';
-export const SNAPSHOT_FILE = 'snapshot.json';
-
 /** Checked before anything is graded: a roster naming an unknown rubric profile is bad input (exit 2). */
 function profilesOf(roster: Roster, rubric: Rubric): Map<string | undefined, RubricProfile> {
   const profiles = new Map<string | undefined, RubricProfile>();
@@ -82,14 +89,6 @@ function profilesOf(roster: Roster, rubric: Rubric): Map<string | undefined, Rub
     }
   }
   return profiles;
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) {
-    // Errors a person can fix carry their own advice; anything else is named with its type.
-    return error instanceof UsageError || error instanceof AwsAccessError ? error.message : `${error.name}: ${error.message}`;
-  }
-  return String(error);
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -119,6 +118,10 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
   }
   const fileFormats = options.formats.filter((format) => format !== 'console' && format !== 'json');
   await mkdir(options.outDir, { recursive: true });
+  const context: GradingContext = { rubric, rubricFile: options.rubricFile, paramOverrides: options.paramOverrides ?? {}, fileFormats };
+  const fromFiles = roster.students.filter((student) => student.source.kind === 'snapshot').length;
+  const threads = Math.min(options.threads ?? (fromFiles >= THREADS_FROM ? availableParallelism() : 0), fromFiles, options.concurrency);
+  const pool = threads > 0 ? new GradingPool(context, threads) : undefined;
 
   const gradeOne = async (student: Student): Promise<StudentOutcome> => {
     const dir = join(options.outDir, student.id);
@@ -136,33 +139,19 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
     }
     const profile = profiles.get(student.labProfile)!;
     const params = paramsByProfile.get(student.labProfile)!;
-    try {
-      await mkdir(dir, { recursive: true });
-      let snapshot: Snapshot;
-      if (student.source.kind === 'snapshot') {
-        snapshot = loadSnapshot(student.source.path);
-      } else {
-        snapshot = await options.collect!(student, { params, profile: profile.name });
-        await writeFileAtomically(join(dir, SNAPSHOT_FILE), `${JSON.stringify(snapshot, null, 2)}\n`);
-      }
-      const scorecard = grade({
-        rubric,
-        rubricFile: options.rubricFile,
-        snapshot,
-        profile: profile.name,
-        paramOverrides: options.paramOverrides ?? {},
-      });
-      await writeReports(scorecard, fileFormats, dir);
-      await rm(join(dir, ERROR_FILE), { force: true });
-      // Written last: its presence means the student is completely graded.
-      await writeFileAtomically(join(dir, SCORECARD_FILE), renderReport(scorecard, 'json'));
-      return { student, status: 'ok', skipped: false, scorecard, dir };
-    } catch (error) {
-      const message = describeError(error);
-      await rm(join(dir, SCORECARD_FILE), { force: true });
-      await writeFileAtomically(join(dir, ERROR_FILE), `${JSON.stringify({ student: student.id, error: message }, null, 2)}\n`);
-      return { student, status: 'error', skipped: false, error: message, dir };
+    const job = { studentId: student.id, dir, profile: profile.name };
+    const { source } = student;
+    let result: GradeResult;
+    if (source.kind === 'snapshot') {
+      result = pool
+        ? await pool.run({ ...job, snapshotPath: source.path })
+        : await gradeStudent(context, job, async () => ({ snapshot: loadSnapshot(source.path), save: false }));
+    } else {
+      result = await gradeStudent(context, job, async () => ({ snapshot: await options.collect!(student, { params, profile: profile.name }), save: true }));
     }
+    return result.status === 'ok'
+      ? { student, status: 'ok', skipped: false, scorecard: result.scorecard, dir }
+      : { student, status: 'error', skipped: false, error: result.error, dir };
   };
 
   const outcomes: StudentOutcome[] = new Array(roster.students.length);
@@ -182,7 +171,11 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
     }
   };
   const workers = Math.max(1, Math.min(options.concurrency, roster.students.length));
-  await Promise.all(Array.from({ length: workers }, worker));
+  try {
+    await Promise.all(Array.from({ length: workers }, worker));
+  } finally {
+    await pool?.close();
+  }
 
   const gradebook = join(options.outDir, 'gradebook.csv');
   await writeFileAtomically(

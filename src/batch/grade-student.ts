@@ -1,0 +1,67 @@
+// One student, graded into their folder: the snapshot, the scorecard, the reports, or the
+// error that stopped it. Runs in the batch's own thread or in a grading worker.
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AwsAccessError, UsageError } from '../errors.js';
+import { grade } from '../grade/engine.js';
+import type { Scorecard } from '../grade/scorecard.js';
+import { renderReport, writeReports, type ReportFormat } from '../report/index.js';
+import type { Rubric } from '../rubric/types.js';
+import type { Snapshot } from '../snapshot/types.js';
+import { writeFileAtomically } from './gradebook.js';
+
+export const SCORECARD_FILE = 'scorecard.json';
+export const ERROR_FILE = 'error.json';
+export const SNAPSHOT_FILE = 'snapshot.json';
+
+export interface GradingContext {
+  rubric: Rubric;
+  rubricFile: string;
+  paramOverrides: Record<string, string>;
+  /** Report files besides scorecard.json. */
+  fileFormats: ReportFormat[];
+}
+
+export type GradeResult = { status: 'ok'; scorecard: Scorecard } | { status: 'error'; error: string };
+
+export function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    // Errors a person can fix carry their own advice; anything else is named with its type.
+    return error instanceof UsageError || error instanceof AwsAccessError ? error.message : `${error.name}: ${error.message}`;
+  }
+  return String(error);
+}
+
+/**
+ * Grades one student into `dir`. `obtain` gives the snapshot (loaded from the roster's
+ * file, or collected live, in which case `save` keeps it as evidence).
+ */
+export async function gradeStudent(
+  context: GradingContext,
+  job: { studentId: string; dir: string; profile: string },
+  obtain: () => Promise<{ snapshot: Snapshot; save: boolean }>,
+): Promise<GradeResult> {
+  const { dir } = job;
+  try {
+    await mkdir(dir, { recursive: true });
+    const { snapshot, save } = await obtain();
+    if (save) await writeFileAtomically(join(dir, SNAPSHOT_FILE), `${JSON.stringify(snapshot, null, 2)}\n`);
+    const scorecard = grade({
+      rubric: context.rubric,
+      rubricFile: context.rubricFile,
+      snapshot,
+      profile: job.profile,
+      paramOverrides: context.paramOverrides,
+    });
+    await writeReports(scorecard, context.fileFormats, dir);
+    await rm(join(dir, ERROR_FILE), { force: true });
+    // Written last: its presence means the student is completely graded.
+    await writeFileAtomically(join(dir, SCORECARD_FILE), renderReport(scorecard, 'json'));
+    return { status: 'ok', scorecard };
+  } catch (error) {
+    const message = describeError(error);
+    await rm(join(dir, SCORECARD_FILE), { force: true });
+    await writeFileAtomically(join(dir, ERROR_FILE), `${JSON.stringify({ student: job.studentId, error: message }, null, 2)}\n`);
+    return { status: 'error', error: message };
+  }
+}
