@@ -68,7 +68,7 @@ import {
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { Command } from 'commander';
 import { LAB, bucketName, dateTag, imageUri, modelS3Uri, projectTags, registryHost, type DeployTarget } from './lab.js';
-import { Run, createClients, isNotFound, isPlanned, type Clients, type RunOptions } from './run.js';
+import { Run, createClients, explainFailure, isNotFound, isPlanned, type Clients, type RunOptions } from './run.js';
 
 export interface DeployOptions extends RunOptions {
   region: string;
@@ -793,7 +793,7 @@ async function main(argv: string[]): Promise<void> {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   main(process.argv).catch((error: unknown) => {
-    console.error(`deploy failed: ${(error as Error).name}: ${(error as Error).message}`);
+    console.error(explainFailure('deploy', error));
     process.exit(1);
   });
 }

@@ -236,3 +236,17 @@ export async function whenReleased<T>(run: Run, what: string, action: () => Prom
     }
   }
 }
+
+/** One line for the person at the terminal: what failed and, for the usual causes, what to do. */
+export function explainFailure(script: 'deploy' | 'teardown', error: unknown): string {
+  const { name, message } = error as Error;
+  const hints: Record<string, string> = {
+    CredentialsProviderError: 'configure AWS credentials (`aws configure`, `aws sso login`, or pass --profile NAME)',
+    ExpiredToken: 'the session credentials expired: start a new session (academy: copy the new AWS Details) and run again',
+    ExpiredTokenException: 'the session credentials expired: start a new session (academy: copy the new AWS Details) and run again',
+    AccessDenied: `this identity lacks a permission the ${script} needs; the message names it`,
+    AccessDeniedException: `this identity lacks a permission the ${script} needs; the message names it`,
+  };
+  const hint = hints[name];
+  return `${script} failed: ${name}: ${message}${hint ? `\n  → ${hint}` : ''}\n  Everything done so far stays; running the ${script} again continues from there.`;
+}

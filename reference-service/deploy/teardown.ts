@@ -47,7 +47,7 @@ import { DeleteBucketCommand, DeleteObjectsCommand, HeadBucketCommand, ListObjec
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { Command } from 'commander';
 import { LAB, bucketName } from './lab.js';
-import { Run, createClients, isNotFound, whenReleased, type Clients, type RunOptions } from './run.js';
+import { Run, createClients, explainFailure, isNotFound, whenReleased, type Clients, type RunOptions } from './run.js';
 
 export interface TeardownOptions extends RunOptions {
   region: string;
@@ -406,7 +406,7 @@ async function main(argv: string[]): Promise<void> {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   main(process.argv).catch((error: unknown) => {
-    console.error(`teardown failed: ${(error as Error).name}: ${(error as Error).message}`);
+    console.error(explainFailure('teardown', error));
     process.exit(1);
   });
 }

@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import { CreateVpcCommand } from '@aws-sdk/client-ec2';
 import { deploy, type DeployOptions } from '../deploy/deploy.js';
 import { LAB } from '../deploy/lab.js';
-import { READ_ONLY_COMMAND, Run } from '../deploy/run.js';
+import { READ_ONLY_COMMAND, Run, explainFailure } from '../deploy/run.js';
 import { exportModel } from '../scripts/export-model.js';
 import { ACCOUNT, REGION, fakeAccount, type FakeAccount } from './fake-aws.js';
 
@@ -255,5 +255,16 @@ describe('deploy where Docker is missing', () => {
   it('asks for an alert address before creating a budget in an own account', async () => {
     account = fakeAccount();
     await expect(deploy(account.clients, options(account, { alertEmail: undefined }))).rejects.toThrow(/--alert-email/);
+  });
+});
+
+describe('a failed run', () => {
+  it('says what to do for missing credentials and that a rerun continues', () => {
+    const error = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+    expect(explainFailure('deploy', error)).toBe(
+      'deploy failed: CredentialsProviderError: Could not load credentials from any providers\n' +
+        '  → configure AWS credentials (`aws configure`, `aws sso login`, or pass --profile NAME)\n' +
+        '  Everything done so far stays; running the deploy again continues from there.',
+    );
   });
 });
