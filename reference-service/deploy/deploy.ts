@@ -28,7 +28,6 @@ import {
   DescribeSubnetsCommand,
   DescribeVpcsCommand,
   ReplaceRouteCommand,
-  type Filter,
   type IpPermission,
   type RouteTable,
   type SecurityGroup,
@@ -68,7 +67,7 @@ import {
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { Command } from 'commander';
 import { LAB, bucketName, dateTag, imageUri, modelS3Uri, projectTags, registryHost, type DeployTarget } from './lab.js';
-import { Run, createClients, explainFailure, isNotFound, isPlanned, type Clients, type RunOptions } from './run.js';
+import { Run, byName, createClients, explainFailure, isNotFound, isPlanned, type Clients, type RunOptions } from './run.js';
 
 export interface DeployOptions extends RunOptions {
   region: string;
@@ -91,10 +90,6 @@ const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../model/', import.meta.url));
 
 function tags(resourceType: ResourceType, name: string): TagSpecification[] {
   return [{ ResourceType: resourceType, Tags: [{ Key: 'Name', Value: name }, ...projectTags] }];
-}
-
-function byName(name: string, vpcId?: string): Filter[] {
-  return [{ Name: 'tag:Name', Values: [name] }, ...(vpcId ? [{ Name: 'vpc-id', Values: [vpcId] }] : [])];
 }
 
 async function identity(run: Run, options: DeployOptions): Promise<DeployTarget> {

@@ -11,6 +11,7 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
+import type { Filter } from '@aws-sdk/client-ec2';
 import { fromIni } from '@aws-sdk/credential-providers';
 
 export interface Clients {
@@ -249,4 +250,9 @@ export function explainFailure(script: 'deploy' | 'teardown', error: unknown): s
   };
   const hint = hints[name];
   return `${script} failed: ${name}: ${message}${hint ? `\n  → ${hint}` : ''}\n  Everything done so far stays; running the ${script} again continues from there.`;
+}
+
+/** EC2 filters for a resource by its Name tag, optionally within one VPC. */
+export function byName(name: string, vpcId?: string): Filter[] {
+  return [{ Name: 'tag:Name', Values: [name] }, ...(vpcId ? [{ Name: 'vpc-id', Values: [vpcId] }] : [])];
 }

@@ -21,7 +21,6 @@ import {
   DetachInternetGatewayCommand,
   DisassociateRouteTableCommand,
   ReleaseAddressCommand,
-  type Filter,
 } from '@aws-sdk/client-ec2';
 import { DeleteRepositoryCommand, DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
 import {
@@ -47,7 +46,7 @@ import { DeleteBucketCommand, DeleteObjectsCommand, HeadBucketCommand, ListObjec
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { Command } from 'commander';
 import { LAB, bucketName } from './lab.js';
-import { Run, createClients, explainFailure, isNotFound, whenReleased, type Clients, type RunOptions } from './run.js';
+import { Run, byName, createClients, explainFailure, isNotFound, whenReleased, type Clients, type RunOptions } from './run.js';
 
 export interface TeardownOptions extends RunOptions {
   region: string;
@@ -65,10 +64,6 @@ export interface TeardownResult {
   run: Run;
   /** What still costs money in the region after the teardown. */
   billable: Billable[];
-}
-
-function byName(name: string, vpcId?: string): Filter[] {
-  return [{ Name: 'tag:Name', Values: [name] }, ...(vpcId ? [{ Name: 'vpc-id', Values: [vpcId] }] : [])];
 }
 
 const nameTag = (tags: { Key?: string; Value?: string }[] | undefined) => tags?.find((tag) => tag.Key === 'Name')?.Value;
