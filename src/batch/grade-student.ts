@@ -1,12 +1,13 @@
 // One student, graded into their folder: the snapshot, the scorecard, the reports, or the
 // error that stopped it. Runs in the batch's own thread or in a grading worker.
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AwsAccessError, UsageError } from '../errors.js';
 import { grade } from '../grade/engine.js';
 import type { Scorecard } from '../grade/scorecard.js';
 import { renderReport, writeReports, type ReportFormat } from '../report/index.js';
 import type { Rubric } from '../rubric/types.js';
+import { parseSnapshot } from '../snapshot/load.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { writeFileAtomically } from './gradebook.js';
 
@@ -30,6 +31,18 @@ export function describeError(error: unknown): string {
     return error instanceof UsageError || error instanceof AwsAccessError ? error.message : `${error.name}: ${error.message}`;
   }
   return String(error);
+}
+
+/** A roster's snapshot file; a missing one is named as the roster gives it. */
+export async function readRosterSnapshot(path: string): Promise<{ snapshot: Snapshot; save: false }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new UsageError(`cannot read the snapshot ${path} (${code}): fix the student's snapshot path in the roster, or collect it again`);
+  }
+  return { snapshot: parseSnapshot(text, path), save: false };
 }
 
 /**

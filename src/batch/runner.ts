@@ -11,9 +11,8 @@ import { renderClassOverview } from '../report/class-overview.js';
 import { REPORTERS, writeReports, type ReportFormat } from '../report/index.js';
 import type { LabParams } from '../rubric/params.js';
 import type { Rubric, RubricProfile } from '../rubric/types.js';
-import { loadSnapshot } from '../snapshot/load.js';
 import type { Snapshot } from '../snapshot/types.js';
-import { gradeStudent, SCORECARD_FILE, type GradeResult, type GradingContext } from './grade-student.js';
+import { gradeStudent, readRosterSnapshot, SCORECARD_FILE, type GradeResult, type GradingContext } from './grade-student.js';
 import { gradebookSteps, renderGradebook, writeFileAtomically } from './gradebook.js';
 import { GradingPool } from './pool.js';
 import type { Roster, Student } from './roster.js';
@@ -145,7 +144,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
     if (source.kind === 'snapshot') {
       result = pool
         ? await pool.run({ ...job, snapshotPath: source.path })
-        : await gradeStudent(context, job, async () => ({ snapshot: loadSnapshot(source.path), save: false }));
+        : await gradeStudent(context, job, () => readRosterSnapshot(source.path));
     } else {
       result = await gradeStudent(context, job, async () => ({ snapshot: await options.collect!(student, { params, profile: profile.name }), save: true }));
     }

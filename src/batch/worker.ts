@@ -1,13 +1,12 @@
 // A grading thread: grades snapshot-file students sent by the batch, so a large class uses
 // every core (loading, checking and rendering are CPU work).
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadSnapshot } from '../snapshot/load.js';
-import { gradeStudent, type GradingContext } from './grade-student.js';
+import { gradeStudent, readRosterSnapshot, type GradingContext } from './grade-student.js';
 import type { WorkerJob, WorkerReply } from './pool.js';
 
 const context = workerData as GradingContext;
 
 parentPort!.on('message', async (job: WorkerJob) => {
-  const result = await gradeStudent(context, job, async () => ({ snapshot: loadSnapshot(job.snapshotPath), save: false }));
+  const result = await gradeStudent(context, job, () => readRosterSnapshot(job.snapshotPath));
   parentPort!.postMessage({ id: job.id, result } satisfies WorkerReply);
 });

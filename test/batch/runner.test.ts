@@ -38,7 +38,7 @@ describe('batch over a roster of 50 snapshot files', { timeout: 60_000 }, () => 
     const failed = result.outcomes.filter((outcome) => outcome.status === 'error');
     expect(failed.map((outcome) => outcome.student.id)).toEqual(['broken-json', 'missing-file']);
     expect(failed[0]!.error).toMatch(/broken\.json:1:\d+: not valid JSON/);
-    expect(failed[1]!.error).toMatch(/cannot read the snapshot .*nowhere\.json \(ENOENT\)/);
+    expect(failed[1]!.error).toMatch(/cannot read the snapshot .*nowhere\.json \(ENOENT\): fix the student.s snapshot path in the roster/);
     expect(JSON.parse(await readFile(join(out, 'missing-file', 'error.json'), 'utf8'))).toEqual({
       student: 'missing-file',
       error: failed[1]!.error,
