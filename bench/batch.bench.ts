@@ -6,7 +6,7 @@
 //   npm run bench:batch              1,000 students, concurrency 4
 //   npm run bench:batch -- 200 8     200 students, concurrency 8
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -58,15 +58,21 @@ async function main(): Promise<void> {
     const run = (force: boolean) =>
       runBatch({ roster, rubric, rubricFile: 'rubric.yaml', outDir: join(dir, 'out'), concurrency, force, formats: ['html'] });
 
+    const loadBefore = loadavg();
+    const cpuBefore = process.cpuUsage();
     const first = await run(false);
+    const cpu = process.cpuUsage(cpuBefore);
     const resumed = await run(false);
     const failed = first.outcomes.filter((outcome) => outcome.status === 'error').length;
 
     const seconds = first.durationMs / 1000;
     console.log(`batch benchmark: ${students} snapshot files, concurrency ${concurrency}, formats scorecard.json + report.html`);
     console.log(`machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`);
+    // Other work on the machine slows the wall time; the CPU time (all threads) does not depend on it.
+    console.log(`load average before grading: ${loadBefore.map((load) => load.toFixed(2)).join(' ')} (1, 5, 15 min)`);
     console.log(`setup (writing the class): ${(setupMs / 1000).toFixed(2)} s`);
     console.log(`grade everyone:            ${seconds.toFixed(2)} s  ${(students / seconds).toFixed(0)} students/s  ${(first.durationMs / students).toFixed(2)} ms/student  (goal < 5 s)`);
+    console.log(`CPU time, all threads:     ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s  ${((cpu.user + cpu.system) / 1000 / students).toFixed(2)} ms/student`);
     console.log(`resume (all kept):         ${(resumed.durationMs / 1000).toFixed(2)} s  ${resumed.outcomes.filter((outcome) => outcome.skipped).length} skipped`);
     console.log(`errors: ${failed}`);
   } finally {
