@@ -96,7 +96,7 @@ function buildProgram(): Command {
     .option('--aws-profile <name>', 'the AWS credentials profile to collect with (default: the standard credential chain)')
     .option('--region <region>', 'the AWS region of the lab (default: from the AWS profile or environment)')
     .option('--param <key.path=value>', "override one of the rubric's expected values (repeatable)", collectParam, [])
-    .option('--format <list>', 'report formats, comma-separated: console,json,junit,markdown,gradescope', 'console')
+    .option('--format <list>', 'report formats, comma-separated: console,json,junit,markdown,gradescope,html', 'console')
     .option('--out <dir>', 'folder for the report files', 'reports')
     .option('--min-score <points>', 'exit 1 when the score (bonus included) is below this', minScore)
     .option('--save-snapshot <file>', 'write the collected snapshot (the evidence) as JSON, to regrade later')
