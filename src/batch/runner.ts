@@ -120,7 +120,8 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
   const context: GradingContext = { rubric, rubricFile: options.rubricFile, paramOverrides: options.paramOverrides ?? {}, fileFormats };
   const fromFiles = roster.students.filter((student) => student.source.kind === 'snapshot').length;
   const threads = Math.min(options.threads ?? (fromFiles >= THREADS_FROM ? availableParallelism() : 0), fromFiles, options.concurrency);
-  const pool = threads > 0 ? new GradingPool(context, threads) : undefined;
+  // Started on the first student to grade, so a resumed batch with nothing left starts no thread.
+  let pool: GradingPool | undefined;
 
   const gradeOne = async (student: Student): Promise<StudentOutcome> => {
     const dir = join(options.outDir, student.id);
@@ -142,9 +143,10 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
     const { source } = student;
     let result: GradeResult;
     if (source.kind === 'snapshot') {
-      result = pool
-        ? await pool.run({ ...job, snapshotPath: source.path })
-        : await gradeStudent(context, job, () => readRosterSnapshot(source.path));
+      result =
+        threads > 0
+          ? await (pool ??= new GradingPool(context, threads)).run({ ...job, snapshotPath: source.path })
+          : await gradeStudent(context, job, () => readRosterSnapshot(source.path));
     } else {
       result = await gradeStudent(context, job, async () => ({ snapshot: await options.collect!(student, { params, profile: profile.name }), save: true }));
     }
