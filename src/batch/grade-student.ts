@@ -9,7 +9,7 @@ import { renderReport, writeReports, type ReportFormat } from '../report/index.j
 import type { Rubric } from '../rubric/types.js';
 import { parseSnapshot } from '../snapshot/load.js';
 import type { Snapshot } from '../snapshot/types.js';
-import { writeFileAtomically } from './gradebook.js';
+import { writeFileAtomically } from '../files.js';
 
 export const SCORECARD_FILE = 'scorecard.json';
 export const ERROR_FILE = 'error.json';

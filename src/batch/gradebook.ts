@@ -1,6 +1,5 @@
 // The gradebook: one CSV row per student, one column per step, written atomically so a
 // spreadsheet never opens half a file.
-import { rename, rm, writeFile } from 'node:fs/promises';
 import type { Scorecard } from '../grade/scorecard.js';
 import { formatPoints } from '../report/steps.js';
 import type { Rubric } from '../rubric/types.js';
@@ -47,14 +46,3 @@ export function renderGradebook(steps: readonly string[], rows: readonly Gradebo
   return [csvLine(header), ...lines].join('');
 }
 
-/** Writes through a temporary file in the same folder, then renames it into place. */
-export async function writeFileAtomically(file: string, text: string): Promise<void> {
-  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    await writeFile(temporary, text, 'utf8');
-    await rename(temporary, file);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
-}

@@ -13,7 +13,8 @@ import type { LabParams } from '../rubric/params.js';
 import type { Rubric, RubricProfile } from '../rubric/types.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { gradeStudent, readRosterSnapshot, SCORECARD_FILE, type GradeResult, type GradingContext } from './grade-student.js';
-import { gradebookSteps, renderGradebook, writeFileAtomically } from './gradebook.js';
+import { writeFileAtomically } from '../files.js';
+import { gradebookSteps, renderGradebook } from './gradebook.js';
 import { GradingPool } from './pool.js';
 import type { Roster, Student } from './roster.js';
 

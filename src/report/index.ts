@@ -1,7 +1,8 @@
 // The report formats: one entry each in a name → reporter map, all reading the same Scorecard.
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { writeFileAtomically } from '../files.js';
 import type { Scorecard } from '../grade/scorecard.js';
 import { consoleReporter } from './console.js';
 import { gradescopeReporter } from './gradescope.js';
@@ -57,22 +58,6 @@ export function renderReport(scorecard: Scorecard, format: ReportFormat, options
   return REPORTERS[format].render(scorecard, options);
 }
 
-/** Numbers temporary files, so two writes of one file in this process never share one. */
-let temporaryFiles = 0;
-
-/** Writes through a temporary file in the same folder, so a reader never sees half a report. */
-async function writeAtomically(file: string, text: string): Promise<void> {
-  temporaryFiles += 1;
-  const temporary = `${file}.${process.pid}.${temporaryFiles}.tmp`;
-  try {
-    await writeFile(temporary, text, 'utf8');
-    await rename(temporary, file);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
-}
-
 /**
  * Renders every requested format: file formats are written under `outDir` (created if
  * missing), console is returned as text for the caller to print.
@@ -94,7 +79,7 @@ export async function writeReports(
       continue;
     }
     const file = join(outDir, reporter.file);
-    await writeAtomically(file, text);
+    await writeFileAtomically(file, text);
     reports.push({ format, file });
   }
   return reports;

@@ -1,8 +1,8 @@
 // `lab-grader grade`: collect (or load) a snapshot, grade it against the rubric, write the reports.
-import { writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { progressDisplay } from '../../collect/progress.js';
 import { UsageError } from '../../errors.js';
+import { writeFileAtomically } from '../../files.js';
 import { assertGradable, grade, paramsFor, pickProfile } from '../../grade/engine.js';
 import type { Submission } from '../../resolve/lab.js';
 import { loadRubric } from '../../rubric/load.js';
@@ -85,7 +85,7 @@ export async function gradeCommand(options: GradeOptions): Promise<number> {
     }
   }
   if (options.saveSnapshot !== undefined) {
-    await writeFile(options.saveSnapshot, `${JSON.stringify(snapshot, null, 2)}\n`, 'utf8').catch((error: unknown) => {
+    await writeFileAtomically(options.saveSnapshot, `${JSON.stringify(snapshot, null, 2)}\n`).catch((error: unknown) => {
       throw unwritable(error, `--save-snapshot ${options.saveSnapshot}`);
     });
   }
