@@ -1,24 +1,10 @@
 import type { AwsVpcConfiguration } from '@aws-sdk/client-ecs';
-import type { RouteTable, SecurityGroup, Subnet } from '@aws-sdk/client-ec2';
 import { requireComputeReadable } from '../../src/resolve/compute.js';
+import { defaultRoute, routeTableOf } from '../../src/resolve/routing.js';
+import { openToGroup } from '../../src/resolve/rules.js';
+import { nameTag } from '../../src/resolve/tags.js';
 import { defineCheck, fail, partial, pass } from '../../src/check/define.js';
 import type { Json } from '../../src/snapshot/types.js';
-
-/** The route table a subnet uses: its explicit association, else its VPC's main table. */
-function routeTableOf(subnet: Json<Subnet>, routeTables: Json<RouteTable>[]): Json<RouteTable> | undefined {
-  return (
-    routeTables.find((table) => table.Associations?.some((association) => association.SubnetId === subnet.SubnetId)) ??
-    routeTables.find((table) => table.VpcId === subnet.VpcId && table.Associations?.some((association) => association.Main))
-  );
-}
-
-function allowsPortFrom(group: Json<SecurityGroup>, port: number, sourceGroupIds: readonly string[]): boolean {
-  return (group.IpPermissions ?? []).some(
-    (permission) =>
-      (permission.IpProtocol === '-1' || (permission.IpProtocol === 'tcp' && (permission.FromPort ?? 0) <= port && port <= (permission.ToPort ?? 65535))) &&
-      (permission.UserIdGroupPairs ?? []).some((pair) => pair.GroupId !== undefined && sourceGroupIds.includes(pair.GroupId)),
-  );
-}
 
 export default defineCheck({
   id: 'ecs.service-network',
@@ -46,10 +32,10 @@ export default defineCheck({
     const publicOnes: string[] = [];
     for (const subnetId of network.subnets ?? []) {
       const subnet = subnets.find((candidate) => candidate.SubnetId === subnetId);
-      const name = subnet?.Tags?.find((tag) => tag.Key === 'Name')?.Value ?? subnetId;
-      const table = subnet ? routeTableOf(subnet, routeTables) : undefined;
-      const igwRoute = table?.Routes?.find((route) => route.DestinationCidrBlock === '0.0.0.0/0' && route.GatewayId?.startsWith('igw-'));
-      evidence.push(`subnet ${name} (${subnet?.CidrBlock ?? 'unknown'}) routes 0.0.0.0/0 to ${igwRoute?.GatewayId ?? table?.Routes?.find((route) => route.DestinationCidrBlock === '0.0.0.0/0')?.NatGatewayId ?? 'nothing'}`);
+      const name = nameTag(subnet?.Tags) ?? subnetId;
+      const route = subnet ? defaultRoute(routeTableOf(subnet.SubnetId, subnet.VpcId, routeTables).table) : undefined;
+      const igwRoute = route?.GatewayId?.startsWith('igw-') ? route : undefined;
+      evidence.push(`subnet ${name} (${subnet?.CidrBlock ?? 'unknown'}) routes 0.0.0.0/0 to ${igwRoute?.GatewayId ?? route?.NatGatewayId ?? 'nothing'}`);
       if (igwRoute || !subnet) publicOnes.push(name);
     }
     if ((network.subnets ?? []).length === 0 || publicOnes.length > 0) {
@@ -60,7 +46,7 @@ export default defineCheck({
     const groups = securityGroups.filter((group) => group.GroupId !== undefined && groupIds.includes(group.GroupId));
     const albGroupIds = lab.loadBalancer?.SecurityGroups ?? (lab.albSecurityGroup?.GroupId ? [lab.albSecurityGroup.GroupId] : []);
     const appGroup =
-      groups.find((group) => albGroupIds.length > 0 && allowsPortFrom(group, params.network.appPort, albGroupIds)) ??
+      groups.find((group) => albGroupIds.some((albGroupId) => openToGroup(group, params.network.appPort, albGroupId))) ??
       groups.find((group) => group.GroupId === lab.appSecurityGroup?.GroupId);
     evidence.push(`security groups [${groups.map((group) => group.GroupName ?? group.GroupId).join(', ') || groupIds.join(', ')}]`);
     if (!appGroup) misses.push(`the app security group (port ${params.network.appPort} open to the ALB's security group)`);

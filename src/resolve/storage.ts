@@ -8,6 +8,7 @@ import type { LabParams } from '../rubric/params.js';
 import type { Json } from '../snapshot/types.js';
 import type { Choice, FactReader } from './lab.js';
 import type { Stage } from './stage.js';
+import { matchesHint } from './tags.js';
 
 /** A glob such as `**\/*.joblib` as a regular expression over S3 keys: `**\/` spans folders, `*` and `?` stay in one. */
 export function globToRegExp(glob: string): RegExp {
@@ -52,11 +53,6 @@ export function imageInRepository(image: string, repository: Json<Repository>): 
 /** The container images a task definition runs. */
 export function taskDefinitionImages(taskDefinition: Json<TaskDefinition> | undefined): string[] {
   return (taskDefinition?.containerDefinitions ?? []).flatMap((container) => (container.image ? [container.image] : []));
-}
-
-function matchesHint(name: string, hints: readonly string[]): boolean {
-  const lower = name.toLowerCase();
-  return hints.some((hint) => lower.includes(hint.toLowerCase()));
 }
 
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
