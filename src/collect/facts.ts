@@ -28,6 +28,7 @@ import type { LabParams } from '../rubric/params.js';
 import { FACT_CALLS, KEYED_FACTS } from '../snapshot/facts.js';
 import type { CallerIdentity, Fact, FactKey, Facts } from '../snapshot/types.js';
 import { collectPages, EarlierFailure, readFact, type CallContext } from './calls.js';
+import { matchesHint } from '../resolve/tags.js';
 
 /** How many resources of a kind get per-resource calls; the lab's own come first. */
 export const BOUNDS = {
@@ -69,14 +70,9 @@ export interface FactsInput {
 
 type Draft = Partial<Record<FactKey, unknown>>;
 
-function matches(name: string | undefined, hints: readonly string[]): boolean {
-  const lower = (name ?? '').toLowerCase();
-  return hints.some((hint) => lower.includes(hint.toLowerCase()));
-}
-
 /** The first `limit` items, those whose name matches a hint (or is `preferred`) first, order kept otherwise. */
 function labFirst<T>(items: T[], name: (item: T) => string | undefined, hints: readonly string[], limit: number, preferred: string[] = []): T[] {
-  const rank = (item: T) => (preferred.includes(name(item) ?? '') ? 0 : matches(name(item), hints) ? 1 : 2);
+  const rank = (item: T) => (preferred.includes(name(item) ?? '') ? 0 : matchesHint(name(item), hints) ? 1 : 2);
   return items
     .map((item, index) => ({ item, index }))
     .sort((a, b) => rank(a.item) - rank(b.item) || a.index - b.index)
@@ -271,7 +267,7 @@ export async function collectFacts(input: FactsInput): Promise<Facts> {
   const wantedLogGroups: string[] = [];
   const families = new Set(latestByFamily.keys());
   const guessedLogGroups = (logGroups ?? []).filter(
-    (g) => families.has((g.logGroupName ?? '').replace(/^\/ecs\//, '')) || matches(g.logGroupName, ecsHints),
+    (g) => families.has((g.logGroupName ?? '').replace(/^\/ecs\//, '')) || matchesHint(g.logGroupName, ecsHints),
   );
   for (const group of labFirst(guessedLogGroups, (g) => g.logGroupName, ecsHints, BOUNDS.logGroups)) {
     wantedLogGroups.push(group.logGroupName ?? '');
@@ -442,7 +438,7 @@ export async function collectFacts(input: FactsInput): Promise<Facts> {
 
   // Round 4: what depends on round 3: subscribers, bucket details, services and tasks, log events.
   const objectsFor = new Set(
-    (labBuckets.length <= BOUNDS.bucketsListedWithoutHint ? labBuckets : labBuckets.filter((b) => matches(b.Name, params.bucket.nameHints)))
+    (labBuckets.length <= BOUNDS.bucketsListedWithoutHint ? labBuckets : labBuckets.filter((b) => matchesHint(b.Name, params.bucket.nameHints)))
       .map((b) => b.Name ?? ''),
   );
   const adminMembers = ok((draft.groupMembers as Record<string, Fact<User[]>> | undefined)?.[params.iam.adminGroup]) ?? [];
