@@ -5,6 +5,8 @@ import { UsageError } from '../../errors.js';
 import { writeFileAtomically } from '../../files.js';
 import { assertGradable, grade, paramsFor, pickProfile } from '../../grade/engine.js';
 import type { Submission } from '../../resolve/lab.js';
+import type { LabParams } from '../../rubric/params.js';
+import type { Rubric, RubricProfile } from '../../rubric/types.js';
 import { loadRubric } from '../../rubric/load.js';
 import { loadSnapshot } from '../../snapshot/load.js';
 import type { Snapshot } from '../../snapshot/types.js';
@@ -45,6 +47,43 @@ function unwritable(error: unknown, flag: string): unknown {
   return typeof code === 'string' ? new UsageError(`cannot write ${flag} (${code}): choose a folder you can write to`) : error;
 }
 
+/** What `grade` and `watch` settle from their flags before any AWS call. */
+export interface GradingSetup {
+  rubric: Rubric;
+  /** The rubric as the person named it, for the scorecard. */
+  rubricFile: string;
+  paramOverrides: Record<string, string>;
+  profile: RubricProfile;
+  params: LabParams;
+  submission: Submission | null;
+}
+
+/** Reads the rubric, profile, params and submission; bad input fails here, so a typo costs no collection. */
+export async function prepareGrading(
+  options: Pick<GradeOptions, 'rubric' | 'profile' | 'param' | 'albUrl' | 'submission'>,
+): Promise<GradingSetup> {
+  if (options.albUrl !== undefined && !URL.canParse(options.albUrl)) {
+    throw new UsageError(`--alb-url ${options.albUrl} is not a URL: give it as http://host[:port]`);
+  }
+  const location = rubricLocation(options.rubric);
+  const rubric = loadRubric(location.path, location.name);
+  const paramOverrides = parseParams(options.param);
+  assertGradable(rubric);
+  const profile = pickProfile(rubric, options.profile);
+  const params = paramsFor(rubric, profile, paramOverrides);
+  let submission: Submission | null = null;
+  if (options.submission !== undefined) {
+    const { scanSubmission } = await import('../../submission/scan.js');
+    submission = await scanSubmission(options.submission);
+  }
+  return { rubric, rubricFile: location.name, paramOverrides, profile, params, submission };
+}
+
+/** Colour only on a terminal, unless --no-color or NO_COLOR says otherwise. */
+export function useColor(flag: boolean): boolean {
+  return flag && process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
+}
+
 /** Grades and writes the reports; the exit code is 1 when the score is below --min-score. */
 export async function gradeCommand(options: GradeOptions): Promise<number> {
   const started = performance.now();
@@ -52,17 +91,7 @@ export async function gradeCommand(options: GradeOptions): Promise<number> {
   if (options.snapshot !== undefined && options.albUrl !== undefined) {
     throw new UsageError('--alb-url sets where a live collection probes; a saved snapshot keeps the probes it was collected with. Drop --snapshot or --alb-url.');
   }
-  if (options.albUrl !== undefined && !URL.canParse(options.albUrl)) {
-    throw new UsageError(`--alb-url ${options.albUrl} is not a URL: give it as http://host[:port]`);
-  }
-
-  const location = rubricLocation(options.rubric);
-  const rubric = loadRubric(location.path, location.name);
-  const paramOverrides = parseParams(options.param);
-  // Checked before any AWS call, so a typo costs no collection.
-  assertGradable(rubric);
-  const profile = pickProfile(rubric, options.profile);
-  const params = paramsFor(rubric, profile, paramOverrides);
+  const { rubric, rubricFile, paramOverrides, profile, params, submission } = await prepareGrading(options);
 
   let snapshot: Snapshot;
   if (options.snapshot !== undefined) {
@@ -90,21 +119,16 @@ export async function gradeCommand(options: GradeOptions): Promise<number> {
     });
   }
 
-  let submission: Submission | null = null;
-  if (options.submission !== undefined) {
-    const { scanSubmission } = await import('../../submission/scan.js');
-    submission = await scanSubmission(options.submission);
-  }
   const scorecard = grade({
     rubric,
-    rubricFile: location.name,
+    rubricFile,
     snapshot,
     profile: profile.name,
     paramOverrides,
     submission,
   });
 
-  const color = options.color && process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
+  const color = useColor(options.color);
   const executionTimeSeconds = Math.round(performance.now() - started) / 1000;
   const reports = await writeReports(scorecard, formats, options.out, { executionTimeSeconds, color }).catch((error: unknown) => {
     throw unwritable(error, `--out ${options.out}`);

@@ -3,14 +3,10 @@
 import { performance } from 'node:perf_hooks';
 import { createClients } from '../../aws/clients.js';
 import { collectSnapshot } from '../../collect/index.js';
-import { grade, paramsFor, pickProfile } from '../../grade/engine.js';
-import type { Submission } from '../../resolve/lab.js';
-import { loadRubric } from '../../rubric/load.js';
+import { grade } from '../../grade/engine.js';
 import { abortableSleep, watchLoop } from '../../watch/loop.js';
 import { finalLine, renderFrame } from '../../watch/render.js';
-import { UsageError } from '../../errors.js';
-import { rubricLocation } from '../paths.js';
-import { parseParams } from './grade.js';
+import { prepareGrading, useColor } from './grade.js';
 
 export interface WatchCommandOptions {
   /** Seconds between the starts of two rounds. */
@@ -28,19 +24,7 @@ export interface WatchCommandOptions {
 }
 
 export async function watchCommand(options: WatchCommandOptions): Promise<number> {
-  if (options.albUrl !== undefined && !URL.canParse(options.albUrl)) {
-    throw new UsageError(`--alb-url ${options.albUrl} is not a URL: give it as http://host[:port]`);
-  }
-  const location = rubricLocation(options.rubric);
-  const rubric = loadRubric(location.path, location.name);
-  const paramOverrides = parseParams(options.param);
-  const profile = pickProfile(rubric, options.profile);
-  const params = paramsFor(rubric, profile, paramOverrides);
-  let submission: Submission | null = null;
-  if (options.submission !== undefined) {
-    const { scanSubmission } = await import('../../submission/scan.js');
-    submission = await scanSubmission(options.submission);
-  }
+  const { rubric, rubricFile, paramOverrides, profile, params, submission } = await prepareGrading(options);
 
   // One set of clients for every round: connections and resolved credentials are reused.
   const clients = createClients({
@@ -54,7 +38,7 @@ export async function watchCommand(options: WatchCommandOptions): Promise<number
   };
   // Only the first Ctrl-C is ours; a second one finds no listener and ends the process.
   process.once('SIGINT', stop);
-  const color = options.color && process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
+  const color = useColor(options.color);
   try {
     const summary = await watchLoop(
       {
@@ -69,7 +53,7 @@ export async function watchCommand(options: WatchCommandOptions): Promise<number
             ...(options.region === undefined ? {} : { region: options.region }),
             ...(options.albUrl === undefined ? {} : { albUrl: options.albUrl }),
           }),
-        grade: (snapshot) => grade({ rubric, rubricFile: location.name, snapshot, profile: profile.name, paramOverrides, submission }),
+        grade: (snapshot) => grade({ rubric, rubricFile, snapshot, profile: profile.name, paramOverrides, submission }),
         show: (frame) => process.stdout.write(renderFrame(frame, { color, clear: process.stdout.isTTY === true })),
         sleep: abortableSleep,
         now: () => performance.now(),
