@@ -3,8 +3,8 @@
 // Prints times per account size; asserts nothing. Run: npx tsx bench/resolve-network.bench.ts
 import { performance } from 'node:perf_hooks';
 import type { Snapshot } from '../src/snapshot/types.js';
-import { dataOf, gradeNetwork } from '../test/fixtures/network/grade.js';
-import { completeLabWith, labOf, labParams } from '../test/support/fixtures.js';
+import { gradeNetwork } from '../test/fixtures/network/grade.js';
+import { completeLabWith, dataOf, labOf, labParams } from '../test/support/fixtures.js';
 
 const RUNS = 20;
 

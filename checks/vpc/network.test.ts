@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckStatus } from '../../src/check/define.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
-import { dataOf, gradeNetworkSnapshot, sectionFourChecks } from '../../test/fixtures/network/grade.js';
-import { completeLabWith, denied, example } from '../../test/support/fixtures.js';
+import { gradeNetworkSnapshot, sectionFourChecks } from '../../test/fixtures/network/grade.js';
+import { completeLabWith, dataOf, denied, example } from '../../test/support/fixtures.js';
 
 const LAB_VPC = 'vpc-0a1b2c3d4e5f60718';
 const PUBLIC_2 = 'subnet-0aa11bb22cc33dd02';

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../src/snapshot/types.js';
 import type { Lab } from '../../src/resolve/lab.js';
 import { addHalfBuiltVpc, addSecondAlb, DECOY_VPC_ID } from '../fixtures/network/decoys.js';
-import { dataOf, gradeNetwork, gradeNetworkSnapshot } from '../fixtures/network/grade.js';
-import { completeLabWith, example, labOf } from '../support/fixtures.js';
+import { gradeNetwork, gradeNetworkSnapshot } from '../fixtures/network/grade.js';
+import { completeLabWith, dataOf, example, labOf } from '../support/fixtures.js';
 
 const LAB_VPC = 'vpc-0a1b2c3d4e5f60718';
 const DEFAULT_VPC = 'vpc-0f9e8d7c6b5a40312';

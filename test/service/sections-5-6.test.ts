@@ -7,10 +7,9 @@ import { cloudwatchChecks } from '../../checks/cloudwatch/index.js';
 import { ecsChecks } from '../../checks/ecs/index.js';
 import { logsChecks } from '../../checks/logs/index.js';
 import type { CheckDefinition } from '../../src/check/define.js';
-import { evaluateCheck } from '../../src/grade/evaluate.js';
 import type { Submission } from '../../src/resolve/lab.js';
 import type { Json, Snapshot } from '../../src/snapshot/types.js';
-import { completeLabWith, denied, example, labOf, labParams, runCheck } from '../support/fixtures.js';
+import { completeLabWith, dataOf, denied, example, labOf, labParams, runCheck, runChecks } from '../support/fixtures.js';
 
 const CLUSTER = 'arn:aws:ecs:eu-west-1:123456789012:cluster/sentiment-app-cluster';
 const TASK_DEFINITION = 'arn:aws:ecs:eu-west-1:123456789012:task-definition/sentiment-app-task:3';
@@ -21,13 +20,8 @@ const PUBLIC_SUBNETS = ['subnet-0aa11bb22cc33dd01', 'subnet-0aa11bb22cc33dd02'];
 const checks: CheckDefinition[] = [...ecsChecks, ...appChecks, ...logsChecks, ...cloudwatchChecks];
 const submission: Submission = { dir: 'submission', pythonTests: [{ path: 'tests/test_api.py', endpoints: ['/health', '/predict'] }] };
 
-function data<T>(fact: unknown): T {
-  const value = fact as { ok: boolean; data?: T };
-  if (!value.ok) throw new Error('fixture fact is not readable');
-  return value.data as T;
-}
-const serviceOf = (s: Snapshot): Json<Service> => data<Json<Service>[]>(s.facts.services[CLUSTER])[0] as Json<Service>;
-const taskDefinitionOf = (s: Snapshot): Json<TaskDefinition> => data<Json<TaskDefinition>>(s.facts.taskDefinitions[TASK_DEFINITION]);
+const serviceOf = (s: Snapshot): Json<Service> => dataOf(s.facts.services[CLUSTER]!)[0] as Json<Service>;
+const taskDefinitionOf = (s: Snapshot): Json<TaskDefinition> => dataOf(s.facts.taskDefinitions[TASK_DEFINITION]!);
 const networkOf = (s: Snapshot) => {
   const service = serviceOf(s);
   return [service.networkConfiguration?.awsvpcConfiguration, ...(service.deployments ?? []).map((d) => d.networkConfiguration?.awsvpcConfiguration)];
@@ -37,7 +31,7 @@ const networkOf = (s: Snapshot) => {
 function statuses(snapshot: Snapshot): Record<string, string> {
   const params = labParams();
   const lab = labOf(snapshot, { params, submission });
-  return Object.fromEntries(checks.map((check) => [check.id, evaluateCheck(check, lab, params).status]));
+  return Object.fromEntries(Object.entries(runChecks(checks, lab, params)).map(([id, result]) => [id, result.status]));
 }
 
 /** The complete lab's statuses with the named checks changed. */
@@ -114,7 +108,7 @@ const mistakes: { name: string; mutate: (s: Snapshot) => void; misses: Record<st
   {
     name: 'unhealthy targets',
     mutate: (s) => {
-      const target = data<{ TargetHealth: { State: string; Reason?: string } }[]>(s.facts.targetHealth[TARGET_GROUP])[0]!;
+      const target = dataOf(s.facts.targetHealth[TARGET_GROUP]!)[0]!;
       target.TargetHealth = { State: 'unhealthy', Reason: 'Target.ResponseCodeMismatch' };
     },
     misses: { 'ecs.service-running': 'fail' },
@@ -131,7 +125,7 @@ const mistakes: { name: string; mutate: (s: Snapshot) => void; misses: Record<st
   },
   {
     name: 'an INACTIVE cluster',
-    mutate: (s) => void (data<{ status: string }[]>(s.facts.clusters)[0]!.status = 'INACTIVE'),
+    mutate: (s) => void (dataOf(s.facts.clusters)[0]!.status = 'INACTIVE'),
     misses: { 'ecs.cluster': 'fail' },
   },
   {
@@ -151,7 +145,7 @@ const mistakes: { name: string; mutate: (s: Snapshot) => void; misses: Record<st
   },
   {
     name: 'logs from an earlier task only',
-    mutate: (s) => void (data<{ logStreamName: string }[]>(s.facts.logStreams[LOG_GROUP])[0]!.logStreamName = 'ecs/sentiment-app/aaaabbbbccccdddd'),
+    mutate: (s) => void (dataOf(s.facts.logStreams[LOG_GROUP]!)[0]!.logStreamName = 'ecs/sentiment-app/aaaabbbbccccdddd'),
     misses: { 'logs.service-logs': 'partial' },
   },
   {

@@ -54,6 +54,17 @@ export function runCheck(
   return evaluateCheck(check, labOf(snapshot, { ...options, params }), params);
 }
 
+/** Run several checks on one resolved lab, as the engine would, keyed by check id. */
+export function runChecks(checks: readonly CheckDefinition[], lab: Lab, params: LabParams): Record<string, Evaluation> {
+  return Object.fromEntries(checks.map((check) => [check.id, evaluateCheck(check, lab, params)]));
+}
+
+/** A readable fixture fact's data, for mutations that edit it in place. */
+export function dataOf<T>(fact: { ok: true; data: T } | { ok: false }): T {
+  if (!fact.ok) throw new Error('the fixture fact is unreadable');
+  return fact.data;
+}
+
 /** Replace a fact with the error AWS would give, e.g. AccessDenied. */
 export function denied(call: string, code = 'AccessDenied'): { ok: false; error: { call: string; code: string; message: string } } {
   return { ok: false, error: { call, code, message: `User is not authorized to perform: ${call}` } };
