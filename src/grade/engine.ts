@@ -12,7 +12,7 @@ import type { LabParams } from '../rubric/params.js';
 import type { Rubric, RubricProfile, RubricStep } from '../rubric/types.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { evaluateCheck, type Evaluation } from './evaluate.js';
-import { addPoints, sharePoints, toPoints, type Hundredths } from './points.js';
+import { addPoints, sharePoints, toPoints, type Hundredths } from '../rubric/points.js';
 import type { CheckResult, Points, Scorecard, SectionResult, StepResult, StepStatus } from './scorecard.js';
 
 export interface GradeInput {

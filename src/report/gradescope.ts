@@ -1,5 +1,5 @@
 // Gradescope autograder results.json: the total (bonus as extra credit) and one test per step.
-import { addPoints, toPoints, type Hundredths } from '../grade/points.js';
+import { addPoints, toPoints, type Hundredths } from '../rubric/points.js';
 import type { Scorecard, StepResult } from '../grade/scorecard.js';
 import {
   allSteps,

@@ -1,5 +1,5 @@
 // Consistency of a loaded rubric with itself, with the lab and with the check registry.
-import { addPoints, formatPoints } from '../grade/points.js';
+import { addPoints, formatPoints } from './points.js';
 import { formatLocation } from './load.js';
 import type { Rubric, RubricStep, SourceLocation } from './types.js';
 

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
-import { parsePoints } from '../grade/points.js';
+import { parsePoints } from './points.js';
 import { ParamOverrideError, applyParamOverrides } from './overrides.js';
 import { paramsSchema } from './params.js';
 import type { Rubric, RubricCheck, RubricProfile, RubricSection, RubricStep, SourceLocation } from './types.js';

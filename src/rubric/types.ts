@@ -1,6 +1,6 @@
 // The rubric as loaded from rubric.yaml: the lab's sections, steps, points and the checks
 // that grade each step, its expected values and its profiles. Points are exact hundredths.
-import type { Hundredths } from '../grade/points.js';
+import type { Hundredths } from './points.js';
 import type { LabParams } from './params.js';
 
 /** Where something was written in the rubric file, for messages a person can follow. */

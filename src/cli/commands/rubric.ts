@@ -2,7 +2,7 @@
 import { checksById } from '../../../checks/index.js';
 import { UsageError } from '../../errors.js';
 import { pickProfile } from '../../grade/engine.js';
-import { addPoints, formatPoints, type Hundredths } from '../../grade/points.js';
+import { addPoints, formatPoints, type Hundredths } from '../../rubric/points.js';
 import { formatProblem, lintRubric } from '../../rubric/lint.js';
 import { loadRubric } from '../../rubric/load.js';
 import type { Rubric, RubricProfile, RubricStep } from '../../rubric/types.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addPoints, formatPoints, parsePoints, sharePoints, toPoints } from '../../src/grade/points.js';
+import { addPoints, formatPoints, parsePoints, sharePoints, toPoints } from '../../src/rubric/points.js';
 
 describe('parsePoints', () => {
   it.each([
