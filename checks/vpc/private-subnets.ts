@@ -1,6 +1,6 @@
 import { defineCheck } from '../../src/check/define.js';
 import { byParts } from '../../src/check/parts.js';
-import { subnetPlan } from '../../src/resolve/subnet-plan.js';
+import { subnetPlan } from '../../src/check/subnet-plan.js';
 
 export default defineCheck({
   id: 'vpc.private-subnets',

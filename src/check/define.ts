@@ -50,18 +50,3 @@ export function partial(fraction: number, hint: string, evidence: string[], note
 export function manual(reason: string, evidence: string[]): Verdict {
   return { status: 'manual', fraction: 0, evidence, hint: reason };
 }
-
-/** Thrown by the fact reader when a fact could not be collected; the engine turns it into `error`. */
-export class FactUnavailable extends Error {
-  constructor(
-    readonly fact: string,
-    readonly call: string,
-    readonly code: string,
-    readonly awsMessage: string,
-    /** What a person can do about it, when granting the call is not the fix (e.g. a probe that was not run). */
-    readonly hint?: string,
-  ) {
-    super(`${call} failed (${code}): ${awsMessage}`);
-    this.name = 'FactUnavailable';
-  }
-}

@@ -1,6 +1,7 @@
 // Runs one check against the lab: an unreadable fact becomes `error` with its cause,
 // never a `fail` (the student is not marked down for the grader's blindness).
-import { FactUnavailable, type CheckDefinition, type CheckStatus, type Verdict } from '../check/define.js';
+import type { CheckDefinition, CheckStatus, Verdict } from '../check/define.js';
+import { FactUnavailable } from '../resolve/facts.js';
 import type { LabParams } from '../rubric/params.js';
 import type { Lab } from '../resolve/lab.js';
 

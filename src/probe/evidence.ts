@@ -6,7 +6,8 @@
 // - the probes were not run (offline grading, probing disabled), the ALB's name did not
 //   resolve from the grader's network, or the grader's safety rules refused the address:
 //   unknown, so the check is `error` with the cause, never a fail.
-import { FactUnavailable, fail, pass, type Verdict } from '../check/define.js';
+import { fail, pass, type Verdict } from '../check/define.js';
+import { FactUnavailable } from '../resolve/facts.js';
 import type { Lab } from '../resolve/lab.js';
 import type { ProbeResult, Probes } from '../snapshot/types.js';
 

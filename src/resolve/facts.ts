@@ -1,7 +1,21 @@
-import { FactUnavailable } from '../check/define.js';
 import { FACT_CALLS } from '../snapshot/facts.js';
 import type { Fact, FactKey, Facts } from '../snapshot/types.js';
 import type { FactReader } from './lab.js';
+
+/** Thrown by the fact reader when a fact could not be collected; the engine turns it into `error`. */
+export class FactUnavailable extends Error {
+  constructor(
+    readonly fact: string,
+    readonly call: string,
+    readonly code: string,
+    readonly awsMessage: string,
+    /** What a person can do about it, when granting the call is not the fix (e.g. a probe that was not run). */
+    readonly hint?: string,
+  ) {
+    super(`${call} failed (${code}): ${awsMessage}`);
+    this.name = 'FactUnavailable';
+  }
+}
 
 function unwrap<T>(key: FactKey, fact: Fact<T> | undefined, resourceKey?: string): T {
   const call = FACT_CALLS[key];

@@ -1,12 +1,12 @@
 // Step 4.2 for one side of the plan (public or private): two subnets, two AZs, CIDRs inside
 // the VPC and clear of every other lab subnet. Both subnet checks read it the same way.
 import type { Subnet } from '@aws-sdk/client-ec2';
-import type { Part } from '../check/parts.js';
+import type { Part } from './parts.js';
 import type { LabParams } from '../rubric/params.js';
 import type { Json } from '../snapshot/types.js';
-import { cidrContains, cidrsOverlap, parseCidr, vpcCidrBlocks } from './cidr.js';
-import type { Lab } from './lab.js';
-import { label } from './tags.js';
+import { cidrContains, cidrsOverlap, parseCidr, vpcCidrBlocks } from '../resolve/cidr.js';
+import type { Lab } from '../resolve/lab.js';
+import { label } from '../resolve/tags.js';
 
 export function subnetPlan(
   lab: Lab,
