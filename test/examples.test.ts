@@ -2,6 +2,7 @@
 // person sees first (`npm run demo`) must be right.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { checksById } from '../checks/index.js';
 import { grade } from '../src/grade/engine.js';
 import type { Scorecard } from '../src/grade/scorecard.js';
 import { loadRubric } from '../src/rubric/load.js';
@@ -17,7 +18,7 @@ function stepPoints(scorecard: Scorecard): Map<string, number> {
 }
 
 describe('the bundled examples', () => {
-  const complete = grade({ rubric, rubricFile: 'rubric.yaml', snapshot: example('complete-lab') });
+  const complete = grade({ rubric, rubricFile: 'rubric.yaml', snapshot: example('complete-lab'), checks: checksById });
 
   it('the complete lab earns every point the account can show; only manual reviews are pending', () => {
     const steps = [...complete.sections.flatMap((section) => section.steps), ...complete.bonus];
@@ -32,14 +33,14 @@ describe('the bundled examples', () => {
 
   it("with the bundled submission, step 6.2's test script is found and 6.2 is full", async () => {
     const submission = await scanSubmission(`${root}examples/submission`);
-    const scorecard = grade({ rubric, rubricFile: 'rubric.yaml', snapshot: example('complete-lab'), submission });
+    const scorecard = grade({ rubric, rubricFile: 'rubric.yaml', snapshot: example('complete-lab'), submission, checks: checksById });
     const step = scorecard.sections.flatMap((section) => section.steps).find((candidate) => candidate.id === '6.2');
     expect(step).toMatchObject({ status: 'pass', points: { earned: 0.5, max: 0.5 } });
     expect(scorecard.total.earned).toBe(9.5);
   });
 
   it('the mistakes example loses points exactly at its seven mistakes (examples/README.md), nowhere else', () => {
-    const mistakes = grade({ rubric, rubricFile: 'rubric.yaml', snapshot: example('mistakes') });
+    const mistakes = grade({ rubric, rubricFile: 'rubric.yaml', snapshot: example('mistakes'), checks: checksById });
     const before = stepPoints(complete);
     const after = stepPoints(mistakes);
     const lost = [...before].filter(([id, points]) => after.get(id) !== points).map(([id]) => id);

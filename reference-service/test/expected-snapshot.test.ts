@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checksById } from '../../checks/index.js';
 import { grade } from '../../src/grade/engine.js';
 import type { CheckResult } from '../../src/grade/scorecard.js';
 import { probeLab } from '../../src/probe/index.js';
@@ -56,7 +57,7 @@ function gradable(checks: CheckResult[]): string[] {
 
 function gradeOf(target: DeployTarget, profile: string) {
   const snapshot = expectedSnapshot({ target, modelObjects, probes, deployedAt: '2026-11-20T15:00:00.000Z', ...(target.academy ? {} : { setup }) });
-  return { snapshot, scorecard: grade({ rubric: loadRubric(rubricFile), rubricFile: 'rubric.yaml', snapshot, profile }) };
+  return { snapshot, scorecard: grade({ rubric: loadRubric(rubricFile), rubricFile: 'rubric.yaml', snapshot, profile, checks: checksById }) };
 }
 
 describe('grading the account the deploy builds', () => {
@@ -96,7 +97,7 @@ describe('grading the account the deploy builds', () => {
     const services = Object.values(snapshot.facts.services)[0];
     if (!services?.ok) throw new Error('the snapshot has no services fact');
     services.data[0]!.networkConfiguration!.awsvpcConfiguration!.assignPublicIp = 'ENABLED';
-    const scorecard = grade({ rubric: loadRubric(rubricFile), rubricFile: 'rubric.yaml', snapshot, profile: 'own-account' });
+    const scorecard = grade({ rubric: loadRubric(rubricFile), rubricFile: 'rubric.yaml', snapshot, profile: 'own-account', checks: checksById });
     const step = scorecard.sections.flatMap((section) => section.steps).find((candidate) => candidate.id === '5.3')!;
     expect(step.checks.find((check) => check.id === 'ecs.service-network')?.status).not.toBe('pass');
     expect(step.points.earned).toBeLessThan(step.points.max);

@@ -2,6 +2,7 @@
 // error that stopped it. Runs in the batch's own thread or in a grading worker.
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { checksById } from '../../checks/index.js';
 import { AwsAccessError, UsageError } from '../errors.js';
 import { grade } from '../grade/engine.js';
 import type { Scorecard } from '../grade/scorecard.js';
@@ -65,6 +66,8 @@ export async function gradeStudent(
       snapshot,
       profile: job.profile,
       paramOverrides: context.paramOverrides,
+      // A grading thread cannot be handed functions, so the batch names the lab's checks itself.
+      checks: checksById,
     });
     await writeReports(scorecard, context.fileFormats, dir);
     await rm(join(dir, ERROR_FILE), { force: true });

@@ -12,6 +12,7 @@ import { resolveLab } from '../../src/resolve/index.js';
 import { FACT_CALLS, KEYED_FACTS } from '../../src/snapshot/facts.js';
 import type { FactKey, Probes, Snapshot } from '../../src/snapshot/types.js';
 import { grade } from '../../src/grade/engine.js';
+import { checksById } from '../../checks/index.js';
 import { loadRubric } from '../../src/rubric/load.js';
 import { parseSnapshot } from '../../src/snapshot/load.js';
 import { example, labParams } from '../support/fixtures.js';
@@ -89,8 +90,8 @@ describe('collectSnapshot on a mocked complete lab', () => {
     const reread = parseSnapshot(`${JSON.stringify(snapshot, null, 2)}\n`, 'saved.snapshot.json');
     expect(reread).toEqual(snapshot);
     const rubric = loadRubric(`${root}rubric.yaml`, 'rubric.yaml');
-    const scorecard = grade({ rubric, rubricFile: 'rubric.yaml', snapshot });
-    expect(grade({ rubric, rubricFile: 'rubric.yaml', snapshot: reread })).toEqual(scorecard);
+    const scorecard = grade({ rubric, rubricFile: 'rubric.yaml', snapshot, checks: checksById });
+    expect(grade({ rubric, rubricFile: 'rubric.yaml', snapshot: reread, checks: checksById })).toEqual(scorecard);
     expect(scorecard.total.earned).toBeGreaterThan(0);
   });
 

@@ -1,5 +1,7 @@
 // `lab-grader grade`: collect (or load) a snapshot, grade it against the rubric, write the reports.
 import { performance } from 'node:perf_hooks';
+import { checksById } from '../../../checks/index.js';
+import type { CheckDefinition } from '../../check/define.js';
 import { progressDisplay } from '../../collect/progress.js';
 import { UsageError } from '../../errors.js';
 import { writeFileAtomically } from '../../files.js';
@@ -56,6 +58,8 @@ export interface GradingSetup {
   profile: RubricProfile;
   params: LabParams;
   submission: Submission | null;
+  /** The lab's check registry, which the engine grades with. */
+  checks: ReadonlyMap<string, CheckDefinition>;
 }
 
 /** Reads the rubric, profile, params and submission; bad input fails here, so a typo costs no collection. */
@@ -68,7 +72,7 @@ export async function prepareGrading(
   const location = rubricLocation(options.rubric);
   const rubric = loadRubric(location.path, location.name);
   const paramOverrides = parseParams(options.param);
-  assertGradable(rubric);
+  assertGradable(rubric, checksById);
   const profile = pickProfile(rubric, options.profile);
   const params = paramsFor(rubric, profile, paramOverrides);
   let submission: Submission | null = null;
@@ -76,7 +80,7 @@ export async function prepareGrading(
     const { scanSubmission } = await import('../../submission/scan.js');
     submission = await scanSubmission(options.submission);
   }
-  return { rubric, rubricFile: location.name, paramOverrides, profile, params, submission };
+  return { rubric, rubricFile: location.name, paramOverrides, profile, params, submission, checks: checksById };
 }
 
 /** Colour only on a terminal, unless --no-color or NO_COLOR says otherwise. */
@@ -91,7 +95,7 @@ export async function gradeCommand(options: GradeOptions): Promise<number> {
   if (options.snapshot !== undefined && options.albUrl !== undefined) {
     throw new UsageError('--alb-url sets where a live collection probes; a saved snapshot keeps the probes it was collected with. Drop --snapshot or --alb-url.');
   }
-  const { rubric, rubricFile, paramOverrides, profile, params, submission } = await prepareGrading(options);
+  const { rubric, rubricFile, paramOverrides, profile, params, submission, checks } = await prepareGrading(options);
 
   let snapshot: Snapshot;
   if (options.snapshot !== undefined) {
@@ -126,6 +130,7 @@ export async function gradeCommand(options: GradeOptions): Promise<number> {
     profile: profile.name,
     paramOverrides,
     submission,
+    checks,
   });
 
   const color = useColor(options.color);

@@ -24,7 +24,7 @@ export interface WatchCommandOptions {
 }
 
 export async function watchCommand(options: WatchCommandOptions): Promise<number> {
-  const { rubric, rubricFile, paramOverrides, profile, params, submission } = await prepareGrading(options);
+  const { rubric, rubricFile, paramOverrides, profile, params, submission, checks } = await prepareGrading(options);
 
   // One set of clients for every round: connections and resolved credentials are reused.
   const clients = createClients({
@@ -53,7 +53,7 @@ export async function watchCommand(options: WatchCommandOptions): Promise<number
             ...(options.region === undefined ? {} : { region: options.region }),
             ...(options.albUrl === undefined ? {} : { albUrl: options.albUrl }),
           }),
-        grade: (snapshot) => grade({ rubric, rubricFile, snapshot, profile: profile.name, paramOverrides, submission }),
+        grade: (snapshot) => grade({ rubric, rubricFile, snapshot, profile: profile.name, paramOverrides, submission, checks }),
         show: (frame) => process.stdout.write(renderFrame(frame, { color, clear: process.stdout.isTTY === true })),
         sleep: abortableSleep,
         now: () => performance.now(),
