@@ -2,7 +2,7 @@
 // own parameters: what a grader would collect after `npm run deploy` (and, in an own
 // account, after section 1 done by hand in the console). A test grades it for full marks.
 import type { AttachmentStatus } from '@aws-sdk/client-ec2';
-import type { Facts, Json, Probes, ProbeResult, Snapshot } from '../../src/snapshot/types.js';
+import type { Facts, Json, Probes, ProbeResult, Snapshot } from 'lab-grader';
 import { arnDimension, taskDefinitionInput } from './deploy.js';
 import { LAB, bucketName, imageUri, registryHost, roleArn, type DeployTarget } from './lab.js';
 

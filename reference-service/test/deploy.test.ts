@@ -11,7 +11,7 @@ import { READ_ONLY_COMMAND, Run, explainFailure } from '../deploy/run.js';
 import { exportModel } from '../scripts/export-model.js';
 import { ACCOUNT, REGION, fakeAccount, type FakeAccount } from './fake-aws.js';
 
-const rubric = parse(readFileSync(new URL('../../rubric.yaml', import.meta.url), 'utf8')) as {
+const rubric = parse(readFileSync(new URL(import.meta.resolve('lab-grader/rubric.yaml')), 'utf8')) as {
   params: {
     network: { vpcName: string; vpcCidr: string; publicSubnetCidrs: string[]; privateSubnetCidrs: string[]; internetGatewayName: string; albPort: number; appPort: number };
     loadBalancer: { healthCheckPath: string };

@@ -5,21 +5,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checksById } from '../../checks/index.js';
-import { grade } from '../../src/grade/engine.js';
-import type { CheckResult } from '../../src/grade/scorecard.js';
-import { probeLab } from '../../src/probe/index.js';
-import { loadRubric } from '../../src/rubric/load.js';
-import { parseSnapshot } from '../../src/snapshot/load.js';
-import type { Probes } from '../../src/snapshot/types.js';
-import { labParams } from '../../test/support/fixtures.js';
+import { checksById, grade, loadRubric, parseSnapshot, probeLab, type CheckResult, type Probes } from 'lab-grader';
 import { buildApp } from '../src/app.js';
 import { loadModel } from '../src/artifacts.js';
 import { expectedSnapshot, loadBalancerDnsName, type ModelObject } from '../deploy/expected-snapshot.js';
 import type { DeployTarget } from '../deploy/lab.js';
 import { exportModel } from '../scripts/export-model.js';
 
-const rubricFile = fileURLToPath(new URL('../../rubric.yaml', import.meta.url));
+const rubricFile = fileURLToPath(import.meta.resolve('lab-grader/rubric.yaml'));
 let modelDir: string;
 let service: FastifyInstance;
 let probes: Probes;
@@ -42,7 +35,7 @@ beforeAll(async () => {
   await service.listen({ port: 0, host: '127.0.0.1' });
   const { port } = service.server.address() as { port: number };
   // The grader's own probes, against the real reference service on loopback (allowed for tests only).
-  probes = await probeLab({ url: `http://127.0.0.1:${port}`, source: 'override' }, labParams(), { allowPrivateAddresses: true, retryDelayMs: 10 });
+  probes = await probeLab({ url: `http://127.0.0.1:${port}`, source: 'override' }, loadRubric(rubricFile).params, { allowPrivateAddresses: true, retryDelayMs: 10 });
 });
 
 afterAll(async () => {

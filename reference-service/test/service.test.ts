@@ -10,7 +10,7 @@ import { buildApp, type ModelState } from '../src/app.js';
 import { ArtifactError, loadModel } from '../src/artifacts.js';
 import { exportModel } from '../scripts/export-model.js';
 
-const probe = (parse(readFileSync(new URL('../../rubric.yaml', import.meta.url), 'utf8')) as {
+const probe = (parse(readFileSync(new URL(import.meta.resolve('lab-grader/rubric.yaml')), 'utf8')) as {
   params: { probe: { positiveTexts: string[]; negativeTexts: string[] } };
 }).params.probe;
 
