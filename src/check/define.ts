@@ -28,6 +28,9 @@ export interface CheckDefinition {
   run(lab: Lab, params: LabParams): Verdict;
 }
 
+/** Check id → check: the registry a rubric's check ids are looked up in (checks/index.ts for the lab). */
+export type CheckRegistry = ReadonlyMap<string, CheckDefinition>;
+
 export function defineCheck(definition: CheckDefinition): CheckDefinition {
   return definition;
 }

@@ -1,6 +1,6 @@
 // Rubric + snapshot → Scorecard: apply the profile and overrides, resolve the lab once, run
 // each check once, award exact points, and total them. Same inputs, same bytes out.
-import type { CheckDefinition, CheckStatus } from '../check/define.js';
+import type { CheckDefinition, CheckRegistry, CheckStatus } from '../check/define.js';
 import { estimateRunningCost } from '../cost/estimate.js';
 import { UsageError } from '../errors.js';
 import { resolveLab } from '../resolve/index.js';
@@ -24,8 +24,8 @@ export interface GradeInput {
   /** `--param key.path=value` overrides, as text; coerced to each param's type. */
   paramOverrides?: Record<string, string>;
   submission?: Submission | null;
-  /** The check registry (check id → check), composed by the caller: checks/index.ts for the lab. */
-  checks: ReadonlyMap<string, CheckDefinition>;
+  /** The checks the rubric's ids name, composed by the caller. */
+  checks: CheckRegistry;
 }
 
 /** Worst first: a step is as good as its worst meaningful check. */
@@ -83,7 +83,7 @@ interface Tally {
 }
 
 /** Refuses a rubric whose points cannot be computed: sums that disagree, unknown checks, duplicate ids. */
-export function assertGradable(rubric: Rubric, registry: ReadonlyMap<string, CheckDefinition>): void {
+export function assertGradable(rubric: Rubric, registry: CheckRegistry): void {
   const blocking = lintRubric(rubric, registry.keys()).filter((problem) => GRADING_RULES.has(problem.rule));
   if (blocking.length > 0) {
     throw new UsageError(`${rubric.file} cannot be used for grading; fix it and run again:\n${blocking.map(formatProblem).join('\n')}`);
@@ -91,8 +91,7 @@ export function assertGradable(rubric: Rubric, registry: ReadonlyMap<string, Che
 }
 
 export function grade(input: GradeInput): Scorecard {
-  const { rubric, snapshot } = input;
-  const registry = input.checks;
+  const { rubric, snapshot, checks: registry } = input;
   assertGradable(rubric, registry);
 
   const profile = pickProfile(rubric, input.profile);

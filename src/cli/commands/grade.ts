@@ -1,7 +1,7 @@
 // `lab-grader grade`: collect (or load) a snapshot, grade it against the rubric, write the reports.
 import { performance } from 'node:perf_hooks';
 import { checksById } from '../../../checks/index.js';
-import type { CheckDefinition } from '../../check/define.js';
+import type { CheckRegistry } from '../../check/define.js';
 import { progressDisplay } from '../../collect/progress.js';
 import { UsageError } from '../../errors.js';
 import { writeFileAtomically } from '../../files.js';
@@ -59,7 +59,7 @@ export interface GradingSetup {
   params: LabParams;
   submission: Submission | null;
   /** The lab's check registry, which the engine grades with. */
-  checks: ReadonlyMap<string, CheckDefinition>;
+  checks: CheckRegistry;
 }
 
 /** Reads the rubric, profile, params and submission; bad input fails here, so a typo costs no collection. */
