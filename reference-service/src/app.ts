@@ -56,6 +56,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { coerceTypes: false, allErrors: false } },
   });
 
+  // Fastify parses text/plain by default; the API takes JSON only, so any other type is a 415.
+  app.removeContentTypeParser('text/plain');
+
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
       {
@@ -180,8 +183,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
               model: { type: 'string' },
             },
           },
-          400: errorSchema,
-          503: errorSchema,
+          400: { ...errorSchema, description: 'No usable `text`, or malformed JSON' },
+          413: { ...errorSchema, description: 'The body is larger than the limit' },
+          415: { ...errorSchema, description: 'The body is not JSON' },
+          503: { ...errorSchema, description: 'The model is not loaded (yet)' },
         },
       },
     },

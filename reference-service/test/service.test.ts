@@ -86,6 +86,8 @@ describe('the sentiment service with local artifacts', () => {
     expect(schema?.required).toEqual(['text']);
     expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/', '/health', '/predict']));
     expect(Object.keys(document.paths)).not.toContain('/openapi.json');
+    const responses = (document.paths['/predict']?.post as { responses?: Record<string, unknown> } | undefined)?.responses;
+    expect(Object.keys(responses ?? {})).toEqual(expect.arrayContaining(['200', '400', '413', '415', '503']));
   });
 
   it.each(probe.positiveTexts)('calls the rubric probe text positive: %s', async (text) => {
@@ -131,8 +133,8 @@ describe('the sentiment service with local artifacts', () => {
     expect(error.message).toMatch(message);
   });
 
-  it('rejects a body that is not JSON with 415', async () => {
-    const response = await post('/predict', 'text=good', 'application/x-www-form-urlencoded');
+  it.each(['application/x-www-form-urlencoded', 'text/plain', 'text/plain; charset=utf-8', 'application/xml'])('rejects a %s body with 415', async (type) => {
+    const response = await post('/predict', type.includes('xml') ? '<text>good</text>' : 'text=good', type);
     expect(response.status).toBe(415);
     expect(((await response.json()) as { message: string }).message).toContain('JSON');
   });
