@@ -53,6 +53,29 @@ function s3EndpointOverridden(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3);
 }
 
+/**
+ * S3 Control puts the account id in front of the endpoint's host; from an IP-address endpoint
+ * (a stand-in on 127.0.0.1) that is no URL, and the SDK would print a stack trace before
+ * failing. Fail the call with the cause instead, silently.
+ */
+function withAccountEndpointCheck(client: S3ControlClient): S3ControlClient {
+  const resolve = client.config.endpointProvider;
+  client.config.endpointProvider = (params, context) => {
+    const { Endpoint: endpoint, AccountId: accountId, RequiresAccountId: requiresAccountId } = params;
+    if (endpoint && accountId && requiresAccountId && URL.canParse(endpoint)) {
+      const base = new URL(endpoint);
+      if (!URL.canParse(`${base.protocol}//${accountId}.${base.host}`)) {
+        throw Object.assign(
+          new Error(`S3 Control's account endpoint cannot be formed from the endpoint URL ${base.origin} (the SDK puts the account id in front of its host)`),
+          { name: 'EndpointError' },
+        );
+      }
+    }
+    return resolve(params, context);
+  };
+  return client;
+}
+
 export function createClients(options: ClientOptions, env: NodeJS.ProcessEnv = process.env): AwsClients {
   const credentials = options.credentials ?? fromNodeProviderChain(options.awsProfile ? { profile: options.awsProfile } : {});
   const common = {
@@ -71,7 +94,7 @@ export function createClients(options: ClientOptions, env: NodeJS.ProcessEnv = p
     sts: new STSClient(regional),
     iam: new IAMClient(global),
     budgets: new BudgetsClient(global),
-    s3control: new S3ControlClient(regional),
+    s3control: withAccountEndpointCheck(new S3ControlClient(regional)),
     ecr: new ECRClient(regional),
     ec2: new EC2Client(regional),
     elb: new ElasticLoadBalancingV2Client(regional),

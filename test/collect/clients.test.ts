@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { GetPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
 import { createClients, GLOBAL_REGION } from '../../src/aws/clients.js';
 import { collectSnapshot } from '../../src/collect/index.js';
 import { AwsAccessError } from '../../src/errors.js';
@@ -80,6 +81,19 @@ describe('clients', () => {
     clients.destroy();
   });
 
+  it("fail S3 Control's account call with the cause, and print nothing, when the endpoint is an IP address", async () => {
+    vi.stubEnv('AWS_ENDPOINT_URL', 'http://127.0.0.1:9');
+    const printed = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const clients = createClients({ region: 'eu-west-1' }, process.env);
+    try {
+      const call = clients.s3control.send(new GetPublicAccessBlockCommand({ AccountId: '123456789012' }));
+      await expect(call).rejects.toMatchObject({ name: 'EndpointError', message: expect.stringContaining('account id in front of its host') });
+      expect(printed).not.toHaveBeenCalled();
+    } finally {
+      printed.mockRestore();
+      clients.destroy();
+    }
+  });
   it('retry a throttled call through AWS_ENDPOINT_URL_CLOUDWATCH_LOGS, and record one still throttled after every attempt', async () => {
     const complete = example('complete-lab');
     const logGroups = complete.facts.logGroups.ok ? complete.facts.logGroups.data : [];
