@@ -65,17 +65,26 @@ import {
   type BucketLocationConstraint,
 } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { Command } from 'commander';
-import { LAB, bucketName, dateTag, imageUri, modelS3Uri, projectTags, registryHost, type DeployTarget } from './lab.js';
+import { Command, Option } from 'commander';
+import { sourceTag } from './image-tag.js';
+import { LAB, bucketName, imageUri, modelS3Uri, projectTags, registryHost, registryImage, type DeployTarget } from './lab.js';
 import { Run, byName, createClients, explainFailure, isNotFound, isPlanned, type Clients, type RunOptions } from './run.js';
 
 export interface DeployOptions extends RunOptions {
   region: string;
   academy: boolean;
   imageTag?: string;
+  /** An existing image (ECR or public) to run: nothing is built or pushed. */
+  image?: string;
   alertEmail?: string;
   /** Skip the final wait for healthy targets (tests, or a deploy without an image yet). */
   waitForHealthy?: boolean;
+}
+
+/** A part the deploy could not build here, and the commands that complete it. */
+export interface MissingPart {
+  part: string;
+  commands: string[];
 }
 
 export interface DeployResult {
@@ -83,7 +92,12 @@ export interface DeployResult {
   albUrl?: string;
   imagePushed: boolean;
   run: Run;
+  /** Empty when the lab is complete (or in a dry run). */
+  missing: MissingPart[];
 }
+
+/** The deploy's exit code when it built what it could but skipped a part (listed with the commands that complete it). */
+export const EXIT_INCOMPLETE = 4;
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../model/', import.meta.url));
@@ -98,7 +112,8 @@ async function identity(run: Run, options: DeployOptions): Promise<DeployTarget>
     region: options.region,
     accountId: caller.Account!,
     academy: options.academy,
-    imageTag: options.imageTag ?? dateTag(new Date()),
+    imageTag: options.imageTag ?? (await sourceTag(run.repoRoot ?? REPO_ROOT)),
+    ...(options.image ? { image: options.image } : {}),
     ...(options.alertEmail ? { alertEmail: options.alertEmail } : {}),
   };
   run.log(`account ${target.accountId}, region ${target.region}, ${target.academy ? 'academy (LabRole)' : 'own account'}`);
@@ -222,20 +237,45 @@ export function pushCommands(target: DeployTarget): string[] {
   ];
 }
 
-/** Returns true when the image tag is in the repository (already, or pushed now). */
+/** The digest of an image in this account's ECR, or undefined when it is not there. */
+async function storedDigest(run: Run, repositoryName: string, imageId: { imageTag: string } | { imageDigest: string }): Promise<string | undefined> {
+  try {
+    const found = await run.clients.ecr.send(new DescribeImagesCommand({ repositoryName, imageIds: [imageId] }));
+    return found.imageDetails?.[0]?.imageDigest;
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    return undefined;
+  }
+}
+
+/** An image given with --image: checked when it is in this account's ECR, else used as given. */
+async function givenImage(run: Run, target: DeployTarget, uri: string): Promise<boolean> {
+  const inRegistry = registryImage(target, uri);
+  if (!inRegistry) {
+    run.record({ resource: 'image', name: uri, state: 'exists', detail: 'given with --image; not built or pushed here' });
+    return true;
+  }
+  const digest = await storedDigest(run, inRegistry.repositoryName, inRegistry.imageId);
+  if (digest) {
+    run.exists('image', uri, digest, 'given with --image');
+    return true;
+  }
+  if (run.dryRun) {
+    run.record({ resource: 'image', name: uri, state: 'skipped', detail: 'given with --image, but not in ECR' });
+    return false;
+  }
+  throw new Error(`--image ${uri} is not in the ${inRegistry.repositoryName} repository of this account: push it first, or pass an image that exists`);
+}
+
+/** Returns true when the image is in the repository (already, or pushed now), or was given with --image. */
 export async function image(run: Run, target: DeployTarget, repositoryUri: string): Promise<boolean> {
+  if (target.image) return givenImage(run, target, target.image);
   const uri = imageUri(target);
   if (!isPlanned(repositoryUri)) {
-    try {
-      const found = await run.clients.ecr.send(
-        new DescribeImagesCommand({ repositoryName: LAB.repositoryName, imageIds: [{ imageTag: target.imageTag }] }),
-      );
-      if ((found.imageDetails ?? []).length > 0) {
-        run.exists('image', uri, found.imageDetails![0]!.imageDigest!);
-        return true;
-      }
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
+    const digest = await storedDigest(run, LAB.repositoryName, { imageTag: target.imageTag });
+    if (digest) {
+      run.exists('image', uri, digest);
+      return true;
     }
   }
   if (run.dryRun) {
@@ -244,8 +284,6 @@ export async function image(run: Run, target: DeployTarget, repositoryUri: strin
   }
   if (!(await run.docker.available())) {
     run.record({ resource: 'image', name: uri, state: 'skipped', detail: 'docker is not available here' });
-    run.log('Build and push the image on a machine with Docker, from the repository root, then run the deploy again:');
-    for (const command of pushCommands(target)) run.log(`  ${command}`);
     return false;
   }
   const token = await run.clients.ecr.send(new GetAuthorizationTokenCommand({}));
@@ -751,17 +789,33 @@ export async function deploy(clients: Clients, options: DeployOptions): Promise<
   await alarm(run, loadBalancerArn, targetGroupArn);
   const albUrl = `http://${dnsName}`;
   if (!imagePushed && !run.dryRun) {
-    run.record({ resource: 'ECS service', name: LAB.serviceName, state: 'skipped', detail: 'the image is not in ECR yet: push it and run the deploy again' });
-    return { target, imagePushed, run };
+    run.record({ resource: 'ECS service', name: LAB.serviceName, state: 'skipped', detail: 'the image is not in ECR yet' });
+    const missing = [
+      { part: `image ${imageUri(target)} (Docker is not available here): build and push it on a machine with Docker, from the repository root`, commands: pushCommands(target) },
+      { part: `ECS service ${LAB.serviceName} (it runs that image): run the deploy again once the image is pushed`, commands: [] },
+    ];
+    return { target, imagePushed, run, missing };
   }
   await service(run, clusterArn, taskDefinitionArn, { privateSubnetIds, appSecurityGroupId, targetGroupArn });
   if (run.dryRun) {
     run.log(`dry run: ${run.steps.filter((step) => step.state.startsWith('would')).length} change(s) planned, nothing was changed`);
-    return { target, imagePushed, run };
+    return { target, imagePushed, run, missing: [] };
   }
   if (options.waitForHealthy !== false) await healthyTargets(run, targetGroupArn);
   run.log(`The sentiment app is at ${albUrl}  (try ${albUrl}/docs)`);
-  return { target, albUrl, imagePushed, run };
+  return { target, albUrl, imagePushed, run, missing: [] };
+}
+
+/** What is missing and how to complete it, for the person at the terminal. */
+export function incompleteReport(missing: MissingPart[], rerun: string): string[] {
+  return [
+    `Deploy incomplete: ${missing.length} part(s) missing (exit code ${EXIT_INCOMPLETE}).`,
+    ...missing.flatMap(({ part, commands }) => [`- ${part}`, ...commands.map((command) => `    ${command}`)]),
+    'Then run the deploy again to complete it:',
+    `    ${rerun}`,
+    'Or run an image that already exists, without Docker:',
+    `    ${rerun} --image <image URI>`,
+  ];
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -772,18 +826,26 @@ async function main(argv: string[]): Promise<void> {
     .option('--dry-run', 'print the plan; only Describe/List/Get calls', false)
     .option('--academy', 'AWS Academy / Learner Lab: use LabRole, no IAM roles or budget', false)
     .option('--alert-email <address>', 'where the budget alert goes (own account)')
-    .option('--image-tag <tag>', 'image version tag (default: today as dd.mm.yy)')
+    .addOption(new Option('--image-tag <tag>', 'version tag of the image built here (default: a hash of its sources)').conflicts('image'))
+    .option('--image <uri>', 'run this existing image (ECR or public); skips the build and push')
     .option('--no-wait', 'do not wait for a healthy target')
     .parse(argv);
-  const flags = program.opts<{ region: string; profile?: string; dryRun: boolean; academy: boolean; alertEmail?: string; imageTag?: string; wait: boolean }>();
-  await deploy(createClients(flags.region, flags.profile), {
+  const flags = program.opts<{ region: string; profile?: string; dryRun: boolean; academy: boolean; alertEmail?: string; imageTag?: string; image?: string; wait: boolean }>();
+  const result = await deploy(createClients(flags.region, flags.profile), {
     region: flags.region,
     dryRun: flags.dryRun,
     academy: flags.academy,
     waitForHealthy: flags.wait,
     ...(flags.alertEmail ? { alertEmail: flags.alertEmail } : {}),
     ...(flags.imageTag ? { imageTag: flags.imageTag } : {}),
+    ...(flags.image ? { image: flags.image } : {}),
   });
+  if (result.missing.length > 0) {
+    const quoted = argv.slice(2).map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`));
+    const rerun = ['npm run deploy -w reference-service --', ...quoted].join(' ');
+    for (const line of incompleteReport(result.missing, rerun)) console.error(line);
+    process.exitCode = EXIT_INCOMPLETE;
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -52,8 +52,10 @@ export interface DeployTarget {
   accountId: string;
   /** AWS Academy / Learner Lab: no IAM roles or budget are created, tasks run as LabRole. */
   academy: boolean;
-  /** The image's version tag, the lab's style: dd.mm.yy. */
+  /** The image's version tag in the lab's repository (default: derived from the image's sources). */
   imageTag: string;
+  /** An existing image to run instead (`--image`): nothing is built or pushed. */
+  image?: string;
   /** Where the budget alert goes (own account). */
   alertEmail?: string;
 }
@@ -68,17 +70,29 @@ export function registryHost(target: Pick<DeployTarget, 'accountId' | 'region'>)
 }
 
 export function imageUri(target: DeployTarget): string {
-  return `${registryHost(target)}/${LAB.repositoryName}:${target.imageTag}`;
+  return target.image ?? `${registryHost(target)}/${LAB.repositoryName}:${target.imageTag}`;
+}
+
+/** An image in this account's registry: its repository and its tag or digest. */
+export interface RegistryImage {
+  repositoryName: string;
+  imageId: { imageTag: string } | { imageDigest: string };
+}
+
+/** Splits `<registry>/<repo>:<tag>` or `<registry>/<repo>@sha256:…` when it is in this account and region's ECR. */
+export function registryImage(target: Pick<DeployTarget, 'accountId' | 'region'>, uri: string): RegistryImage | undefined {
+  const prefix = `${registryHost(target)}/`;
+  if (!uri.startsWith(prefix)) return undefined;
+  const reference = uri.slice(prefix.length);
+  const at = reference.indexOf('@');
+  if (at > 0) return { repositoryName: reference.slice(0, at), imageId: { imageDigest: reference.slice(at + 1) } };
+  const colon = reference.lastIndexOf(':');
+  if (colon > 0) return { repositoryName: reference.slice(0, colon), imageId: { imageTag: reference.slice(colon + 1) } };
+  return { repositoryName: reference, imageId: { imageTag: 'latest' } };
 }
 
 export function modelS3Uri(target: Pick<DeployTarget, 'accountId' | 'region'>): string {
   return `s3://${bucketName(target)}/${LAB.modelPrefix}`;
-}
-
-/** The lab's tag style: 14.01.25 for 14 January 2025. */
-export function dateTag(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(date.getUTCDate())}.${pad(date.getUTCMonth() + 1)}.${pad(date.getUTCFullYear() % 100)}`;
 }
 
 export function roleArn(accountId: string, roleName: string): string {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CreateVpcCommand } from '@aws-sdk/client-ec2';
-import { deploy, type DeployOptions } from '../deploy/deploy.js';
+import { EXIT_INCOMPLETE, deploy, incompleteReport, type DeployOptions } from '../deploy/deploy.js';
 import { LAB } from '../deploy/lab.js';
 import { READ_ONLY_COMMAND, Run, explainFailure } from '../deploy/run.js';
 import { exportModel } from '../scripts/export-model.js';
@@ -237,11 +237,20 @@ describe('deploy in an AWS Academy account', () => {
 });
 
 describe('deploy where Docker is missing', () => {
-  it('prints the commands to run elsewhere, builds the rest, and completes the service on the next run', async () => {
+  it('builds the rest, names the missing image and service with the commands that complete them, and completes the service on the next run', async () => {
     account = fakeAccount({ docker: false });
     const first = await deploy(account.clients, options(account));
-    expect(lines).toContain(`  aws ecr get-login-password --region ${REGION} | docker login --username AWS --password-stdin ${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`);
-    expect(lines).toContain(`  docker buildx build --platform linux/amd64 -f reference-service/Dockerfile -t ${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/sentiment-app:14.01.25 --push .`);
+    expect(first.missing.map((missing) => missing.part)).toEqual([
+      expect.stringMatching(/^image \d+\.dkr\.ecr\..*:14\.01\.25 \(Docker is not available here\)/),
+      expect.stringMatching(/^ECS service sentiment-app-service/),
+    ]);
+    expect(first.missing[0]!.commands).toEqual([
+      `aws ecr get-login-password --region ${REGION} | docker login --username AWS --password-stdin ${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`,
+      `docker buildx build --platform linux/amd64 -f reference-service/Dockerfile -t ${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/sentiment-app:14.01.25 --push .`,
+    ]);
+    const report = incompleteReport(first.missing, 'npm run deploy -w reference-service -- --region eu-west-1');
+    expect(report[0]).toBe(`Deploy incomplete: 2 part(s) missing (exit code ${EXIT_INCOMPLETE}).`);
+    expect(report).toContain('    npm run deploy -w reference-service -- --region eu-west-1 --image <image URI>');
     expect(first.albUrl).toBeUndefined();
     expect(account.state.services).toEqual([]);
     expect(account.state.loadBalancers).toHaveLength(1);
@@ -249,7 +258,40 @@ describe('deploy where Docker is missing', () => {
     account.state.repositories.get('sentiment-app')!.tags.add('14.01.25');
     const second = await deploy(account.clients, options(account));
     expect(mutating(second.run)).toEqual(['ecs:CreateService']);
+    expect(second.missing).toEqual([]);
     expect(second.albUrl).toMatch(/^http:\/\/sentiment-app-alb-/);
+  });
+
+  it('with --image of a pushed ECR image, builds nothing and runs that image', async () => {
+    account = fakeAccount({ docker: false });
+    account.state.repositories.set('sentiment-app', {
+      repositoryName: 'sentiment-app',
+      repositoryUri: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/sentiment-app`,
+      encryptionConfiguration: { encryptionType: 'AES256' },
+      tags: new Set(['v7']),
+    });
+    const uri = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/sentiment-app:v7`;
+    const { run, missing } = await deploy(account.clients, options(account, { image: uri }));
+    expect(missing).toEqual([]);
+    expect(account.docker.commands).toEqual([]);
+    expect(run.steps.find((step) => step.resource === 'image')).toMatchObject({ state: 'exists', name: uri });
+    expect(account.state.taskDefinitions.at(-1)?.containerDefinitions?.[0]?.image).toBe(uri);
+    expect(account.state.services).toHaveLength(1);
+  });
+
+  it('with --image of a public image, uses it as given', async () => {
+    account = fakeAccount({ docker: false });
+    const uri = 'public.ecr.aws/example/sentiment-app:1.0';
+    const { missing } = await deploy(account.clients, options(account, { image: uri }));
+    expect(missing).toEqual([]);
+    expect(account.state.taskDefinitions.at(-1)?.containerDefinitions?.[0]?.image).toBe(uri);
+  });
+
+  it('with --image of an ECR image that was never pushed, stops before the task definition and says so', async () => {
+    account = fakeAccount({ docker: false });
+    const uri = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/sentiment-app:never-pushed`;
+    await expect(deploy(account.clients, options(account, { image: uri }))).rejects.toThrow(/is not in the sentiment-app repository .*push it first/);
+    expect(account.state.taskDefinitions).toEqual([]);
   });
 
   it('asks for an alert address before creating a budget in an own account', async () => {
