@@ -1,0 +1,172 @@
+// The reference system end to end against a live AWS stand-in (moto): collect, deploy, grade
+// live, deploy again, regrade, tear down twice. Runs when LAB_GRADER_STANDIN_URL is set.
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CheckResult, Scorecard } from '../../src/grade/scorecard.js';
+import type { Fact, Snapshot } from '../../src/snapshot/types.js';
+import {
+  ACCOUNT,
+  CLI,
+  HOW_TO_RUN,
+  REGION,
+  REGISTRY,
+  REPO_ROOT,
+  STANDIN_FACT_GAPS,
+  accountSetup,
+  cliStderr,
+  grade,
+  ownStderr,
+  pushImage,
+  referenceScript,
+  resetStandin,
+  startService,
+  type AccessKey,
+  type RunningService,
+} from './standin.js';
+
+const standinUrl = process.env.LAB_GRADER_STANDIN_URL;
+if (!standinUrl) console.log(HOW_TO_RUN);
+
+/**
+ * Checks the stand-in cannot let pass, and why. Every other check of a step the deploy (or
+ * the account setup) builds must pass with full points.
+ */
+const STANDIN_CHECK_GAPS: Record<string, string> = {
+  'iam.root-mfa': 'moto: root-account MFA is always off',
+  'ecs.service-running': 'moto: ECS services never start tasks',
+  'logs.service-logs': 'moto: no task runs, so no task writes logs',
+};
+/** Checks only a person can judge. */
+const MANUAL = ['s3.workflow-review'];
+
+/** Every fact, flattened: `key` or `key[resource]`. */
+function factsOf(snapshot: Snapshot): [string, Fact<unknown>][] {
+  return Object.entries(snapshot.facts).flatMap(([key, value]) =>
+    'ok' in (value as object) ? [[key, value as Fact<unknown>]] : Object.entries(value as Record<string, Fact<unknown>>).map(([resource, fact]) => [`${key}[${resource}]`, fact]),
+  ) as [string, Fact<unknown>][];
+}
+
+/** Facts that are not `ok`, other than the stand-in's documented gaps (which must be `error` with their cause). */
+function unexpectedFacts(snapshot: Snapshot): string[] {
+  return factsOf(snapshot).flatMap(([key, fact]) => {
+    const gap = STANDIN_FACT_GAPS[key];
+    if (gap) return !fact.ok && fact.error.call === gap.call && gap.cause.test(fact.error.message) ? [] : [`${key}: expected the stand-in's gap (${gap.call}), got ${JSON.stringify(fact)}`];
+    return fact.ok ? [] : [`${key}: ${fact.error.call} ${fact.error.code}: ${fact.error.message}`];
+  });
+}
+
+const checksOf = (scorecard: Scorecard): CheckResult[] => [...scorecard.sections.flatMap((section) => section.steps), ...scorecard.bonus].flatMap((step) => step.checks);
+
+/** Mutating lines of a deploy or teardown run: what it created, updated or deleted. */
+const changes = (stdout: string) => stdout.split('\n').filter((line) => /^(created|updated|deleted) /.test(line));
+
+let work: string;
+let service: RunningService | undefined;
+let sourceTag: string;
+/** The lab's admin user's access key: the student grades with it (step 1.3). */
+let adminKey: AccessKey;
+const bucket = `sentiment-app-models-${ACCOUNT}-${REGION}`;
+
+describe.skipIf(!standinUrl)('the reference system against an AWS stand-in', () => {
+  const url = standinUrl!;
+
+  beforeAll(async () => {
+    if (!existsSync(CLI)) throw new Error(`the suite runs the built CLI: run \`npm run build\` first (${CLI} is missing)`);
+    await resetStandin(url);
+    work = await mkdtemp(join(tmpdir(), 'lab-grader-standin-'));
+  });
+  afterAll(async () => {
+    await service?.stop();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it('(a) collects an empty account: every fact is ok but the stand-in gaps, which are errors with their cause', async () => {
+    const result = await grade(url, ['--save-snapshot', join(work, 'empty.json'), '--format', 'json', '--out', join(work, 'empty')]);
+    expect(cliStderr(result.stderr)).toBe('');
+    expect(result.code).toBe(0);
+    const snapshot = JSON.parse(await readFile(join(work, 'empty.json'), 'utf8')) as Snapshot;
+    expect(unexpectedFacts(snapshot)).toEqual([]);
+    expect(snapshot.probes).toMatchObject({ target: null, skipped: 'no load balancer of the lab was found in the account' });
+  });
+
+  it('deploys without Docker and without --image: builds the rest, names the image and the service, exits 4', async () => {
+    adminKey = await accountSetup(url);
+    const result = await referenceScript(url, 'deploy', ['--alert-email', 'student@example.com', '--no-wait']);
+    expect(result.code, result.stdout + result.stderr).toBe(4);
+    const stderr = ownStderr(result.stderr);
+    expect(stderr).not.toMatch(/^\s+at /m);
+    expect(stderr).toMatch(/^Deploy incomplete: 2 part\(s\) missing \(exit code 4\)\.$/m);
+    expect(stderr).toMatch(new RegExp(`^- image ${REGISTRY}/sentiment-app:src-[0-9a-f]{12} \\(Docker is not available here\\)`, 'm'));
+    expect(stderr).toMatch(/^- ECS service sentiment-app-service /m);
+    expect(stderr).toMatch(/^ {4}docker buildx build --platform linux\/amd64 .* --push \.$/m);
+    expect(stderr).toContain('npm run deploy -w reference-service -- --region eu-west-1 --alert-email student@example.com --no-wait --image <image URI>');
+    expect(result.stdout).toMatch(/^skipped +ECS service sentiment-app-service/m);
+    sourceTag = /sentiment-app:(src-[0-9a-f]{12})/.exec(stderr)![1]!;
+  });
+
+  it('deploys with --image of an image in ECR, and no Docker: completes', async () => {
+    // The stand-in's `docker push` of the tag the first deploy named.
+    await pushImage(url, sourceTag);
+    const result = await referenceScript(url, 'deploy', ['--alert-email', 'student@example.com', '--no-wait', '--image', `${REGISTRY}/sentiment-app:${sourceTag}`]);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(ownStderr(result.stderr)).toBe('');
+    expect(changes(result.stdout)).toEqual([expect.stringMatching(/^created +ECS service sentiment-app-service/)]);
+  });
+
+  it('(b) grades the deployed system live: full points on every step it builds, but the stand-in gaps', async () => {
+    service = await startService(url, bucket);
+    const result = await grade(url, ['--alb-url', service.url, '--submission', join(REPO_ROOT, 'examples/submission'), '--save-snapshot', join(work, 'deployed.json'), '--format', 'json', '--out', join(work, 'live')], adminKey);
+    expect(cliStderr(result.stderr)).toBe('');
+    expect(result.code).toBe(0);
+    const scorecard = JSON.parse(await readFile(join(work, 'live/scorecard.json'), 'utf8')) as Scorecard;
+    const checks = checksOf(scorecard);
+    const short = checks
+      .filter((check) => check.status !== 'pass' || check.points.earned !== check.points.max)
+      .map((check) => `${check.id}: ${check.status} (${check.cause ?? check.hint ?? ''})`);
+    expect(short.map((line) => line.split(':')[0]).sort()).toEqual([...Object.keys(STANDIN_CHECK_GAPS), ...MANUAL].sort());
+    expect(scorecard.bonusPoints).toEqual({ earned: 1, max: 1 });
+  });
+
+  it('(a) collects the deployed account: every fact is ok but the stand-in gaps', async () => {
+    const snapshot = JSON.parse(await readFile(join(work, 'deployed.json'), 'utf8')) as Snapshot;
+    expect(unexpectedFacts(snapshot)).toEqual([]);
+    expect(snapshot.probes.target).toEqual({ url: service!.url, source: 'override' });
+  });
+
+  it('(e) regrading the saved snapshot gives the byte-identical scorecard', async () => {
+    const result = await grade(url, ['--snapshot', join(work, 'deployed.json'), '--submission', join(REPO_ROOT, 'examples/submission'), '--format', 'json', '--out', join(work, 'regrade')]);
+    expect(cliStderr(result.stderr)).toBe('');
+    expect(result.code).toBe(0);
+    expect(await readFile(join(work, 'regrade/scorecard.json'), 'utf8')).toBe(await readFile(join(work, 'live/scorecard.json'), 'utf8'));
+  });
+
+  it('(c) deploying again, without --image (the same default tag), creates and updates nothing', async () => {
+    const result = await referenceScript(url, 'deploy', ['--alert-email', 'student@example.com', '--no-wait']);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(ownStderr(result.stderr)).toBe('');
+    expect(changes(result.stdout)).toEqual([]);
+    expect(result.stdout).toMatch(/^exists +task definition sentiment-app-task \(arn:aws:ecs:[^)]+:task-definition\/sentiment-app-task:1\)/m);
+  });
+
+  it('(d) tears down twice: nothing billable remains, and the second run changes nothing', async () => {
+    await service?.stop();
+    const first = await referenceScript(url, 'teardown', []);
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    expect(ownStderr(first.stderr)).toBe('');
+    expect(first.stdout).toContain(`Nothing billable remains in ${REGION}`);
+    const second = await referenceScript(url, 'teardown', []);
+    expect(second.code, second.stdout + second.stderr).toBe(0);
+    expect(changes(second.stdout)).toEqual([]);
+    expect(second.stdout).toContain(`Nothing billable remains in ${REGION}`);
+    const after = await grade(url, ['--save-snapshot', join(work, 'after.json'), '--format', 'json', '--out', join(work, 'after')]);
+    expect(cliStderr(after.stderr)).toBe('');
+    const snapshot = JSON.parse(await readFile(join(work, 'after.json'), 'utf8')) as Snapshot;
+    const data = <T>(fact: Fact<T>) => (fact.ok ? fact.data : undefined);
+    expect(data(snapshot.facts.loadBalancers)).toEqual([]);
+    expect(data(snapshot.facts.addresses)).toEqual([]);
+    expect((data(snapshot.facts.natGateways) ?? []).filter((gateway) => gateway.State !== 'deleted')).toEqual([]);
+  });
+});

@@ -1,0 +1,183 @@
+// The reference system against a live AWS stand-in (moto): the steps the integration suite
+// and the fixture script share. Everything goes over the wire: the built CLI, the deploy and
+// teardown scripts and the reference service run as their own processes.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AddUserToGroupCommand, AttachGroupPolicyCommand, CreateAccessKeyCommand, CreateAccountAliasCommand, CreateGroupCommand, CreateUserCommand, CreateVirtualMFADeviceCommand, EnableMFADeviceCommand, IAMClient } from '@aws-sdk/client-iam';
+import { ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const REGION = 'eu-west-1';
+/** The account moto answers as. */
+export const ACCOUNT = '123456789012';
+export const REGISTRY = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`;
+export const CLI = join(REPO_ROOT, 'dist/src/cli/main.js');
+
+export const HOW_TO_RUN =
+  'stand-in suite skipped: set LAB_GRADER_STANDIN_URL to a moto server (pip install "moto[server]" && moto_server -p 5000, then LAB_GRADER_STANDIN_URL=http://127.0.0.1:5000 npx vitest run test/standin)';
+
+/**
+ * What moto 5.2.3 cannot show, by fact: these must be `error` with this cause, never data.
+ * (Root MFA is always off and ECS never starts tasks: those facts are readable, just empty.)
+ */
+export const STANDIN_FACT_GAPS: Record<string, { call: string; cause: RegExp }> = {
+  accountPublicAccessBlock: { call: 's3:GetAccountPublicAccessBlock', cause: /account endpoint cannot be formed from the endpoint URL/ },
+  ecrLoginEvents: { call: 'cloudtrail:LookupEvents', cause: /not valid JSON/ },
+  userEvents: { call: 'cloudtrail:LookupEvents', cause: /not valid JSON/ },
+};
+
+export interface Output {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The environment of every child: the stand-in's endpoint and dummy keys, no profile files, and no Docker on the PATH. */
+export interface AccessKey {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+const DUMMY_KEY: AccessKey = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+
+export function standinEnv(url: string, key: AccessKey = DUMMY_KEY): NodeJS.ProcessEnv {
+  return {
+    PATH: dirname(process.execPath),
+    HOME: process.env.HOME ?? '/tmp',
+    AWS_ENDPOINT_URL: url,
+    AWS_ACCESS_KEY_ID: key.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
+    AWS_REGION: REGION,
+    AWS_CONFIG_FILE: '/nonexistent/lab-grader-standin-config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/lab-grader-standin-credentials',
+    NO_COLOR: '1',
+  };
+}
+
+/** Runs `node ...args` in the repository root with the stand-in's environment; every run has a deadline. */
+export function node(url: string, args: string[], key?: AccessKey, timeoutMs = 120_000): Promise<Output> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: standinEnv(url, key), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`node ${args.join(' ')} did not finish in ${timeoutMs / 1000} s\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The reference system's scripts, run from source as `npm run deploy -w reference-service` does. */
+export function referenceScript(url: string, script: 'deploy' | 'teardown', args: string[]): Promise<Output> {
+  return node(url, ['--import', 'tsx', join(REPO_ROOT, `reference-service/deploy/${script}.ts`), '--region', REGION, ...args]);
+}
+
+/** The built CLI's `grade`; `key` is whose credentials it grades with (moto answers GetCallerIdentity with the key's user). */
+export function grade(url: string, args: string[], key?: AccessKey): Promise<Output> {
+  return node(url, [CLI, 'grade', '--region', REGION, ...args], key);
+}
+
+/** The SDK's notice about Node releases after January 2027 (the CLI hides it; tsx-run scripts print it). */
+const NODE_SUPPORT_NOTICE = /\(node:\d+\) Warning: NodeVersionSupportWarning[\s\S]*?\(Use `node --trace-warnings \.\.\.` to show where the warning was created\)\n/;
+
+/** Stderr without the SDK's Node-support notice: what is left must be the script's own lines. */
+export function ownStderr(stderr: string): string {
+  return stderr.replace(NODE_SUPPORT_NOTICE, '');
+}
+
+/** The CLI's one status line on stderr; anything else there (an SDK stack trace, a warning) is a failure. */
+export function cliStderr(stderr: string): string {
+  return stderr.replace(/^reports written: .*\n/gm, '');
+}
+
+export async function resetStandin(url: string): Promise<void> {
+  const response = await fetch(`${url}/moto-api/reset`, { method: 'POST', signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`the stand-in at ${url} did not reset: HTTP ${response.status}`);
+}
+
+const clientConfig = (url: string, region: string) => ({ endpoint: url, region, credentials: DUMMY_KEY });
+
+/** Section 1 of the lab as a person does it in the console (all but root MFA, which moto cannot turn on); returns the admin user's access key. */
+export async function accountSetup(url: string): Promise<AccessKey> {
+  const iam = new IAMClient(clientConfig(url, 'us-east-1'));
+  try {
+    await iam.send(new CreateAccountAliasCommand({ AccountAlias: 'sentiment-lab-standin' }));
+    await iam.send(new CreateGroupCommand({ GroupName: 'admin' }));
+    await iam.send(new AttachGroupPolicyCommand({ GroupName: 'admin', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }));
+    await iam.send(new CreateUserCommand({ UserName: 'lab-admin' }));
+    await iam.send(new AddUserToGroupCommand({ GroupName: 'admin', UserName: 'lab-admin' }));
+    const device = await iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: 'lab-admin' }));
+    await iam.send(
+      new EnableMFADeviceCommand({ UserName: 'lab-admin', SerialNumber: device.VirtualMFADevice!.SerialNumber!, AuthenticationCode1: '123456', AuthenticationCode2: '654321' }),
+    );
+    const { AccessKey: key } = await iam.send(new CreateAccessKeyCommand({ UserName: 'lab-admin' }));
+    return { accessKeyId: key!.AccessKeyId!, secretAccessKey: key!.SecretAccessKey! };
+  } finally {
+    iam.destroy();
+  }
+}
+
+/** Stands in for `docker push`: puts an image manifest under `tag` in the lab's repository. */
+export async function pushImage(url: string, tag: string): Promise<string> {
+  const ecr = new ECRClient(clientConfig(url, REGION));
+  const layer = (text: string) => ({ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', size: text.length, digest: `sha256:${createHash('sha256').update(text).digest('hex')}` });
+  const manifest = {
+    schemaVersion: 2,
+    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+    config: { ...layer(`config ${tag}`), mediaType: 'application/vnd.docker.container.image.v1+json' },
+    layers: [layer(`sentiment-app ${tag}`)],
+  };
+  try {
+    const pushed = await ecr.send(new PutImageCommand({ repositoryName: 'sentiment-app', imageTag: tag, imageManifest: JSON.stringify(manifest) }));
+    return pushed.image!.imageId!.imageDigest!;
+  } finally {
+    ecr.destroy();
+  }
+}
+
+export interface RunningService {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the reference service from source, loading its model from the stand-in's S3 bucket; resolves once /health is 200. */
+export async function startService(standinUrl: string, bucket: string): Promise<RunningService> {
+  const env = { ...standinEnv(standinUrl), PORT: '0', HOST: '127.0.0.1', MODEL_S3_URI: `s3://${bucket}/model`, MODEL_RETRY_SECONDS: '0' };
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'reference-service/src/main.ts')], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('close', () => resolve());
+      child.kill('SIGTERM');
+    });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the reference service did not start in 30 s:\n${log}`)), 30_000);
+      child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
+      child.stdout.on('data', (chunk: Buffer) => {
+        log += chunk.toString();
+        const listening = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(log);
+        if (listening && /"msg":"model (loaded|not loaded)"/.test(log)) {
+          clearTimeout(timer);
+          if (log.includes('"model not loaded"')) reject(new Error(`the reference service could not load its model from S3:\n${log}`));
+          else resolve(listening[1]!);
+        }
+      });
+      child.on('close', (code) => reject(new Error(`the reference service exited with ${code}:\n${log}`)));
+    });
+    return { url, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
