@@ -1,5 +1,5 @@
 // The deploy's own parameters: every name, CIDR, port and size it creates, in one place.
-// Deploy, teardown and the expected-snapshot fixture all read them from here.
+// Deploy and teardown both read them from here.
 
 export const LAB = {
   project: 'sentiment-app',
@@ -93,10 +93,6 @@ export function registryImage(target: Pick<DeployTarget, 'accountId' | 'region'>
 
 export function modelS3Uri(target: Pick<DeployTarget, 'accountId' | 'region'>): string {
   return `s3://${bucketName(target)}/${LAB.modelPrefix}`;
-}
-
-export function roleArn(accountId: string, roleName: string): string {
-  return `arn:aws:iam::${accountId}:role/${roleName}`;
 }
 
 export const projectTags = [{ Key: 'Project', Value: LAB.project }];

@@ -7,6 +7,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AddUserToGroupCommand, AttachGroupPolicyCommand, CreateAccessKeyCommand, CreateAccountAliasCommand, CreateGroupCommand, CreateUserCommand, CreateVirtualMFADeviceCommand, EnableMFADeviceCommand, IAMClient } from '@aws-sdk/client-iam';
 import { ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
+import type { CheckResult, Scorecard } from '../../src/grade/scorecard.js';
+import type { Fact, Snapshot } from '../../src/snapshot/types.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const REGION = 'eu-west-1';
@@ -14,19 +16,62 @@ export const REGION = 'eu-west-1';
 export const ACCOUNT = '123456789012';
 export const REGISTRY = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`;
 export const CLI = join(REPO_ROOT, 'dist/src/cli/main.js');
+export const BUCKET = `sentiment-app-models-${ACCOUNT}-${REGION}`;
+/** The deploy's flags in every run: the budget alert's address, and no wait for healthy targets (the stand-in runs no task). */
+export const DEPLOY_FLAGS = ['--alert-email', 'student@example.com', '--no-wait'];
+/** The default image tag, as the deploy names it: a hash of the image's sources. */
+export const SOURCE_TAG = /sentiment-app:(src-[0-9a-f]{12})/;
 
 export const HOW_TO_RUN =
-  'stand-in suite skipped: set LAB_GRADER_STANDIN_URL to a moto server (pip install "moto[server]" && moto_server -p 5000, then LAB_GRADER_STANDIN_URL=http://127.0.0.1:5000 npx vitest run test/standin)';
+  'pip install "moto[server]", start MOTO_IAM_LOAD_MANAGED_POLICIES=true moto_server -p 5000, and set LAB_GRADER_STANDIN_URL=http://127.0.0.1:5000 (see docs/reference-service.md)';
 
 /**
  * What moto 5.2.3 cannot show, by fact: these must be `error` with this cause, never data.
  * (Root MFA is always off and ECS never starts tasks: those facts are readable, just empty.)
  */
-export const STANDIN_FACT_GAPS: Record<string, { call: string; cause: RegExp }> = {
+export const STANDIN_FACT_GAPS: Record<string, { call: string; cause: RegExp; optional?: true }> = {
   accountPublicAccessBlock: { call: 's3:GetAccountPublicAccessBlock', cause: /account endpoint cannot be formed from the endpoint URL/ },
   ecrLoginEvents: { call: 'cloudtrail:LookupEvents', cause: /not valid JSON/ },
   userEvents: { call: 'cloudtrail:LookupEvents', cause: /not valid JSON/ },
+  // Stock moto 5.2 lacks DescribeSubscribersForNotification; this repository's stand-in adds it.
+  'budgetNotifications[sentiment-app-monthly-cost]': { call: 'budgets:DescribeSubscribersForNotification', cause: /./, optional: true },
 };
+
+/** With stock moto (no subscribers call) the email-alert check can only be `error`, never `fail`. */
+export const OPTIONAL_CHECK_GAPS: Record<string, 'error'> = { 'budgets.email-alert': 'error' };
+
+/**
+ * Checks the stand-in cannot let pass, and why: it reads these states correctly, it just
+ * cannot produce them. Every other check of a step the deploy or the account setup builds
+ * must pass with full points.
+ */
+export const STANDIN_CHECK_GAPS: Record<string, string> = {
+  'iam.root-mfa': 'moto: root-account MFA is always off',
+  'ecs.service-running': 'moto: ECS services never start tasks (runningCount 0, no target health)',
+  'logs.service-logs': 'moto: no task runs, so no task writes to the log group',
+};
+
+/** Only a person judges these (app.test-script too, unless the grade is given --submission). */
+export const MANUAL_CHECKS = ['s3.workflow-review'];
+
+/** Every fact, flattened: `key` or `key[resource]`. */
+function factsOf(snapshot: Snapshot): [string, Fact<unknown>][] {
+  return Object.entries(snapshot.facts).flatMap(([key, value]) =>
+    'ok' in (value as object) ? [[key, value as Fact<unknown>]] : Object.entries(value as Record<string, Fact<unknown>>).map(([resource, fact]) => [`${key}[${resource}]`, fact]),
+  ) as [string, Fact<unknown>][];
+}
+
+/** Facts that are not `ok`, other than the stand-in's documented gaps (which must be `error` with their cause). */
+export function unexpectedFacts(snapshot: Snapshot): string[] {
+  return factsOf(snapshot).flatMap(([key, fact]) => {
+    const gap = STANDIN_FACT_GAPS[key];
+    if (gap && (fact.ok ? gap.optional : fact.error.call === gap.call && gap.cause.test(fact.error.message))) return [];
+    if (gap) return [`${key}: expected the stand-in's gap (${gap.call}), got ${JSON.stringify(fact)}`];
+    return fact.ok ? [] : [`${key}: ${fact.error.call} ${fact.error.code}: ${fact.error.message}`];
+  });
+}
+
+export const checksOf = (scorecard: Scorecard): CheckResult[] => [...scorecard.sections.flatMap((section) => section.steps), ...scorecard.bonus].flatMap((step) => step.checks);
 
 export interface Output {
   code: number | null;

@@ -1,0 +1,44 @@
+// Regenerates deployed.snapshot.json: what the real collector reads from an AWS stand-in
+// after the account setup and a deploy of the reference system, with the grader's probes of
+// the running reference service. Empties the stand-in before and after.
+// usage: LAB_GRADER_STANDIN_URL=http://127.0.0.1:5000 npm run standin:fixture
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BUCKET, DEPLOY_FLAGS, HOW_TO_RUN, REGISTRY, SOURCE_TAG, accountSetup, grade, pushImage, referenceScript, resetStandin, startService, type Output } from './standin.js';
+
+export const FIXTURE = fileURLToPath(new URL('./deployed.snapshot.json', import.meta.url));
+
+function expectCode(what: string, output: Output, code: number): Output {
+  if (output.code !== code) throw new Error(`${what} exited with ${output.code}, not ${code}:\n${output.stdout}\n${output.stderr}`);
+  return output;
+}
+
+async function main(url: string): Promise<void> {
+  await resetStandin(url);
+  const adminKey = await accountSetup(url);
+  const withoutImage = expectCode('the deploy without Docker', await referenceScript(url, 'deploy', DEPLOY_FLAGS), 4);
+  const tag = SOURCE_TAG.exec(withoutImage.stderr)?.[1];
+  if (!tag) throw new Error(`the deploy named no image tag:\n${withoutImage.stderr}`);
+  await pushImage(url, tag);
+  expectCode('the deploy with --image', await referenceScript(url, 'deploy', [...DEPLOY_FLAGS, '--image', `${REGISTRY}/sentiment-app:${tag}`]), 0);
+  const service = await startService(url, BUCKET);
+  const reports = await mkdtemp(join(tmpdir(), 'lab-grader-fixture-'));
+  try {
+    expectCode('grade', await grade(url, ['--alb-url', service.url, '--save-snapshot', FIXTURE, '--format', 'json', '--out', reports], adminKey), 0);
+  } finally {
+    await service.stop();
+    await rm(reports, { recursive: true, force: true });
+    await resetStandin(url);
+  }
+  console.log(`wrote ${FIXTURE}`);
+}
+
+const url = process.env.LAB_GRADER_STANDIN_URL;
+if (!url) {
+  console.error(`no stand-in: ${HOW_TO_RUN}`);
+  process.exitCode = 2;
+} else {
+  await main(url);
+}
