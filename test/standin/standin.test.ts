@@ -47,7 +47,8 @@ let sourceTag: string;
 /** The lab's admin user's access key: the student grades with it (step 1.3). */
 let adminKey: AccessKey;
 
-describe.skipIf(!standinUrl)('the reference system against an AWS stand-in', () => {
+// Each step runs whole programs over HTTP; on a loaded 2-core machine one can take a minute.
+describe.skipIf(!standinUrl)('the reference system against an AWS stand-in', { timeout: 180_000 }, () => {
   const url = standinUrl!;
 
   beforeAll(async () => {
