@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { checksById } from '../../checks/index.js';
 import { grade } from '../../src/grade/engine.js';
 import type { Scorecard } from '../../src/grade/scorecard.js';
 import { loadRubric } from '../../src/rubric/load.js';
@@ -17,7 +18,7 @@ const fixture = readFileSync(new URL('./deployed.snapshot.json', import.meta.url
 function gradeFixture(mutate: (snapshot: ReturnType<typeof parseSnapshot>) => void = () => undefined): Scorecard {
   const snapshot = parseSnapshot(fixture, 'deployed.snapshot.json');
   mutate(snapshot);
-  return grade({ rubric: loadRubric(rubricFile), rubricFile: 'rubric.yaml', snapshot, profile: 'own-account' });
+  return grade({ rubric: loadRubric(rubricFile), rubricFile: 'rubric.yaml', snapshot, profile: 'own-account', checks: checksById });
 }
 
 describe('the snapshot the collector read after the deploy', () => {

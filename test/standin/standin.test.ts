@@ -5,6 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportModel } from '../../reference-service/scripts/export-model.js';
 import type { Scorecard } from '../../src/grade/scorecard.js';
 import type { Fact, Snapshot } from '../../src/snapshot/types.js';
 import {
@@ -54,6 +55,8 @@ describe.skipIf(!standinUrl)('the reference system against an AWS stand-in', { t
   beforeAll(async () => {
     if (!existsSync(CLI)) throw new Error(`the suite runs the built CLI: run \`npm run build\` first (${CLI} is missing)`);
     await resetStandin(url);
+    // The deploy uploads the model artifacts, which are exported, never committed (deterministic bytes).
+    await exportModel();
     work = await mkdtemp(join(tmpdir(), 'lab-grader-standin-'));
   });
   afterAll(async () => {
