@@ -1,6 +1,6 @@
 // Rubric + snapshot → Scorecard: apply the profile and overrides, resolve the lab once, run
 // each check once, award exact points, and total them. Same inputs, same bytes out.
-import type { CheckDefinition, CheckRegistry, CheckStatus } from '../check/define.js';
+import type { CheckDefinition, CheckRegistry } from '../check/define.js';
 import { estimateRunningCost } from '../cost/estimate.js';
 import { UsageError } from '../errors.js';
 import { resolveLab } from '../resolve/index.js';
@@ -9,10 +9,12 @@ import { GRADING_RULES, formatProblem, lintRubric } from '../rubric/lint.js';
 import { ParamOverrideError, applyParamOverrides, coerceParamValue } from '../rubric/overrides.js';
 import type { LabParams } from '../rubric/params.js';
 import type { Rubric, RubricProfile, RubricStep } from '../rubric/types.js';
-import type { Snapshot } from '../snapshot/types.js';
+import { describeResult } from '../probe/evidence.js';
+import type { ProbeResult, Snapshot } from '../snapshot/types.js';
 import { evaluateCheck, type Evaluation } from './evaluate.js';
 import { addPoints, sharePoints, toPoints, type Hundredths } from '../rubric/points.js';
 import type { CheckResult, Points, Scorecard, SectionResult, StepResult, StepStatus } from './scorecard.js';
+import { combineStatus, STEP_STATUSES } from './status.js';
 
 export interface GradeInput {
   rubric: Rubric;
@@ -28,12 +30,10 @@ export interface GradeInput {
   checks: CheckRegistry;
 }
 
-/** Worst first: a step is as good as its worst meaningful check. */
-const SEVERITY: readonly CheckStatus[] = ['error', 'fail', 'partial', 'manual', 'pass'];
-const COUNT_ORDER: readonly StepStatus[] = ['pass', 'partial', 'fail', 'error', 'manual', 'skip'];
-
-export function worstStatus(statuses: readonly CheckStatus[]): StepStatus {
-  return SEVERITY.find((status) => statuses.includes(status)) ?? 'skip';
+/** Milliseconds of the probes a check cites in its evidence: the requests it judged, as the snapshot timed them. */
+function probeTime(evidence: readonly string[], probes: readonly ProbeResult[]): number | undefined {
+  const cited = probes.filter((probe) => evidence.some((line) => line.includes(describeResult(probe))));
+  return cited.length === 0 ? undefined : cited.reduce((sum, probe) => sum + probe.latencyMs, 0);
 }
 
 /** The rubric profile by name (the default when absent); an unknown name says what exists. */
@@ -114,14 +114,15 @@ export function grade(input: GradeInput): Scorecard {
     return evaluation;
   };
 
-  const gradeStep = (step: RubricStep): { result: StepResult; tally: Tally } => {
+  const gradeStep = (step: RubricStep, bonus: boolean): { result: StepResult; tally: Tally } => {
     const skipped = notApplicable.has(step.id);
     const keptMax = skipped && profile.maximum === 'reduce' ? 0 : step.points;
-    const checks = step.checks.map((ref): { result: CheckResult; earned: Hundredths } => {
+    const checks = step.checks.map((ref): { result: CheckResult; earned: Hundredths; max: Hundredths } => {
       const check = registry.get(ref.check)!;
       if (skipped) {
         return {
           earned: 0,
+          max: 0,
           result: {
             id: check.id,
             title: check.title,
@@ -134,8 +135,10 @@ export function grade(input: GradeInput): Scorecard {
       }
       const evaluation = evaluate(check);
       const earned = sharePoints(ref.points, evaluation.fraction);
+      const probeMs = probeTime(evaluation.evidence, snapshot.probes.results);
       return {
         earned,
+        max: ref.points,
         result: {
           id: check.id,
           title: check.title,
@@ -145,6 +148,7 @@ export function grade(input: GradeInput): Scorecard {
           ...(evaluation.hint === undefined ? {} : { hint: evaluation.hint }),
           ...(evaluation.notes?.length ? { notes: [...evaluation.notes] } : {}),
           ...(evaluation.cause === undefined ? {} : { cause: evaluation.cause }),
+          ...(probeMs === undefined ? {} : { probeMs }),
         },
       };
     });
@@ -154,17 +158,21 @@ export function grade(input: GradeInput): Scorecard {
       result: {
         id: step.id,
         title: step.title,
-        status: worstStatus(checks.map((check) => check.result.status)),
+        status: combineStatus(
+          checks.map((check) => ({ status: check.result.status, earned: check.earned, max: check.max })),
+          { bonus },
+        ),
         points: points(earned, keptMax),
+        ...(skipped && keptMax === 0 ? { notApplicablePoints: toPoints(step.points) } : {}),
         checks: checks.map((check) => check.result),
       },
     };
   };
 
   const total: Tally = { earned: 0, max: 0 };
-  const counts = Object.fromEntries(COUNT_ORDER.map((status) => [status, 0])) as Record<StepStatus, number>;
+  const counts = Object.fromEntries(STEP_STATUSES.map((status) => [status, 0])) as Record<StepStatus, number>;
   const sections = rubric.sections.map((section): SectionResult => {
-    const steps = section.steps.map(gradeStep);
+    const steps = section.steps.map((step) => gradeStep(step, false));
     const earned = addPoints(...steps.map((step) => step.tally.earned));
     const max = addPoints(...steps.map((step) => step.tally.max));
     total.earned += earned;
@@ -173,12 +181,12 @@ export function grade(input: GradeInput): Scorecard {
     return {
       id: section.id,
       title: section.title,
-      status: worstStatus(steps.map((step) => step.result.status)),
+      status: combineStatus(steps.map((step) => ({ status: step.result.status, earned: step.tally.earned, max: step.tally.max }))),
       points: points(earned, max),
       steps: steps.map((step) => step.result),
     };
   });
-  const bonus = rubric.bonus.map(gradeStep);
+  const bonus = rubric.bonus.map((step) => gradeStep(step, true));
   for (const step of bonus) counts[step.result.status] += 1;
 
   const target = snapshot.probes.target;
@@ -193,10 +201,12 @@ export function grade(input: GradeInput): Scorecard {
       caller: snapshot.caller,
       collectedAt: snapshot.collectedAt,
     },
+    collection: { durationMs: snapshot.collector.durationMs },
     target: target ? { url: target.url, overridden: target.source === 'override' } : null,
     sections,
     bonus: bonus.map((step) => step.result),
     total: points(total.earned, total.max),
+    rubricMax: toPoints(addPoints(...rubric.sections.map((section) => addPoints(...section.steps.map((step) => step.points))))),
     bonusPoints: points(
       addPoints(...bonus.map((step) => step.tally.earned)),
       addPoints(...bonus.map((step) => step.tally.max)),

@@ -3,8 +3,9 @@
 import type { CheckStatus } from '../check/define.js';
 import type { Choice } from '../resolve/lab.js';
 import type { CostNotice } from '../cost/estimate.js';
+import type { StepStatus } from './status.js';
 
-export type StepStatus = CheckStatus;
+export type { StepStatus } from './status.js';
 
 export interface Points {
   earned: number;
@@ -21,6 +22,8 @@ export interface CheckResult {
   notes?: string[];
   /** For `error`: the call that failed and what AWS said. */
   cause?: string;
+  /** Milliseconds of the HTTP probes this check cites as evidence (from the snapshot); absent when it cites none. */
+  probeMs?: number;
 }
 
 export interface StepResult {
@@ -29,6 +32,8 @@ export interface StepResult {
   title: string;
   status: StepStatus;
   points: Points;
+  /** For `skip` under a profile that reduces the maximum: the rubric's points for the step, left out of `points.max`. */
+  notApplicablePoints?: number;
   checks: CheckResult[];
 }
 
@@ -51,12 +56,16 @@ export interface Scorecard {
     caller: string;
     collectedAt: string;
   };
+  /** How long the collection took (AWS calls and probes), from the snapshot. */
+  collection: { durationMs: number };
   /** Where the HTTP probes went; `overridden` when a person set the URL. */
   target: { url: string; overridden: boolean } | null;
   sections: SectionResult[];
   bonus: StepResult[];
   /** Points of the ten-point lab (bonus excluded); max reduced by steps the profile makes not applicable. */
   total: Points;
+  /** The rubric's ten-point maximum whatever the profile, for consumers that need one fixed total (Gradescope, Classroom). */
+  rubricMax: number;
   bonusPoints: Points;
   counts: Record<StepStatus, number>;
   choices: Choice[];

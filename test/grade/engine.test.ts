@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { defineCheck, fail, manual, partial, pass, type CheckDefinition } from '../../src/check/define.js';
 import { UsageError } from '../../src/errors.js';
-import { grade, worstStatus, type GradeInput } from '../../src/grade/engine.js';
+import { grade, type GradeInput } from '../../src/grade/engine.js';
+import { combineStatus, type StepStatus } from '../../src/grade/status.js';
 import { parseRubric } from '../../src/rubric/load.js';
 import { completeLabWith, denied, example, labParams } from '../support/fixtures.js';
 import { usageMessage } from '../rubric/support.js';
@@ -81,25 +82,26 @@ const stepsOf = (scorecard: ReturnType<typeof gradeWith>) =>
   Object.fromEntries([...scorecard.sections.flatMap((section) => section.steps), ...scorecard.bonus].map((step) => [step.id, [step.status, step.points.earned, step.points.max]]));
 
 describe('grade', () => {
-  it('scores every step from its checks: worst status, points rounded down per check', () => {
+  it('scores every step from its points and checks, points rounded down per check', () => {
     const scorecard = gradeWith();
     expect(stepsOf(scorecard)).toEqual({
       '1.1': ['partial', 0.33, 0.5],
       '1.2': ['pass', 0.5, 0.5],
-      '2.1': ['fail', 0.25, 0.5],
+      // Some points: partial, however badly one of its checks failed.
+      '2.1': ['partial', 0.25, 0.5],
       '2.2': ['pass', 0.25, 0.25],
       '2.3': ['pass', 0.25, 0.25],
       '3.1': ['manual', 0.5, 1],
-      bonus: ['fail', 0, 1],
+      bonus: ['unearned', 0, 1],
     });
     expect(scorecard.sections.map((section) => [section.status, section.points])).toEqual([
       ['partial', { earned: 0.83, max: 1 }],
-      ['fail', { earned: 0.75, max: 1 }],
+      ['partial', { earned: 0.75, max: 1 }],
       ['manual', { earned: 0.5, max: 1 }],
     ]);
     expect(scorecard.total).toEqual({ earned: 2.08, max: 3 });
     expect(scorecard.bonusPoints).toEqual({ earned: 0, max: 1 });
-    expect(scorecard.counts).toEqual({ pass: 3, partial: 1, fail: 2, error: 0, manual: 1, skip: 0 });
+    expect(scorecard.counts).toEqual({ pass: 3, partial: 2, fail: 0, unearned: 1, error: 0, manual: 1, skip: 0 });
   });
 
   it('keeps evidence and hints per check', () => {
@@ -206,16 +208,26 @@ describe('grade', () => {
   });
 });
 
-describe('worstStatus', () => {
+describe('combineStatus', () => {
+  // [status, earned, max] of each part, in hundredths.
   it.each([
-    [['pass', 'error', 'fail'], 'error'],
-    [['pass', 'fail', 'partial'], 'fail'],
-    [['manual', 'partial'], 'partial'],
-    [['pass', 'manual'], 'manual'],
-    [['pass', 'skip'], 'pass'],
-    [['skip', 'skip'], 'skip'],
+    [[['pass', 25, 25], ['error', 0, 25], ['fail', 0, 25]], 'error'],
+    [[['pass', 25, 25], ['fail', 0, 25]], 'partial'],
+    [[['fail', 0, 25], ['fail', 0, 25]], 'fail'],
+    [[['partial', 15, 25]], 'partial'],
+    [[['manual', 0, 50], ['partial', 10, 25]], 'partial'],
+    [[['manual', 0, 50], ['pass', 50, 50]], 'manual'],
+    [[['manual', 0, 50]], 'manual'],
+    [[['pass', 25, 25], ['skip', 0, 0]], 'pass'],
+    [[['skip', 0, 0], ['skip', 0, 0]], 'skip'],
     [[], 'skip'],
-  ] as const)('%j → %s', (statuses, status) => {
-    expect(worstStatus(statuses)).toBe(status);
+  ] as const)('%j → %s', (parts, status) => {
+    expect(combineStatus(parts.map(([part, earned, max]) => ({ status: part as StepStatus, earned, max })))).toBe(status);
+  });
+
+  it('calls a bonus that earned nothing unearned, never failed', () => {
+    expect(combineStatus([{ status: 'fail', earned: 0, max: 100 }], { bonus: true })).toBe('unearned');
+    expect(combineStatus([{ status: 'pass', earned: 100, max: 100 }], { bonus: true })).toBe('pass');
+    expect(combineStatus([{ status: 'error', earned: 0, max: 100 }], { bonus: true })).toBe('error');
   });
 });
