@@ -50,13 +50,19 @@ const OUTCOME_WORDS: Record<StepOutcome, string> = {
   notApplicable: 'not applicable',
 };
 
+/** The step's status as the overview counts it: waiting for a person or unreadable is not judged, never a miss. */
+const OUTCOMES: Record<StepResult['status'], StepOutcome> = {
+  pass: 'full',
+  partial: 'partial',
+  fail: 'none',
+  unearned: 'none',
+  manual: 'unjudged',
+  error: 'unjudged',
+  skip: 'notApplicable',
+};
+
 export function stepOutcome(step: StepResult): StepOutcome {
-  if (step.status === 'skip') return 'notApplicable';
-  if (step.points.earned <= 0) {
-    // Nothing earned yet because a person must look, or the grader could not read: not a miss.
-    return step.status === 'manual' || step.status === 'error' ? 'unjudged' : 'none';
-  }
-  return step.points.earned >= step.points.max ? 'full' : 'partial';
+  return OUTCOMES[step.status];
 }
 
 /** Per rubric step, how the graded students did on it. */

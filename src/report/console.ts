@@ -13,6 +13,7 @@ import {
   stepHints,
   stepNotes,
   STATUS_WORDS,
+  statusText,
   targetLine,
   type Reporter,
   type ReportOptions,
@@ -25,6 +26,7 @@ const SYMBOLS: Record<StepStatus, string> = {
   pass: '✔',
   fail: '✘',
   partial: '◐',
+  unearned: '○',
   error: '!',
   skip: '–',
   manual: '?',
@@ -45,6 +47,7 @@ const STATUS_COLORS: Record<StepStatus, keyof typeof ANSI> = {
   pass: 'green',
   fail: 'red',
   partial: 'yellow',
+  unearned: 'dim',
   error: 'magenta',
   skip: 'dim',
   manual: 'cyan',
@@ -122,6 +125,7 @@ function stepLines(step: StepResult, profile: string, paint: Paint): string[] {
     lines.push(...detail('', skipReason(step, profile)).map((line) => paint(line, 'dim')));
     return lines;
   }
+  if (step.status === 'manual') lines.push(...detail('', `${statusText(step)}; a person judges the rest`));
   if (isMiss(step)) {
     for (const cause of stepCauses(step)) lines.push(...detail('cause: ', cause));
     const label = step.status === 'manual' ? 'review: ' : 'hint: ';

@@ -13,6 +13,7 @@ import {
   stepHints,
   stepNotes,
   STATUS_WORDS,
+  statusText,
   targetLine,
   totalLine,
   type Reporter,
@@ -32,6 +33,7 @@ export const STATUS_COLORS: Record<StepStatus, string> = {
   pass: '#1a7f37',
   partial: '#b35900',
   fail: '#c62828',
+  unearned: '#8c959f',
   error: '#6a3fb5',
   skip: '#6b7280',
   manual: '#0b63b6',
@@ -72,8 +74,8 @@ export function htmlPage(title: string, body: string, extraCss = ''): string {
   ].join('\n');
 }
 
-export function statusBadge(status: StepStatus): string {
-  return `<span class="badge status-${status}" style="background:${STATUS_COLORS[status]}">${escapeHtml(STATUS_WORDS[status])}</span>`;
+export function statusBadge(status: StepStatus, words: string = STATUS_WORDS[status]): string {
+  return `<span class="badge status-${status}" style="background:${STATUS_COLORS[status]}">${escapeHtml(words)}</span>`;
 }
 
 function list(className: string, items: string[]): string {
@@ -96,7 +98,7 @@ function stepRow(step: StepResult): string {
     `<tr class="step" id="step-${escapeHtml(step.id)}" data-status="${step.status}">`,
     `<td class="mono">${escapeHtml(step.id)}</td>`,
     `<td><strong>${escapeHtml(step.title)}</strong>${details}</td>`,
-    `<td>${statusBadge(step.status)}</td>`,
+    `<td>${statusBadge(step.status, statusText(step))}</td>`,
     `<td class="num">${formatScore(step.points)}</td>`,
     '</tr>',
   ].join('');

@@ -11,7 +11,7 @@ import {
   stepHints,
   stepNotes,
   skipReason,
-  STATUS_WORDS,
+  statusText,
   targetLine,
   totalLine,
   type Reporter,
@@ -21,6 +21,7 @@ const EMOJI: Record<StepStatus, string> = {
   pass: '✅',
   partial: '🟡',
   fail: '❌',
+  unearned: '⚪',
   error: '⚠️',
   skip: '➖',
   manual: '👀',
@@ -42,8 +43,8 @@ export function escapeMarkdownInline(text: string): string {
   return text.replace(CONTROLS, '\uFFFD').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
 }
 
-function statusCell(status: StepStatus): string {
-  return `${EMOJI[status]} ${STATUS_WORDS[status]}`;
+function statusCell(step: StepResult): string {
+  return `${EMOJI[step.status]} ${statusText(step)}`;
 }
 
 function hintCell(step: StepResult, profile: string): string {
@@ -55,7 +56,7 @@ function hintCell(step: StepResult, profile: string): string {
 function table(steps: StepResult[], profile: string): string[] {
   const rows = steps.map((step) => {
     const hint = hintCell(step, profile);
-    return `| ${escapeMarkdownCell(step.id)} ${escapeMarkdownCell(step.title)} | ${statusCell(step.status)} | ${formatScore(step.points)} | ${escapeMarkdownCell(hint)} |`;
+    return `| ${escapeMarkdownCell(step.id)} ${escapeMarkdownCell(step.title)} | ${statusCell(step)} | ${formatScore(step.points)} | ${escapeMarkdownCell(hint)} |`;
   });
   return ['| Step | Status | Points | Hint |', '| --- | --- | ---: | --- |', ...rows];
 }

@@ -1,12 +1,18 @@
 // What every reporter says about a step, derived only from the frozen Scorecard so the
 // formats never disagree with each other.
 import type { Points, Scorecard, StepResult, StepStatus } from '../grade/scorecard.js';
+import { STEP_STATUSES } from '../grade/status.js';
+
+/** `include`: the autograder's total holds every point; `exclude`: the shares a person judges are left to a manual question. */
+export type ManualPoints = 'include' | 'exclude';
 
 export interface ReportOptions {
   /** Wall-clock seconds the grading took; only the Gradescope report prints it. */
   executionTimeSeconds?: number;
   /** ANSI colour in the console report; the CLI decides from the TTY and --no-color. */
   color?: boolean;
+  /** Whether the autograder formats (Gradescope) count the points a person still has to judge; `include` when absent. */
+  manualPoints?: ManualPoints;
 }
 
 /** One output format: a pure function of the scorecard, and the file it is written to. */
@@ -85,16 +91,52 @@ export const STATUS_WORDS: Record<StepStatus, string> = {
   pass: 'passed',
   partial: 'partial',
   fail: 'failed',
+  unearned: 'bonus not earned',
   error: 'error',
   skip: 'not applicable',
   manual: 'manual review',
 };
 
+/** The status in words, with what a manual step has already earned: "manual review, 0.50/1.00 earned so far". */
+export function statusText(step: StepResult): string {
+  return step.status === 'manual' ? `${STATUS_WORDS.manual}, ${formatScore(step.points)} earned so far` : STATUS_WORDS[step.status];
+}
+
 /** How many steps have each status, in a fixed order. */
 export function countStatuses(steps: StepResult[]): Record<StepStatus, number> {
-  const counts: Record<StepStatus, number> = { pass: 0, partial: 0, fail: 0, error: 0, skip: 0, manual: 0 };
+  const counts = Object.fromEntries(STEP_STATUSES.map((status) => [status, 0])) as Record<StepStatus, number>;
   for (const step of steps) counts[step.status] += 1;
   return counts;
+}
+
+/** Points in hundredths, so sums of reported points never drift. */
+export const hundredths = (points: number): number => Math.round(points * 100);
+
+/** Points a person still has to judge in this step: the shares of its checks waiting for review. */
+export function reviewShare(step: StepResult): number {
+  return step.checks.filter((check) => check.status === 'manual').reduce((sum, check) => sum + hundredths(check.points.max), 0) / 100;
+}
+
+/**
+ * A step's points out of one fixed total whatever the profile, as an LMS gradebook needs: a
+ * step the profile makes not applicable counts as earned (the lab lets those students omit
+ * it), and with `manualPoints: 'exclude'` the shares a person judges leave the step.
+ */
+export function fixedPoints(step: StepResult, manualPoints: ManualPoints = 'include'): Points {
+  if (step.status === 'skip') {
+    const max = step.notApplicablePoints ?? step.points.max;
+    return { earned: max, max };
+  }
+  const excluded = manualPoints === 'exclude' ? hundredths(reviewShare(step)) : 0;
+  return { earned: step.points.earned, max: (hundredths(step.points.max) - excluded) / 100 };
+}
+
+/** The lab's points out of the fixed total (bonus apart), and the points left to a person under `exclude`. */
+export function fixedTotal(scorecard: Scorecard, manualPoints: ManualPoints = 'include'): Points & { reviewed: number } {
+  const steps = scorecard.sections.flatMap((section) => section.steps);
+  const earned = steps.reduce((sum, step) => sum + hundredths(fixedPoints(step, manualPoints).earned), 0);
+  const reviewed = manualPoints === 'exclude' ? steps.reduce((sum, step) => sum + hundredths(reviewShare(step)), 0) : 0;
+  return { earned: earned / 100, max: (hundredths(scorecard.rubricMax) - reviewed) / 100, reviewed: reviewed / 100 };
 }
 
 export function allSteps(scorecard: Scorecard): StepResult[] {

@@ -12,7 +12,7 @@ function step(id: string, title: string, status: StepStatus, earned: number, max
     title,
     status,
     points: { earned, max },
-    checks: [{ id: `check.${id}`, title, status, points: { earned, max }, evidence: [`observed for ${id}`], ...extra }],
+    checks: [{ id: `check.${id}`, title, status: status === 'unearned' ? 'fail' : status, points: { earned, max }, evidence: [`observed for ${id}`], ...extra }],
   };
 }
 
@@ -33,11 +33,11 @@ export function sampleScorecard(overrides: { earned?: number[] } = {}): Scorecar
     step('2.1', 'Create a private S3 bucket', c === 0.5 ? 'pass' : c > 0 ? 'partial' : 'fail', c, 0.5, c === 0.5 ? {} : { hint: hostileHint }),
     step('2.3', 'Integrate S3 into the ML workflow', 'manual', 0, 0.5, { hint: 'A person checks that the app loads its model from S3.' }),
   ];
-  const bonus = [step('bonus', 'A CloudWatch alarm on the lab', d > 0 ? 'pass' : 'fail', d, 1, d > 0 ? {} : { hint: 'Create an alarm.' })];
+  const bonus = [step('bonus', 'A CloudWatch alarm on the lab', d > 0 ? 'pass' : 'unearned', d, 1, d > 0 ? {} : { hint: 'Create an alarm.' })];
   const sum = (steps: StepResult[], key: 'earned' | 'max'): number =>
     Math.round(steps.reduce((total, s) => total + s.points[key] * 100, 0)) / 100;
   const all = [...sectionOne, ...sectionTwo];
-  const counts: Record<StepStatus, number> = { pass: 0, partial: 0, fail: 0, error: 0, manual: 0, skip: 0 };
+  const counts: Record<StepStatus, number> = { pass: 0, partial: 0, fail: 0, unearned: 0, error: 0, manual: 0, skip: 0 };
   for (const s of [...all, ...bonus]) counts[s.status] += 1;
   return {
     schemaVersion: 1,
@@ -50,6 +50,7 @@ export function sampleScorecard(overrides: { earned?: number[] } = {}): Scorecar
       caller: 'arn:aws:iam::123456789012:user/grader',
       collectedAt: '2026-11-20T16:30:00.000Z',
     },
+    collection: { durationMs: 4200 },
     target: { url: 'http://sentiment-app-alb-1234567890.eu-west-1.elb.amazonaws.com', overridden: false },
     sections: [
       { id: '1', title: 'Account setup & IAM configuration', status: 'error', points: { earned: sum(sectionOne, 'earned'), max: sum(sectionOne, 'max') }, steps: sectionOne },
@@ -57,6 +58,7 @@ export function sampleScorecard(overrides: { earned?: number[] } = {}): Scorecar
     ],
     bonus,
     total: { earned: sum(all, 'earned'), max: sum(all, 'max') },
+    rubricMax: 10,
     bonusPoints: { earned: d, max: 1 },
     counts,
     choices: [

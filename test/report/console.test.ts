@@ -29,7 +29,7 @@ describe('console report', () => {
     expect(stepLine('6.3')).toMatch(/^ {2}! 6\.3 .* 0\.00\/0\.25$/);
     expect(stepLine('1.1')).toMatch(/^ {2}– 1\.1 .* 0\.00\/0\.00$/);
     expect(stepLine('6.2')).toMatch(/^ {2}\? 6\.2 .* 0\.30\/0\.50$/);
-    expect(stepLine('bonus')).toMatch(/^ {2}✘ bonus {2}A CloudWatch alarm/);
+    expect(stepLine('bonus')).toMatch(/^ {2}○ bonus {2}A CloudWatch alarm/);
   });
 
   it('puts the hint and the cause under a miss, and nothing under a pass', () => {

@@ -11,6 +11,7 @@ const EXTENSIONS: Record<ReportFormat, string> = {
   junit: 'junit.xml',
   markdown: 'summary.md',
   gradescope: 'results.json',
+  classroom: 'classroom.b64',
   html: 'report.html',
 };
 
@@ -107,9 +108,9 @@ describe('the fixture scorecards', () => {
   it('mixed has every status, an overridden target and a bonus miss', () => {
     const card = scorecard('mixed');
     const statuses = new Set([...card.sections.flatMap((section) => section.steps), ...card.bonus].map((step) => step.status));
-    expect([...statuses].sort()).toEqual(['error', 'fail', 'manual', 'partial', 'pass', 'skip']);
+    expect([...statuses].sort()).toEqual(['error', 'fail', 'manual', 'partial', 'pass', 'skip', 'unearned']);
     expect(card.target?.overridden).toBe(true);
-    expect(card.bonus[0]?.status).toBe('fail');
+    expect(card.bonus[0]?.status).toBe('unearned');
     // The academy profile leaves 1.1, 1.2 and 1.4 out of the maximum.
     expect(card.total.max).toBe(9.25);
   });
