@@ -1,16 +1,20 @@
-// JUnit XML for CI servers: one testsuite per section (and one for the bonus), one testcase
-// per step, the step's points as testcase properties, the hint in the failure message.
+// JUnit XML as CI servers show it (GitLab, Jenkins, GitHub test-report actions): they show
+// names, outcomes and messages but not properties, so the points are in every testcase's
+// name, the total in the root's name and in a summary testcase. Valid against the strict
+// Ant schema for every testsuite.
 import type { Points, Scorecard, StepResult } from '../grade/scorecard.js';
 import {
-  countStatuses,
   allSteps,
+  countStatuses,
   formatPoints,
+  formatScore,
+  skipReason,
+  statusText,
   stepCauses,
   stepEvidence,
   stepGroups,
   stepHints,
   stepNotes,
-  skipReason,
   STATUS_WORDS,
   type Reporter,
   type StepGroup,
@@ -49,64 +53,141 @@ function evidenceBody(step: StepResult): string {
   return lines.join('\n');
 }
 
+/** What a consumer shows for the step: nothing for a pass, else one failure, error or skipped element. */
 function outcome(step: StepResult, profile: string): string {
   const hints = stepHints(step).join(' ');
+  const skipped = (message: string): string => `      <skipped${attributes({ message })}/>\n`;
   switch (step.status) {
     case 'pass':
       return '';
     case 'fail':
-    case 'partial': {
-      const body = evidenceBody(step);
-      return `      <failure${attributes({ message: hints || STATUS_WORDS[step.status], type: step.status })}>${escapeXmlText(body)}</failure>\n`;
-    }
+    case 'partial':
+      return `      <failure${attributes({ message: hints || STATUS_WORDS[step.status], type: step.status })}>${escapeXmlText(evidenceBody(step))}</failure>\n`;
     case 'error': {
       const causes = stepCauses(step).join(' ');
       const body = [hints, evidenceBody(step)].filter(Boolean).join('\n');
       return `      <error${attributes({ message: causes || hints || 'the grader could not read what this step needs', type: 'error' })}>${escapeXmlText(body)}</error>\n`;
     }
     case 'skip':
-      return `      <skipped${attributes({ message: skipReason(step, profile) })}/>\n`;
+      return skipped(skipReason(step, profile));
     case 'manual':
-      return `      <skipped${attributes({ message: `manual review: ${hints || 'a person has to judge this step'}` })}/>\n`;
+      return skipped(`${statusText(step)}; a person judges the rest: ${hints || 'review the evidence'}`);
+    case 'unearned':
+      return skipped(`${STATUS_WORDS.unearned} (extra credit, not a failure)${hints ? `: ${hints}` : ''}`);
   }
 }
 
-/** Points earned and maximum as a `<properties>` block, indented to sit inside its element. */
-function pointsProperties(points: Points, indent: string): string {
+/** Points earned and maximum as the `<properties>` block every testsuite has. */
+function pointsProperties(points: Points): string {
   return (
-    `${indent}<properties>\n` +
-    `${indent}  <property${attributes({ name: 'points.earned', value: formatPoints(points.earned) })}/>\n` +
-    `${indent}  <property${attributes({ name: 'points.max', value: formatPoints(points.max) })}/>\n` +
-    `${indent}</properties>\n`
+    `    <properties>\n` +
+    `      <property${attributes({ name: 'points.earned', value: formatPoints(points.earned) })}/>\n` +
+    `      <property${attributes({ name: 'points.max', value: formatPoints(points.max) })}/>\n` +
+    `    </properties>\n`
   );
 }
 
-/** A partial step lost points, so CI shows it as failed; a manual one waits for a person, so it is skipped. */
-function outcomeCounts(steps: StepResult[]): { tests: number; failures: number; errors: number; skipped: number } {
+interface Tally {
+  tests: number;
+  failures: number;
+  errors: number;
+  skipped: number;
+}
+
+/** Partial and failed steps lost points: failures; manual, not applicable and an unearned bonus: skipped. */
+function outcomeCounts(steps: StepResult[]): Tally {
   const counts = countStatuses(steps);
-  return { tests: steps.length, failures: counts.fail + counts.partial, errors: counts.error, skipped: counts.skip + counts.manual };
+  return {
+    tests: steps.length,
+    failures: counts.fail + counts.partial,
+    errors: counts.error,
+    skipped: counts.skip + counts.manual + counts.unearned,
+  };
 }
 
-function testcase(step: StepResult, group: StepGroup, profile: string): string {
+/** Seconds with millisecond precision, as Ant writes them. */
+const seconds = (milliseconds: number): string => (milliseconds / 1000).toFixed(3);
+
+/** A step's time: the HTTP probes its checks judged, as the snapshot timed them; 0 when it judged none. */
+function stepMilliseconds(step: StepResult): number {
+  return step.checks.reduce((sum, check) => sum + (check.probeMs ?? 0), 0);
+}
+
+/** The name every consumer shows: the step and its points, e.g. `1.4 Set up billing and cost alerts [0.15/0.25]`. */
+export function testcaseName(step: StepResult): string {
+  return `${step.id} ${step.title} [${step.status === 'skip' ? STATUS_WORDS.skip : formatScore(step.points)}]`;
+}
+
+/** A testcase element: self-closing when it passed, else holding its one outcome. */
+function testcase(classname: string, name: string, milliseconds: number, outcomeElement: string): string {
+  const head = `    <testcase${attributes({ classname, name, time: seconds(milliseconds) })}`;
+  return outcomeElement === '' ? `${head}/>\n` : `${head}>\n${outcomeElement}    </testcase>\n`;
+}
+
+/** The total as the root's name and the summary testcase show it. */
+export function totalName(scorecard: Scorecard): string {
+  const { total, bonusPoints } = scorecard;
+  return `${scorecard.lab} [${formatScore(total)} points, bonus ${formatScore(bonusPoints)}]`;
+}
+
+interface SuiteContext {
+  scorecard: Scorecard;
+  id: number;
+  /** Ant's timestamp: local time of the collection without a zone. */
+  timestamp: string;
+  hostname: string;
+}
+
+function testsuite(name: string, tally: Tally, milliseconds: number, points: Points, testcases: string, systemOut: string, context: SuiteContext): string {
+  const header = attributes({
+    name,
+    package: 'lab-grader',
+    id: context.id,
+    ...tally,
+    time: seconds(milliseconds),
+    timestamp: context.timestamp,
+    hostname: context.hostname,
+  });
   return (
-    `    <testcase${attributes({ classname: group.title, name: `${step.id} ${step.title}`, time: '0' })}>\n` +
-    pointsProperties(step.points, '      ') +
-    outcome(step, profile) +
-    `    </testcase>\n`
+    `  <testsuite${header}>\n${pointsProperties(points)}${testcases}` +
+    `    <system-out>${escapeXmlText(systemOut)}</system-out>\n    <system-err></system-err>\n  </testsuite>\n`
   );
 }
 
-function testsuite(group: StepGroup, profile: string): string {
-  const header = attributes({ name: group.title, ...outcomeCounts(group.steps), time: '0' });
-  const testcases = group.steps.map((step) => testcase(step, group, profile)).join('');
-  return `  <testsuite${header}>\n${pointsProperties(group.points, '    ')}${testcases}  </testsuite>\n`;
+function groupSuite(group: StepGroup, context: SuiteContext): string {
+  const classname = group.id === 'bonus' ? group.title : `${group.id}. ${group.title}`;
+  const testcases = group.steps
+    .map((step) => testcase(classname, testcaseName(step), stepMilliseconds(step), outcome(step, context.scorecard.profile)))
+    .join('');
+  const milliseconds = group.steps.reduce((sum, step) => sum + stepMilliseconds(step), 0);
+  return testsuite(`${classname} [${formatScore(group.points)}]`, outcomeCounts(group.steps), milliseconds, group.points, testcases, '', context);
+}
+
+/** One passing testcase whose name is the total, so consumers that list only testcases still show it. */
+function summarySuite(context: SuiteContext): string {
+  const { scorecard } = context;
+  const counts = countStatuses(allSteps(scorecard));
+  const tally = (Object.keys(counts) as (keyof typeof counts)[])
+    .filter((status) => counts[status] > 0)
+    .map((status) => `${counts[status]} ${STATUS_WORDS[status]}`)
+    .join(', ');
+  const total = testcase('Total', `Total: ${formatScore(scorecard.total)} points, bonus ${formatScore(scorecard.bonusPoints)}`, 0, '');
+  const summary = `${totalName(scorecard)} (profile ${scorecard.profile}); steps: ${tally}`;
+  return testsuite('Total', { tests: 1, failures: 0, errors: 0, skipped: 0 }, 0, scorecard.total, total, summary, context);
 }
 
 function render(scorecard: Scorecard): string {
-  // No `skipped` on the root: the common schema does not have it there.
-  const { skipped: _skipped, ...counts } = outcomeCounts(allSteps(scorecard));
-  const root = attributes({ name: scorecard.lab, ...counts, time: '0' });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${root}>\n${stepGroups(scorecard).map((group) => testsuite(group, scorecard.profile)).join('')}</testsuites>\n`;
+  const groups = stepGroups(scorecard);
+  const base = {
+    scorecard,
+    timestamp: scorecard.subject.collectedAt.slice(0, 19),
+    hostname: `${scorecard.subject.account}.${scorecard.subject.region}`,
+  };
+  const suites = [...groups.map((group, id) => groupSuite(group, { ...base, id })), summarySuite({ ...base, id: groups.length })];
+  // The root has no counts: Ant's has none, Jenkins' has no `skipped`, and a root without
+  // `skipped` makes parsers count skipped steps as passed; they add up the suites instead.
+  const root = attributes({ name: totalName(scorecard), time: seconds(scorecard.collection.durationMs) });
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${root}>\n${suites.join('')}</testsuites>\n`;
 }
 
 export const junitReporter: Reporter = { file: 'junit.xml', render };

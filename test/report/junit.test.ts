@@ -1,5 +1,9 @@
-// The JUnit report is valid against the common schema and says what each step's outcome is.
-import { readFileSync } from 'node:fs';
+// The JUnit report is valid against the strict schema, says what each step's outcome is, and a
+// maintained JUnit parser shows the points and the total as a CI consumer would.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'test-results-parser';
 import { describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
 import type { Scorecard } from '../../src/grade/scorecard.js';
@@ -34,32 +38,40 @@ function elements(xml: string, tag: string): Record<string, string>[] {
 }
 
 describe('junit report', () => {
-  it.each(FIXTURES)('is valid against the JUnit schema for the %s scorecard', async (name) => {
+  it.each(FIXTURES)('is valid against the strict JUnit schema for the %s scorecard', async (name) => {
     expect(await schemaErrors(junit(scorecard(name)))).toEqual([]);
   });
 
-  it('the schema rejects what CI servers would not read', async () => {
+  it('the schema rejects what strict consumers would not read', async () => {
     const valid = junit(scorecard('mixed'));
     expect(await schemaErrors(valid.replace('tests="4"', 'tests="four"'))).not.toEqual([]);
     expect(await schemaErrors(valid.replace(/<testcase classname="[^"]*"/, '<testcase'))).not.toEqual([]);
+    expect(await schemaErrors(valid.replace(/ timestamp="[^"]*"/, ' timestamp="2026-01-15T10:04:00.000Z"'))).not.toEqual([]);
+    expect(await schemaErrors(valid.replace('<system-err></system-err>', ''))).not.toEqual([]);
+    expect(await schemaErrors(valid.replace('type="fail"', ''))).not.toEqual([]);
+    expect(await schemaErrors(valid.replace('<skipped message', '<properties/><skipped message'))).not.toEqual([]);
   });
 
-  it('has one testsuite per section plus the bonus, one testcase per step', () => {
+  it('has one testsuite per section, one for the bonus and one for the total, one testcase per step', () => {
     const card = scorecard('mixed');
     const xml = junit(card);
     expect(elements(xml, 'testsuite').map((suite) => suite.name)).toEqual([
-      ...card.sections.map((section) => section.title),
-      'Bonus',
+      ...card.sections.map((section) => `${section.id}. ${section.title} [${section.points.earned.toFixed(2)}/${section.points.max.toFixed(2)}]`),
+      'Bonus [0.00/1.00]',
+      'Total',
     ]);
-    expect(elements(xml, 'testcase').map((testcase) => testcase.name)).toEqual(
-      [...card.sections.flatMap((section) => section.steps), ...card.bonus].map((step) => `${step.id} ${step.title}`),
-    );
+    expect(elements(xml, 'testcase').map((testcase) => testcase.name)).toEqual([
+      ...[...card.sections.flatMap((section) => section.steps), ...card.bonus].map((step) =>
+        step.status === 'skip' ? `${step.id} ${step.title} [not applicable]` : `${step.id} ${step.title} [${step.points.earned.toFixed(2)}/${step.points.max.toFixed(2)}]`,
+      ),
+      'Total: 7.30/9.25 points, bonus 0.00/1.00',
+    ]);
   });
 
   it('counts failures, errors and skips per suite from the step statuses', () => {
-    const suites = elements(junit(scorecard('mixed')), 'testsuite');
-    const counts = suites.map(({ tests, failures, errors, skipped }) => [tests, failures, errors, skipped].map(Number));
-    // Sections 1–6 then the bonus; partial counts as a failure, manual as skipped.
+    const xml = junit(scorecard('mixed'));
+    const counts = elements(xml, 'testsuite').map(({ tests, failures, errors, skipped }) => [tests, failures, errors, skipped].map(Number));
+    // Sections 1–6, the bonus, the total; partial counts as a failure; manual, not applicable and the unearned bonus as skipped.
     expect(counts).toEqual([
       [4, 0, 0, 3],
       [3, 1, 0, 1],
@@ -67,28 +79,28 @@ describe('junit report', () => {
       [7, 1, 0, 0],
       [5, 1, 0, 0],
       [3, 0, 1, 1],
-      [1, 1, 0, 0],
+      [1, 0, 0, 1],
+      [1, 0, 0, 0],
     ]);
-    const root = elements(junit(scorecard('mixed')), 'testsuites')[0];
-    expect(root).toMatchObject({ tests: '27', failures: '5', errors: '1' });
+    expect(elements(xml, 'testsuites')[0]).toEqual({
+      name: 'Introduction to Cloud Computing for MLOps [7.30/9.25 points, bonus 0.00/1.00]',
+      time: '8.430',
+    });
   });
 
-  it('puts the points of every step in its properties', () => {
+  it('keeps the points of each section in its properties', () => {
     const properties = elements(junit(scorecard('mixed')), 'property');
-    // Each suite has its own two properties before its testcases'; 5.2 earned half its 0.5.
-    const xml = junit(scorecard('mixed'));
-    const step52 = xml.slice(xml.indexOf('name="5.2 '), xml.indexOf('</testcase>', xml.indexOf('name="5.2 ')));
-    expect(elements(step52, 'property')).toEqual([
+    expect(properties.slice(0, 2)).toEqual([
       { name: 'points.earned', value: '0.25' },
-      { name: 'points.max', value: '0.50' },
+      { name: 'points.max', value: '0.25' },
     ]);
-    expect(properties.filter((property) => property.name === 'points.max')).toHaveLength(27 + 7);
+    expect(properties.filter((property) => property.name === 'points.max')).toHaveLength(8);
   });
 
   it('gives the hint as the failure message and the evidence as its body', () => {
     const xml = junit(scorecard('mixed'));
-    const step51 = xml.slice(xml.indexOf('name="5.2 '));
-    expect(step51).toMatch(
+    const step52 = xml.slice(xml.indexOf('name="5.2 '));
+    expect(step52).toMatch(
       /<failure message="Task definition sentiment-app:3 asks for 0.5 vCPU \(cpu 512\)[^"]*" type="partial">observed: Task definition sentiment-app:3: FARGATE, cpu 512/,
     );
   });
@@ -100,10 +112,23 @@ describe('junit report', () => {
     expect(step63).not.toContain('<failure');
   });
 
-  it('marks manual steps as skipped for manual review', () => {
+  it('skips a manual step with what it already earned, and an unearned bonus without failing it', () => {
     const xml = junit(scorecard('mixed'));
-    const step62 = xml.slice(xml.indexOf('name="6.2 '), xml.indexOf('</testcase>', xml.indexOf('name="6.2 ')));
-    expect(step62).toContain('<skipped message="manual review: No --submission folder was given');
+    const step = (id: string) => xml.slice(xml.indexOf(`name="${id} `), xml.indexOf('</testcase>', xml.indexOf(`name="${id} `)));
+    expect(step('2.3')).toContain('<skipped message="manual review, 0.50/1.00 earned so far; a person judges the rest: ');
+    expect(step('6.2')).toContain('<skipped message="manual review, 0.30/0.50 earned so far; a person judges the rest: No --submission folder');
+    expect(step('bonus')).toContain('<skipped message="bonus not earned (extra credit, not a failure): Create a CloudWatch alarm');
+    expect(step('bonus')).not.toContain('<failure');
+  });
+
+  it('times a step by the probes its checks cite, and the whole run by the collection', () => {
+    const card = withStep('mixed', '6.1', (step) => {
+      step.checks[0]!.probeMs = 41;
+    });
+    const xml = junit(card);
+    expect(elements(xml, 'testcase').find((testcase) => testcase.name?.startsWith('6.1 '))?.time).toBe('0.041');
+    expect(elements(xml, 'testsuite').find((suite) => suite.name?.startsWith('6. '))?.time).toBe('0.041');
+    expect(elements(xml, 'testsuites')[0]?.time).toBe('8.430');
   });
 
   it('stays valid XML whatever text the account put in a hint or evidence', async () => {
@@ -123,6 +148,48 @@ describe('junit report', () => {
     // eslint-disable-next-line no-control-regex
     expect(xml).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/);
     expect(xml).toContain('emoji 🚀');
+  });
+});
+
+describe('junit report as a consumer reads it (test-results-parser)', () => {
+  const parsed = (card: Scorecard) => {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-grader-junit-'));
+    try {
+      const file = join(dir, 'junit.xml');
+      writeFileSync(file, junit(card));
+      return parse({ type: 'junit', files: [file] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('shows the total as the name of the run and as a passing testcase', () => {
+    const result = parsed(scorecard('mixed'));
+    expect(result.name).toBe('Introduction to Cloud Computing for MLOps [7.30/9.25 points, bonus 0.00/1.00]');
+    const total = result.suites.at(-1)!;
+    expect(total.cases.map((testcase) => [testcase.name, testcase.status])).toEqual([['Total: 7.30/9.25 points, bonus 0.00/1.00', 'PASS']]);
+  });
+
+  it('shows every step with its points, and fails only what lost points or could not be read', () => {
+    const result = parsed(scorecard('mixed'));
+    const cases = Object.fromEntries(result.suites.flatMap((suite) => suite.cases).map((testcase) => [testcase.name.split(' ')[0], testcase]));
+    expect(cases['1.4']).toMatchObject({ name: '1.4 Set up billing and cost alerts [not applicable]', status: 'SKIP' });
+    expect(cases['2.1']).toMatchObject({ name: '2.1 Create a private S3 bucket [0.00/0.25]', status: 'FAIL' });
+    expect(cases['2.3']).toMatchObject({ name: '2.3 Integrate S3 into the ML workflow [0.50/1.00]', status: 'SKIP' });
+    expect(cases['3.1']).toMatchObject({ name: '3.1 Create an ECR repository with AES-256 encryption [0.25/0.50]', status: 'FAIL' });
+    expect(cases['3.1']?.failure).toMatch(/^Repository sentiment-app uses KMS/);
+    expect(cases['6.3']).toMatchObject({ status: 'FAIL' });
+    expect(cases['6.3']?.failure).toMatch(/^could not read logGroups/);
+    expect(cases.bonus).toMatchObject({ status: 'SKIP' });
+    expect(cases['4.1']).toMatchObject({ name: '4.1 Create a new VPC [0.50/0.50]', status: 'PASS' });
+    // The steps and the summary testcase: 17 pass, 5 fail (4 failures + 1 error), 6 skipped.
+    expect([result.total, result.passed, result.failed, result.errors, result.skipped]).toEqual([22, 17, 4, 1, 6]);
+  });
+
+  it('shows a complete lab with every step passed, the bonus included', () => {
+    const result = parsed(scorecard('complete'));
+    expect(result.name).toBe('Introduction to Cloud Computing for MLOps [10.00/10.00 points, bonus 1.00/1.00]');
+    expect(result.suites.flatMap((suite) => suite.cases).every((testcase) => testcase.status === 'PASS')).toBe(true);
   });
 });
 
