@@ -1,14 +1,23 @@
-// Gradescope autograder results.json: the total (bonus as extra credit) and one test per step.
-import { addPoints, toPoints, type Hundredths } from '../rubric/points.js';
+// Gradescope autograder results.json: one fixed max_score for every profile (a step the
+// profile makes not applicable counts as earned), the bonus as extra credit, one test per
+// step, Markdown output; `manualPoints: 'exclude'` leaves review shares to a manual question.
 import type { Scorecard, StepResult } from '../grade/scorecard.js';
+import { escapeMarkdownInline } from './markdown.js';
 import {
   allSteps,
+  fixedPoints,
+  fixedTotal,
+  formatPoints,
+  formatScore,
+  hundredths,
+  reviewShare,
+  skipReason,
+  statusText,
   stepCauses,
   stepEvidence,
   stepHints,
   stepNotes,
-  STATUS_WORDS,
-  totalLine,
+  type ManualPoints,
   type Reporter,
   type ReportOptions,
 } from './steps.js';
@@ -18,8 +27,10 @@ export interface GradescopeTest {
   number: string;
   score: number;
   max_score: number;
-  status: 'passed' | 'failed';
+  /** Absent for a step waiting for a person: Gradescope then judges by the score, and the name says why. */
+  status?: 'passed' | 'failed';
   output: string;
+  output_format: 'md';
 }
 
 export interface GradescopeResults {
@@ -27,47 +38,90 @@ export interface GradescopeResults {
   max_score: number;
   execution_time?: number;
   output: string;
+  output_format: 'md';
   visibility: 'visible';
   stdout_visibility: 'visible' | 'hidden';
   tests: GradescopeTest[];
 }
 
-/** Back to the engine's exact hundredths, so the lab's and the bonus points add without float drift. */
-const hundredths = (points: number): Hundredths => Math.round(points * 100);
+const md = (text: string): string => escapeMarkdownInline(text).replace(/\r\n|\r|\n/g, ' ');
 
-function testOutput(step: StepResult): string {
-  const lines = [`Status: ${STATUS_WORDS[step.status]}`];
-  for (const cause of stepCauses(step)) lines.push(`Cause: ${cause}`);
-  for (const line of stepEvidence(step)) lines.push(`Observed: ${line}`);
-  for (const note of stepNotes(step)) lines.push(`Note: ${note}`);
-  if (step.status !== 'pass' && step.status !== 'skip') {
-    const label = step.status === 'manual' ? 'Review' : 'Hint';
-    for (const hint of stepHints(step)) lines.push(`${label}: ${hint}`);
+function testOutput(step: StepResult, profile: string, manualPoints: ManualPoints): string {
+  const lines = [`**Status:** ${md(statusText(step))}`];
+  if (step.status === 'skip') {
+    lines.push(`**Not applicable:** ${md(skipReason(step, profile))}; counted as earned, so every profile is graded out of the same total.`);
+    return lines.join('\n\n');
   }
-  return lines.join('\n');
+  const share = reviewShare(step);
+  if (share > 0) {
+    lines.push(
+      manualPoints === 'exclude'
+        ? `**Manual review:** ${formatPoints(share)} points of this step are graded by a person in the assignment's manual question, not here.`
+        : `**Manual review:** ${formatPoints(share)} points of this step wait for a person; they are not awarded yet.`,
+    );
+  }
+  const label = step.status === 'manual' ? 'Review' : 'Hint';
+  const items = [
+    ...stepCauses(step).map((cause) => `- **Cause:** ${md(cause)}`),
+    ...(step.status === 'pass' ? [] : stepHints(step).map((hint) => `- **${label}:** ${md(hint)}`)),
+    ...stepEvidence(step).map((line) => `- Observed: ${md(line)}`),
+    ...stepNotes(step).map((note) => `- Note: ${md(note)}`),
+  ];
+  if (items.length > 0) lines.push(items.join('\n'));
+  return lines.join('\n\n');
 }
 
-function test(step: StepResult): GradescopeTest {
+const STATUS: Record<StepResult['status'], GradescopeTest['status']> = {
+  pass: 'passed',
+  skip: 'passed',
+  // The bonus is extra credit: not earning it is no failure.
+  unearned: 'passed',
+  partial: 'failed',
+  fail: 'failed',
+  error: 'failed',
+  manual: undefined,
+};
+
+function testName(step: StepResult): string {
+  if (step.status === 'manual') return `${step.id} ${step.title} (manual review)`;
+  if (step.status === 'unearned') return `${step.id} ${step.title} (extra credit, not earned)`;
+  if (step.status === 'skip') return `${step.id} ${step.title} (not applicable)`;
+  return `${step.id} ${step.title}`;
+}
+
+function test(step: StepResult, profile: string, manualPoints: ManualPoints): GradescopeTest {
+  const points = fixedPoints(step, manualPoints);
+  const status = STATUS[step.status];
   return {
-    name: `${step.id} ${step.title}`,
+    name: testName(step),
     number: step.id,
-    score: step.points.earned,
-    max_score: step.points.max,
-    // A step the profile makes not applicable asks nothing of the student, so it is not a failure.
-    status: step.status === 'pass' || step.status === 'skip' ? 'passed' : 'failed',
-    output: testOutput(step),
+    score: points.earned,
+    max_score: points.max,
+    ...(status === undefined ? {} : { status }),
+    output: testOutput(step, profile, manualPoints),
+    output_format: 'md',
   };
 }
 
 export function gradescopeResults(scorecard: Scorecard, options: ReportOptions): GradescopeResults {
+  const manualPoints = options.manualPoints ?? 'include';
+  const total = fixedTotal(scorecard, manualPoints);
+  const score = (hundredths(total.earned) + hundredths(scorecard.bonusPoints.earned)) / 100;
+  const waived = allSteps(scorecard)
+    .filter((step) => step.status === 'skip')
+    .reduce((sum, step) => sum + hundredths(fixedPoints(step).earned), 0);
+  const notes = [`profile ${md(scorecard.profile)}`];
+  if (waived > 0) notes.push(`${formatPoints(waived / 100)} points of steps not applicable to it counted as earned`);
+  if (total.reviewed > 0) notes.push(`${formatPoints(total.reviewed)} points left to the manual question`);
   return {
-    score: toPoints(addPoints(hundredths(scorecard.total.earned), hundredths(scorecard.bonusPoints.earned))),
-    max_score: scorecard.total.max,
+    score,
+    max_score: total.max,
     ...(options.executionTimeSeconds === undefined ? {} : { execution_time: Math.round(options.executionTimeSeconds) }),
-    output: `${scorecard.lab}: ${totalLine(scorecard)} (profile ${scorecard.profile})`,
+    output: `${md(scorecard.lab)}: **${formatScore(total)} points**, bonus ${formatScore(scorecard.bonusPoints)} (${notes.join('; ')})`,
+    output_format: 'md',
     visibility: 'visible',
     stdout_visibility: 'hidden',
-    tests: allSteps(scorecard).map(test),
+    tests: allSteps(scorecard).map((step) => test(step, scorecard.profile, manualPoints)),
   };
 }
 

@@ -1,29 +1,66 @@
 // results.json as the Gradescope autograder reads it.
 import { describe, expect, it } from 'vitest';
-import { renderReport } from '../../src/report/index.js';
+import type { Scorecard } from '../../src/grade/scorecard.js';
+import { renderReport, type ReportOptions } from '../../src/report/index.js';
 import type { GradescopeResults } from '../../src/report/gradescope.js';
 import { FIXTURES, scorecard } from './support.js';
 
-const results = (name: (typeof FIXTURES)[number], executionTimeSeconds?: number): GradescopeResults =>
-  JSON.parse(renderReport(scorecard(name), 'gradescope', { executionTimeSeconds })) as GradescopeResults;
+const results = (card: Scorecard | (typeof FIXTURES)[number], options: ReportOptions = {}): GradescopeResults =>
+  JSON.parse(renderReport(typeof card === 'string' ? scorecard(card) : card, 'gradescope', options)) as GradescopeResults;
+
+const byNumber = (json: GradescopeResults) => Object.fromEntries(json.tests.map((test) => [test.number, test]));
+
+/** The mixed scorecard graded with the own-account profile: the same steps, nothing not applicable. */
+function ownAccount(): Scorecard {
+  const card = scorecard('mixed');
+  card.profile = 'own-account';
+  for (const step of card.sections[0]!.steps.filter((candidate) => candidate.status === 'skip')) {
+    step.status = 'fail';
+    step.points = { earned: 0, max: step.notApplicablePoints! };
+    delete step.notApplicablePoints;
+    for (const check of step.checks) check.status = 'fail';
+  }
+  card.sections[0]!.points = { earned: 0.25, max: 1 };
+  card.total = { earned: 7.3, max: 10 };
+  return card;
+}
 
 describe('gradescope results.json', () => {
-  it.each(FIXTURES)('has the top-level fields of the spec, with numbers as numbers (%s)', (name) => {
-    const json = results(name, 12.6);
-    expect(Object.keys(json)).toEqual(['score', 'max_score', 'execution_time', 'output', 'visibility', 'stdout_visibility', 'tests']);
+  it.each(FIXTURES)('has the top-level fields of the spec, with numbers as numbers and Markdown output (%s)', (name) => {
+    const json = results(name, { executionTimeSeconds: 12.6 });
+    expect(Object.keys(json)).toEqual(['score', 'max_score', 'execution_time', 'output', 'output_format', 'visibility', 'stdout_visibility', 'tests']);
     expect(json.execution_time).toBe(13);
+    expect(json.output_format).toBe('md');
     expect(json.visibility).toBe('visible');
-    expect(typeof json.output).toBe('string');
     expect(json.output).not.toContain('\n');
   });
 
-  it('scores the total plus the bonus, out of the total maximum', () => {
+  it('grades every profile out of the same 10 points: steps not applicable count as earned', () => {
     expect(results('complete')).toMatchObject({ score: 11, max_score: 10 });
-    expect(results('mixed')).toMatchObject({ score: 7.3, max_score: 9.25 });
+    // Academy: 7.30 earned + 0.75 for 1.1, 1.2 and 1.4, which the lab lets those students omit.
+    const academy = results('mixed');
+    expect(academy).toMatchObject({ score: 8.05, max_score: 10 });
+    expect(academy.output).toContain('0.75 points of steps not applicable to it counted as earned');
+    expect(byNumber(academy)['1.1']).toMatchObject({ name: '1.1 Enable MFA for the root account (not applicable)', score: 0.25, max_score: 0.25, status: 'passed' });
+    expect(results(ownAccount())).toMatchObject({ score: 7.3, max_score: 10 });
+    const sum = (json: GradescopeResults) => json.tests.filter((test) => test.number !== 'bonus').reduce((total, test) => total + Math.round(test.max_score * 100), 0) / 100;
+    expect(sum(academy)).toBe(10);
+    expect(sum(results(ownAccount()))).toBe(10);
   });
 
-  it('leaves execution_time out when it was not measured', () => {
-    expect(results('mixed')).not.toHaveProperty('execution_time');
+  it('with manual points excluded, leaves the review shares of 2.3 and 6.2 to a manual question', () => {
+    const json = results('mixed', { manualPoints: 'exclude' });
+    // 2.3's review share is 0.50, 6.2's (no --submission) 0.20: the autograder is out of 9.30.
+    expect(json).toMatchObject({ score: 8.05, max_score: 9.3 });
+    expect(json.output).toContain('0.70 points left to the manual question');
+    const tests = byNumber(json);
+    expect(tests['2.3']).toMatchObject({ name: '2.3 Integrate S3 into the ML workflow (manual review)', score: 0.5, max_score: 0.5 });
+    expect(tests['2.3']).not.toHaveProperty('status');
+    expect(tests['2.3']?.output).toContain('0.50 points of this step are graded by a person in the assignment\'s manual question');
+    expect(tests['6.2']).toMatchObject({ score: 0.3, max_score: 0.3 });
+    const included = byNumber(results('mixed'));
+    expect(included['2.3']).toMatchObject({ score: 0.5, max_score: 1 });
+    expect(included['2.3']?.output).toContain('0.50 points of this step wait for a person');
   });
 
   it.each(FIXTURES)('has a test for every step, numbered by its id (%s)', (name) => {
@@ -31,27 +68,27 @@ describe('gradescope results.json', () => {
     const steps = [...card.sections.flatMap((section) => section.steps), ...card.bonus];
     const { tests } = results(name);
     expect(tests.map((test) => test.number)).toEqual(steps.map((step) => step.id));
-    expect(tests.map((test) => test.name)).toEqual(steps.map((step) => `${step.id} ${step.title}`));
-    expect(tests.map((test) => [test.score, test.max_score])).toEqual(steps.map((step) => [step.points.earned, step.points.max]));
     for (const test of tests) {
-      expect(Object.keys(test)).toEqual(['name', 'number', 'score', 'max_score', 'status', 'output']);
-      expect(['passed', 'failed']).toContain(test.status);
+      expect(test.name.startsWith(`${test.number} `)).toBe(true);
+      expect(test.output_format).toBe('md');
       expect(typeof test.score).toBe('number');
       expect(typeof test.max_score).toBe('number');
     }
   });
 
-  it('fails every step that lost points or awaits review, passes the rest', () => {
-    const statuses = Object.fromEntries(results('mixed').tests.map((test) => [test.number, test.status]));
-    expect(statuses).toMatchObject({ '1.1': 'passed', '1.3': 'passed', '2.1': 'failed', '2.3': 'failed', '5.2': 'failed', '6.3': 'failed', bonus: 'failed' });
+  it('fails what lost points or could not be read; a bonus not earned is no failure; manual steps say so', () => {
+    const tests = byNumber(results('mixed'));
+    const statuses = Object.fromEntries(Object.entries(tests).map(([number, test]) => [number, test.status ?? 'by score']));
+    expect(statuses).toMatchObject({ '1.1': 'passed', '1.3': 'passed', '2.1': 'failed', '2.3': 'by score', '5.2': 'failed', '6.3': 'failed', bonus: 'passed' });
+    expect(tests.bonus?.name).toBe("bonus A CloudWatch alarm on the lab's service, target group or load balancer (extra credit, not earned)");
     expect(results('complete').tests.every((test) => test.status === 'passed')).toBe(true);
   });
 
-  it('explains a miss with evidence and hint, an error with its cause', () => {
-    const tests = Object.fromEntries(results('mixed').tests.map((test) => [test.number, test.output]));
-    expect(tests['5.2']).toContain('Observed: Task definition sentiment-app:3: FARGATE, cpu 512');
-    expect(tests['5.2']).toContain('Hint: Task definition sentiment-app:3 asks for 0.5 vCPU');
-    expect(tests['6.3']).toContain('Cause: could not read logGroups: logs:DescribeLogGroups answered AccessDeniedException');
-    expect(tests['4.1']).not.toContain('Hint:');
+  it('explains a miss with evidence and hint, an error with its cause, in Markdown', () => {
+    const tests = byNumber(results('mixed'));
+    expect(tests['5.2']?.output).toContain('- Observed: Task definition sentiment-app:3: FARGATE, cpu 512');
+    expect(tests['5.2']?.output).toContain('- **Hint:** Task definition sentiment-app:3 asks for 0.5 vCPU');
+    expect(tests['6.3']?.output).toContain('- **Cause:** could not read logGroups: logs:DescribeLogGroups answered AccessDeniedException');
+    expect(tests['4.1']?.output).not.toContain('Hint:');
   });
 });
