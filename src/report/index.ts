@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { writeFileAtomically } from '../files.js';
 import type { Scorecard } from '../grade/scorecard.js';
+import { classroomReporter } from './classroom.js';
 import { consoleReporter } from './console.js';
 import { gradescopeReporter } from './gradescope.js';
 import { htmlReporter } from './html.js';
@@ -12,9 +13,9 @@ import { junitReporter } from './junit.js';
 import { markdownReporter } from './markdown.js';
 import type { Reporter, ReportOptions } from './steps.js';
 
-export type { Reporter, ReportOptions } from './steps.js';
+export type { ManualPoints, Reporter, ReportOptions } from './steps.js';
 
-export const FORMATS = ['console', 'json', 'junit', 'markdown', 'gradescope', 'html'] as const;
+export const FORMATS = ['console', 'json', 'junit', 'markdown', 'gradescope', 'classroom', 'html'] as const;
 export type ReportFormat = (typeof FORMATS)[number];
 
 /** Typed by FORMATS, so a format cannot be listed without its reporter, nor the reverse. */
@@ -24,6 +25,7 @@ export const REPORTERS: Record<ReportFormat, Reporter> = {
   junit: junitReporter,
   markdown: markdownReporter,
   gradescope: gradescopeReporter,
+  classroom: classroomReporter,
   html: htmlReporter,
 };
 

@@ -21,7 +21,7 @@ describe('parseFormats', () => {
   it('names the unknown format and the valid ones', () => {
     expect(() => parseFormats('console,xml')).toThrow(UsageError);
     expect(() => parseFormats('console,xml')).toThrow(
-      'Unknown report format "xml"; valid formats: console, json, junit, markdown, gradescope, html.',
+      'Unknown report format "xml"; valid formats: console, json, junit, markdown, gradescope, classroom, html.',
     );
     expect(() => parseFormats('pdf,xml')).toThrow('Unknown report formats "pdf", "xml"');
   });
@@ -57,7 +57,7 @@ describe('writeReports', () => {
 
   it('writes every file format under its name and leaves no temporary file', async () => {
     await writeReports(scorecard('complete'), FORMATS, dir);
-    expect((await readdir(dir)).sort()).toEqual(['junit.xml', 'report.html', 'results.json', 'scorecard.json', 'summary.md']);
+    expect((await readdir(dir)).sort()).toEqual(['classroom.b64', 'junit.xml', 'report.html', 'results.json', 'scorecard.json', 'summary.md']);
   });
 
   it('replaces a report left by an earlier run', async () => {
