@@ -39,7 +39,10 @@ Examples:
     $ lab-grader grade --profile academy
 
   Write every report format and fail CI below 8 points:
-    $ lab-grader grade --snapshot snapshot.json --format console,json,junit,markdown,gradescope --out reports --min-score 8
+    $ lab-grader grade --snapshot snapshot.json --format console,json,junit,markdown,gradescope,classroom,html --out reports --min-score 8
+
+  Gradescope, with the review shares of 2.3 and 6.2 left to a manual question:
+    $ lab-grader grade --snapshot snapshot.json --format gradescope --manual-points exclude --out /autograder/results
 
   Override an expected value of the rubric:
     $ lab-grader grade --snapshot snapshot.json --param network.appPort=8080 --param ecs.requiredRoleName=null
@@ -100,8 +103,13 @@ function buildProgram(): Command {
     .option('--aws-profile <name>', 'the AWS credentials profile to collect with (default: the standard credential chain)')
     .option('--region <region>', 'the AWS region of the lab (default: from the AWS profile or environment)')
     .option('--param <key.path=value>', "override one of the rubric's expected values (repeatable)", collectParam, [])
-    .option('--format <list>', 'report formats, comma-separated: console,json,junit,markdown,gradescope,html', 'console')
+    .option('--format <list>', 'report formats, comma-separated: console,json,junit,markdown,gradescope,classroom,html', 'console')
     .option('--out <dir>', 'folder for the report files', 'reports')
+    .addOption(
+      new Option('--manual-points <mode>', "gradescope and classroom: 'exclude' leaves the points a person judges to a manual question")
+        .choices(['include', 'exclude'])
+        .default('include'),
+    )
     .option('--min-score <points>', 'exit 1 when the score (bonus included) is below this', minScore)
     .option('--save-snapshot <file>', 'write the collected snapshot (the evidence) as JSON, to regrade later')
     .option('--alb-url <url>', 'probe this URL instead of the load balancer found in the account (the report says so)')
@@ -111,6 +119,16 @@ function buildProgram(): Command {
     .action(async (options) => {
       const { gradeCommand } = await import('./commands/grade.js');
       commandExitCode = await gradeCommand(options);
+    });
+
+  program
+    .command('demo')
+    .description('Grade the bundled example of a complete lab (no AWS account needed) and write every report format.')
+    .option('--out <dir>', 'folder for the report files', 'reports/demo')
+    .option('--no-color', 'no colour in the console report')
+    .action(async (options) => {
+      const { demoCommand } = await import('./commands/demo.js');
+      commandExitCode = await demoCommand(options);
     });
 
   const rubric = program.command('rubric').description('Check or show the rubric.');

@@ -13,7 +13,7 @@ import { loadRubric } from '../../rubric/load.js';
 import { loadSnapshot } from '../../snapshot/load.js';
 import type { Snapshot } from '../../snapshot/types.js';
 import { rubricLocation } from '../paths.js';
-import { parseFormats, writeReports } from '../../report/index.js';
+import { parseFormats, writeReports, type ManualPoints } from '../../report/index.js';
 
 export interface GradeOptions {
   snapshot?: string;
@@ -25,6 +25,8 @@ export interface GradeOptions {
   param: string[];
   format: string;
   out: string;
+  /** `exclude` leaves the points a person judges out of the Gradescope and Classroom totals. */
+  manualPoints?: ManualPoints;
   minScore?: number;
   saveSnapshot?: string;
   albUrl?: string;
@@ -135,7 +137,11 @@ export async function gradeCommand(options: GradeOptions): Promise<number> {
 
   const color = useColor(options.color);
   const executionTimeSeconds = Math.round(performance.now() - started) / 1000;
-  const reports = await writeReports(scorecard, formats, options.out, { executionTimeSeconds, color }).catch((error: unknown) => {
+  const reports = await writeReports(scorecard, formats, options.out, {
+    executionTimeSeconds,
+    color,
+    ...(options.manualPoints === undefined ? {} : { manualPoints: options.manualPoints }),
+  }).catch((error: unknown) => {
     throw unwritable(error, `--out ${options.out}`);
   });
   for (const report of reports) {
