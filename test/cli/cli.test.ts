@@ -1,6 +1,6 @@
 // The CLI end to end: the real entry point run by node with tsx, as a user would run it.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,6 +111,31 @@ describe('lab-grader grade', () => {
     const run = await cli(['grade', '--snapshot', completeLab, '--profile', 'student']);
     expectUserError(run, 2);
     expect(run.stderr).toContain('pass --aws-profile student');
+  });
+});
+
+describe('consumer options', () => {
+  it('--manual-points exclude takes the review shares out of the Gradescope total', async () => {
+    const out = join(work, 'reports-manual');
+    const submission = join(root, 'examples/submission');
+    const run = await cli(['grade', '--snapshot', completeLab, '--submission', submission, '--format', 'gradescope', '--manual-points', 'exclude', '--out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    // With the student's test script, only 2.3's review share (0.50) is left to a person.
+    expect(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'))).toMatchObject({ score: 10.5, max_score: 9.5 });
+  });
+
+  it('--manual-points takes only include or exclude (exit 2)', async () => {
+    const run = await cli(['grade', '--snapshot', completeLab, '--manual-points', 'some']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('Allowed choices are include, exclude');
+  });
+
+  it('demo grades the bundled complete lab into every report format, from any folder', async () => {
+    const out = join(work, 'demo');
+    const run = await cli(['demo', '--out', out], work);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Total 9.50 / 10.00   Bonus 1.00 / 1.00');
+    expect(readdirSync(out).sort()).toEqual(['classroom.b64', 'junit.xml', 'report.html', 'results.json', 'scorecard.json', 'summary.md']);
   });
 });
 
