@@ -2,7 +2,6 @@
 import { costNoticeLines, type CostNotice } from '../cost/estimate.js';
 import type { Scorecard, StepResult, StepStatus } from '../grade/scorecard.js';
 import {
-  countStatuses,
   allSteps,
   formatPoints,
   formatScore,
@@ -12,8 +11,8 @@ import {
   stepGroups,
   stepHints,
   stepNotes,
-  STATUS_WORDS,
   statusText,
+  statusTally,
   targetLine,
   type Reporter,
   type ReportOptions,
@@ -166,11 +165,7 @@ function render(scorecard: Scorecard, options: ReportOptions): string {
     lines.push(...row('', heading, formatScore(group.points), (text) => text, 'bold').map((line) => paint(line, 'bold')));
     for (const step of group.steps) lines.push(...stepLines(step, scorecard.profile, paint));
   }
-  const counts = countStatuses(allSteps(scorecard));
-  const tally = (Object.keys(counts) as StepStatus[])
-    .filter((status) => counts[status] > 0)
-    .map((status) => `${counts[status]} ${STATUS_WORDS[status]}`)
-    .join(' · ');
+  const tally = statusTally(allSteps(scorecard)).join(' · ');
   lines.push(
     '',
     paint(`Total ${formatPoints(scorecard.total.earned)} / ${formatPoints(scorecard.total.max)}`, 'bold') +

@@ -10,6 +10,7 @@ import {
   formatScore,
   skipReason,
   statusText,
+  statusTally,
   stepCauses,
   stepEvidence,
   stepGroups,
@@ -166,11 +167,7 @@ function groupSuite(group: StepGroup, context: SuiteContext): string {
 /** One passing testcase whose name is the total, so consumers that list only testcases still show it. */
 function summarySuite(context: SuiteContext): string {
   const { scorecard } = context;
-  const counts = countStatuses(allSteps(scorecard));
-  const tally = (Object.keys(counts) as (keyof typeof counts)[])
-    .filter((status) => counts[status] > 0)
-    .map((status) => `${counts[status]} ${STATUS_WORDS[status]}`)
-    .join(', ');
+  const tally = statusTally(allSteps(scorecard)).join(', ');
   const total = testcase('Total', `Total: ${formatScore(scorecard.total)} points, bonus ${formatScore(scorecard.bonusPoints)}`, 0, '');
   const summary = `${totalName(scorecard)} (profile ${scorecard.profile}); steps: ${tally}`;
   return testsuite('Total', { tests: 1, failures: 0, errors: 0, skipped: 0 }, 0, scorecard.total, total, summary, context);

@@ -109,6 +109,12 @@ export function countStatuses(steps: StepResult[]): Record<StepStatus, number> {
   return counts;
 }
 
+/** "16 passed", "2 partial"...: how many steps have each status, leaving out those none has. */
+export function statusTally(steps: StepResult[]): string[] {
+  const counts = countStatuses(steps);
+  return STEP_STATUSES.filter((status) => counts[status] > 0).map((status) => `${counts[status]} ${STATUS_WORDS[status]}`);
+}
+
 /** Points in hundredths, so sums of reported points never drift. */
 export const hundredths = (points: number): number => Math.round(points * 100);
 
