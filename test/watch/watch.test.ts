@@ -21,7 +21,7 @@ describe('diffScorecards', () => {
     expect(diff.steps.map((change) => [change.id, change.direction, change.delta, change.before?.status, change.after?.status])).toEqual([
       ['1.2', 'down', -0.1, 'partial', 'fail'],
       ['2.1', 'up', 0.25, 'partial', 'pass'],
-      ['bonus', 'up', 1, 'fail', 'pass'],
+      ['bonus', 'up', 1, 'unearned', 'pass'],
     ]);
     // 0.6 → 0.75: exactly 0.15, not 0.15000000000000002.
     expect(diff.total).toEqual({ before: { earned: 0.6, max: 1.75 }, after: { earned: 0.75, max: 1.75 }, delta: 0.15 });
@@ -50,7 +50,7 @@ describe('the change display', () => {
       'Round 4: 3 steps changed since round 3 (2 up, 1 down); total 0.75/1.75 (+0.15), bonus 1.00/1.00 (+1.00).',
       '  ▼ 1.2 Create an admin IAM group and user: 0.10/0.25 → 0.00/0.25 (−0.10), partial → failed',
       '  ▲ 2.1 Create a private S3 bucket: 0.25/0.50 → 0.50/0.50 (+0.25), partial → passed',
-      '  ▲ bonus A CloudWatch alarm on the lab: 0.00/1.00 → 1.00/1.00 (+1.00), failed → passed',
+      '  ▲ bonus A CloudWatch alarm on the lab: 0.00/1.00 → 1.00/1.00 (+1.00), bonus not earned → passed',
     ]);
     expect(changeLines(diffScorecards(sampleScorecard(), sampleScorecard()), 2)).toEqual([
       'Round 2: no change since round 1; total 0.85/1.75 (±0.00), bonus 0.00/1.00 (±0.00).',
