@@ -100,7 +100,9 @@ async function exists(file: string): Promise<boolean> {
 
 async function previousScorecard(dir: string): Promise<Scorecard | undefined> {
   try {
-    return JSON.parse(await readFile(join(dir, SCORECARD_FILE), 'utf8')) as Scorecard;
+    const kept = JSON.parse(await readFile(join(dir, SCORECARD_FILE), 'utf8')) as Scorecard;
+    // Written by an earlier lab-grader, whose statuses meant something else: graded again.
+    return kept.schemaVersion === 2 ? kept : undefined;
   } catch {
     // Missing or half-written: the student is graded again.
     return undefined;

@@ -191,7 +191,7 @@ export function grade(input: GradeInput): Scorecard {
 
   const target = snapshot.probes.target;
   const scorecard: Scorecard = {
-    schemaVersion: 1,
+    schemaVersion: 2,
     lab: rubric.lab,
     rubric: { file: input.rubricFile, sha256: rubric.sha256 },
     profile: profile.name,

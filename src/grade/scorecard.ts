@@ -46,7 +46,8 @@ export interface SectionResult {
 }
 
 export interface Scorecard {
-  schemaVersion: 1;
+  /** 2: step statuses from points (partial, manual with points, unearned), collection time, rubricMax. */
+  schemaVersion: 2;
   lab: string;
   rubric: { file: string; sha256: string };
   profile: string;

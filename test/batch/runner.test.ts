@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,6 +91,15 @@ describe('batch over a roster of 50 snapshot files', { timeout: 60_000 }, () => 
     const forced = await runBatch(options(roster, out, { force: true }));
     expect(forced.outcomes.some((outcome) => outcome.skipped)).toBe(false);
     expect((await stat(join(out, 's0001', 'scorecard.json'))).mtimeMs).toBeGreaterThanOrEqual(before);
+  });
+
+  it('regrades a student whose kept scorecard an earlier lab-grader wrote, with other status meanings', async () => {
+    const file = join(out, 's0003', 'scorecard.json');
+    const earlier = JSON.parse(await readFile(file, 'utf8')) as { schemaVersion: number };
+    await writeFile(file, JSON.stringify({ ...earlier, schemaVersion: 1 }));
+    const again = await runBatch(options(roster, out));
+    expect(again.outcomes.find((outcome) => outcome.student.id === 's0003')?.skipped).toBe(false);
+    expect((JSON.parse(await readFile(file, 'utf8')) as { schemaVersion: number }).schemaVersion).toBe(2);
   });
 
   it('gives the same gradebook byte for byte from grading threads and from the batch\'s own thread', async () => {

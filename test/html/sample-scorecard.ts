@@ -40,7 +40,7 @@ export function sampleScorecard(overrides: { earned?: number[] } = {}): Scorecar
   const counts: Record<StepStatus, number> = { pass: 0, partial: 0, fail: 0, unearned: 0, error: 0, manual: 0, skip: 0 };
   for (const s of [...all, ...bonus]) counts[s.status] += 1;
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     lab: 'Introduction to Cloud Computing for MLOps',
     rubric: { file: 'rubric.yaml', sha256: 'a'.repeat(64) },
     profile: 'own-account',
