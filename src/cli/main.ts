@@ -172,7 +172,7 @@ function buildProgram(): Command {
     .option('--out <dir>', 'folder for the class: one sub-folder per student, gradebook.csv, index.html', 'reports/class')
     .option('--concurrency <n>', 'students graded at once', positiveInteger('a number of students', 64), 4)
     .option('--force', 'regrade students already graded by an earlier run (default: skip them)', false)
-    .option('--format <list>', 'report files per student besides scorecard.json: html,junit,markdown,gradescope', 'html')
+    .option('--format <list>', 'report files per student besides scorecard.json: html,junit,markdown,gradescope,classroom', 'html')
     .option('--rubric <file>', 'the rubric to grade against (default: the rubric.yaml shipped with lab-grader)')
     .option('--param <key.path=value>', "override one of the rubric's expected values (repeatable)", collectParam, [])
     .option('--region <region>', 'the AWS region for live students whose roster entry names none')
