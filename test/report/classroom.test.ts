@@ -12,9 +12,14 @@ function decode(card: Scorecard, options: ReportOptions = {}): ClassroomResults 
   return JSON.parse(Buffer.from(encoded, 'base64').toString('utf-8')) as ClassroomResults;
 }
 
-/** What the reporter posts to the gradebook: the tests' scores over the payload's max_score. */
+/**
+ * What the reporter posts to the gradebook, computed as its notify-classroom step does: the
+ * tests' scores added as plain numbers, in order, over the payload's max_score. A sum that
+ * picked up floating-point noise (8.049999999999999) would show here as it would there.
+ */
 function points(results: ClassroomResults): string {
-  const total = results.tests.reduce((sum, test) => sum + Math.round(test.score * 100), 0) / 100;
+  let total = 0;
+  for (const test of results.tests) total += test.score;
   return `Points ${total}/${results.max_score}`;
 }
 
