@@ -2,7 +2,7 @@
 // what to do. Messages never contain a key or a token.
 import { GetCallerIdentityCommand, type GetCallerIdentityCommandOutput } from '@aws-sdk/client-sts';
 import { AwsAccessError, UsageError } from '../errors.js';
-import { errorCode, safeMessage, type Sender } from '../collect/calls.js';
+import { errorCode, safeMessage, type Sender } from './errors.js';
 import type { CallerIdentity } from '../snapshot/types.js';
 
 const EXPIRED = new Set(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired', 'TokenRefreshRequired']);
@@ -86,16 +86,4 @@ export async function identifyCaller(sts: Sender, profile?: string): Promise<Cal
     throw explainCredentialError(error, profile);
   }
   return { Account: output.Account ?? '', Arn: output.Arn ?? '', UserId: output.UserId ?? '' };
-}
-
-/**
- * The name CloudTrail records as `Username` for the caller: the IAM user's name, the
- * role session's name for an assumed role (AWS Academy), or `root`.
- */
-export function trailUsername(callerArn: string): string | undefined {
-  const resource = callerArn.split(':').slice(5).join(':');
-  if (resource === 'root') return 'root';
-  if (resource.startsWith('user/')) return resource.split('/').pop();
-  if (resource.startsWith('assumed-role/')) return resource.split('/').slice(2).join('/') || undefined;
-  return undefined;
 }

@@ -1,137 +1,36 @@
 // Every AWS call the collector can make, and the one wrapper all calls go through: it
 // refuses any command not listed here, bounds concurrency, counts calls and rounds.
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import {
-  GetAccountSummaryCommand,
-  GetGroupCommand,
-  ListAccessKeysCommand,
-  ListAccountAliasesCommand,
-  ListAttachedGroupPoliciesCommand,
-  ListGroupsCommand,
-  ListMFADevicesCommand,
-  ListUsersCommand,
-} from '@aws-sdk/client-iam';
-import {
-  DescribeBudgetsCommand,
-  DescribeNotificationsForBudgetCommand,
-  DescribeSubscribersForNotificationCommand,
-} from '@aws-sdk/client-budgets';
-import {
-  GetBucketAclCommand,
-  GetBucketLocationCommand,
-  GetBucketPolicyStatusCommand,
-  GetPublicAccessBlockCommand as GetBucketPublicAccessBlockCommand,
-  ListBucketsCommand,
-  ListObjectsV2Command,
-} from '@aws-sdk/client-s3';
-import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
-import { DescribeImagesCommand, DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
-import {
-  DescribeAddressesCommand,
-  DescribeInternetGatewaysCommand,
-  DescribeNatGatewaysCommand,
-  DescribeRouteTablesCommand,
-  DescribeSecurityGroupsCommand,
-  DescribeSubnetsCommand,
-  DescribeVpcsCommand,
-} from '@aws-sdk/client-ec2';
-import {
-  DescribeListenersCommand,
-  DescribeLoadBalancersCommand,
-  DescribeTargetGroupsCommand,
-  DescribeTargetHealthCommand,
-} from '@aws-sdk/client-elastic-load-balancing-v2';
-import {
-  DescribeClustersCommand,
-  DescribeServicesCommand,
-  DescribeTaskDefinitionCommand,
-  DescribeTasksCommand,
-  ListClustersCommand,
-  ListServicesCommand,
-  ListTaskDefinitionsCommand,
-  ListTasksCommand,
-} from '@aws-sdk/client-ecs';
-import { DescribeLogGroupsCommand, DescribeLogStreamsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
-import type { Fact, FactError } from '../snapshot/types.js';
+import { errorCode, safeMessage, type Sender } from '../aws/errors.js';
+import { EarlierFailure, type Fact, type FactError, type NoneAnswer } from '../facts/define.js';
+import { COLLECT_ITEMS } from '../facts/index.js';
+import { SDK } from './sdk.js';
+
+export type { Sender } from '../aws/errors.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type CommandClass = abstract new (...args: any[]) => object;
 
+/** The SDK class of a definition's call; a name the SDK module lacks is a bug, found at load. */
+function commandClass(client: keyof typeof SDK, command: string): CommandClass {
+  const found = (SDK[client] as unknown as Record<string, CommandClass | undefined>)[command];
+  if (found === undefined) throw new Error(`@aws-sdk ${client} has no ${command} (src/facts/)`);
+  return found;
+}
+
 /**
- * The only commands the collector may send, each with the IAM action it needs. The IAM
- * action is not always the command's name (ListObjectsV2 needs s3:ListBucket). The policy
- * `lab-grader policy` prints is derived from this map, and a test keeps every entry a
- * Describe/List/Get/Lookup command.
+ * The only commands the collector may send, each with the IAM action it needs: the calls
+ * the fact definitions (src/facts/) declare. The IAM action is not always the command's
+ * name (ListObjectsV2 needs s3:ListBucket). The policy `lab-grader policy` prints is
+ * derived from this map, and a test keeps every entry a Describe/List/Get/Lookup command.
  */
-export const READ_CALLS: ReadonlyMap<CommandClass, string> = new Map<CommandClass, string>([
-  [GetCallerIdentityCommand, 'sts:GetCallerIdentity'],
-
-  [GetAccountSummaryCommand, 'iam:GetAccountSummary'],
-  [ListAccountAliasesCommand, 'iam:ListAccountAliases'],
-  [ListGroupsCommand, 'iam:ListGroups'],
-  [ListAttachedGroupPoliciesCommand, 'iam:ListAttachedGroupPolicies'],
-  [GetGroupCommand, 'iam:GetGroup'],
-  [ListUsersCommand, 'iam:ListUsers'],
-  [ListMFADevicesCommand, 'iam:ListMFADevices'],
-  [ListAccessKeysCommand, 'iam:ListAccessKeys'],
-
-  [DescribeBudgetsCommand, 'budgets:ViewBudget'],
-  [DescribeNotificationsForBudgetCommand, 'budgets:ViewBudget'],
-  [DescribeSubscribersForNotificationCommand, 'budgets:ViewBudget'],
-
-  [GetAccountPublicAccessBlockCommand, 's3:GetAccountPublicAccessBlock'],
-  [ListBucketsCommand, 's3:ListAllMyBuckets'],
-  [GetBucketLocationCommand, 's3:GetBucketLocation'],
-  [GetBucketPublicAccessBlockCommand, 's3:GetBucketPublicAccessBlock'],
-  [GetBucketPolicyStatusCommand, 's3:GetBucketPolicyStatus'],
-  [GetBucketAclCommand, 's3:GetBucketAcl'],
-  [ListObjectsV2Command, 's3:ListBucket'],
-
-  [DescribeRepositoriesCommand, 'ecr:DescribeRepositories'],
-  [DescribeImagesCommand, 'ecr:DescribeImages'],
-
-  [DescribeVpcsCommand, 'ec2:DescribeVpcs'],
-  [DescribeSubnetsCommand, 'ec2:DescribeSubnets'],
-  [DescribeInternetGatewaysCommand, 'ec2:DescribeInternetGateways'],
-  [DescribeRouteTablesCommand, 'ec2:DescribeRouteTables'],
-  [DescribeNatGatewaysCommand, 'ec2:DescribeNatGateways'],
-  [DescribeAddressesCommand, 'ec2:DescribeAddresses'],
-  [DescribeSecurityGroupsCommand, 'ec2:DescribeSecurityGroups'],
-
-  [DescribeLoadBalancersCommand, 'elasticloadbalancing:DescribeLoadBalancers'],
-  [DescribeListenersCommand, 'elasticloadbalancing:DescribeListeners'],
-  [DescribeTargetGroupsCommand, 'elasticloadbalancing:DescribeTargetGroups'],
-  [DescribeTargetHealthCommand, 'elasticloadbalancing:DescribeTargetHealth'],
-
-  [ListClustersCommand, 'ecs:ListClusters'],
-  [DescribeClustersCommand, 'ecs:DescribeClusters'],
-  [ListServicesCommand, 'ecs:ListServices'],
-  [DescribeServicesCommand, 'ecs:DescribeServices'],
-  [ListTasksCommand, 'ecs:ListTasks'],
-  [DescribeTasksCommand, 'ecs:DescribeTasks'],
-  [ListTaskDefinitionsCommand, 'ecs:ListTaskDefinitions'],
-  [DescribeTaskDefinitionCommand, 'ecs:DescribeTaskDefinition'],
-
-  [DescribeLogGroupsCommand, 'logs:DescribeLogGroups'],
-  [DescribeLogStreamsCommand, 'logs:DescribeLogStreams'],
-  [GetLogEventsCommand, 'logs:GetLogEvents'],
-
-  [DescribeAlarmsCommand, 'cloudwatch:DescribeAlarms'],
-
-  [LookupEventsCommand, 'cloudtrail:LookupEvents'],
-]);
+export const READ_CALLS: ReadonlyMap<CommandClass, string> = new Map<CommandClass, string>(
+  COLLECT_ITEMS.flatMap((item) => item.calls.map((call) => [commandClass(call.client, call.command), call.action] as const)),
+);
 
 /** The IAM actions the collector can call, sorted: the least-privilege policy's actions. */
 export function readActions(): string[] {
   return [...new Set(READ_CALLS.values())].sort();
-}
-
-/** A client as the collector sees it: only `send`, and only for listed commands. */
-export interface Sender {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  send(command: any): Promise<any>;
 }
 
 /** Thrown by the wrapper when code tries to send a command that is not in READ_CALLS: a bug. */
@@ -220,31 +119,6 @@ export class CallContext {
   }
 }
 
-const ACCESS_KEY_ID = /\b(AKIA|ASIA)[A-Z0-9]{16}\b/g;
-
-/** An error message safe to store and print: access key ids are masked. */
-export function safeMessage(message: string): string {
-  return message.replace(ACCESS_KEY_ID, '$1****************');
-}
-
-/** The AWS error name (`AccessDenied`, `ThrottlingException`...) or a network code (`ECONNREFUSED`). */
-export function errorCode(error: unknown): string {
-  if (typeof error !== 'object' || error === null) return 'Error';
-  const { name, code, Code } = error as { name?: unknown; code?: unknown; Code?: unknown };
-  if (typeof Code === 'string') return Code;
-  if (typeof name === 'string' && name !== 'Error') return name;
-  if (typeof code === 'string') return code;
-  return typeof name === 'string' ? name : 'Error';
-}
-
-/** An earlier call's failure carried into a fact that depends on it (ListServices → services). */
-export class EarlierFailure extends Error {
-  constructor(readonly failure: FactError) {
-    super(failure.message);
-    this.name = failure.code;
-  }
-}
-
 /** The error to store on a fact: the IAM action of the call that failed, AWS's code and message. */
 export function factError(error: unknown, fallbackAction: string): FactError {
   if (error instanceof EarlierFailure) return error.failure;
@@ -260,7 +134,7 @@ export function factError(error: unknown, fallbackAction: string): FactError {
 export async function readFact<T>(
   action: string,
   read: () => Promise<T>,
-  none?: { codes: string[]; value: T },
+  none?: NoneAnswer<T>,
 ): Promise<Fact<T>> {
   try {
     return { ok: true, data: await read() };
@@ -269,20 +143,4 @@ export async function readFact<T>(
     if (none && none.codes.includes(errorCode(error))) return { ok: true, data: none.value };
     return { ok: false, error: factError(error, action) };
   }
-}
-
-/** Every item of up to `maxPages` pages of an SDK paginator. */
-export async function collectPages<P, T>(
-  pages: AsyncIterable<P>,
-  items: (page: P) => T[] | undefined,
-  maxPages = 20,
-): Promise<T[]> {
-  const all: T[] = [];
-  let count = 0;
-  for await (const page of pages) {
-    all.push(...(items(page) ?? []));
-    count += 1;
-    if (count >= maxPages) break;
-  }
-  return all;
 }

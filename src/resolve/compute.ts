@@ -6,7 +6,7 @@ import type { LogGroup } from '@aws-sdk/client-cloudwatch-logs';
 import type { Json } from '../snapshot/types.js';
 import type { Choice, FactReader, Lab } from './lab.js';
 import type { Stage } from './stage.js';
-import { matchesHint } from './tags.js';
+import { matchesHint } from '../facts/names.js';
 
 /** The part of an ARN after its last `/` (a cluster, service or role name). */
 export function nameFromArn(arn: string | undefined): string | undefined {

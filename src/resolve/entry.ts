@@ -7,7 +7,7 @@ import type { Json } from '../snapshot/types.js';
 import { allServices, listOrEmpty, rankBy, servicesOfTargetGroup } from './graph.js';
 import type { Choice, FactReader } from './lab.js';
 import type { Stage } from './stage.js';
-import { matchesHint } from './tags.js';
+import { matchesHint } from '../facts/names.js';
 
 /** Target groups a listener's default actions forward to (single or weighted forward). */
 export function forwardedTargetGroupArns(listener: Json<Listener>): string[] {

@@ -10,7 +10,8 @@ import type { Choice, Lab } from './lab.js';
 import { defaultRoute, routeTableOf, routingSide } from './routing.js';
 import { isDefaultGroup, openToGroup, openToWorld, permissionsFor } from './rules.js';
 import type { Stage } from './stage.js';
-import { label, matchesHint, nameTag } from './tags.js';
+import { matchesHint } from '../facts/names.js';
+import { label, nameTag } from './tags.js';
 
 type Side = 'public' | 'private';
 

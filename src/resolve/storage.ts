@@ -8,7 +8,7 @@ import type { LabParams } from '../rubric/params.js';
 import type { Json } from '../snapshot/types.js';
 import type { Choice, FactReader } from './lab.js';
 import type { Stage } from './stage.js';
-import { matchesHint } from './tags.js';
+import { matchesHint } from '../facts/names.js';
 
 /** A glob such as `**\/*.joblib` as a regular expression over S3 keys: `**\/` spans folders, `*` and `?` stay in one. */
 export function globToRegExp(glob: string): RegExp {

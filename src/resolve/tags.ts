@@ -12,10 +12,3 @@ export function label(id: string | undefined, tags?: readonly Json<Tag>[]): stri
   const name = nameTag(tags);
   return name ? `${name} (${id ?? 'no id'})` : (id ?? 'unnamed');
 }
-
-/** True when the name contains one of the hints, ignoring case (`Sentiment-ALB` matches `sentiment`). */
-export function matchesHint(name: string | undefined, hints: readonly string[]): boolean {
-  if (!name) return false;
-  const lower = name.toLowerCase();
-  return hints.some((hint) => lower.includes(hint.toLowerCase()));
-}

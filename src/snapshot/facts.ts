@@ -1,69 +1,21 @@
+// What the fact definitions say about each fact, as the rest of the grader reads it.
+import { FACT_DEFINITIONS } from '../facts/index.js';
 import type { FactKey } from './types.js';
 
 /**
- * The API call behind each fact, as an IAM action. Error messages name it, and
- * `lab-grader policy` is derived from the calls the collector makes (see collect/).
+ * The API call behind each fact, as an IAM action: its definition's last call. Error
+ * messages name it when a fact was not collected.
  */
-export const FACT_CALLS: Record<FactKey, string> = {
-  callerIdentity: 'sts:GetCallerIdentity',
-  accountSummary: 'iam:GetAccountSummary',
-  accountAliases: 'iam:ListAccountAliases',
-  groups: 'iam:ListGroups',
-  groupPolicies: 'iam:ListAttachedGroupPolicies',
-  groupMembers: 'iam:GetGroup',
-  users: 'iam:ListUsers',
-  userMfaDevices: 'iam:ListMFADevices',
-  userAccessKeys: 'iam:ListAccessKeys',
-  userEvents: 'cloudtrail:LookupEvents',
-  ecrLoginEvents: 'cloudtrail:LookupEvents',
-  budgets: 'budgets:ViewBudget',
-  budgetNotifications: 'budgets:ViewBudget',
-  accountPublicAccessBlock: 's3:GetAccountPublicAccessBlock',
-  buckets: 's3:ListAllMyBuckets',
-  bucketPublicAccessBlocks: 's3:GetBucketPublicAccessBlock',
-  bucketPolicyStatus: 's3:GetBucketPolicyStatus',
-  bucketAcls: 's3:GetBucketAcl',
-  bucketObjects: 's3:ListBucket',
-  repositories: 'ecr:DescribeRepositories',
-  repositoryImages: 'ecr:DescribeImages',
-  vpcs: 'ec2:DescribeVpcs',
-  subnets: 'ec2:DescribeSubnets',
-  internetGateways: 'ec2:DescribeInternetGateways',
-  routeTables: 'ec2:DescribeRouteTables',
-  natGateways: 'ec2:DescribeNatGateways',
-  addresses: 'ec2:DescribeAddresses',
-  securityGroups: 'ec2:DescribeSecurityGroups',
-  loadBalancers: 'elasticloadbalancing:DescribeLoadBalancers',
-  listeners: 'elasticloadbalancing:DescribeListeners',
-  targetGroups: 'elasticloadbalancing:DescribeTargetGroups',
-  targetHealth: 'elasticloadbalancing:DescribeTargetHealth',
-  clusters: 'ecs:DescribeClusters',
-  services: 'ecs:DescribeServices',
-  taskDefinitions: 'ecs:DescribeTaskDefinition',
-  tasks: 'ecs:DescribeTasks',
-  logGroups: 'logs:DescribeLogGroups',
-  logStreams: 'logs:DescribeLogStreams',
-  logEvents: 'logs:GetLogEvents',
-  alarms: 'cloudwatch:DescribeAlarms',
-};
+export const FACT_CALLS = Object.fromEntries(
+  FACT_DEFINITIONS.map((definition) => [definition.key, definition.calls[definition.calls.length - 1]?.action ?? '']),
+) as Record<FactKey, string>;
 
 /** Facts that hold one entry per resource (keyed by name or ARN) rather than one list. */
-export const KEYED_FACTS = new Set<FactKey>([
-  'groupPolicies',
-  'groupMembers',
-  'userMfaDevices',
-  'userAccessKeys',
-  'budgetNotifications',
-  'bucketPublicAccessBlocks',
-  'bucketPolicyStatus',
-  'bucketAcls',
-  'bucketObjects',
-  'repositoryImages',
-  'listeners',
-  'targetHealth',
-  'services',
-  'taskDefinitions',
-  'tasks',
-  'logStreams',
-  'logEvents',
-]);
+export const KEYED_FACTS: ReadonlySet<FactKey> = new Set(
+  FACT_DEFINITIONS.flatMap((definition) => (definition.kind === 'keyed' ? [definition.key as FactKey] : [])),
+);
+
+/** Facts that change slowly (CloudTrail history, budgets): watch re-reads them only every few rounds. */
+export const SLOW_FACTS: ReadonlySet<FactKey> = new Set(
+  FACT_DEFINITIONS.flatMap((definition) => (definition.slow ? [definition.key as FactKey] : [])),
+);

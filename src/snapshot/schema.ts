@@ -1,6 +1,8 @@
-// The snapshot's schema: the envelope, every fact as data or the error that stopped it, list
-// facts' items carrying their identifying field. Extra SDK fields pass through untouched.
+// The snapshot's schema: the envelope, every fact as data or the error that stopped it, each
+// fact's data as its definition says (list items carry their identifying field). Extra SDK
+// fields pass through untouched.
 import { z } from 'zod';
+import { FACT_DEFINITIONS } from '../facts/index.js';
 import type { FactKey } from './types.js';
 
 const text = z.string();
@@ -20,76 +22,18 @@ function fact<T extends z.ZodType>(data: T) {
   );
 }
 
-/** A fact read once per resource, keyed by the resource's name or ARN. */
-function keyed<T extends z.ZodType>(data: T) {
-  return z.record(z.string(), fact(data));
-}
-
-/** An SDK object that must carry `field`, the id that names it in evidence and hints. */
-function identified(field: string) {
-  return z.looseObject({
-    [field]: z.string({ error: `missing ${field}: every item here is identified by its ${field}` }),
-  });
-}
-
-function listOf(field: string) {
-  return z.array(identified(field));
-}
-
-const sdkObject = z.looseObject({});
-
-const callerIdentity = z.looseObject({ Account: text, Arn: text, UserId: text });
-const budgetNotification = z.looseObject({ Notification: sdkObject, Subscribers: z.array(sdkObject) });
-
-export const factSchemas = {
-  callerIdentity: fact(callerIdentity),
-  accountSummary: fact(z.record(z.string(), z.number())),
-  accountAliases: fact(z.array(text)),
-  groups: fact(listOf('GroupName')),
-  groupPolicies: keyed(listOf('PolicyArn')),
-  groupMembers: keyed(listOf('UserName')),
-  users: fact(listOf('UserName')),
-  userMfaDevices: keyed(listOf('SerialNumber')),
-  userAccessKeys: keyed(listOf('AccessKeyId')),
-  userEvents: fact(listOf('EventId')),
-  ecrLoginEvents: fact(listOf('EventId')),
-  budgets: fact(listOf('BudgetName')),
-  budgetNotifications: keyed(z.array(budgetNotification)),
-  accountPublicAccessBlock: fact(sdkObject.nullable()),
-  buckets: fact(listOf('Name')),
-  bucketPublicAccessBlocks: keyed(sdkObject.nullable()),
-  bucketPolicyStatus: keyed(sdkObject.nullable()),
-  bucketAcls: keyed(z.array(sdkObject)),
-  bucketObjects: keyed(listOf('Key')),
-  repositories: fact(listOf('repositoryName')),
-  repositoryImages: keyed(listOf('imageDigest')),
-  vpcs: fact(listOf('VpcId')),
-  subnets: fact(listOf('SubnetId')),
-  internetGateways: fact(listOf('InternetGatewayId')),
-  routeTables: fact(listOf('RouteTableId')),
-  natGateways: fact(listOf('NatGatewayId')),
-  addresses: fact(listOf('PublicIp')),
-  securityGroups: fact(listOf('GroupId')),
-  loadBalancers: fact(listOf('LoadBalancerArn')),
-  listeners: keyed(listOf('ListenerArn')),
-  targetGroups: fact(listOf('TargetGroupArn')),
-  targetHealth: keyed(z.array(sdkObject)),
-  clusters: fact(listOf('clusterArn')),
-  services: keyed(listOf('serviceArn')),
-  taskDefinitions: keyed(identified('taskDefinitionArn')),
-  tasks: keyed(listOf('taskArn')),
-  logGroups: fact(listOf('logGroupName')),
-  logStreams: keyed(listOf('logStreamName')),
-  logEvents: keyed(z.array(sdkObject)),
-  alarms: fact(listOf('AlarmName')),
-} satisfies Record<FactKey, z.ZodType>;
+/** Each fact's schema: a fact, or for a per-resource fact one fact per key. */
+export const factSchemas = Object.fromEntries(
+  FACT_DEFINITIONS.map((definition) => [
+    definition.key,
+    definition.kind === 'keyed' ? z.record(z.string(), fact(definition.schema)) : fact(definition.schema),
+  ]),
+) as Record<string, z.ZodType> as Record<FactKey, z.ZodType>;
 
 // A fact may be absent (an older or interrupted collection): the checks needing it report `error`.
-const factsSchema = z.object(
-  Object.fromEntries(Object.entries(factSchemas).map(([key, schema]) => [key, schema.optional()])) as {
-    [K in FactKey]: z.ZodOptional<(typeof factSchemas)[K]>;
-  },
-).strict();
+const factsSchema = z
+  .object(Object.fromEntries(Object.entries(factSchemas).map(([key, schema]) => [key, schema.optional()])))
+  .strict();
 
 const probeResult = z.looseObject({
   id: text,

@@ -4,7 +4,7 @@ import { DescribeTaskDefinitionCommand, ListServicesCommand, ListTaskDefinitions
 import { LookupEventsCommand, CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { trailUsername } from '../../src/aws/credentials.js';
+import { trailUsername } from '../../src/facts/names.js';
 import { CallContext } from '../../src/collect/calls.js';
 import { collectSnapshot } from '../../src/collect/index.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
