@@ -2,7 +2,8 @@
 // mocked AWS call takes 100 ms. Prints wall time, calls and rounds; asserts nothing.
 // Run: npm run bench:collect
 import { performance } from 'node:perf_hooks';
-import { collectSnapshot, DEFAULT_CONCURRENCY } from '../src/collect/index.js';
+import { DEFAULT_CONCURRENCY } from '../src/collect/index.js';
+import { readLiveAccount } from '../src/live/index.js';
 import { example, labParams } from '../test/support/fixtures.js';
 import { mockAccount } from '../test/collect/mock-account.js';
 
@@ -15,7 +16,8 @@ const rows: { run: number; wallMs: number; calls: number; rounds: number }[] = [
 try {
   for (let run = 1; run <= RUNS; run += 1) {
     const started = performance.now();
-    const snapshot = await collectSnapshot({
+    // As the grade command reads an account: collect, resolve the probe target, probe.
+    const snapshot = await readLiveAccount({
       params,
       region: 'eu-west-1',
       // The probes are HTTP, not AWS: out of this measurement.

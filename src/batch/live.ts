@@ -2,8 +2,8 @@
 // their account assumed with the instructor's own credentials (and the external id).
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { createClients } from '../aws/clients.js';
-import { collectSnapshot, type CollectOptions } from '../collect/index.js';
 import { AwsAccessError } from '../errors.js';
+import { readLiveAccount, type LiveOptions } from '../live/index.js';
 import type { StudentSource } from './roster.js';
 import type { LiveCollector } from './runner.js';
 
@@ -42,12 +42,12 @@ export function liveCollector(options: LiveCollectorOptions = {}): LiveCollector
   return async (student, { params, profile }) => {
     const { source } = student;
     const region = (source.kind === 'snapshot' ? undefined : source.region) ?? options.region;
-    const base: CollectOptions = { params, profile, ...(region === undefined ? {} : { region }) };
-    if (source.kind === 'awsProfile') return collectSnapshot({ ...base, awsProfile: source.awsProfile });
+    const base: LiveOptions = { params, profile, ...(region === undefined ? {} : { region }) };
+    if (source.kind === 'awsProfile') return readLiveAccount({ ...base, awsProfile: source.awsProfile });
     if (source.kind !== 'role') throw new Error(`student ${student.id} has a snapshot file, not a live account`);
     const clients = createClients({ ...(region === undefined ? {} : { region }), credentials: roleCredentials(source, student.id, region) });
     try {
-      return await collectSnapshot({ ...base, clients });
+      return await readLiveAccount({ ...base, clients });
     } catch (error) {
       throw explainRoleFailure(error, source);
     } finally {

@@ -1,15 +1,15 @@
 // Watch mode's loop: collect, grade, show, wait; again until stopped. Everything that
 // touches the world (collector, clock, sleep, screen) is passed in, so tests drive it.
 import type { Scorecard } from '../grade/scorecard.js';
+import { SLOW_FACTS } from '../snapshot/facts.js';
 import type { FactKey, Snapshot } from '../snapshot/types.js';
 import { diffScorecards, type ScorecardDiff } from './diff.js';
 
 /**
- * Facts re-read only every `SLOW_EVERY` rounds: CloudTrail event history (LookupEvents
- * allows 2 calls a second per account and events arrive minutes late anyway) and budgets
- * (AWS refreshes budget data a few times a day).
+ * Slow facts (their definitions say so: CloudTrail event history, where LookupEvents allows
+ * 2 calls a second per account and events arrive minutes late anyway, and budgets, which AWS
+ * refreshes a few times a day) are re-read only every `SLOW_EVERY` rounds.
  */
-export const SLOW_FACTS: ReadonlySet<FactKey> = new Set<FactKey>(['userEvents', 'ecrLoginEvents', 'budgets', 'budgetNotifications']);
 export const SLOW_EVERY = 5;
 
 /** Round 1 reads everything; later rounds skip the slow facts except every fifth round. */

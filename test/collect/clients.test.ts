@@ -108,7 +108,6 @@ describe('clients', () => {
       params: labParams(),
       region: 'eu-west-1',
       maxAttempts: 2,
-      probe: async (target) => ({ target, results: [] }),
     });
     expect(snapshot.facts.logGroups).toEqual(complete.facts.logGroups);
     expect(snapshot.facts.logStreams['/ecs/sentiment-app-task']).toEqual({

@@ -4,7 +4,7 @@ import { DescribeSubnetsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { collectSnapshot, type CollectOptions } from '../../src/collect/index.js';
+import { readLiveAccount, type LiveOptions } from '../../src/live/index.js';
 import { AwsAccessError } from '../../src/errors.js';
 import { defineCheck, pass } from '../../src/check/define.js';
 import { evaluateCheck } from '../../src/grade/evaluate.js';
@@ -32,8 +32,9 @@ async function stubProbe(target: Probes['target']): Promise<Probes> {
   return { target, results: [] };
 }
 
-function collect(options: Partial<CollectOptions> = {}): Promise<Snapshot> {
-  return collectSnapshot({ params: labParams(), region: 'eu-west-1', probe: stubProbe, ...options });
+// As the commands read an account: collect, resolve the probe target, probe (stubbed).
+function collect(options: Partial<LiveOptions> = {}): Promise<Snapshot> {
+  return readLiveAccount({ params: labParams(), region: 'eu-west-1', probe: stubProbe, ...options });
 }
 
 /** A snapshot where every list fact is empty and every keyed fact has no entries. */

@@ -104,10 +104,10 @@ export async function gradeCommand(options: GradeOptions): Promise<number> {
     snapshot = loadSnapshot(options.snapshot);
   } else {
     // Imported here so an offline regrade never loads the AWS SDK.
-    const { collectSnapshot } = await import('../../collect/index.js');
+    const { readLiveAccount } = await import('../../live/index.js');
     const progress = progressDisplay();
     try {
-      snapshot = await collectSnapshot({
+      snapshot = await readLiveAccount({
         params,
         profile: profile.name,
         ...(options.awsProfile === undefined ? {} : { awsProfile: options.awsProfile }),

@@ -2,8 +2,8 @@
 // seconds and show what changed; Ctrl-C stops after printing the last score.
 import { performance } from 'node:perf_hooks';
 import { createClients } from '../../aws/clients.js';
-import { collectSnapshot } from '../../collect/index.js';
 import { grade } from '../../grade/engine.js';
+import { readLiveAccount } from '../../live/index.js';
 import { abortableSleep, watchLoop } from '../../watch/loop.js';
 import { finalLine, renderFrame } from '../../watch/render.js';
 import { prepareGrading, useColor } from './grade.js';
@@ -43,7 +43,7 @@ export async function watchCommand(options: WatchCommandOptions): Promise<number
     const summary = await watchLoop(
       {
         collect: ({ previous, refresh }) =>
-          collectSnapshot({
+          readLiveAccount({
             params,
             profile: profile.name,
             clients,

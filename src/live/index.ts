@@ -1,0 +1,45 @@
+// A live account's evidence, stage after stage: collect the facts, resolve which load
+// balancer is the lab's, probe it. The grade, watch and batch commands all read an account
+// through this one composition; nothing below it knows about the others.
+import { collectSnapshot, type CollectOptions } from '../collect/index.js';
+import { probeLab, type ProbeOptions } from '../probe/index.js';
+import { resolveLab } from '../resolve/index.js';
+import type { ProfileName } from '../resolve/lab.js';
+import type { LabParams } from '../rubric/params.js';
+import type { Probes, Snapshot } from '../snapshot/types.js';
+
+export type ProbeFunction = (target: Probes['target'], params: LabParams, options?: ProbeOptions) => Promise<Probes>;
+
+export interface LiveOptions extends CollectOptions {
+  /** A person's override of the probe target (`--alb-url`). */
+  albUrl?: string;
+  /** The rubric profile, for resolving which load balancer is the lab's (default `own-account`). */
+  profile?: ProfileName;
+  /** Probes the lab (default: the probe module); tests and the benchmark stand in for it. */
+  probe?: ProbeFunction;
+}
+
+/** The probe target: a person's override, else the lab's load balancer's AWS DNS name. */
+export function probeTarget(snapshot: Snapshot, options: LiveOptions): Probes['target'] {
+  if (options.albUrl !== undefined) return { url: options.albUrl, source: 'override' };
+  const lab = resolveLab(snapshot, options.params, { profile: options.profile ?? 'own-account' });
+  const loadBalancer = lab.loadBalancer;
+  if (!loadBalancer?.DNSName) return null;
+  const port = options.params.network.albPort;
+  return {
+    url: `http://${loadBalancer.DNSName}${port === 80 ? '' : `:${port}`}`,
+    source: 'alb-dns-name',
+    ...(loadBalancer.LoadBalancerArn ? { loadBalancerArn: loadBalancer.LoadBalancerArn } : {}),
+  };
+}
+
+/** Collect → resolve the probe target → probe: the snapshot a live grade is made from. */
+export async function readLiveAccount(options: LiveOptions): Promise<Snapshot> {
+  const snapshot = await collectSnapshot(options);
+  const target = probeTarget(snapshot, options);
+  const probe = options.probe ?? probeLab;
+  const probes = target
+    ? await probe(target, options.params, { allowPrivateAddresses: target.source === 'override' })
+    : { target: null, skipped: 'no load balancer of the lab was found in the account', results: [] };
+  return { ...snapshot, probes };
+}
