@@ -1,56 +1,22 @@
 // A mocked AWS account that answers every collector call from a snapshot's facts, as the
-// SDK would (Dates as Date objects, "none" answers as the errors AWS sends).
+// SDK would (Dates as Date objects, "none" answers as the errors AWS sends). A fact read with
+// one call is answered from its definition; only multi-step reads are answered by hand here.
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import {
-  GetAccountSummaryCommand,
-  GetGroupCommand,
-  IAMClient,
-  ListAccessKeysCommand,
-  ListAccountAliasesCommand,
-  ListAttachedGroupPoliciesCommand,
-  ListGroupsCommand,
-  ListMFADevicesCommand,
-  ListUsersCommand,
-} from '@aws-sdk/client-iam';
+import { IAMClient } from '@aws-sdk/client-iam';
 import {
   BudgetsClient,
-  DescribeBudgetsCommand,
   DescribeNotificationsForBudgetCommand,
   DescribeSubscribersForNotificationCommand,
 } from '@aws-sdk/client-budgets';
-import {
-  GetBucketAclCommand,
-  GetBucketLocationCommand,
-  GetBucketPolicyStatusCommand,
-  GetPublicAccessBlockCommand,
-  ListBucketsCommand,
-  ListObjectsV2Command,
-  S3Client,
-} from '@aws-sdk/client-s3';
-import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
-import { DescribeImagesCommand, DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
-import {
-  DescribeAddressesCommand,
-  DescribeInternetGatewaysCommand,
-  DescribeNatGatewaysCommand,
-  DescribeRouteTablesCommand,
-  DescribeSecurityGroupsCommand,
-  DescribeSubnetsCommand,
-  DescribeVpcsCommand,
-  EC2Client,
-} from '@aws-sdk/client-ec2';
-import {
-  DescribeListenersCommand,
-  DescribeLoadBalancersCommand,
-  DescribeTargetGroupsCommand,
-  DescribeTargetHealthCommand,
-  ElasticLoadBalancingV2Client,
-} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { GetBucketLocationCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3ControlClient } from '@aws-sdk/client-s3-control';
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import {
   DescribeClustersCommand,
   DescribeServicesCommand,
-  DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   ECSClient,
   ListClustersCommand,
@@ -58,9 +24,12 @@ import {
   ListTaskDefinitionsCommand,
   ListTasksCommand,
 } from '@aws-sdk/client-ecs';
-import { CloudWatchLogsClient, DescribeLogGroupsCommand, DescribeLogStreamsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { SDK } from '../../src/collect/sdk.js';
+import type { ClientName, FactDefinition } from '../../src/facts/define.js';
+import { FACT_DEFINITIONS } from '../../src/facts/index.js';
 import type { Fact, Snapshot } from '../../src/snapshot/types.js';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -91,6 +60,8 @@ export interface MockedAccount {
   logs: AnyStub;
   cloudwatch: AnyStub;
   cloudtrail: AnyStub;
+  /** Every command class the account answers. */
+  answered: ReadonlySet<object>;
   restore(): void;
 }
 
@@ -106,31 +77,20 @@ export function mockAccount(snapshot: Snapshot, options: { delayMs?: number } = 
     if (!fact.ok) throw awsError(fact.error.code, fact.error.message);
     return fact.data;
   };
+  const answered = new Set<object>();
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const answer = (stub: AnyStub, command: any, respond: (input: any) => unknown) =>
+  const answer = (stub: AnyStub, command: any, respond: (input: any) => unknown) => {
+    answered.add(command);
     stub.on(command).callsFake(async (input: unknown) => {
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       return respond(input);
     });
+  };
 
   const sts = mockClient(STSClient);
   answer(sts, GetCallerIdentityCommand, () => data(facts.callerIdentity));
 
-  const iam = mockClient(IAMClient);
-  answer(iam, GetAccountSummaryCommand, () => ({ SummaryMap: data(facts.accountSummary) }));
-  answer(iam, ListAccountAliasesCommand, () => ({ AccountAliases: data(facts.accountAliases) }));
-  answer(iam, ListGroupsCommand, () => ({ Groups: data(facts.groups) }));
-  answer(iam, ListUsersCommand, () => ({ Users: data(facts.users) }));
-  answer(iam, ListAttachedGroupPoliciesCommand, (i) => ({ AttachedPolicies: data(facts.groupPolicies[i.GroupName], 'NoSuchEntity') }));
-  answer(iam, GetGroupCommand, (i) => ({
-    Group: data(facts.groups).find((g) => g.GroupName === i.GroupName),
-    Users: data(facts.groupMembers[i.GroupName], 'NoSuchEntity'),
-  }));
-  answer(iam, ListMFADevicesCommand, (i) => ({ MFADevices: data(facts.userMfaDevices[i.UserName], 'NoSuchEntity') }));
-  answer(iam, ListAccessKeysCommand, (i) => ({ AccessKeyMetadata: data(facts.userAccessKeys[i.UserName], 'NoSuchEntity') }));
-
   const budgets = mockClient(BudgetsClient);
-  answer(budgets, DescribeBudgetsCommand, () => ({ Budgets: data(facts.budgets) }));
   answer(budgets, DescribeNotificationsForBudgetCommand, (i) => ({
     Notifications: data(facts.budgetNotifications[i.BudgetName], 'NotFoundException').map((n) => n.Notification),
   }));
@@ -140,52 +100,9 @@ export function mockAccount(snapshot: Snapshot, options: { delayMs?: number } = 
     )?.Subscribers,
   }));
 
-  const s3control = mockClient(S3ControlClient);
-  answer(s3control, GetAccountPublicAccessBlockCommand, () => {
-    const block = data(facts.accountPublicAccessBlock);
-    if (block === null) throw awsError('NoSuchPublicAccessBlockConfiguration', 'The public access block configuration was not found');
-    return { PublicAccessBlockConfiguration: block };
-  });
-
   const s3 = mockClient(S3Client);
-  answer(s3, ListBucketsCommand, () => ({ Buckets: data(facts.buckets) }));
   answer(s3, GetBucketLocationCommand, (i) => ({
     LocationConstraint: data(facts.buckets).find((b) => b.Name === i.Bucket)?.BucketRegion ?? snapshot.region,
-  }));
-  answer(s3, GetPublicAccessBlockCommand, (i) => {
-    const block = data(facts.bucketPublicAccessBlocks[i.Bucket], 'NoSuchBucket');
-    if (block === null) throw awsError('NoSuchPublicAccessBlockConfiguration', 'The public access block configuration was not found');
-    return { PublicAccessBlockConfiguration: block };
-  });
-  answer(s3, GetBucketPolicyStatusCommand, (i) => {
-    const status = data(facts.bucketPolicyStatus[i.Bucket], 'NoSuchBucket');
-    if (status === null) throw awsError('NoSuchBucketPolicy', 'The bucket policy does not exist');
-    return { PolicyStatus: status };
-  });
-  answer(s3, GetBucketAclCommand, (i) => ({ Grants: data(facts.bucketAcls[i.Bucket], 'NoSuchBucket') }));
-  answer(s3, ListObjectsV2Command, (i) => ({ Contents: data(facts.bucketObjects[i.Bucket], 'NoSuchBucket'), IsTruncated: false }));
-
-  const ecr = mockClient(ECRClient);
-  answer(ecr, DescribeRepositoriesCommand, () => ({ repositories: data(facts.repositories) }));
-  answer(ecr, DescribeImagesCommand, (i) => ({
-    imageDetails: data(facts.repositoryImages[i.repositoryName], 'RepositoryNotFoundException'),
-  }));
-
-  const ec2 = mockClient(EC2Client);
-  answer(ec2, DescribeVpcsCommand, () => ({ Vpcs: data(facts.vpcs) }));
-  answer(ec2, DescribeSubnetsCommand, () => ({ Subnets: data(facts.subnets) }));
-  answer(ec2, DescribeInternetGatewaysCommand, () => ({ InternetGateways: data(facts.internetGateways) }));
-  answer(ec2, DescribeRouteTablesCommand, () => ({ RouteTables: data(facts.routeTables) }));
-  answer(ec2, DescribeNatGatewaysCommand, () => ({ NatGateways: data(facts.natGateways) }));
-  answer(ec2, DescribeAddressesCommand, () => ({ Addresses: data(facts.addresses) }));
-  answer(ec2, DescribeSecurityGroupsCommand, () => ({ SecurityGroups: data(facts.securityGroups) }));
-
-  const elb = mockClient(ElasticLoadBalancingV2Client);
-  answer(elb, DescribeLoadBalancersCommand, () => ({ LoadBalancers: data(facts.loadBalancers) }));
-  answer(elb, DescribeTargetGroupsCommand, () => ({ TargetGroups: data(facts.targetGroups) }));
-  answer(elb, DescribeListenersCommand, (i) => ({ Listeners: data(facts.listeners[i.LoadBalancerArn], 'LoadBalancerNotFound') }));
-  answer(elb, DescribeTargetHealthCommand, (i) => ({
-    TargetHealthDescriptions: data(facts.targetHealth[i.TargetGroupArn], 'TargetGroupNotFound'),
   }));
 
   const ecs = mockClient(ECSClient);
@@ -203,17 +120,6 @@ export function mockAccount(snapshot: Snapshot, options: { delayMs?: number } = 
     tasks: data(facts.tasks[i.cluster], 'ClusterNotFoundException').filter((t) => i.tasks.includes(t.taskArn)),
   }));
   answer(ecs, ListTaskDefinitionsCommand, () => ({ taskDefinitionArns: Object.keys(facts.taskDefinitions) }));
-  answer(ecs, DescribeTaskDefinitionCommand, (i) => ({
-    taskDefinition: data(facts.taskDefinitions[i.taskDefinition], 'ClientException'),
-  }));
-
-  const logs = mockClient(CloudWatchLogsClient);
-  answer(logs, DescribeLogGroupsCommand, () => ({ logGroups: data(facts.logGroups) }));
-  answer(logs, DescribeLogStreamsCommand, (i) => ({ logStreams: data(facts.logStreams[i.logGroupName]) }));
-  answer(logs, GetLogEventsCommand, (i) => ({ events: data(facts.logEvents[i.logGroupName]) }));
-
-  const cloudwatch = mockClient(CloudWatchClient);
-  answer(cloudwatch, DescribeAlarmsCommand, () => ({ MetricAlarms: data(facts.alarms) }));
 
   const cloudtrail = mockClient(CloudTrailClient);
   answer(cloudtrail, LookupEventsCommand, (i) => {
@@ -222,11 +128,61 @@ export function mockAccount(snapshot: Snapshot, options: { delayMs?: number } = 
     return { Events: data(facts.userEvents).filter((e) => e.Username === attribute?.AttributeValue) };
   });
 
-  const stubs = { sts, iam, budgets, s3, s3control, ecr, ec2, elb, ecs, logs, cloudwatch, cloudtrail };
+  const stubs = {
+    sts,
+    iam: mockClient(IAMClient),
+    budgets,
+    s3,
+    s3control: mockClient(S3ControlClient),
+    ecr: mockClient(ECRClient),
+    ec2: mockClient(EC2Client),
+    elb: mockClient(ElasticLoadBalancingV2Client),
+    ecs,
+    logs: mockClient(CloudWatchLogsClient),
+    cloudwatch: mockClient(CloudWatchClient),
+    cloudtrail,
+  } satisfies Record<ClientName, AnyStub>;
+
+  // Every other fact is read with one call: answer it from the fact, as its definition reads it.
+  for (const definition of FACT_DEFINITIONS) {
+    const [only, ...more] = definition.calls;
+    if (only === undefined || more.length > 0) continue;
+    const command = (SDK[only.client] as unknown as Record<string, object>)[only.command];
+    if (answered.has(command!)) continue;
+    answer(stubs[only.client], command, (input: Record<string, unknown>) => answerFrom(definition, facts, input, data));
+  }
+
   return {
     ...stubs,
+    answered,
     restore() {
       for (const stub of Object.values(stubs)) stub.restore();
     },
   };
+}
+
+/** Page tokens and truncation flags: absent, so every answer is one page. */
+const PAGE_FIELDS = /token|marker|truncated/i;
+
+/**
+ * A one-call fact's answer: the fact (for a per-resource fact, the entry the input names),
+ * as whatever output field the reader takes it from; null data as the definition's "none" error.
+ */
+function answerFrom(
+  definition: FactDefinition,
+  facts: Snapshot['facts'],
+  input: Record<string, unknown>,
+  data: <T>(fact: Fact<T> | undefined) => T,
+): unknown {
+  const stored = facts[definition.key as keyof Snapshot['facts']] as Fact<unknown> | Record<string, Fact<unknown>> | undefined;
+  let fact = stored as Fact<unknown> | undefined;
+  if (definition.kind === 'keyed') {
+    const entries = (stored ?? {}) as Record<string, Fact<unknown>>;
+    const key = Object.values(input).find((value): value is string => typeof value === 'string' && Object.hasOwn(entries, value));
+    fact = key === undefined ? undefined : entries[key];
+  }
+  const value = data(fact);
+  const none = definition.kind === 'derived' ? undefined : definition.none;
+  if (value === null && none) throw awsError(none.codes[0] ?? 'NotFound');
+  return new Proxy({}, { get: (_target, field) => (typeof field !== 'string' || field === 'then' || PAGE_FIELDS.test(field) ? undefined : value) });
 }
