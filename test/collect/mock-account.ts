@@ -1,6 +1,6 @@
 // A mocked AWS account that answers every collector call from a snapshot's facts, as the
-// SDK would (Dates as Date objects, "none" answers as the errors AWS sends). A fact read with
-// one call is answered from its definition; only multi-step reads are answered by hand here.
+// SDK would (Dates as Date objects, "none" answers as the errors AWS sends). Facts are answered
+// from their definitions; only multi-step reads and lookups are answered by hand here.
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { IAMClient } from '@aws-sdk/client-iam';
@@ -143,13 +143,13 @@ export function mockAccount(snapshot: Snapshot, options: { delayMs?: number } = 
     cloudtrail,
   } satisfies Record<ClientName, AnyStub>;
 
-  // Every other fact is read with one call: answer it from the fact, as its definition reads it.
+  // Every other fact is answered from itself, as its definition reads it.
   for (const definition of FACT_DEFINITIONS) {
-    const [only, ...more] = definition.calls;
-    if (only === undefined || more.length > 0) continue;
-    const command = (SDK[only.client] as unknown as Record<string, object>)[only.command];
-    if (answered.has(command!)) continue;
-    answer(stubs[only.client], command, (input: Record<string, unknown>) => answerFrom(definition, facts, input, data));
+    if (definition.kind === 'keyed' && definition.list) continue;
+    for (const call of definition.calls) {
+      const command = (SDK[call.client] as unknown as Record<string, object>)[call.command]!;
+      if (!answered.has(command)) answer(stubs[call.client], command, (input: Record<string, unknown>) => answerFrom(definition, facts, input, data));
+    }
   }
 
   return {
@@ -165,8 +165,8 @@ export function mockAccount(snapshot: Snapshot, options: { delayMs?: number } = 
 const PAGE_FIELDS = /token|marker|truncated/i;
 
 /**
- * A one-call fact's answer: the fact (for a per-resource fact, the entry the input names),
- * as whatever output field the reader takes it from; null data as the definition's "none" error.
+ * A fact's answer: the fact (for a per-resource fact, the entry the input names), as whatever
+ * output field the reader takes it from; null data as the definition's "none" error.
  */
 function answerFrom(
   definition: FactDefinition,
@@ -184,5 +184,13 @@ function answerFrom(
   const value = data(fact);
   const none = definition.kind === 'derived' ? undefined : definition.none;
   if (value === null && none) throw awsError(none.codes[0] ?? 'NotFound');
-  return new Proxy({}, { get: (_target, field) => (typeof field !== 'string' || field === 'then' || PAGE_FIELDS.test(field) ? undefined : value) });
+  // The reader takes the output field it knows: the fact's own field of that name (one call per
+  // attribute), else the whole fact (`Vpcs`, `SummaryMap`...).
+  return new Proxy({}, {
+    get: (_target, field) => {
+      if (typeof field !== 'string' || field === 'then' || PAGE_FIELDS.test(field)) return undefined;
+      const own = value !== null && typeof value === 'object' && !Array.isArray(value) && Object.hasOwn(value, field);
+      return own ? (value as Record<string, unknown>)[field] : value;
+    },
+  });
 }
