@@ -8,19 +8,6 @@ import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 
-/**
- * KNOWN EXCEPTIONS, being removed by the other parts of the layering work (the AWS error
- * helpers move into src/aws/, the collector stops using the resolver, probing becomes its own
- * stage). Delete this list once they land; an entry that no longer matches an import fails.
- */
-const BEING_REMOVED: readonly string[] = [
-  'src/aws/credentials.ts → src/collect/calls.ts',
-  'src/collect/facts.ts → src/resolve/tags.ts',
-  'src/collect/index.ts → src/probe/index.ts',
-  'src/collect/index.ts → src/resolve/index.ts',
-  'src/collect/index.ts → src/resolve/lab.ts',
-];
-
 /** A source file, by its path from the repository root. */
 interface SourceFile {
   path: string;
@@ -152,14 +139,7 @@ describe('the code keeps the README layers', () => {
   });
 
   it('every import in src/ and checks/ runs down the layers', () => {
-    const exceptions = new Set(BEING_REMOVED);
-    const problems = layerViolations(layers, layered).filter((problem) => !exceptions.has(problem.replace(/:\d+ → /, ' → ').replace(/ \(.*$/, '')));
-    expect(problems).toEqual([]);
-  });
-
-  it('every listed exception is still an import (delete the entry once it is gone)', () => {
-    const imports = new Set(layered.flatMap(importsOf).map(({ from, to }) => `${from} → ${to}`));
-    expect(BEING_REMOVED.filter((entry) => !imports.has(entry))).toEqual([]);
+    expect(layerViolations(layers, layered)).toEqual([]);
   });
 
   it('the reference service imports the grader only as lab-grader', () => {
