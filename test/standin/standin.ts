@@ -15,7 +15,7 @@ export const REGION = 'eu-west-1';
 /** The account moto answers as. */
 export const ACCOUNT = '123456789012';
 export const REGISTRY = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`;
-export const CLI = join(REPO_ROOT, 'dist/src/cli/main.js');
+export const CLI = join(REPO_ROOT, 'dist/bin/lab-grader.js');
 export const BUCKET = `sentiment-app-models-${ACCOUNT}-${REGION}`;
 /** The deploy's flags in every run: the budget alert's address, and no wait for healthy targets (the stand-in runs no task). */
 export const DEPLOY_FLAGS = ['--alert-email', 'student@example.com', '--no-wait'];

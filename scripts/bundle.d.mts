@@ -1,0 +1,5 @@
+// Types of scripts/bundle.mjs, for the test that builds the published bin.
+import type { Metafile } from 'esbuild';
+
+/** Bundles the bin into `outdir` (default dist/bin, emptied first); returns esbuild's metafile. */
+export function bundle(outdir?: string): Promise<Metafile>;

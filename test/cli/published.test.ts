@@ -1,0 +1,95 @@
+// The published bin, as npm installs it: scripts/bundle.mjs builds it into a bare package folder
+// (package.json, rubric.yaml, policy/, examples/ and dist/bin, no node_modules), and these tests run it.
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Metafile } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundle } from '../../scripts/bundle.mjs';
+import { readGradebook, writeClass } from '../batch/support.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const pkg = mkdtempSync(join(tmpdir(), 'lab-grader-published-'));
+const bin = join(pkg, 'dist/bin/lab-grader.js');
+let metafile: Metafile;
+
+beforeAll(async () => {
+  for (const file of ['package.json', 'rubric.yaml', 'policy', 'examples']) cpSync(join(root, file), join(pkg, file), { recursive: true });
+  metafile = await bundle(join(pkg, 'dist/bin'));
+}, 180_000);
+afterAll(() => rmSync(pkg, { recursive: true, force: true }));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { cwd: pkg, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** The source files an output loads before it runs: its own and those of the chunks it imports statically. */
+function loadedAtStart(output: string): string[] {
+  const seen = new Set<string>();
+  const visit = (path: string): void => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    for (const imported of metafile.outputs[path]?.imports ?? []) if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
+  };
+  visit(output);
+  return [...seen].flatMap((path) => Object.keys(metafile.outputs[path]?.inputs ?? {}));
+}
+
+/** The output chunk that holds `source` (a path from the repository root). */
+function chunkOf(source: string): string {
+  const found = Object.entries(metafile.outputs).find(([path, output]) => !path.endsWith('.map') && source in output.inputs);
+  if (!found) throw new Error(`${source} is in no output`);
+  return found[0];
+}
+
+describe('the published bin', { timeout: 60_000 }, () => {
+  it('regrades the complete example (the demo) with nothing but its own files: checklist, reports, exit 0', async () => {
+    const out = join(pkg, 'reports');
+    const result = await run(['grade', '--snapshot', join(root, 'examples/complete-lab.snapshot.json'), '--submission', join(root, 'examples/submission'), '--format', 'console,json,html', '--out', out]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Total 9.50 / 10.00');
+    const scorecard = JSON.parse(readFileSync(join(out, 'scorecard.json'), 'utf8')) as { total: { earned: number } };
+    expect(scorecard.total.earned).toBe(9.5);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<title>Introduction to Cloud Computing for MLOps: 9.50 / 10.00');
+  });
+
+  it('prints its version, and the IAM policy the collector (the AWS SDK chunk) derives', async () => {
+    const version = await run(['--version']);
+    expect(version.stdout.trim()).toBe((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version);
+    const policy = await run(['policy']);
+    expect(policy.code, policy.stderr).toBe(0);
+    expect(JSON.parse(policy.stdout)).toEqual(JSON.parse(readFileSync(join(root, 'policy/lab-grader-policy.json'), 'utf8')));
+  });
+
+  it('grades a class in its grading threads (worker.js beside the bin)', async () => {
+    const { roster, broken } = await writeClass(join(pkg, 'class'), 42);
+    const out = join(pkg, 'class-out');
+    const result = await run(['batch', roster, '--out', out, '--format', 'html']);
+    expect(result.code, result.stderr).toBe(0);
+    const gradebook = readGradebook(readFileSync(join(out, 'gradebook.csv'), 'utf8'));
+    expect(gradebook.rows).toHaveLength(42);
+    const errors = gradebook.rows.filter((row) => row.status === 'error').map((row) => row.student);
+    expect(errors.sort()).toEqual([...broken].sort());
+  });
+
+  it('loads neither the AWS SDK nor undici nor the batch to start or to regrade', () => {
+    // esbuild names outputs relative to the repository root.
+    const regrade = [...loadedAtStart(relative(root, bin)), ...loadedAtStart(chunkOf('src/cli/commands/grade.ts'))];
+    expect(regrade).toContain('src/grade/engine.ts');
+    expect(regrade.filter((input) => /node_modules\/(@aws-sdk|@smithy|undici)\/|^src\/(batch|aws)\//.test(input))).toEqual([]);
+    // The live path does load them: the test above could fail.
+    expect(loadedAtStart(chunkOf('src/collect/index.ts')).some((input) => input.includes('node_modules/@aws-sdk/client-ec2/'))).toBe(true);
+  });
+});
