@@ -1,5 +1,7 @@
 // AWS SDK v3 clients with the standard credential chain. Endpoint overrides
 // (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>) are read by the SDK itself.
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { STSClient } from '@aws-sdk/client-sts';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { BudgetsClient } from '@aws-sdk/client-budgets';
@@ -13,6 +15,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { gradingRetryStrategy } from './retry.js';
 
 /** IAM and Budgets are global services answered in us-east-1. */
 export const GLOBAL_REGION = 'us-east-1';
@@ -76,36 +79,46 @@ function withAccountEndpointCheck(client: S3ControlClient): S3ControlClient {
   return client;
 }
 
+/** Connections kept open between calls, shared by every client of one collection. */
+function keepAliveAgents(): { httpAgent: HttpAgent; httpsAgent: HttpsAgent } {
+  const settings = { keepAlive: true, maxSockets: 50 };
+  return { httpAgent: new HttpAgent(settings), httpsAgent: new HttpsAgent(settings) };
+}
+
 export function createClients(options: ClientOptions, env: NodeJS.ProcessEnv = process.env): AwsClients {
   const credentials = options.credentials ?? fromNodeProviderChain(options.awsProfile ? { profile: options.awsProfile } : {});
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  // One pool of connections for all the clients: a service (or a stand-in serving them all)
+  // is reached over connections the earlier calls opened, without a new TLS handshake each.
+  const agents = keepAliveAgents();
   const common = {
     credentials,
     ...(options.awsProfile ? { profile: options.awsProfile } : {}),
-    retryMode: 'adaptive',
-    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    maxAttempts,
     // A stalled connection fails the call (recorded on its fact) instead of hanging grading.
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
+    requestHandler: { ...agents, connectionTimeout: 5_000, requestTimeout: 30_000 },
   } as const;
-  const regional = { ...common, ...(options.region ? { region: options.region } : {}) };
-  const global = { ...common, region: GLOBAL_REGION };
+  // Each client keeps its own adaptive rate (a throttled service slows only itself).
+  const regional = () => ({ ...common, retryStrategy: gradingRetryStrategy(maxAttempts), ...(options.region ? { region: options.region } : {}) });
+  const global = () => ({ ...common, retryStrategy: gradingRetryStrategy(maxAttempts), region: GLOBAL_REGION });
   const s3Clients = new Map<string, S3Client>();
   const forcePathStyle = s3EndpointOverridden(env);
   const clients: AwsClients = {
-    sts: new STSClient(regional),
-    iam: new IAMClient(global),
-    budgets: new BudgetsClient(global),
-    s3control: withAccountEndpointCheck(new S3ControlClient(regional)),
-    ecr: new ECRClient(regional),
-    ec2: new EC2Client(regional),
-    elb: new ElasticLoadBalancingV2Client(regional),
-    ecs: new ECSClient(regional),
-    logs: new CloudWatchLogsClient(regional),
-    cloudwatch: new CloudWatchClient(regional),
-    cloudtrail: new CloudTrailClient(regional),
+    sts: new STSClient(regional()),
+    iam: new IAMClient(global()),
+    budgets: new BudgetsClient(global()),
+    s3control: withAccountEndpointCheck(new S3ControlClient(regional())),
+    ecr: new ECRClient(regional()),
+    ec2: new EC2Client(regional()),
+    elb: new ElasticLoadBalancingV2Client(regional()),
+    ecs: new ECSClient(regional()),
+    logs: new CloudWatchLogsClient(regional()),
+    cloudwatch: new CloudWatchClient(regional()),
+    cloudtrail: new CloudTrailClient(regional()),
     s3(region) {
       let client = s3Clients.get(region);
       if (!client) {
-        client = new S3Client({ ...common, region, forcePathStyle, followRegionRedirects: true });
+        client = new S3Client({ ...common, retryStrategy: gradingRetryStrategy(maxAttempts), region, forcePathStyle, followRegionRedirects: true });
         s3Clients.set(region, client);
       }
       return client;
@@ -114,6 +127,8 @@ export function createClients(options: ClientOptions, env: NodeJS.ProcessEnv = p
       const { s3: _s3, destroy: _destroy, ...serviceClients } = clients;
       for (const client of Object.values(serviceClients)) client.destroy();
       for (const client of s3Clients.values()) client.destroy();
+      agents.httpAgent.destroy();
+      agents.httpsAgent.destroy();
     },
   };
   return clients;

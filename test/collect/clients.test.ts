@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GetPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
+import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { ListClustersCommand } from '@aws-sdk/client-ecs';
 import { createClients, GLOBAL_REGION } from '../../src/aws/clients.js';
 import { collectSnapshot } from '../../src/collect/index.js';
 import { AwsAccessError } from '../../src/errors.js';
@@ -57,7 +59,7 @@ describe('clients', () => {
     expect(await clients.ec2.config.region()).toBe('eu-west-1');
     expect(await clients.iam.config.region()).toBe(GLOBAL_REGION);
     expect(await clients.budgets.config.region()).toBe(GLOBAL_REGION);
-    expect(clients.ecs.config.retryMode).toBe('adaptive');
+    expect(((await clients.ecs.config.retryStrategy()) as { mode?: string }).mode).toBeUndefined();
     expect(await clients.ecs.config.maxAttempts()).toBe(5);
     expect(await clients.s3('ap-southeast-2').config.region()).toBe('ap-southeast-2');
     expect(clients.s3('eu-west-1').config.forcePathStyle).toBe(false);
@@ -128,5 +130,65 @@ describe('clients', () => {
     expect(error).toBeInstanceOf(AwsAccessError);
     expect((error as Error).message).toMatch(/Could not reach AWS STS \(ECONNREFUSED/);
     expect((error as Error).message).not.toContain('AKIAIOSFODNN7EXAMPLE');
+  });
+
+  it('do not retry an operation the endpoint does not implement', async () => {
+    let calls = 0;
+    const endpoint = await logsStandIn(() => {
+      calls += 1;
+      return { status: 501, body: { __type: 'NotImplemented', message: 'The DescribeLogGroups action has not been implemented' } };
+    });
+    vi.stubEnv('AWS_ENDPOINT_URL_CLOUDWATCH_LOGS', endpoint);
+    const clients = createClients({ region: 'eu-west-1', maxAttempts: 5 }, {});
+    const error = await clients.logs.send(new DescribeLogGroupsCommand({})).catch((e: unknown) => e);
+    clients.destroy();
+    expect((error as Error).name).toBe('NotImplemented');
+    expect(calls).toBe(1);
+  });
+
+  it('retry a server error once, and stop when the retry answers the same', async () => {
+    let calls = 0;
+    const endpoint = await logsStandIn(() => {
+      calls += 1;
+      return { status: 500, body: { __type: 'InternalFailure', message: 'no handler for this operation' } };
+    });
+    vi.stubEnv('AWS_ENDPOINT_URL_CLOUDWATCH_LOGS', endpoint);
+    const clients = createClients({ region: 'eu-west-1', maxAttempts: 5 }, {});
+    const error = await clients.logs.send(new DescribeLogGroupsCommand({})).catch((e: unknown) => e);
+    clients.destroy();
+    expect((error as Error).name).toBe('InternalFailure');
+    expect(calls).toBe(2);
+  });
+
+  it('keep retrying a server error that changes, and succeed when it clears', async () => {
+    const endpoint = await logsStandIn((_operation, attempt) =>
+      attempt < 3 ? { status: 500, body: { __type: 'InternalFailure', message: `hiccup ${attempt}` } } : { status: 200, body: { logGroups: [] } },
+    );
+    vi.stubEnv('AWS_ENDPOINT_URL_CLOUDWATCH_LOGS', endpoint);
+    const clients = createClients({ region: 'eu-west-1', maxAttempts: 5 }, {});
+    const output = await clients.logs.send(new DescribeLogGroupsCommand({}));
+    clients.destroy();
+    expect(output.logGroups).toEqual([]);
+    expect(output.$metadata.attempts).toBe(3);
+  });
+
+  it('share kept-alive connections between the clients of one collection', async () => {
+    let connections = 0;
+    server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+        response.end('{}');
+      });
+    });
+    server.on('connection', () => (connections += 1));
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    vi.stubEnv('AWS_ENDPOINT_URL', `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const clients = createClients({ region: 'eu-west-1' }, {});
+    await clients.logs.send(new DescribeLogGroupsCommand({}));
+    await clients.ecs.send(new ListClustersCommand({}));
+    await clients.logs.send(new DescribeLogGroupsCommand({}));
+    clients.destroy();
+    expect(connections).toBe(1);
   });
 });
