@@ -68,6 +68,8 @@ export async function gradeStudent(
       paramOverrides: context.paramOverrides,
       // A grading thread cannot be handed functions, so the batch names the lab's checks itself.
       checks: checksById,
+      // Only rendered here, then sent on (a copy) or kept by the runner, which reads it.
+      freeze: false,
     });
     await writeReports(scorecard, context.fileFormats, dir);
     await rm(join(dir, ERROR_FILE), { force: true });

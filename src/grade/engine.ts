@@ -28,6 +28,12 @@ export interface GradeInput {
   submission?: Submission | null;
   /** The checks the rubric's ids name, composed by the caller. */
   checks: CheckRegistry;
+  /**
+   * Deep-freeze the scorecard (default true), so a reporter cannot change what the next one
+   * reads. A caller that only renders it and passes it on (a batch's grading thread, which
+   * sends a copy) skips the walk.
+   */
+  freeze?: boolean;
 }
 
 /** Milliseconds of the probes a check cites in its evidence: the requests it judged, as the snapshot timed them. */
@@ -82,12 +88,31 @@ interface Tally {
   max: Hundredths;
 }
 
+/** Params per rubric, profile and overrides: a batch grades a class with the same few. */
+const paramsCache = new WeakMap<Rubric, Map<string, LabParams>>();
+
+function gradingParams(rubric: Rubric, profile: RubricProfile, overrides: Record<string, string>): LabParams {
+  const key = JSON.stringify([profile.name, overrides]);
+  let byKey = paramsCache.get(rubric);
+  if (!byKey) paramsCache.set(rubric, (byKey = new Map()));
+  let params = byKey.get(key);
+  if (!params) byKey.set(key, (params = paramsFor(rubric, profile, overrides)));
+  return params;
+}
+
+/** The rubric and registry pairs already found gradable (a parsed rubric is not changed afterwards). */
+const gradable = new WeakMap<Rubric, WeakSet<CheckRegistry>>();
+
 /** Refuses a rubric whose points cannot be computed: sums that disagree, unknown checks, duplicate ids. */
 export function assertGradable(rubric: Rubric, registry: CheckRegistry): void {
+  // A batch grades a whole class with one rubric and registry: lint them once.
+  if (gradable.get(rubric)?.has(registry)) return;
   const blocking = lintRubric(rubric, registry.keys()).filter((problem) => GRADING_RULES.has(problem.rule));
   if (blocking.length > 0) {
     throw new UsageError(`${rubric.file} cannot be used for grading; fix it and run again:\n${blocking.map(formatProblem).join('\n')}`);
   }
+  if (!gradable.has(rubric)) gradable.set(rubric, new WeakSet());
+  gradable.get(rubric)!.add(registry);
 }
 
 export function grade(input: GradeInput): Scorecard {
@@ -95,7 +120,7 @@ export function grade(input: GradeInput): Scorecard {
   assertGradable(rubric, registry);
 
   const profile = pickProfile(rubric, input.profile);
-  const params = paramsFor(rubric, profile, input.paramOverrides ?? {});
+  const params = gradingParams(rubric, profile, input.paramOverrides ?? {});
   const notApplicable = new Set(profile.notApplicable);
   const lab: Lab = resolveLab(snapshot, params, { profile: profile.name, submission: input.submission ?? null });
 
@@ -215,5 +240,5 @@ export function grade(input: GradeInput): Scorecard {
     choices: lab.choices.map((choice) => ({ ...choice })),
     cost: estimateRunningCost(snapshot, params.prices),
   };
-  return deepFreeze(scorecard);
+  return input.freeze === false ? scorecard : deepFreeze(scorecard);
 }

@@ -195,6 +195,21 @@ describe('grade', () => {
     expect(scorecard.choices.length).toBeGreaterThan(0);
   });
 
+  it('skips the freezing when the caller asks (a batch thread only renders and sends it), grading the same', () => {
+    const unfrozen = gradeWith({ freeze: false });
+    expect(Object.isFrozen(unfrozen)).toBe(false);
+    expect(Object.isFrozen(unfrozen.sections[0]!.steps[0]!.checks[0]!.evidence)).toBe(false);
+    expect(JSON.stringify(unfrozen)).toBe(JSON.stringify(gradeWith()));
+  });
+
+  it('grades with the params of the profile and overrides asked for, also when an earlier grade used others', () => {
+    const plain = JSON.stringify(gradeWith());
+    const otherPort = JSON.stringify(gradeWith({ paramOverrides: { 'network.appPort': '9999' } }));
+    expect(otherPort).not.toBe(plain);
+    expect(JSON.stringify(gradeWith())).toBe(plain);
+    expect(JSON.stringify(gradeWith({ paramOverrides: { 'network.appPort': '9999' } }))).toBe(otherPort);
+  });
+
   it('reports where the probes went, and whether a person overrode it', () => {
     expect(gradeWith().target).toEqual({ url: 'http://sentiment-app-alb-1234567890.eu-west-1.elb.amazonaws.com', overridden: false });
     const overridden = completeLabWith((s) => {

@@ -92,4 +92,9 @@ describe('a bad snapshot names its first bad field by JSON path and line:column'
     expect(message).toContain(`snap.json:${lineOf(text, key)}:9: $.facts.callerIdentity.data.${key}: this file holds what looks like an AWS credential`);
     expect(message).not.toContain('wJalrXUtnFEMI');
   });
+
+  it('a credential key spelled with JSON escapes is refused too', () => {
+    const text = completeWith('"UserId": "AIDA', '"\\u0053ecretAccessKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "UserId": "AIDA');
+    expect(usageMessage(() => parseSnapshot(text, 'snap.json'))).toContain('$.facts.callerIdentity.data.SecretAccessKey: this file holds what looks like an AWS credential');
+  });
 });
