@@ -10,7 +10,10 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { checksById } from '../checks/index.js';
 import { loadRoster } from '../src/batch/roster.js';
+import { grade } from '../src/grade/engine.js';
+import { parseSnapshot } from '../src/snapshot/load.js';
 import { runBatch } from '../src/batch/runner.js';
 import { loadRubric } from '../src/rubric/load.js';
 import type { Snapshot } from '../src/snapshot/types.js';
@@ -75,6 +78,19 @@ async function main(): Promise<void> {
     console.log(`CPU time, all threads:     ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s  ${((cpu.user + cpu.system) / 1000 / students).toFixed(2)} ms/student`);
     console.log(`resume (all kept):         ${(resumed.durationMs / 1000).toFixed(2)} s  ${resumed.outcomes.filter((outcome) => outcome.skipped).length} skipped`);
     console.log(`errors: ${failed}`);
+
+    // The same run, in this thread: reading and grading one student's file with nothing else
+    // (no threads, reports or files), to tell the grading from what surrounds it.
+    const text = await readFile(join(dir, 'snapshots', 's00001.json'), 'utf8');
+    const repeats = Math.min(students, 300);
+    for (let index = 0; index < 20; index += 1) grade({ rubric, rubricFile: 'rubric.yaml', snapshot: parseSnapshot(text, 'warm-up'), checks: checksById });
+    const coreBefore = process.cpuUsage();
+    for (let index = 0; index < repeats; index += 1) grade({ rubric, rubricFile: 'rubric.yaml', snapshot: parseSnapshot(text, 's00001.json'), checks: checksById });
+    const core = process.cpuUsage(coreBefore);
+    const coreMs = (core.user + core.system) / 1000 / repeats;
+    const perStudentMs = (cpu.user + cpu.system) / 1000 / students;
+    console.log(`parse + grade alone:       ${coreMs.toFixed(2)} ms CPU/student (${repeats} in this thread)`);
+    console.log(`batch CPU ÷ parse + grade: ${(perStudentMs / coreMs).toFixed(1)}× (goal ≤ 4 ms CPU/student in the batch)`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,0 +1,59 @@
+// Times whole processes from outside, as a person running the command sees them: wall time, and
+// the CPU time of the process and its children (Linux: from /proc/self/stat after the wait).
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+
+export interface Timed {
+  wallMs: number;
+  /** User + system CPU of the finished child and its children; null off Linux. */
+  cpuMs: number | null;
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** CPU time of this process's waited-for children, in ms (clock ticks of 10 ms). */
+function childrenCpuMs(): number | null {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After the command name: field 16 (cutime) and 17 (cstime) are at offsets 13 and 14.
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+/** Runs one command to its end; processes are timed one at a time so their CPU is told apart. */
+export function timeProcess(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Timed> {
+  return new Promise((resolve, reject) => {
+    const cpuBefore = childrenCpuMs();
+    const started = performance.now();
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const wallMs = performance.now() - started;
+      const cpuAfter = childrenCpuMs();
+      resolve({ wallMs, cpuMs: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore, code, stdout, stderr });
+    });
+  });
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** The machine's load, printed with every figure: wall times on a shared machine depend on it. */
+export function loadLine(): string {
+  return `load average ${loadavg()
+    .map((load) => load.toFixed(2))
+    .join(' ')} (1, 5, 15 min)`;
+}
