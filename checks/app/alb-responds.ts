@@ -6,5 +6,5 @@ export default defineCheck({
   title: 'The ALB answers over HTTP with a success status',
   needs: [],
   run: (lab, params) =>
-    anyAnswers(lab, ['root', 'health'], `The ALB must answer GET / or GET ${params.loadBalancer.healthCheckPath} with a 2xx status (step 5.5).`),
+    anyAnswers(lab, ['root', 'health'], `The ALB must answer GET / or GET ${params.loadBalancer.healthCheckPath} with a 2xx status.`),
 });

@@ -23,7 +23,7 @@ export default defineCheck({
     if (results.length > 0 && answered.length === results.length) return pass(evidence);
     if (answered.length === 0) throwIfGraderSide(results);
     const failed = results.filter((result) => !isSuccess(result));
-    const hint = `Every GET endpoint should answer 2xx through the ALB (step 6.2); failing: ${failed
+    const hint = `Every GET endpoint should answer 2xx through the ALB; failing: ${failed
       .map((result) => new URL(result.url).pathname)
       .join(', ')}. ${failureHint(failed[0])}`;
     if (answered.length === 0) return fail(hint, evidence);

@@ -47,7 +47,7 @@ export default defineCheck({
     const evidence = [`target ${seen.target}`, endpoint ? `prediction endpoint: ${endpoint.foundBy}` : 'no prediction endpoint found'];
     if (all.length === 0) {
       if (endpoint === null && seen.probes.results.some((result) => result.id === 'openapi' && isSuccess(result))) {
-        return fail('The app should have a POST endpoint that takes a JSON body with a text field and returns its sentiment (steps 2.3 and 6.2); none is in /openapi.json.', evidence);
+        return fail('The app should have a POST endpoint that takes a JSON body with a text field and returns its sentiment; none is in /openapi.json.', evidence);
       }
       const first = resultsFor(seen.probes, 'root', 'health');
       if (!first.some(isSuccess)) throwIfGraderSide(first);
@@ -60,7 +60,7 @@ export default defineCheck({
     const failed = all.filter((result) => !isSuccess(result));
     if (failed.length === all.length) throwIfGraderSide(failed);
     if (failed.length > 0) {
-      return fail(`The prediction endpoint ${endpoint?.path ?? ''} must answer 2xx for every text (step 6.2). ${failureHint(failed[0])}`, evidence);
+      return fail(`The prediction endpoint ${endpoint?.path ?? ''} must answer 2xx for every text. ${failureHint(failed[0])}`, evidence);
     }
 
     const positiveReadings = positives.map(parse);
@@ -89,8 +89,8 @@ export default defineCheck({
       const apart = Math.min(...positiveScores) > Math.max(...negativeScores) || Math.max(...positiveScores) < Math.min(...negativeScores);
       evidence.push(`positive scores [${positiveScores.join(', ')}]; negative scores [${negativeScores.join(', ')}]`);
       if (apart) return pass(evidence);
-      return fail('The scores of positive and negative texts overlap: the prediction must tell them apart (step 6.2).', evidence);
+      return fail('The scores of positive and negative texts overlap: the prediction must tell them apart.', evidence);
     }
-    return fail('The answers carry no sentiment label (e.g. {"sentiment": "positive"}) or score that could be compared (step 6.2).', evidence);
+    return fail('The answers carry no sentiment label (e.g. {"sentiment": "positive"}) or score that could be compared.', evidence);
   },
 });

@@ -21,7 +21,7 @@ export default defineCheck({
     const evidence = submission.pythonTests.map((test) => `${test.path} calls ${test.endpoints.join(', ') || 'no endpoint'}`);
     if (submission.pythonTests.length === 0) {
       return fail(
-        `No Python test script found in ${submission.dir}: write tests (test_*.py, using requests or httpx) that call the app's endpoints through the ALB (step 6.2).`,
+        `No Python test script found in ${submission.dir}: write tests (test_*.py, using requests or httpx) that call the app's endpoints through the ALB.`,
         [`no Python test files in ${submission.dir}`],
       );
     }
@@ -29,8 +29,8 @@ export default defineCheck({
     const known = [...called].filter((path) => appPaths.has(path));
     if (called.has(predictPath)) return pass(evidence);
     if (known.length > 0) {
-      return partial(0.5, `The tests call ${known.join(', ')} but not the prediction endpoint ${predictPath}: test predictions too (step 6.2).`, evidence);
+      return partial(0.5, `The tests call ${known.join(', ')} but not the prediction endpoint ${predictPath}: test predictions too.`, evidence);
     }
-    return fail(`The Python tests in ${submission.dir} call none of the app's endpoints (${[...appPaths].join(', ')}) (step 6.2).`, evidence);
+    return fail(`The Python tests in ${submission.dir} call none of the app's endpoints (${[...appPaths].join(', ')}).`, evidence);
   },
 });

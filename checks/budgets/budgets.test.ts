@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../src/snapshot/types.js';
-import { expectOnly, gradeSnapshot, type Expected } from '../../test/fixtures/sections-1-3/grade.js';
+import { expectOnly, gradeChecks, type Mistake } from '../../test/support/mistakes.js';
 import { completeLabWith, denied, example } from '../../test/support/fixtures.js';
 
 const BUDGET = 'monthly-cost-budget';
@@ -16,7 +16,7 @@ function alertOf(s: Snapshot) {
   return entry.data[0]!;
 }
 
-const mistakes: { name: string; mutate: (s: Snapshot) => void; expected: Record<string, Expected> }[] = [
+const mistakes: Mistake[] = [
   {
     name: 'budget without notification',
     mutate: (s) => { s.facts.budgetNotifications[BUDGET] = { ok: true, data: [] }; },
@@ -76,7 +76,7 @@ const mistakes: { name: string; mutate: (s: Snapshot) => void; expected: Record<
 
 describe('budgets checks', () => {
   it('pass on the complete lab, each part in the evidence', () => {
-    const results = gradeSnapshot(example('complete-lab'));
+    const results = gradeChecks(example('complete-lab'));
     expect(results['budgets.monthly-cost-budget']).toMatchObject({
       status: 'pass',
       evidence: [`budget ${BUDGET}: type COST, period MONTHLY, limit 5 USD, tracks actual cost (actual spend 0.42 USD)`],
@@ -89,11 +89,11 @@ describe('budgets checks', () => {
   });
 
   it.each(mistakes)('$name: changes only its own check', ({ mutate, expected }) => {
-    expectOnly(gradeSnapshot(completeLabWith(mutate)), expected);
+    expectOnly(completeLabWith(mutate), expected);
   });
 
   it('grades the budget that meets most parts when there are several', () => {
-    const results = gradeSnapshot(
+    const results = gradeChecks(
       completeLabWith((s) => {
         if (s.facts.budgets.ok) s.facts.budgets.data.unshift({ BudgetName: 'a-daily-usage', BudgetType: 'USAGE', TimeUnit: 'DAILY' });
         s.facts.budgetNotifications['a-daily-usage'] = { ok: true, data: [] };

@@ -56,7 +56,7 @@ export default defineCheck({
     if (budgets.length === 0) {
       return fail(
         `Create a budget in Billing and Cost Management → Budgets for account ${lab.snapshot.account}: none exists; ` +
-          `the lab (1.4): choose the "Cost budget" template, set a monthly limit (e.g. $${params.budget.exampleLimitUsd}) and monitor actual costs.`,
+          `use a monthly limit (e.g. $${params.budget.exampleLimitUsd}) that monitors actual costs.`,
         ['no budget in the account'],
       );
     }
@@ -76,7 +76,7 @@ export default defineCheck({
     const misses = best.parts.filter((part) => !part.ok).map((part) => part.miss);
     if (misses.length === 0) return pass(evidence);
     const hint =
-      `Edit budget ${best.name}: the lab (1.4) asks for ${misses.join('; ')}. ` +
+      `Edit budget ${best.name}: the lab asks for ${misses.join('; ')}. ` +
       `"Choose the 'Cost budget' template, set a monthly limit (e.g. $${params.budget.exampleLimitUsd}), and configure it to monitor actual costs."`;
     return best.met === 0 ? fail(hint, evidence) : partial(best.met / best.parts.length, hint, evidence);
   },

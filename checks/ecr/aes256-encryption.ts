@@ -15,7 +15,7 @@ export default defineCheck({
     const evidence = [`repository ${name}: encryption ${type}${key ? ` with key ${key}` : ''}`];
     if (type === params.repository.encryption) return pass(evidence);
     return fail(
-      `Repository ${name} is encrypted with ${type}; the lab (3.1): "Choose to use AES-256 encryption". ` +
+      `Repository ${name} is encrypted with ${type}; the lab asks for ${params.repository.encryption}. ` +
         'Encryption cannot be changed after creation: create a new repository with AES-256, push the image there and point the task definition at it.',
       evidence,
     );

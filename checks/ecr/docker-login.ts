@@ -40,7 +40,7 @@ export default defineCheck({
     const registry = `${lab.snapshot.account}.dkr.ecr.${lab.snapshot.region}.amazonaws.com`;
     return fail(
       `Authenticate Docker to ECR: \`aws ecr get-login-password --region ${lab.snapshot.region} | docker login --username AWS --password-stdin ${registry}\` ` +
-        `(the lab, 3.2), then push the image to ${repository ?? 'the app\'s repository'}: CloudTrail shows no login and ${repository ? 'the repository holds no image' : 'no repository was found for the app'}.`,
+        `then push the image to ${repository ?? 'the app\'s repository'}: CloudTrail shows no login and ${repository ? 'the repository holds no image' : 'no repository was found for the app'}.`,
       [trailLine, repository ? `repository ${repository}: no image pushed` : 'no lab repository'],
     );
   },

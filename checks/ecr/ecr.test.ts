@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateCheck } from '../../src/grade/evaluate.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
-import { expectOnly, gradeSnapshot, type Expected } from '../../test/fixtures/sections-1-3/grade.js';
+import { expectOnly, gradeChecks, type Mistake } from '../../test/support/mistakes.js';
 import { completeLabWith, denied, example, labOf, labParams } from '../../test/support/fixtures.js';
 import imagePushed from './image-pushed.js';
 
@@ -17,7 +17,7 @@ function images(s: Snapshot) {
 
 const noImage = (s: Snapshot): void => { s.facts.repositoryImages[REPOSITORY] = { ok: true, data: [] }; };
 
-const mistakes: { name: string; mutate: (s: Snapshot) => void; expected: Record<string, Expected> }[] = [
+const mistakes: Mistake[] = [
   {
     name: 'KMS repository',
     mutate: (s) => {
@@ -135,7 +135,7 @@ const mistakes: { name: string; mutate: (s: Snapshot) => void; expected: Record<
 
 describe('ecr checks', () => {
   it('pass on the complete lab, with evidence naming the repository and image', () => {
-    const results = gradeSnapshot(example('complete-lab'));
+    const results = gradeChecks(example('complete-lab'));
     expect(results['ecr.repository']?.evidence[0]).toContain(`repository ${REPOSITORY} (${URI}), created 2026-11-12T09:30:00.000Z; chosen because`);
     expect(results['ecr.aes256-encryption']?.evidence).toEqual([`repository ${REPOSITORY}: encryption AES256`]);
     expect(results['ecr.docker-login']?.evidence).toEqual([
@@ -153,11 +153,11 @@ describe('ecr checks', () => {
   });
 
   it.each(mistakes)('$name: changes only its own check', ({ mutate, expected }) => {
-    expectOnly(gradeSnapshot(completeLabWith(mutate)), expected);
+    expectOnly(completeLabWith(mutate), expected);
   });
 
   it('says which evidence proved the login when CloudTrail is unreadable', () => {
-    const result = gradeSnapshot(completeLabWith((s) => { s.facts.ecrLoginEvents = denied('cloudtrail:LookupEvents'); }))['ecr.docker-login'];
+    const result = gradeChecks(completeLabWith((s) => { s.facts.ecrLoginEvents = denied('cloudtrail:LookupEvents'); }))['ecr.docker-login'];
     expect(result?.evidence).toEqual([
       'CloudTrail unreadable (cloudtrail:LookupEvents answered AccessDenied)',
       `repository ${REPOSITORY}: image 14.01.25, latest pushed at 2026-11-12T10:05:00.000Z, which required a docker login`,
@@ -170,14 +170,14 @@ describe('ecr checks', () => {
     const taskDefinition = snapshot.facts.taskDefinitions[TASK_DEFINITION];
     if (!taskDefinition?.ok) throw new Error('the complete lab has its task definition');
     const runs = evaluateCheck(imagePushed, { ...labOf(snapshot), taskDefinition: taskDefinition.data }, params);
-    expect(runs).toMatchObject({ status: 'pass', notes: [`task definition sentiment-app-task:3 runs ${URI}:14.01.25, an image pushed here (graded in 5.2)`] });
+    expect(runs).toMatchObject({ status: 'pass', notes: [`task definition sentiment-app-task:3 runs ${URI}:14.01.25, an image pushed here (graded with the task definition)`] });
 
     const elsewhere = structuredClone(taskDefinition.data);
     elsewhere.containerDefinitions![0]!.image = 'public.ecr.aws/docker/library/python:3.12';
     const other = evaluateCheck(imagePushed, { ...labOf(snapshot), taskDefinition: elsewhere }, params);
     expect(other).toMatchObject({ status: 'pass', fraction: 1 });
     expect(other.notes).toEqual([
-      `task definition sentiment-app-task:3 runs public.ecr.aws/docker/library/python:3.12, not an image pushed to ${REPOSITORY} (graded in 5.2)`,
+      `task definition sentiment-app-task:3 runs public.ecr.aws/docker/library/python:3.12, not an image pushed to ${REPOSITORY} (graded with the task definition)`,
     ]);
 
     const unknown = evaluateCheck(imagePushed, { ...labOf(snapshot), taskDefinition: undefined }, params);

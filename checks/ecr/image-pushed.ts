@@ -25,7 +25,7 @@ export default defineCheck({
     const latest = pushed[0];
     if (!latest) {
       return fail(
-        `Push the tagged image to ${name}: \`docker push ${repository.repositoryUri}:${params.repository.exampleTag}\` (the lab, 3.4); the repository holds no image.`,
+        `Push the tagged image to ${name}: \`docker push ${repository.repositoryUri}:${params.repository.exampleTag}\`; the repository holds no image.`,
         [`repository ${name}: no image pushed`],
       );
     }
@@ -33,7 +33,7 @@ export default defineCheck({
     const evidence = [
       `repository ${name}: ${pushed.length} image(s); newest ${latest.imageTags?.join(', ') || 'untagged'} (${latest.imageDigest?.slice(0, 19)}) pushed at ${latest.imagePushedAt}, ${megabytes} MiB`,
     ];
-    // Which image runs is graded in 5.2; here it is only worth a note.
+    // Which image runs is the task definition check's to grade; here it is only worth a note.
     const taskDefinition = lab.taskDefinition;
     const images = taskDefinitionImages(taskDefinition).filter((image) => imageInRepository(image, repository));
     const usesPushed = images.some((image) =>
@@ -43,11 +43,11 @@ export default defineCheck({
       ),
     );
     const note = !taskDefinition
-      ? "the lab's task definition was not resolved, so whether it runs this image is unknown (graded in 5.2)"
+      ? "the lab's task definition was not resolved, so whether it runs this image is unknown (graded with the task definition)"
       : `task definition ${taskDefinition.family}:${taskDefinition.revision} ` +
         (usesPushed
-          ? `runs ${images.join(', ')}, an image pushed here (graded in 5.2)`
-          : `runs ${taskDefinitionImages(taskDefinition).join(', ') || 'no image'}, not an image pushed to ${name} (graded in 5.2)`);
+          ? `runs ${images.join(', ')}, an image pushed here (graded with the task definition)`
+          : `runs ${taskDefinitionImages(taskDefinition).join(', ') || 'no image'}, not an image pushed to ${name} (graded with the task definition)`);
     return pass(evidence, [note]);
   },
 });

@@ -7,8 +7,8 @@ export function missingRepository(lab: Lab, params: LabParams): Verdict {
   const choice = lab.choices.find((entry) => entry.resource === 'repository');
   const names = lab.read('repositories').map((repository) => repository.repositoryName);
   return fail(
-    `Create a private ECR repository for the app (e.g. ${params.repository.nameHints[0]}-app) with AES-256 encryption (the lab, 3.1: ` +
-      `"create separate repositories for each application"): ${names.length > 0 ? `found ${names.join(', ')}, but ${choice?.why ?? 'none fits'}` : 'the region has none'}.`,
+    `Create a private ECR repository for the app (e.g. ${params.repository.nameHints[0]}-app) with AES-256 encryption: ` +
+      `${names.length > 0 ? `found ${names.join(', ')}, but ${choice?.why ?? 'none fits'}` : 'the region has none'}.`,
     [`no lab repository: ${choice?.why ?? 'none found'}`],
   );
 }

@@ -22,7 +22,7 @@ export default defineCheck({
     }
     if (images.length === 0) {
       return fail(
-        `Build the image and tag it for ${name} with a version (the lab, 3.3: \`${tagCommand}\`), then push it: the repository holds no image.`,
+        `Build the image and tag it for ${name} with a version (\`${tagCommand}\`), then push it: the repository holds no image.`,
         [`repository ${name}: no image`],
       );
     }
@@ -30,7 +30,7 @@ export default defineCheck({
     // The image was built and pushed; only the version tag is missing.
     return partial(
       0.5,
-      `Tag the image in ${name} with a version, not only ${tags.length > 0 ? tags.join(', ') : 'a digest'}: the lab (3.3) tags it by date, \`${tagCommand}\`, then pushes that tag.`,
+      `Tag the image in ${name} with a version, not only ${tags.length > 0 ? tags.join(', ') : 'a digest'}: the lab tags it by date, \`${tagCommand}\`, then pushes that tag.`,
       [`repository ${name}: ${images.length} image(s), tags: ${tags.length > 0 ? tags.join(', ') : 'none (untagged)'}`],
     );
   },

@@ -9,10 +9,10 @@ export default defineCheck({
     const example = `e.g. ${params.ecs.clusterNameHints[0]}-app-cluster`;
     if (!cluster) {
       const count = lab.read('clusters').length;
-      return fail(`Create an ECS cluster (step 5.1, ${example}).`, [`${count} ECS cluster(s) in the account, none is the lab's`]);
+      return fail(`Create an ECS cluster (${example}).`, [`${count} ECS cluster(s) in the account, none is the lab's`]);
     }
     if (cluster.status !== 'ACTIVE') {
-      return fail(`Cluster ${cluster.clusterName} is ${cluster.status}: create an ACTIVE cluster (step 5.1, ${example}).`, [
+      return fail(`Cluster ${cluster.clusterName} is ${cluster.status}: create an ACTIVE cluster (${example}).`, [
         `cluster ${cluster.clusterName} is ${cluster.status}`,
       ]);
     }

@@ -8,7 +8,7 @@ export default defineCheck({
   run(lab, params) {
     const service = lab.service;
     if (!service) requireComputeReadable(lab);
-    if (!service) return fail('Create the ECS service first (step 5.3).', ['no ECS service found for the lab']);
+    if (!service) return fail('Create the ECS service first.', ['no ECS service found for the lab']);
     const { appPort } = params.network;
     const attached = service.loadBalancers ?? [];
     const labTargetGroup = lab.targetGroup?.TargetGroupArn;
@@ -17,7 +17,7 @@ export default defineCheck({
     );
     if (attached.length === 0) {
       return fail(
-        `Service ${service.serviceName} has no load balancer: create it with "Application Load Balancer", the lab's ALB, listener and target group on container port ${appPort} (step 5.3).`,
+        `Service ${service.serviceName} has no load balancer: create it with "Application Load Balancer", the lab's ALB, listener and target group on container port ${appPort}.`,
         [`service ${service.serviceName} has no load balancer`],
       );
     }
@@ -25,8 +25,8 @@ export default defineCheck({
     if (labTargetGroup === undefined) evidence.push("the lab's target group was not resolved: any target group counts");
     if (toLabGroup.some((item) => item.containerPort === appPort)) return pass(evidence);
     if (toLabGroup.length > 0) {
-      return partial(0.5, `Attach the target group on container port ${appPort}, the port the app listens on (step 5.3).`, evidence);
+      return partial(0.5, `Attach the target group on container port ${appPort}, the port the app listens on.`, evidence);
     }
-    return partial(0.5, `Service ${service.serviceName} is attached to another target group than ${lab.targetGroup?.TargetGroupName}, the one the lab's ALB forwards to (step 5.3).`, evidence);
+    return partial(0.5, `Service ${service.serviceName} is attached to another target group than ${lab.targetGroup?.TargetGroupName}, the one the lab's ALB forwards to.`, evidence);
   },
 });

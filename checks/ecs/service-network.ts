@@ -13,12 +13,12 @@ export default defineCheck({
   run(lab, params) {
     const service = lab.service;
     if (!service) requireComputeReadable(lab);
-    if (!service) return fail('Create the ECS service first (step 5.3).', ['no ECS service found for the lab']);
+    if (!service) return fail('Create the ECS service first.', ['no ECS service found for the lab']);
     const primary = service.deployments?.find((deployment) => deployment.status === 'PRIMARY');
     const network: Json<AwsVpcConfiguration> | undefined =
       service.networkConfiguration?.awsvpcConfiguration ?? primary?.networkConfiguration?.awsvpcConfiguration;
     if (!network) {
-      return fail(`Service ${service.serviceName} has no awsvpc network configuration: create it on Fargate with the lab VPC's private subnets (step 5.3).`, [
+      return fail(`Service ${service.serviceName} has no awsvpc network configuration: create it on Fargate with the lab VPC's private subnets.`, [
         `service ${service.serviceName} has no awsvpc network configuration`,
       ]);
     }
@@ -56,7 +56,7 @@ export default defineCheck({
     if (assignPublicIp !== 'DISABLED') misses.push('public IP turned off (tasks in private subnets are reached through the ALB)');
 
     if (misses.length === 0) return pass(evidence);
-    const hint = `Service ${service.serviceName} should use ${misses.join('; ')} (step 5.3). Update the service's networking.`;
+    const hint = `Service ${service.serviceName} should use ${misses.join('; ')}. Update the service's networking.`;
     return misses.length === 3 ? fail(hint, evidence) : partial((3 - misses.length) / 3, hint, evidence);
   },
 });

@@ -8,7 +8,7 @@ export default defineCheck({
   run(lab) {
     const service = lab.service;
     if (!service) requireComputeReadable(lab);
-    if (!service) return fail('Create and run the ECS service (steps 5.3 and 5.4).', ['no ECS service found for the lab']);
+    if (!service) return fail('Create the ECS service in the lab cluster and run its tasks.', ['no ECS service found for the lab']);
     const running = service.runningCount ?? 0;
     const desired = service.desiredCount ?? 0;
     const primary = service.deployments?.find((deployment) => deployment.status === 'PRIMARY');
@@ -22,7 +22,7 @@ export default defineCheck({
 
     const targetGroups = (service.loadBalancers ?? []).map((item) => item.targetGroupArn).filter((arn): arn is string => arn !== undefined);
     if (targetGroups.length === 0) {
-      evidence.push('the service has no load balancer: target health is graded with step 5.3');
+      evidence.push('the service has no load balancer: target health is graded with the service\'s load balancer');
     }
     for (const arn of targetGroups) {
       const targets = lab.readKeyed('targetHealth', arn);
@@ -35,7 +35,7 @@ export default defineCheck({
 
     if (misses.length === 0) return pass(evidence);
     return fail(
-      `Service ${service.serviceName}: ${misses.join('; ')}. Check the service's Events tab and the task logs; targets must answer the /health check on port 8000 (step 5.4).`,
+      `Service ${service.serviceName}: ${misses.join('; ')}. Check the service's Events tab and the task logs; targets must answer the /health check on port 8000.`,
       evidence,
     );
   },

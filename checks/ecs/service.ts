@@ -9,7 +9,7 @@ export default defineCheck({
     const service = lab.service;
     if (!service) {
       requireComputeReadable(lab);
-      return fail('Create an ECS service in the lab cluster with launch type Fargate and the task definition of step 5.2 (step 5.3).', [
+      return fail("Create an ECS service in the lab cluster with launch type Fargate and the lab's task definition.", [
         'no ECS service found for the lab',
       ]);
     }
@@ -27,7 +27,7 @@ export default defineCheck({
       ...(desired >= minDesiredCount ? [] : [`a desired count of at least ${minDesiredCount}`]),
     ];
     if (misses.length === 0) return pass(evidence);
-    const hint = `Service ${service.serviceName} needs ${misses.join(' and ')} (step 5.3).`;
+    const hint = `Service ${service.serviceName} needs ${misses.join(' and ')}.`;
     return misses.length === 2 ? fail(hint, evidence) : partial(0.5, hint, evidence);
   },
 });

@@ -11,7 +11,7 @@ export default defineCheck({
     const td = lab.taskDefinition;
     if (!td) {
       requireComputeReadable(lab);
-      return fail('Create a task definition for Fargate (step 5.2) and run it in the lab service.', ['no task definition found for the lab']);
+      return fail('Create a task definition for Fargate and run it in the lab service.', ['no task definition found for the lab']);
     }
     const name = `${td.family}:${td.revision}`;
     const { appPort } = params.network;
@@ -59,7 +59,7 @@ export default defineCheck({
     part(
       fromAccountEcr,
       `image ${image || 'unset'}${repository ? ` (ECR repository ${repository.repositoryName})` : ''}`,
-      "an image from the lab's ECR repository (its URI from step 3.4)",
+      "an image from the lab's ECR repository (the URI the image was pushed to)",
     );
     if (fromAccountEcr && !repository) notes.push(`ECR repository ${ecr?.[2]} is not among the account's repositories that were read.`);
 
@@ -75,7 +75,7 @@ export default defineCheck({
 
     const total = 8;
     if (misses.length === 0) return pass(evidence, notes);
-    const hint = `Task definition ${name} should have: ${misses.join('; ')} (step 5.2). Register a new revision and update the service to use it.`;
+    const hint = `Task definition ${name} should have: ${misses.join('; ')}. Register a new revision and update the service to use it.`;
     if (misses.length === total) return fail(hint, evidence, notes);
     return partial((total - misses.length) / total, hint, evidence, notes);
   },

@@ -9,7 +9,7 @@ export default defineCheck({
     const { albPort } = params.network;
     const alb = lab.loadBalancer;
     if (!alb?.LoadBalancerArn) {
-      return fail(`Create the load balancer with an HTTP listener on port ${albPort} forwarding to the target group (step 4.7).`, [
+      return fail(`Create the load balancer with an HTTP listener on port ${albPort} forwarding to the target group.`, [
         'no load balancer, so no listener',
       ]);
     }

@@ -11,7 +11,7 @@ export default defineCheck({
     const { vpc, publicSubnets, albSecurityGroup } = lab;
     if (!alb) {
       return fail(
-        `Create an application load balancer (e.g. sentiment-app-alb): internet-facing, in the lab VPC's two public subnets, with the load balancer security group (step 4.7).`,
+        `Create an application load balancer (e.g. sentiment-app-alb): internet-facing, in the lab VPC's two public subnets, with the load balancer security group.`,
         [`no load balancer in ${lab.snapshot.region}`],
       );
     }
@@ -44,11 +44,11 @@ export default defineCheck({
         },
         {
           ok: zones.length > 0 && !notInPublic.length,
-          fix: `${name} is in ${notInPublic.map(describeZone).join(', ')}; place it in the public subnets (${publicSubnets.map((s) => label(s.SubnetId, s.Tags)).join(', ') || 'create them in step 4.2'}).`,
+          fix: `${name} is in ${notInPublic.map(describeZone).join(', ')}; place it in the public subnets (${publicSubnets.map((s) => label(s.SubnetId, s.Tags)).join(', ') || 'create two public subnets first'}).`,
         },
         {
           ok: albSecurityGroup !== undefined && albSecurityGroup.GroupName !== 'default' && groups.includes(albSecurityGroup.GroupId ?? ''),
-          fix: `${name} uses ${groups.join(', ') || 'no security group'}; choose the load balancer security group${albSecurityGroup && albSecurityGroup.GroupName !== 'default' ? ` ${albSecurityGroup.GroupName} (${albSecurityGroup.GroupId})` : ' (TCP 80 from 0.0.0.0/0, step 4.6)'}.`,
+          fix: `${name} uses ${groups.join(', ') || 'no security group'}; choose the load balancer security group${albSecurityGroup && albSecurityGroup.GroupName !== 'default' ? ` ${albSecurityGroup.GroupName} (${albSecurityGroup.GroupId})` : ' (TCP 80 from 0.0.0.0/0)'}.`,
         },
         {
           ok: vpc !== undefined && alb.VpcId === vpc.VpcId,

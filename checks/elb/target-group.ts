@@ -12,7 +12,7 @@ export default defineCheck({
     const tg = lab.targetGroup;
     if (!tg) {
       return fail(
-        `Create a target group (EC2 → Target groups): target type IP addresses, HTTP on port ${appPort}, health check path ${healthCheckPath}, in the lab VPC, and forward the load balancer's listener to it (step 4.7).`,
+        `Create a target group (EC2 → Target groups): target type IP addresses, HTTP on port ${appPort}, health check path ${healthCheckPath}, in the lab VPC, and forward the load balancer's listener to it.`,
         [`no target group reached from ${lab.loadBalancer?.LoadBalancerName ?? 'a load balancer'} or left unattached`],
       );
     }

@@ -11,8 +11,7 @@ export default defineCheck({
       return pass([`account ${account}: alias ${alias} (sign-in URL https://${alias}.signin.aws.amazon.com/console)`]);
     }
     return fail(
-      `Create an account alias for account ${account} (IAM dashboard → "Sign-in URL for IAM users in this account" → Create): none is set; ` +
-        'the lab (1.2 step 6): "customize it by creating an account alias".',
+      `Create an account alias for account ${account} (IAM dashboard → "Sign-in URL for IAM users in this account" → Create): none is set.`,
       [`account ${account}: no account alias`],
     );
   },

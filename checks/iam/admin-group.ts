@@ -10,7 +10,7 @@ export default defineCheck({
     if (!group?.GroupName) {
       const count = lab.read('groups').length;
       return fail(
-        `Create an IAM group called ${wanted} and attach the AdministratorAccess policy (the lab, 1.2 step 3): ` +
+        `Create an IAM group called ${wanted} and attach the AdministratorAccess policy: ` +
           `the account has ${count} group(s), none named ${wanted} and none with AdministratorAccess attached.`,
         [`no group named ${wanted} or with AdministratorAccess among ${count} group(s)`],
       );
@@ -26,8 +26,7 @@ export default defineCheck({
     if (attached) return pass([`group ${name}: AdministratorAccess attached`], notes);
     return partial(
       0.5,
-      `Attach the AdministratorAccess policy to group ${name}: its attached policies are ${policyNames}; ` +
-        `the lab (1.2): "Create a new IAM group called ${wanted} and attach the policy AdministratorAccess".`,
+      `Attach the AdministratorAccess policy to group ${name}: its attached policies are ${policyNames}.`,
       [`group ${name}: AdministratorAccess not attached (attached managed policies: ${policyNames})`],
       notes,
     );

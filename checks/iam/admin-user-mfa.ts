@@ -12,7 +12,7 @@ export default defineCheck({
     const whose = members.length > 0 ? `member(s) of group ${group}` : 'IAM user(s) (the admin group has no members)';
     if (admins.length === 0) {
       return fail(
-        'Create your administrator IAM user and set up MFA for it: the account has no IAM user; the lab (1.2): "Important: Set up an MFA for your administrator account".',
+        'Create your administrator IAM user and set up MFA for it: the account has no IAM user.',
         ['no IAM user in the account'],
       );
     }
@@ -26,8 +26,7 @@ export default defineCheck({
       return pass([`${admins.length} ${whose}`, ...evidence], notes);
     }
     return fail(
-      `Set up MFA for ${without.join(', ')} (IAM → Users → Security credentials → Assign MFA device): none of the ${whose} has an MFA device; ` +
-        'the lab (1.2): "Important: Set up an MFA for your administrator account".',
+      `Set up MFA for ${without.join(', ')} (IAM → Users → Security credentials → Assign MFA device): none of the ${whose} has an MFA device.`,
       [`${admins.length} ${whose}`, ...evidence],
     );
   },

@@ -8,14 +8,14 @@ export default defineCheck({
     const group = lab.adminGroup?.GroupName;
     if (group === undefined) {
       return fail(
-        `Create the ${params.iam.adminGroup} group (with AdministratorAccess) and add your new IAM user to it (the lab, 1.2 steps 3-4): no admin group was found.`,
+        `Create the ${params.iam.adminGroup} group (with AdministratorAccess) and add your new IAM user to it: no admin group was found.`,
         [`no group named ${params.iam.adminGroup} or with AdministratorAccess`],
       );
     }
     const members = lab.readKeyed('groupMembers', group).flatMap((user) => (user.UserName ? [user.UserName] : []));
     if (members.length > 0) return pass([`group ${group}: members ${members.join(', ')}`]);
     return fail(
-      `Add your new IAM user to group ${group}: the group has no members; the lab (1.2 step 4): "Add the new user to the ${params.iam.adminGroup} group".`,
+      `Add your new IAM user to group ${group}: the group has no members.`,
       [`group ${group}: no members`],
     );
   },

@@ -42,18 +42,15 @@ function cliLine(user: string, calls: Json<TrailEvent>[]): string {
   return `user ${user}: ${calls.length} call(s) from the AWS CLI in CloudTrail, latest ${latest?.EventName} at ${latest?.EventTime}`;
 }
 
-const LAB_WORDS =
-  'the lab (1.3): create an access key for your IAM user (Security credentials tab), put it in ~/.aws/credentials and test it, e.g. `aws iam list-users`';
-
 export default defineCheck({
   id: 'iam.cli-access',
   title: 'CLI access with the IAM user\'s access key',
   needs: ['callerIdentity'],
-  run(lab) {
+  run(lab, params) {
     const arn = lab.read('callerIdentity').Arn;
     const caller = callerOf(arn);
-    if (lab.profile === 'academy') {
-      // The academy hands out session credentials; that the grader could use them is the evidence.
+    if (params.iam.sessionCredentialsSuffice) {
+      // Where the lab hands out session credentials (AWS Academy), that the grader could use them is the evidence.
       return pass([`the grader read account ${lab.snapshot.account} with working credentials as ${arn}`]);
     }
     const cli = cliCallsByUser(lab);
@@ -69,7 +66,7 @@ export default defineCheck({
       if (active.length > 0 || calls.length > 0) return pass(evidence);
       return partial(
         0.5,
-        `Create an access key for user ${caller.name} and use it with the AWS CLI: the user has no active access key; ${LAB_WORDS}.`,
+        `Create an access key for user ${caller.name} and use it with the AWS CLI: the user has no active access key.`,
         evidence,
       );
     }
@@ -98,13 +95,13 @@ export default defineCheck({
         0.5,
         `Use user ${keyed.name}'s access key with the AWS CLI (or grade with it): it has an active key, but ` +
           (cli.unreadable ? 'CloudTrail could not be read' : 'CloudTrail shows no AWS CLI call by it') +
-          ` and the grader ran as ${caller.kind === 'root' ? 'root' : arn}; ${LAB_WORDS}.`,
+          ` and the grader ran as ${caller.kind === 'root' ? 'root' : arn}.`,
         [callerLine, `user ${keyed.name}: ${keyed.active} active access key(s)`, ...(cli.unreadable ? trailLine : [`user ${keyed.name}: no AWS CLI call in CloudTrail`])],
         notes,
       );
     }
     return fail(
-      `Create an access key for your IAM admin user and configure the AWS CLI with it: no IAM user has an active access key; ${LAB_WORDS}.`,
+      `Create an access key for your IAM admin user and configure the AWS CLI with it: no IAM user has an active access key.`,
       [callerLine, 'no IAM user has an active access key'],
       notes,
     );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../src/snapshot/types.js';
-import { expectOnly, gradeSnapshot, type Expected } from '../../test/fixtures/sections-1-3/grade.js';
+import { expectOnly, gradeChecks, type Mistake } from '../../test/support/mistakes.js';
 import { completeLabWith, denied, example } from '../../test/support/fixtures.js';
 
 const ACCOUNT = '123456789012';
@@ -16,7 +16,7 @@ function academy(s: Snapshot): void {
   s.facts.userEvents = denied('cloudtrail:LookupEvents');
 }
 
-const mistakes: { name: string; mutate: (s: Snapshot) => void; profile?: string; expected: Record<string, Expected> }[] = [
+const mistakes: Mistake[] = [
   {
     name: 'no root MFA',
     mutate: (s) => { if (s.facts.accountSummary.ok) s.facts.accountSummary.data.AccountMFAEnabled = 0; },
@@ -129,7 +129,7 @@ const mistakes: { name: string; mutate: (s: Snapshot) => void; profile?: string;
 
 describe('iam checks', () => {
   it('pass on the complete lab, with evidence naming the resources', () => {
-    const results = gradeSnapshot(example('complete-lab'));
+    const results = gradeChecks(example('complete-lab'));
     expect(results['iam.root-mfa']).toMatchObject({ status: 'pass', evidence: [`account ${ACCOUNT}: root MFA enabled (AccountMFAEnabled = 1)`] });
     expect(results['iam.admin-group']?.evidence).toContain('group admin: AdministratorAccess attached');
     expect(results['iam.admin-user']?.evidence).toEqual([`group admin: members ${USER}`]);
@@ -146,11 +146,11 @@ describe('iam checks', () => {
   });
 
   it.each(mistakes)('$name: changes only its own check', ({ mutate, profile, expected }) => {
-    expectOnly(gradeSnapshot(completeLabWith(mutate), profile), expected);
+    expectOnly(completeLabWith(mutate), expected, { profile });
   });
 
   it('notes root access keys without taking points', () => {
-    const result = gradeSnapshot(
+    const result = gradeChecks(
       completeLabWith((s) => { if (s.facts.accountSummary.ok) s.facts.accountSummary.data.AccountAccessKeysPresent = 1; }),
     )['iam.root-mfa'];
     expect(result).toMatchObject({ status: 'pass', fraction: 1 });
@@ -158,7 +158,7 @@ describe('iam checks', () => {
   });
 
   it('passes a differently named group that holds AdministratorAccess, with a note', () => {
-    const result = gradeSnapshot(
+    const result = gradeChecks(
       completeLabWith((s) => {
         if (s.facts.groups.ok) s.facts.groups.data[0]!.GroupName = 'ops-admins';
         s.facts.groupPolicies = { 'ops-admins': s.facts.groupPolicies.admin! };
@@ -170,13 +170,13 @@ describe('iam checks', () => {
   });
 
   it('says CloudTrail was unreadable when the caller\'s key alone passes 1.3', () => {
-    const result = gradeSnapshot(completeLabWith((s) => { s.facts.userEvents = denied('cloudtrail:LookupEvents'); }))['iam.cli-access'];
+    const result = gradeChecks(completeLabWith((s) => { s.facts.userEvents = denied('cloudtrail:LookupEvents'); }))['iam.cli-access'];
     expect(result?.status).toBe('pass');
     expect(result?.evidence).toContain('CloudTrail event history unreadable (cloudtrail:LookupEvents answered AccessDenied): CLI use not confirmed from it');
   });
 
   it('passes 1.3 on CloudTrail CLI calls when the grader ran on a role', () => {
-    const result = gradeSnapshot(
+    const result = gradeChecks(
       completeLabWith((s) => {
         s.facts.callerIdentity = { ok: true, data: { Account: ACCOUNT, Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/grader/session`, UserId: 'AROAEXAMPLE:session' } };
       }),
@@ -186,7 +186,7 @@ describe('iam checks', () => {
   });
 
   it('grades 1.3 on session credentials in the academy profile', () => {
-    const result = gradeSnapshot(completeLabWith(academy), 'academy')['iam.cli-access'];
+    const result = gradeChecks(completeLabWith(academy), { profile: 'academy' })['iam.cli-access'];
     expect(result).toMatchObject({
       status: 'pass',
       evidence: [`the grader read account ${ACCOUNT} with working credentials as arn:aws:sts::${ACCOUNT}:assumed-role/voclabs/user1234567=student@example.com`],

@@ -16,7 +16,7 @@ export default defineCheck({
     if (mfa === 1) return pass([`account ${account}: root MFA enabled (AccountMFAEnabled = 1)`], notes);
     return fail(
       `Enable MFA for the root user of account ${account}: the account summary shows AccountMFAEnabled = ${mfa ?? 'absent'}. ` +
-        'The lab (1.1): sign in as root, open the IAM dashboard\'s security recommendations and "Set up MFA" with an authenticator app.',
+        'Sign in as root, open the IAM dashboard\'s security recommendations and "Set up MFA" with an authenticator app.',
       [`account ${account}: root MFA not enabled (AccountMFAEnabled = ${mfa ?? 'absent'})`],
       notes,
     );

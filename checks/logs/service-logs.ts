@@ -10,12 +10,12 @@ export default defineCheck({
     if (!group?.logGroupName) {
       if (!lab.taskDefinition) requireComputeReadable(lab);
       const why = lab.choices.find((choice) => choice.resource === 'logGroup')?.why ?? 'no log group found';
-      return fail('Turn on log collection (awslogs) in the task definition and run the service, then open its log group in CloudWatch (step 6.3).', [why]);
+      return fail('Turn on log collection (awslogs) in the task definition and run the service, then open its log group in CloudWatch.', [why]);
     }
     const name = group.logGroupName;
     // The collector reads streams only of groups a task definition logs to: none read means none logs here.
     if (lab.snapshot.facts.logStreams?.[name] === undefined) {
-      return fail(`Log group ${name} exists, but the lab's task definition does not send logs to it: turn on awslogs log collection (step 5.2) and check the logs in CloudWatch (step 6.3).`, [
+      return fail(`Log group ${name} exists, but the lab's task definition does not send logs to it: turn on awslogs log collection in the task definition and check the logs in CloudWatch.`, [
         `log group ${name} exists; its streams were not read because no task definition of the lab logs to it`,
       ]);
     }
@@ -23,7 +23,7 @@ export default defineCheck({
     const events = lab.readKeyed('logEvents', name);
     const evidence = [`log group ${name}: ${streams.length} stream(s) read, ${events.length} event(s) in the newest`];
     if (streams.length === 0 || events.length === 0) {
-      return fail(`Log group ${name} has no events: the app's tasks must run with awslogs so their output reaches CloudWatch (step 6.3).`, evidence);
+      return fail(`Log group ${name} has no events: the app's tasks must run with awslogs so their output reaches CloudWatch.`, evidence);
     }
     const service = lab.service;
     const clusterArn = lab.cluster?.clusterArn;
@@ -43,7 +43,7 @@ export default defineCheck({
     }
     return partial(
       0.5,
-      `Log group ${name} has events, but none of its newest streams is from the running task(s) ${taskIds.join(', ')}: check that the running revision logs with awslogs to this group (step 6.3).`,
+      `Log group ${name} has events, but none of its newest streams is from the running task(s) ${taskIds.join(', ')}: check that the running revision logs with awslogs to this group.`,
       [...evidence, `newest streams: ${streams.slice(0, 3).map((stream) => stream.logStreamName).join(', ')}`],
     );
   },

@@ -24,7 +24,7 @@ export function listObjects(objects: readonly Json<_Object>[]): string {
 export function missingBucket(lab: Lab, params: LabParams): Verdict {
   const choice = lab.choices.find((entry) => entry.resource === 'bucket');
   return fail(
-    `Create a private S3 bucket (e.g. named with ${params.bucket.nameHints[0]}) and upload the model files from Lab 1 to it (the lab, 2.1-2.2): ` +
+    `Create a private S3 bucket (e.g. named with ${params.bucket.nameHints[0]}) and upload the model files from Lab 1 to it: ` +
       `no bucket could be taken for the lab's: ${choice?.why ?? 'none found'}.`,
     [`no lab bucket: ${choice?.why ?? 'none found'}`],
   );
@@ -54,8 +54,7 @@ export default defineCheck({
       return `its ${objects.length} object(s) (${listObjects(objects)}) match none of ${params.bucket.modelFiles.join(', ')}`;
     };
     const hint =
-      `Upload the model files from Lab 1 to bucket ${name}: ${found()}; the lab (2.2): "Upload these files to the newly created S3 bucket" ` +
-      `(at least ${wanted} non-empty model file(s)).`;
+      `Upload the model files from Lab 1 to bucket ${name}: ${found()} (at least ${wanted} non-empty model file(s)).`;
     return filled.length === 0 ? fail(hint, evidence) : partial(filled.length / wanted, hint, evidence);
   },
 });

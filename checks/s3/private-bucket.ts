@@ -63,7 +63,7 @@ export default defineCheck({
       ...(blockOff.length > 0 ? [`turn Block Public Access back on (${blockOff.join(', ')})`] : []),
     ];
     if (fixes.length === 0) return pass(evidence);
-    const hint = `Make bucket ${name} private: ${fixes.join('; ')}. The lab (2.1) creates it with "all default configurations as-is", which blocks all public access.`;
+    const hint = `Make bucket ${name} private: ${fixes.join('; ')}.`;
     // Not public yet, but one policy or ACL away from it: half the points.
     return publicByPolicy || publicGrants.length > 0 ? fail(hint, evidence) : partial(0.5, hint, evidence);
   },

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Snapshot } from '../../src/snapshot/types.js';
-import { expectOnly, gradeSnapshot, type Expected } from '../../test/fixtures/sections-1-3/grade.js';
+import { expectOnly, gradeChecks, type Mistake } from '../../test/support/mistakes.js';
 import { completeLabWith, denied, example, labParams, runCheck } from '../../test/support/fixtures.js';
 import modelFiles from './model-files.js';
 
 const BUCKET = 'sentiment-models-123456789012';
 const ALL_ON = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
 
-const mistakes: { name: string; mutate: (s: Snapshot) => void; expected: Record<string, Expected> }[] = [
+const mistakes: Mistake[] = [
   {
     name: 'public bucket via policy',
     mutate: (s) => {
@@ -102,7 +101,7 @@ const mistakes: { name: string; mutate: (s: Snapshot) => void; expected: Record<
 
 describe('s3 checks', () => {
   it('pass on the complete lab, with evidence naming the bucket', () => {
-    const results = gradeSnapshot(example('complete-lab'));
+    const results = gradeChecks(example('complete-lab'));
     expect(results['s3.private-bucket']).toMatchObject({
       status: 'pass',
       evidence: [
@@ -119,7 +118,7 @@ describe('s3 checks', () => {
   });
 
   it('leaves the app-loads-from-S3 judgement to a person, listing the evidence', () => {
-    const result = gradeSnapshot(example('complete-lab'))['s3.workflow-review'];
+    const result = gradeChecks(example('complete-lab'))['s3.workflow-review'];
     expect(result).toMatchObject({ status: 'manual', fraction: 0 });
     expect(result?.hint).toContain('remove any previously downloaded files from Google Drive');
     expect(result?.evidence[0]).toContain(`bucket ${BUCKET}: model files models/classifier.joblib`);
@@ -129,7 +128,7 @@ describe('s3 checks', () => {
   });
 
   it('says when the app was not asked for predictions', () => {
-    const result = gradeSnapshot(
+    const result = gradeChecks(
       completeLabWith((s) => {
         s.probes = { target: null, skipped: 'no internet-facing load balancer found', results: [] };
       }),
@@ -139,7 +138,7 @@ describe('s3 checks', () => {
   });
 
   it('counts the account-level block, setting by setting, when the bucket has none', () => {
-    const result = gradeSnapshot(
+    const result = gradeChecks(
       completeLabWith((s) => {
         s.facts.bucketPublicAccessBlocks[BUCKET] = { ok: true, data: null };
         s.facts.accountPublicAccessBlock = { ok: true, data: ALL_ON };
@@ -160,6 +159,6 @@ describe('s3 checks', () => {
   });
 
   it.each(mistakes)('$name: changes only its own check', ({ mutate, expected }) => {
-    expectOnly(gradeSnapshot(completeLabWith(mutate)), expected);
+    expectOnly(completeLabWith(mutate), expected);
   });
 });

@@ -35,8 +35,8 @@ export default defineCheck({
       );
     }
     return manual(
-      'A person judges whether the app loads its model from the S3 bucket rather than from files baked in or downloaded elsewhere ' +
-        '(the lab, 2.3: "remove any previously downloaded files from Google Drive"): review the evidence and the student\'s code.',
+      'A person judges whether the app loads its model from the S3 bucket rather than from files baked in or downloaded elsewhere: ' +
+        'review the evidence and the student\'s code.',
       evidence,
     );
   },

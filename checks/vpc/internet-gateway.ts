@@ -9,13 +9,13 @@ export default defineCheck({
     const vpc = lab.vpc;
     const igwName = params.network.internetGatewayName;
     if (!vpc) {
-      return fail(`Create the lab VPC first (step 4.1), then an internet gateway (e.g. ${igwName}) attached to it (step 4.3).`, [
+      return fail(`Create the lab VPC first, then an internet gateway (e.g. ${igwName}) attached to it.`, [
         'no lab VPC to attach an internet gateway to',
       ]);
     }
     const igw = lab.internetGateway;
     if (!igw) {
-      return fail(`Create an internet gateway (e.g. ${igwName}) and attach it to ${label(vpc.VpcId, vpc.Tags)} (step 4.3).`, [
+      return fail(`Create an internet gateway (e.g. ${igwName}) and attach it to ${label(vpc.VpcId, vpc.Tags)}.`, [
         `no internet gateway attached to ${vpc.VpcId}, and none detached that the lab's routes or names point to`,
       ]);
     }

@@ -9,7 +9,7 @@ export default defineCheck({
   needs: ['vpcs'],
   run(lab, params) {
     const { vpcName, vpcCidr } = params.network;
-    const asked = `a VPC named ${vpcName} with IPv4 CIDR ${vpcCidr} and default tenancy (step 4.1)`;
+    const asked = `a VPC named ${vpcName} with IPv4 CIDR ${vpcCidr} and default tenancy`;
     const vpc = lab.vpc;
     if (!vpc) {
       const vpcs = lab.read('vpcs');

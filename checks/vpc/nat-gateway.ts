@@ -17,7 +17,7 @@ export default defineCheck({
     });
     if (!nat) {
       return fail(
-        `Create a NAT gateway in a public subnet (e.g. ${publicExample}) with an Elastic IP, then add 0.0.0.0/0 → nat-<id> to the private route table (step 4.5).`,
+        `Create a NAT gateway in a public subnet (e.g. ${publicExample}) with an Elastic IP, then add 0.0.0.0/0 → nat-<id> to the private route table.`,
         [`no NAT gateway in ${lab.vpc?.VpcId ?? 'the lab VPC'}`, ...privateRoutes],
       );
     }
@@ -27,7 +27,7 @@ export default defineCheck({
     const where = subnet ? `${lab.privateSubnets.includes(subnet) ? 'private' : 'public'} subnet ${label(subnet.SubnetId, subnet.Tags)}` : `subnet ${nat.SubnetId}`;
     const addresses = (nat.NatGatewayAddresses ?? []).filter((address) => address.AllocationId);
     const elasticIp = nat.ConnectivityType !== 'private' && addresses.length > 0;
-    // The lab adds the route to "the private route table"; which subnets use that table is step 4.4's concern.
+    // The lab adds the route to "the private route table"; which subnets use that table is the route-table check's concern.
     const tables = routeTables.filter((table) => {
       const route = defaultRoute(table);
       return table.VpcId === nat.VpcId && route?.NatGatewayId === nat.NatGatewayId && route?.State !== 'blackhole';
@@ -41,7 +41,7 @@ export default defineCheck({
     const usedByPrivate = tables.some((table) =>
       lab.privateSubnets.some((s) => routeTableOf(s.SubnetId, s.VpcId, routeTables).table === table),
     );
-    const notes = tables.length && privateIds.size && !usedByPrivate ? [`no private subnet uses the route table that sends 0.0.0.0/0 to ${nat.NatGatewayId} (graded in step 4.4)`] : [];
+    const notes = tables.length && privateIds.size && !usedByPrivate ? [`no private subnet uses the route table that sends 0.0.0.0/0 to ${nat.NatGatewayId} (graded with the route tables)`] : [];
     return byParts(
       [
         { ok: nat.State === 'available', fix: `NAT gateway ${name} is ${nat.State}; it must be available (a failed or deleted one must be created again).` },

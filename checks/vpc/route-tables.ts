@@ -19,7 +19,7 @@ export default defineCheck({
     const routeTables = lab.read('routeTables');
     const { publicSubnets, privateSubnets } = lab;
     if (!publicSubnets.length && !privateSubnets.length) {
-      return fail('Create the public and private subnets first (step 4.2), then their route tables (step 4.4).', [
+      return fail('Create the public and private subnets first, then their route tables.', [
         'no lab subnets to route',
       ]);
     }
@@ -49,13 +49,13 @@ export default defineCheck({
           ok: publicSubnets.length > 0 && !publicMisses.length,
           fix: publicSubnets.length
             ? `Add the route 0.0.0.0/0 → ${igw} to a public route table (e.g. public-route-table) associated with the public subnets: ${publicMisses.join('; ')}.`
-            : 'No public subnets to route: create them (step 4.2) and a public route table with 0.0.0.0/0 → the internet gateway.',
+            : 'No public subnets to route: create them and a public route table with 0.0.0.0/0 → the internet gateway.',
         },
         {
           ok: privateSubnets.length > 0 && !privateMisses.length,
           fix: privateSubnets.length
             ? `A private subnet must not route to the internet gateway: associate ${privateMisses.join('; ')} with a private route table (e.g. private-route-table) whose 0.0.0.0/0 goes to the NAT gateway.`
-            : 'No private subnets to route: create them (step 4.2) and a private route table associated with them.',
+            : 'No private subnets to route: create them and a private route table associated with them.',
         },
       ],
       evidence,

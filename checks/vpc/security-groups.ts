@@ -22,7 +22,7 @@ export default defineCheck({
     const { albSecurityGroup: albGroup, appSecurityGroup: appGroup, loadBalancer, service } = lab;
     if (!albGroup && !appGroup) {
       return fail(
-        `Create two security groups in the lab VPC (step 4.6): one for the load balancer allowing TCP ${albPort} from 0.0.0.0/0, and one for the app allowing TCP ${appPort} from the load balancer's group.`,
+        `Create two security groups in the lab VPC: one for the load balancer allowing TCP ${albPort} from 0.0.0.0/0, and one for the app allowing TCP ${appPort} from the load balancer's group.`,
         [`no security group in ${lab.vpc?.VpcId ?? 'the lab VPC'} opens port ${albPort} or ${appPort}`],
       );
     }
@@ -37,14 +37,14 @@ export default defineCheck({
     const separate = appGroup !== undefined && appGroup.GroupId !== albGroup?.GroupId && !isDefaultGroup(appGroup);
     const worldOnAppPort = appGroup ? permissionsFor(appGroup, appPort).filter(fromAnywhere) : [];
 
-    // Attachments are graded where they can be seen; a missing ALB or service is graded in 4.7 and 5.3.
+    // Attachments are graded where they can be seen; a missing ALB or service is graded by their own checks.
     const albUses = loadBalancer ? (loadBalancer.SecurityGroups ?? []).includes(albGroup?.GroupId ?? '') : undefined;
     const serviceGroups = serviceNetwork(service).securityGroups;
     const serviceUses = service ? serviceGroups.includes(appGroup?.GroupId ?? '') : undefined;
     if (loadBalancer) evidence.push(`load balancer ${loadBalancer.LoadBalancerName} uses ${(loadBalancer.SecurityGroups ?? []).join(', ') || 'no group'}`);
-    else notes.push('no load balancer yet: which group it uses could not be verified (step 4.7 grades it)');
+    else notes.push('no load balancer yet: which group it uses could not be verified (the load balancer check grades it)');
     if (service) evidence.push(`ECS service ${service.serviceName} uses ${serviceGroups.join(', ') || 'no group'}`);
-    else notes.push('no ECS service yet: which group it uses could not be verified (step 5.3 grades it)');
+    else notes.push('no ECS service yet: which group it uses could not be verified (the ECS service check grades it)');
     const wrongAttachments = [
       ...(albUses === false ? [`load balancer ${loadBalancer?.LoadBalancerName} uses ${(loadBalancer?.SecurityGroups ?? []).join(', ') || 'no group'}, not ${albGroup ? groupName(albGroup) : 'a load balancer group'}`] : []),
       ...(serviceUses === false ? [`ECS service ${service?.serviceName} uses ${serviceGroups.join(', ') || 'no group'}, not ${appGroup ? groupName(appGroup) : 'an app group'}`] : []),

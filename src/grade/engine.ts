@@ -11,7 +11,7 @@ import type { LabParams } from '../rubric/params.js';
 import type { Rubric, RubricProfile, RubricStep } from '../rubric/types.js';
 import { describeResult } from '../probe/evidence.js';
 import type { ProbeResult, Snapshot } from '../snapshot/types.js';
-import { evaluateCheck, type Evaluation } from './evaluate.js';
+import { evaluateCheck, withRubricHint, type Evaluation } from './evaluate.js';
 import { addPoints, sharePoints, toPoints, type Hundredths } from '../rubric/points.js';
 import type { CheckResult, Points, Scorecard, SectionResult, StepResult, StepStatus } from './scorecard.js';
 import { combineStatus, STEP_STATUSES } from './status.js';
@@ -158,7 +158,7 @@ export function grade(input: GradeInput): Scorecard {
           },
         };
       }
-      const evaluation = evaluate(check);
+      const evaluation = withRubricHint(evaluate(check), ref.hint);
       const earned = sharePoints(ref.points, evaluation.fraction);
       const probeMs = probeTime(evaluation.evidence, snapshot.probes.results);
       return {

@@ -25,6 +25,12 @@ function unavailable(error: FactUnavailable): Evaluation {
   };
 }
 
+/** The check's hint followed by the rubric's words for the step (the lab's quote); checks know no step. */
+export function withRubricHint(evaluation: Evaluation, rubricHint: string | undefined): Evaluation {
+  if (rubricHint === undefined || evaluation.hint === undefined || evaluation.status === 'error') return evaluation;
+  return { ...evaluation, hint: `${evaluation.hint} ${rubricHint}` };
+}
+
 export function evaluateCheck(check: CheckDefinition, lab: Lab, params: LabParams): Evaluation {
   for (const need of check.needs) {
     try {

@@ -46,13 +46,13 @@ export function probesOf(lab: Lab): { probes: Probes; target: string } | { failu
     if (alb === undefined) {
       lab.read('loadBalancers');
       return {
-        failure: 'Create an internet-facing Application Load Balancer with an HTTP listener on port 80 (step 4.7), then grade again.',
+        failure: 'Create an internet-facing Application Load Balancer with an HTTP listener on port 80, then grade again.',
         evidence: [`not probed: ${reason}`],
       };
     }
     if (alb.Scheme !== 'internet-facing') {
       return {
-        failure: `Load balancer ${alb.LoadBalancerName} is ${alb.Scheme}: the lab's ALB must be internet-facing (step 4.7) so it can be called from outside the VPC.`,
+        failure: `Load balancer ${alb.LoadBalancerName} is ${alb.Scheme}: the lab's ALB must be internet-facing so it can be called from outside the VPC.`,
         evidence: [`not probed: ${reason}`],
       };
     }
@@ -81,10 +81,10 @@ export function failureHint(result: ProbeResult | undefined): string {
   if (result.error?.code === 'timeout' || result.error?.code === 'UND_ERR_CONNECT_TIMEOUT' || result.error?.code === 'ETIMEDOUT') {
     return "The ALB did not answer in time: check that the ALB security group allows port 80 from 0.0.0.0/0 and the listener forwards to the target group (if it works from your browser, the grader's network may block port 80).";
   }
-  if (result.error?.code === 'ECONNREFUSED') return 'The connection was refused: the ALB needs an HTTP listener on port 80 (step 4.7).';
+  if (result.error?.code === 'ECONNREFUSED') return 'The connection was refused: the ALB needs an HTTP listener on port 80.';
   if (result.error?.code === 'redirect-off-host') return 'The app redirects to another host: serve the page on the ALB itself.';
   if (result.status === 502 || result.status === 503 || result.status === 504) {
-    return `The ALB answered ${result.status}: it has no healthy target. Check that the ECS service runs (step 5.4), its targets pass the /health check, and the app security group allows port 8000 from the ALB.`;
+    return `The ALB answered ${result.status}: it has no healthy target. Check that the ECS service runs, its targets pass the /health check, and the app security group allows port 8000 from the ALB.`;
   }
   if (result.status === 404) return 'The ALB answered 404: the app does not serve this path.';
   if (result.error) return `The request failed (${result.error.code}).`;

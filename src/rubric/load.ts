@@ -25,6 +25,7 @@ const checkSchema = z
   .object({
     check: z.string().regex(/^[a-z0-9]+\.[a-z0-9-]+$/, { error: 'a check id is <service>.<name>, such as vpc.cidr' }),
     points,
+    hint: z.string().min(1).optional(),
   })
   .strict();
 const stepSchema = z.object({ id, title, points, checks: z.array(checkSchema).min(1) }).strict();
@@ -151,6 +152,7 @@ export function parseRubric(source: string | Uint8Array, file: string): Rubric {
       (check, index): RubricCheck => ({
         check: check.check,
         points: pointsOf(check.points),
+        ...(check.hint === undefined ? {} : { hint: check.hint }),
         at: positions.of([...path, 'checks', index]),
       }),
     ),

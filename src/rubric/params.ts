@@ -12,6 +12,8 @@ export const paramsSchema = z
         /** The IAM group the lab asks for (step 1.2). */
         adminGroup: z.string().min(1),
         adminPolicyArn: z.string().startsWith('arn:'),
+        /** Session credentials the grader could use prove CLI access (AWS Academy hands them out instead of access keys). */
+        sessionCredentialsSuffice: z.boolean(),
       })
       .strict(),
     budget: z

@@ -14,6 +14,8 @@ export interface SourceLocation {
 export interface RubricCheck {
   check: string;
   points: Hundredths;
+  /** The lab's own words for this check's part of the step, added after the check's hint when it misses. */
+  hint?: string;
   at: SourceLocation;
 }
 

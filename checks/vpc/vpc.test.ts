@@ -1,40 +1,13 @@
-// Section 4 on fixtures: the complete lab passes every check, and each typical mistake
-// fails only its own step, with a hint naming the resource and what the lab asks for.
+// The VPC checks on fixtures: the complete lab passes every check, and each typical mistake
+// changes only the checks that grade it, with a hint naming the resource and what to do.
 import { describe, expect, it } from 'vitest';
-import type { CheckStatus } from '../../src/check/define.js';
-import type { Snapshot } from '../../src/snapshot/types.js';
-import { gradeNetworkSnapshot, sectionFourChecks } from '../../test/fixtures/network/grade.js';
+import { elbChecks } from '../elb/index.js';
+import { vpcChecks } from './index.js';
+import { alb, APP_SG, find, IGW, LAB_VPC, NAT, PRIVATE_1, PRIVATE_2, PRIVATE_RTB, PUBLIC_2, PUBLIC_RTB, nat, routeTable, subnet } from '../../test/support/complete-lab.js';
 import { completeLabWith, dataOf, denied, example } from '../../test/support/fixtures.js';
+import { expectOnly, gradeChecks, type Mistake } from '../../test/support/mistakes.js';
 
-const LAB_VPC = 'vpc-0a1b2c3d4e5f60718';
-const PUBLIC_2 = 'subnet-0aa11bb22cc33dd02';
-const PRIVATE_1 = 'subnet-0aa11bb22cc33dd03';
-const PRIVATE_2 = 'subnet-0aa11bb22cc33dd04';
-const IGW = 'igw-0c4d5e6f7a8b9c0d1';
-const NAT = 'nat-0e1f2a3b4c5d6e7f8';
-const APP_SG = 'sg-0b2b2b2b2b2b2b2b2';
-const PUBLIC_RTB = 'rtb-0b0b0b0b0b0b0b0b1';
-const PRIVATE_RTB = 'rtb-0c0c0c0c0c0c0c0c1';
-
-const find = <T>(items: T[], match: (item: T) => boolean): T => {
-  const item = items.find(match);
-  if (!item) throw new Error('fixture item not found');
-  return item;
-};
-const subnet = (s: Snapshot, id: string) => find(dataOf(s.facts.subnets), (x) => x.SubnetId === id);
-const routeTable = (s: Snapshot, id: string) => find(dataOf(s.facts.routeTables), (x) => x.RouteTableId === id);
-const alb = (s: Snapshot) => dataOf(s.facts.loadBalancers)[0]!;
-const targetGroup = (s: Snapshot) => dataOf(s.facts.targetGroups)[0]!;
-const listener = (s: Snapshot) => dataOf(Object.values(s.facts.listeners)[0]!)[0]!;
-const nat = (s: Snapshot) => dataOf(s.facts.natGateways)[0]!;
-
-interface Expected {
-  status: CheckStatus;
-  fraction?: number;
-  says: string[];
-}
-
-const mistakes: { name: string; mutate: (s: Snapshot) => void; expected: Record<string, Expected> }[] = [
+const mistakes: Mistake[] = [
   {
     name: 'wrong VPC CIDR',
     mutate: (s) => {
@@ -80,6 +53,8 @@ const mistakes: { name: string; mutate: (s: Snapshot) => void; expected: Record<
     },
     expected: {
       'vpc.route-tables': { status: 'partial', fraction: 0.5, says: ['must not route to the internet gateway', 'private-subnet-1'] },
+      // The service's tasks now sit in subnets that route to the internet gateway, which its own check grades too.
+      'ecs.service-network': { status: 'partial', fraction: 2 / 3 },
     },
   },
   {
@@ -121,53 +96,6 @@ const mistakes: { name: string; mutate: (s: Snapshot) => void; expected: Record<
       },
     },
   },
-  {
-    name: 'internal ALB',
-    mutate: (s) => {
-      alb(s).Scheme = 'internal';
-    },
-    expected: { 'elb.load-balancer': { status: 'partial', fraction: 6 / 7, says: ['sentiment-app-alb is internal', 'internet-facing'] } },
-  },
-  {
-    name: 'ALB in the private subnets',
-    mutate: (s) => {
-      alb(s).AvailabilityZones = [
-        { ZoneName: 'eu-west-1a', SubnetId: PRIVATE_1 },
-        { ZoneName: 'eu-west-1b', SubnetId: PRIVATE_2 },
-      ];
-    },
-    expected: {
-      'elb.load-balancer': {
-        status: 'partial',
-        fraction: 6 / 7,
-        says: ['private-subnet-1 (subnet-0aa11bb22cc33dd03) (private subnet, eu-west-1a)', 'place it in the public subnets (public-subnet-1'],
-      },
-    },
-  },
-  {
-    name: 'listener on another port',
-    mutate: (s) => {
-      listener(s).Port = 8080;
-    },
-    expected: { 'elb.listener': { status: 'fail', says: ['Add a listener for HTTP on port 80', 'HTTP:8080 → forward to sentiment-app-target-group'] } },
-  },
-  {
-    name: 'target type instance',
-    mutate: (s) => {
-      targetGroup(s).TargetType = 'instance';
-    },
-    expected: { 'elb.target-group': { status: 'partial', fraction: 0.8, says: ['target type instance', 'IP addresses'] } },
-  },
-  {
-    name: 'health check on /',
-    mutate: (s) => {
-      targetGroup(s).HealthCheckPath = '/';
-    },
-    expected: { 'elb.target-group': { status: 'partial', fraction: 0.8, says: ['health check path', 'to /health (it is /)'] } },
-  },
-];
-
-const moreMistakes: typeof mistakes = [
   {
     name: 'dedicated tenancy',
     mutate: (s) => {
@@ -213,32 +141,11 @@ const moreMistakes: typeof mistakes = [
       'elb.load-balancer': { status: 'partial', fraction: 6 / 7, says: ['uses sg-0c3c3c3c3c3c3c3c3; choose the load balancer security group sentiment-app-alb-sg'] },
     },
   },
-  {
-    name: 'a listener on port 80 with a fixed response',
-    mutate: (s) => {
-      listener(s).DefaultActions = [{ Type: 'fixed-response' }];
-    },
-    expected: { 'elb.listener': { status: 'partial', fraction: 0.5, says: ['forward to target group sentiment-app-target-group', 'HTTP:80 → fixed-response'] } },
-  },
 ];
 
-function expectOnly(snapshot: Snapshot, expected: Record<string, Expected>) {
-  const results = gradeNetworkSnapshot(snapshot);
-  for (const [id, result] of Object.entries(results)) {
-    const want = expected[id];
-    if (!want) {
-      expect({ id, status: result.status, hint: result.hint }).toEqual({ id, status: 'pass', hint: undefined });
-      continue;
-    }
-    expect({ id, status: result.status }).toEqual({ id, status: want.status });
-    if (want.fraction !== undefined) expect(result.fraction).toBeCloseTo(want.fraction);
-    for (const words of want.says) expect(result.hint).toContain(words);
-  }
-}
-
-describe('section 4 checks', () => {
-  it('has a check for every section-4 id of the rubric', () => {
-    expect(sectionFourChecks.map((check) => check.id)).toEqual([
+describe('vpc checks', () => {
+  it('has a check for every VPC id of the rubric', () => {
+    expect(vpcChecks.map((check) => check.id)).toEqual([
       'vpc.lab-vpc',
       'vpc.public-subnets',
       'vpc.private-subnets',
@@ -246,29 +153,22 @@ describe('section 4 checks', () => {
       'vpc.route-tables',
       'vpc.nat-gateway',
       'vpc.security-groups',
-      'elb.load-balancer',
-      'elb.listener',
-      'elb.target-group',
     ]);
   });
 
   it('passes every check on the complete lab, with evidence naming the resources', () => {
-    const results = gradeNetworkSnapshot(example('complete-lab'));
-    expect(Object.values(results).map((result) => result.status)).toEqual(Array(10).fill('pass'));
+    const results = gradeChecks(example('complete-lab'), { checks: vpcChecks });
+    expect(Object.values(results).map((result) => result.status)).toEqual(Array(7).fill('pass'));
     expect(results['vpc.lab-vpc']?.evidence.join()).toContain('sentiment-app-vpc (vpc-0a1b2c3d4e5f60718)');
     expect(results['vpc.route-tables']?.evidence.join()).toContain(`public-route-table (${PUBLIC_RTB}): 0.0.0.0/0 → ${IGW}`);
   });
 
-  it.each(mistakes)('$name fails only its own step', ({ mutate, expected }) => {
-    expectOnly(completeLabWith(mutate), expected);
-  });
-
-  it.each(moreMistakes)('$name changes only the checks that grade it', ({ mutate, expected }) => {
+  it.each(mistakes)('$name changes only the checks that grade it', ({ mutate, expected }) => {
     expectOnly(completeLabWith(mutate), expected);
   });
 
   it('passes another valid subnet plan with a note naming the lab\'s example', () => {
-    const results = gradeNetworkSnapshot(
+    const results = gradeChecks(
       completeLabWith((s) => {
         subnet(s, PRIVATE_1).CidrBlock = '10.0.128.0/20';
         subnet(s, PRIVATE_2).CidrBlock = '10.0.144.0/20';
@@ -281,10 +181,11 @@ describe('section 4 checks', () => {
   });
 
   it('turns unreadable route tables into error for the checks that read them, and grades the rest', () => {
-    const results = gradeNetworkSnapshot(
+    const results = gradeChecks(
       completeLabWith((s) => {
         s.facts.routeTables = denied('ec2:DescribeRouteTables');
       }),
+      { checks: [...vpcChecks, ...elbChecks] },
     );
     for (const id of ['vpc.route-tables', 'vpc.nat-gateway']) {
       expect(results[id]).toMatchObject({ status: 'error', cause: expect.stringContaining('ec2:DescribeRouteTables answered AccessDenied') });
@@ -293,17 +194,8 @@ describe('section 4 checks', () => {
     expect(others.map(([id, result]) => [id, result.status])).toEqual(others.map(([id]) => [id, 'pass']));
   });
 
-  it('makes a listener check error, not fail, when the listeners could not be read', () => {
-    const results = gradeNetworkSnapshot(
-      completeLabWith((s) => {
-        for (const key of Object.keys(s.facts.listeners)) s.facts.listeners[key] = denied('elasticloadbalancing:DescribeListeners');
-      }),
-    );
-    expect(results['elb.listener']).toMatchObject({ status: 'error', cause: expect.stringContaining('DescribeListeners') });
-  });
-
   it('passes a dual-stack ALB with a note, and counts an all-traffic rule as opening port 8000 to the world', () => {
-    const results = gradeNetworkSnapshot(
+    const results = gradeChecks(
       completeLabWith((s) => {
         alb(s).IpAddressType = 'dualstack';
         find(dataOf(s.facts.securityGroups), (g) => g.GroupId === APP_SG).IpPermissions!.push({
