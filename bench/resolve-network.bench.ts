@@ -3,8 +3,9 @@
 // Prints times per account size; asserts nothing. Run: npx tsx bench/resolve-network.bench.ts
 import { performance } from 'node:perf_hooks';
 import type { Snapshot } from '../src/snapshot/types.js';
-import { gradeNetwork } from '../test/fixtures/network/grade.js';
-import { completeLabWith, dataOf, labOf, labParams } from '../test/support/fixtures.js';
+import { elbChecks } from '../checks/elb/index.js';
+import { vpcChecks } from '../checks/vpc/index.js';
+import { completeLabWith, dataOf, labOf, labParams, runChecks } from '../test/support/fixtures.js';
 
 const RUNS = 20;
 
@@ -50,7 +51,7 @@ for (const decoys of [0, 10, 100, 1000]) {
     const started = performance.now();
     const lab = labOf(snapshot, { params });
     const resolved = performance.now();
-    gradeNetwork(lab, params);
+    runChecks([...vpcChecks, ...elbChecks], lab, params);
     resolveMs = Math.min(resolveMs, resolved - started);
     gradeMs = Math.min(gradeMs, performance.now() - resolved);
     chosenVpc = lab.vpc?.VpcId ?? 'none';

@@ -7,7 +7,12 @@ import { grade } from '../src/grade/engine.js';
 import type { Scorecard } from '../src/grade/scorecard.js';
 import { loadRubric } from '../src/rubric/load.js';
 import { scanSubmission } from '../src/submission/scan.js';
+import { budgetsChecks } from '../checks/budgets/index.js';
+import { ecrChecks } from '../checks/ecr/index.js';
+import { iamChecks } from '../checks/iam/index.js';
+import { s3Checks } from '../checks/s3/index.js';
 import { example } from './support/fixtures.js';
+import { gradeChecks } from './support/mistakes.js';
 
 const rubric = loadRubric(fileURLToPath(new URL('../rubric.yaml', import.meta.url)), 'rubric.yaml');
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -47,5 +52,30 @@ describe('the bundled examples', () => {
     expect(lost).toEqual(['1.1', '1.4', '2.1', '3.1', '4.6', '5.2', 'bonus']);
     for (const id of lost) expect(after.get(id)).toBeLessThan(before.get(id)!);
     expect(mistakes.total.earned).toBe(8.25);
+  });
+});
+
+describe('sections 1-3 on the bundled examples', () => {
+  const checks = [...iamChecks, ...budgetsChecks, ...s3Checks, ...ecrChecks];
+
+  it('the complete lab earns every point; only the S3 workflow review waits for a person', () => {
+    const results = gradeChecks(example('complete-lab'), { checks });
+    const notPassing = Object.entries(results).filter(([, result]) => result.status !== 'pass');
+    expect(notPassing.map(([id, result]) => [id, result.status])).toEqual([['s3.workflow-review', 'manual']]);
+  });
+
+  it('the mistakes example misses exactly its section 1-3 mistakes, each with a hint naming the resource', () => {
+    const results = gradeChecks(example('mistakes'), { checks });
+    const missed = Object.fromEntries(
+      Object.entries(results)
+        .filter(([, result]) => result.status !== 'pass' && result.status !== 'manual')
+        .map(([id, result]) => [id, { status: result.status, hint: result.hint }]),
+    );
+    expect(missed).toEqual({
+      'iam.root-mfa': { status: 'fail', hint: expect.stringContaining('account 123456789012') },
+      'budgets.email-alert': { status: 'fail', hint: expect.stringContaining('budget monthly-cost-budget') },
+      's3.private-bucket': { status: 'fail', hint: expect.stringContaining('bucket sentiment-models-123456789012') },
+      'ecr.aes256-encryption': { status: 'fail', hint: expect.stringContaining('Repository sentiment-app is encrypted with KMS') },
+    });
   });
 });

@@ -4,8 +4,10 @@ import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../src/snapshot/types.js';
 import type { Lab } from '../../src/resolve/lab.js';
 import { addHalfBuiltVpc, addSecondAlb, DECOY_VPC_ID } from '../fixtures/network/decoys.js';
-import { gradeNetwork, gradeNetworkSnapshot } from '../fixtures/network/grade.js';
-import { completeLabWith, dataOf, example, labOf } from '../support/fixtures.js';
+import { elbChecks } from '../../checks/elb/index.js';
+import { vpcChecks } from '../../checks/vpc/index.js';
+import { completeLabWith, dataOf, example, labOf, labParams, runChecks } from '../support/fixtures.js';
+import { gradeChecks } from '../support/mistakes.js';
 
 const LAB_VPC = 'vpc-0a1b2c3d4e5f60718';
 const DEFAULT_VPC = 'vpc-0f9e8d7c6b5a40312';
@@ -21,6 +23,8 @@ const SECTION_4_1_TO_4_6 = [
   'vpc.security-groups',
 ];
 
+const networkChecks = [...vpcChecks, ...elbChecks];
+const gradeNetwork = (lab: Lab) => runChecks(networkChecks, lab, labParams());
 const why = (lab: Lab, resource: string) => lab.choices.find((choice) => choice.resource === resource)?.why ?? '';
 const ids = (subnets: { SubnetId?: string }[]) => subnets.map((subnet) => subnet.SubnetId);
 const statuses = (results: Record<string, { status: string }>) =>
@@ -101,8 +105,8 @@ describe('resolveNetwork', () => {
     const results = gradeNetwork(lab);
     for (const id of SECTION_4_1_TO_4_6) expect({ id, status: results[id]?.status }).toEqual({ id, status: 'pass' });
     expect(results['vpc.security-groups']?.notes).toEqual([
-      'no load balancer yet: which group it uses could not be verified (step 4.7 grades it)',
-      'no ECS service yet: which group it uses could not be verified (step 5.3 grades it)',
+      'no load balancer yet: which group it uses could not be verified (the load balancer check grades it)',
+      'no ECS service yet: which group it uses could not be verified (the ECS service check grades it)',
     ]);
     expect(results['elb.load-balancer']).toMatchObject({ status: 'fail', hint: expect.stringContaining('Create an application load balancer') });
     expect(results['elb.target-group']?.status).toBe('fail');
@@ -212,11 +216,12 @@ describe('resolveNetwork', () => {
   });
 
   it('finds no VPC when only the default VPC exists and nothing points to it', () => {
-    const results = gradeNetworkSnapshot(
+    const results = gradeChecks(
       completeLabWith((s) => {
         s.facts.vpcs = { ok: true, data: dataOf(s.facts.vpcs).filter((v) => v.IsDefault) };
         withoutLoadBalancer(s);
       }),
+      { checks: networkChecks },
     );
     expect(results['vpc.lab-vpc']).toMatchObject({ status: 'fail', evidence: [`only the default VPC: ${DEFAULT_VPC}`] });
   });

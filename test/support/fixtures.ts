@@ -1,10 +1,12 @@
 // Fixtures for check tests: the complete lab, and small mutations of it.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
-import { paramsSchema, type LabParams } from '../../src/rubric/params.js';
 import type { CheckDefinition } from '../../src/check/define.js';
-import { evaluateCheck, type Evaluation } from '../../src/grade/evaluate.js';
+import { paramsFor, pickProfile } from '../../src/grade/engine.js';
+import { evaluateCheck, withRubricHint, type Evaluation } from '../../src/grade/evaluate.js';
+import { loadRubric } from '../../src/rubric/load.js';
+import { applyParamOverrides } from '../../src/rubric/overrides.js';
+import type { LabParams } from '../../src/rubric/params.js';
 import { resolveLab } from '../../src/resolve/index.js';
 import type { Lab, Submission } from '../../src/resolve/lab.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
@@ -23,23 +25,32 @@ export function completeLabWith(mutation: (snapshot: Snapshot) => void): Snapsho
   return snapshot;
 }
 
-/** The rubric's default params, with optional dotted overrides (`ecs.requiredRoleName`). */
-export function labParams(overrides: Record<string, unknown> = {}): LabParams {
-  const rubric = parse(readFileSync(`${root}rubric.yaml`, 'utf8')) as { params: unknown };
-  const params = structuredClone(rubric.params) as Record<string, Record<string, unknown>>;
-  for (const [path, value] of Object.entries(overrides)) {
-    const [group, key] = path.split('.') as [string, string];
-    params[group] = { ...params[group], [key]: value };
-  }
-  return paramsSchema.parse(params);
+/** The bundled rubric.yaml, parsed once: check tests grade with its params and its hints. */
+export const labRubric = loadRubric(`${root}rubric.yaml`, 'rubric.yaml');
+
+/** The params a rubric profile grades with (own account by default), with optional dotted overrides (`ecs.requiredRoleName`). */
+export function labParams(overrides: Record<string, unknown> = {}, profile = 'own-account'): LabParams {
+  return applyParamOverrides(paramsFor(labRubric, pickProfile(labRubric, profile), {}), overrides);
+}
+
+/** The rubric's words for a check (its first entry in rubric.yaml), which the engine adds after the check's hint. */
+function rubricHintOf(id: string): string | undefined {
+  const steps = [...labRubric.sections.flatMap((section) => section.steps), ...labRubric.bonus];
+  return steps.flatMap((step) => step.checks).find((entry) => entry.check === id)?.hint;
+}
+
+/** One check on a resolved lab as the engine grades it: needs read first, then the rubric's hint added. */
+export function evaluateAsGraded(check: CheckDefinition, lab: Lab, params: LabParams): Evaluation {
+  return withRubricHint(evaluateCheck(check, lab, params), rubricHintOf(check.id));
 }
 
 export function labOf(
   snapshot: Snapshot,
   options: { profile?: string; params?: LabParams; submission?: Submission | null } = {},
 ): Lab {
-  return resolveLab(snapshot, options.params ?? labParams(), {
-    profile: options.profile ?? 'own-account',
+  const profile = options.profile ?? 'own-account';
+  return resolveLab(snapshot, options.params ?? labParams({}, profile), {
+    profile,
     submission: options.submission ?? null,
   });
 }
@@ -50,13 +61,13 @@ export function runCheck(
   snapshot: Snapshot,
   options: { profile?: string; params?: LabParams; submission?: Submission | null } = {},
 ): Evaluation {
-  const params = options.params ?? labParams();
-  return evaluateCheck(check, labOf(snapshot, { ...options, params }), params);
+  const params = options.params ?? labParams({}, options.profile);
+  return evaluateAsGraded(check, labOf(snapshot, { ...options, params }), params);
 }
 
 /** Run several checks on one resolved lab, as the engine would, keyed by check id. */
 export function runChecks(checks: readonly CheckDefinition[], lab: Lab, params: LabParams): Record<string, Evaluation> {
-  return Object.fromEntries(checks.map((check) => [check.id, evaluateCheck(check, lab, params)]));
+  return Object.fromEntries(checks.map((check) => [check.id, evaluateAsGraded(check, lab, params)]));
 }
 
 /** A readable fixture fact's data, for mutations that edit it in place. */
