@@ -1,6 +1,6 @@
 // The check registry, the checks/ folders and rubric.yaml agree: a check can't be written
 // and forgotten, and the rubric can't name a check that doesn't exist.
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { allChecks, checksById } from '../checks/index.js';
@@ -64,5 +64,43 @@ describe('check registry', () => {
 
   it('every registered check is used by a rubric step', () => {
     expect([...checksById.keys()].filter((id) => !rubricIds.has(id))).toEqual([]);
+  });
+});
+
+describe('checks know no rubric', () => {
+  const stepIds = [...rubric.sections.flatMap((section) => section.steps), ...rubric.bonus].map((step) => step.id).filter((id) => /^\d/.test(id));
+  // A step id as a token of its own (`4.2`, `(3.1`, `1.2-1.4`), not part of a CIDR, a version or a longer number.
+  const stepNumber = new RegExp(`(?<![\\w.])(?:${stepIds.map((id) => id.replace('.', '\\.')).join('|')})(?![\\w.])|\\bsteps?\\s+\\d`, 'i');
+  const sources = [
+    { name: 'index', path: `${checksDir}index.ts` },
+    ...services.flatMap((service) =>
+      readdirSync(`${checksDir}${service}`)
+        .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
+        .map((file) => ({ name: `${service}/${file}`, path: `${checksDir}${service}/${file}` })),
+    ),
+  ];
+
+  it('finds the rubric\'s step ids to look for', () => {
+    expect(stepIds).toContain('4.2');
+    expect(stepNumber.test('create them in step 4.2')).toBe(true);
+    expect(stepNumber.test('the lab (1.2 step 6)')).toBe(true);
+    expect(stepNumber.test('10.0.1.0/24 on port 8000, fraction 0.25')).toBe(false);
+  });
+
+  it.each(sources.map((source) => [source.name, source.path] as const))('checks/%s mentions no step number', (_name, path) => {
+    const lines = readFileSync(path, 'utf8').split('\n');
+    const mentions = lines.flatMap((line, index) => (stepNumber.test(line) ? [`line ${index + 1}: ${line.trim()}`] : []));
+    expect(mentions, 'a hint names the resource and the fix; the step and the lab\'s words come from rubric.yaml').toEqual([]);
+  });
+
+  it.each(sources.map((source) => [source.name, source.path] as const))('checks/%s reads no rubric profile name', (_name, path) => {
+    const text = readFileSync(path, 'utf8');
+    const profiles = rubric.profiles.map((profile) => profile.name);
+    expect(text, 'profile-dependent behaviour comes in through params the profile sets').not.toMatch(/\.profile\b/);
+    for (const name of profiles) expect(text).not.toContain(`'${name}'`);
+  });
+
+  it.each(services)('checks/%s has its table of cases beside it, in checks/%s/%s.test.ts', (service) => {
+    expect(existsSync(`${checksDir}${service}/${service}.test.ts`)).toBe(true);
   });
 });

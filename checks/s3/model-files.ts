@@ -14,7 +14,7 @@ function size(bytes: number | undefined): string {
   return `${(value / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-/** `a (1.2 MiB), b (3 B) and 4 more`: a bounded list of objects for evidence lines. */
+/** `a (12.5 MiB), b (3 B) and 4 more`: a bounded list of objects for evidence lines. */
 export function listObjects(objects: readonly Json<_Object>[]): string {
   const shown = objects.slice(0, MAX_LISTED).map((object) => `${object.Key} (${size(object.Size)})`);
   return shown.join(', ') + (objects.length > MAX_LISTED ? ` and ${objects.length - MAX_LISTED} more` : '');
