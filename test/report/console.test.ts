@@ -24,8 +24,8 @@ describe('console report', () => {
     const lines = renderReport(scorecard('mixed'), 'console').split('\n');
     const stepLine = (id: string) => lines.find((line) => new RegExp(`^  . ${id.replace('.', '\\.')} `).test(line));
     expect(stepLine('4.1')).toMatch(/^ {2}✔ 4\.1 {4}Create a new VPC +0\.50\/0\.50$/);
-    expect(stepLine('4.6')).toMatch(/^ {2}✘ 4\.6 .* 0\.00\/0\.25$/);
-    expect(stepLine('5.2')).toMatch(/^ {2}◐ 5\.2 .* 0\.25\/0\.50$/);
+    expect(stepLine('2.1')).toMatch(/^ {2}✘ 2\.1 .* 0\.00\/0\.25$/);
+    expect(stepLine('5.2')).toMatch(/^ {2}◐ 5\.2 .* 0\.37\/0\.50$/);
     expect(stepLine('6.3')).toMatch(/^ {2}! 6\.3 .* 0\.00\/0\.25$/);
     expect(stepLine('1.1')).toMatch(/^ {2}– 1\.1 .* 0\.00\/0\.00$/);
     expect(stepLine('6.2')).toMatch(/^ {2}\? 6\.2 .* 0\.30\/0\.50$/);
@@ -34,15 +34,15 @@ describe('console report', () => {
 
   it('puts the hint and the cause under a miss, and nothing under a pass', () => {
     const text = renderReport(scorecard('mixed'), 'console');
-    expect(text).toMatch(/! 6\.3 .*\n {8}cause: could not read logGroups: logs:DescribeLogGroups answered AccessDeniedException:\n {15}User:/);
-    expect(text).toMatch(/cause: [^]*\n {8}hint: Grant logs:DescribeLogGroups to the grading identity/);
+    expect(text).toMatch(/! 6\.3 .*\n {8}cause: could not read logEvents: logs:GetLogEvents answered AccessDenied: User is not\n {15}authorized/);
+    expect(text).toMatch(/cause: [^]*\n {8}hint: Grant logs:GetLogEvents to the grading identity/);
     expect(text).toMatch(/✔ 4\.1 .*\n {2}✔ 4\.2 /);
   });
 
   it('prints section subtotals, the total, the bonus and the overridden target', () => {
     const text = renderReport(scorecard('mixed'), 'console');
-    expect(text).toMatch(/^4\. Virtual Private Cloud \(VPC\) configuration +2\.75\/3\.00$/m);
-    expect(text).toContain('Total 7.30 / 9.25   Bonus 0.00 / 1.00');
+    expect(text).toMatch(/^4\. Virtual Private Cloud \(VPC\) configuration +2\.87\/3\.00$/m);
+    expect(text).toContain('Total 7.54 / 9.25   Bonus 0.00 / 1.00');
     expect(text).toContain('Probe target: http://127.0.0.1:8000 (overridden by a person');
     expect(renderReport(scorecard('complete'), 'console')).not.toContain('overridden');
   });
