@@ -34,7 +34,7 @@ describe('lintRubric', () => {
   });
 
   it('a step whose checks do not add up to its points, exactly (0.1 + 0.05 + 0.05 + 0.05 = 0.25)', () => {
-    const text = rubricWith('{ check: iam.account-alias, points: 0.05 }', '{ check: iam.account-alias, points: 0.06 }');
+    const text = rubricWith('check: iam.account-alias\n            points: 0.05', 'check: iam.account-alias\n            points: 0.06');
     expect(lint(text)).toEqual([
       { rule: 'step-points', line: lineOf(text, 'id: "1.2"'), message: 'step 1.2 is worth 0.25 but its checks add up to 0.26: make them agree' },
     ]);
