@@ -5,8 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { appChecks } from './index.js';
 import type { Submission } from '../../src/resolve/lab.js';
 import { completeLabWith, denied, example, runCheck } from '../../test/support/fixtures.js';
-import { expectOnly, gradeChecks, type Mistake } from '../../test/support/mistakes.js';
-import { submission } from '../../test/support/submission.js';
+import { gradeChecks, type Mistake, testMistakes } from '../../test/support/mistakes.js';
 
 const mistakes: Mistake[] = [
   {
@@ -28,15 +27,13 @@ const mistakes: Mistake[] = [
 
 describe('app checks on the complete lab', () => {
   it('pass every check', () => {
-    const results = gradeChecks(example('complete-lab'), { checks: appChecks, submission });
+    const results = gradeChecks(example('complete-lab'), { checks: appChecks });
     expect(Object.values(results).map((result) => result.status)).toEqual(appChecks.map(() => 'pass'));
   });
 });
 
 describe('each mistake misses only its own step', () => {
-  it.each(mistakes)('$name', ({ mutate, expected }) => {
-    expectOnly(completeLabWith(mutate), expected, { submission });
-  });
+  testMistakes(mistakes);
 });
 
 describe('app.test-script', () => {
@@ -89,7 +86,7 @@ describe('whose fault a failed probe is', () => {
         r.error = { code: 'dns', message: "the name did not resolve from the grader's network (EAI_AGAIN)" };
       }),
     );
-    const results = gradeChecks(snapshot, { checks: appChecks, submission });
+    const results = gradeChecks(snapshot, { checks: appChecks });
     expect(Object.fromEntries(Object.entries(results).map(([id, result]) => [id, result.status]))).toMatchObject({
       'app.alb-responds': 'error',
       'app.page-or-docs': 'error',

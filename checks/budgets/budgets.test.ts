@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../src/snapshot/types.js';
-import { expectOnly, gradeChecks, type Mistake } from '../../test/support/mistakes.js';
+import { gradeChecks, type Mistake, testMistakes } from '../../test/support/mistakes.js';
 import { completeLabWith, denied, example } from '../../test/support/fixtures.js';
 
 const BUDGET = 'monthly-cost-budget';
@@ -88,9 +88,7 @@ describe('budgets checks', () => {
     expect(JSON.stringify(results)).not.toContain('student@example.com');
   });
 
-  it.each(mistakes)('$name: changes only its own check', ({ mutate, expected }) => {
-    expectOnly(completeLabWith(mutate), expected);
-  });
+  testMistakes(mistakes);
 
   it('grades the budget that meets most parts when there are several', () => {
     const results = gradeChecks(

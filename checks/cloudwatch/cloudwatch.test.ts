@@ -3,10 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { cloudwatchChecks } from './index.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
-import { completeLabWith, denied, example, runCheck } from '../../test/support/fixtures.js';
-import { expectOnly, gradeChecks, type Mistake } from '../../test/support/mistakes.js';
-import { submission } from '../../test/support/submission.js';
-import { checksById } from '../index.js';
+import { denied, example } from '../../test/support/fixtures.js';
+import { gradeChecks, type Mistake, testMistakes, testUnreadable } from '../../test/support/mistakes.js';
 
 const mistakes: Mistake[] = [
   {
@@ -18,24 +16,18 @@ const mistakes: Mistake[] = [
 
 describe('cloudwatch checks on the complete lab', () => {
   it('pass every check', () => {
-    const results = gradeChecks(example('complete-lab'), { checks: cloudwatchChecks, submission });
+    const results = gradeChecks(example('complete-lab'), { checks: cloudwatchChecks });
     expect(Object.values(results).map((result) => result.status)).toEqual(cloudwatchChecks.map(() => 'pass'));
   });
 });
 
 describe('each mistake misses only its own step', () => {
-  it.each(mistakes)('$name', ({ mutate, expected }) => {
-    expectOnly(completeLabWith(mutate), expected, { submission });
-  });
+  testMistakes(mistakes);
 });
 
 describe('unreadable facts are errors, never fails', () => {
   const cases: [string, (s: Snapshot) => void, string][] = [
     ['cloudwatch.alarm', (s: Snapshot) => void (s.facts.alarms = denied('cloudwatch:DescribeAlarms')), 'cloudwatch:DescribeAlarms'],
   ];
-  it.each(cases)('%s', (id, mutate, call) => {
-    const result = runCheck(checksById.get(id)!, completeLabWith(mutate));
-    expect(result.status).toBe('error');
-    expect(result.cause).toContain(call);
-  });
+  testUnreadable(cases);
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateCheck } from '../../src/grade/evaluate.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
-import { expectOnly, gradeChecks, type Mistake } from '../../test/support/mistakes.js';
+import { gradeChecks, type Mistake, testMistakes } from '../../test/support/mistakes.js';
 import { completeLabWith, denied, example, labOf, labParams } from '../../test/support/fixtures.js';
 import imagePushed from './image-pushed.js';
 
@@ -152,9 +152,7 @@ describe('ecr checks', () => {
     }
   });
 
-  it.each(mistakes)('$name: changes only its own check', ({ mutate, expected }) => {
-    expectOnly(completeLabWith(mutate), expected);
-  });
+  testMistakes(mistakes);
 
   it('says which evidence proved the login when CloudTrail is unreadable', () => {
     const result = gradeChecks(completeLabWith((s) => { s.facts.ecrLoginEvents = denied('cloudtrail:LookupEvents'); }))['ecr.docker-login'];

@@ -4,10 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { checksById } from '../index.js';
 import { ecsChecks } from './index.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
-import { CLUSTER, LOG_GROUP, PUBLIC_SUBNETS, TARGET_GROUP, TASK_DEFINITION, networkOf, serviceOf, taskDefinitionOf } from '../../test/support/complete-lab.js';
+import { CLUSTER, LOG_GROUP, networkOf, PUBLIC_SUBNETS, serviceOf, TARGET_GROUP, TASK_DEFINITION, taskDefinitionOf } from '../../test/support/complete-lab.js';
 import { completeLabWith, dataOf, denied, example, labOf, labParams, runCheck } from '../../test/support/fixtures.js';
-import { expectOnly, gradeChecks, type Mistake } from '../../test/support/mistakes.js';
-import { submission } from '../../test/support/submission.js';
+import { gradeChecks, type Mistake, testMistakes, testUnreadable } from '../../test/support/mistakes.js';
 
 const mistakes: Mistake[] = [
   {
@@ -79,7 +78,7 @@ const mistakes: Mistake[] = [
 
 describe('ecs checks on the complete lab', () => {
   it('pass every check', () => {
-    const results = gradeChecks(example('complete-lab'), { checks: ecsChecks, submission });
+    const results = gradeChecks(example('complete-lab'), { checks: ecsChecks });
     expect(Object.values(results).map((result) => result.status)).toEqual(ecsChecks.map(() => 'pass'));
   });
 
@@ -95,9 +94,7 @@ describe('ecs checks on the complete lab', () => {
 });
 
 describe('each mistake misses only its own step', () => {
-  it.each(mistakes)('$name', ({ mutate, expected }) => {
-    expectOnly(completeLabWith(mutate), expected, { submission });
-  });
+  testMistakes(mistakes);
 });
 
 describe('what the lab allows', () => {
@@ -149,9 +146,5 @@ describe('unreadable facts are errors, never fails', () => {
     ['ecs.service-network', (s: Snapshot) => void (s.facts.routeTables = denied('ec2:DescribeRouteTables')), 'ec2:DescribeRouteTables'],
     ['ecs.service-running', (s: Snapshot) => void (s.facts.targetHealth[TARGET_GROUP] = denied('elasticloadbalancing:DescribeTargetHealth')), 'DescribeTargetHealth'],
   ];
-  it.each(cases)('%s', (id, mutate, call) => {
-    const result = runCheck(checksById.get(id)!, completeLabWith(mutate));
-    expect(result.status).toBe('error');
-    expect(result.cause).toContain(call);
-  });
+  testUnreadable(cases);
 });

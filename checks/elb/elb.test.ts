@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { elbChecks } from './index.js';
 import { alb, listener, PRIVATE_1, PRIVATE_2, targetGroup } from '../../test/support/complete-lab.js';
 import { completeLabWith, denied, example } from '../../test/support/fixtures.js';
-import { expectOnly, gradeChecks, type Mistake } from '../../test/support/mistakes.js';
+import { gradeChecks, type Mistake, testMistakes } from '../../test/support/mistakes.js';
 
 const mistakes: Mistake[] = [
   {
@@ -70,9 +70,7 @@ describe('elb checks', () => {
     expect(Object.values(results).map((result) => result.status)).toEqual(Array(3).fill('pass'));
   });
 
-  it.each(mistakes)('$name changes only the checks that grade it', ({ mutate, expected }) => {
-    expectOnly(completeLabWith(mutate), expected);
-  });
+  testMistakes(mistakes);
 
   it('makes a listener check error, not fail, when the listeners could not be read', () => {
     const results = gradeChecks(

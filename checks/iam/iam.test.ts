@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../src/snapshot/types.js';
-import { expectOnly, gradeChecks, type Mistake } from '../../test/support/mistakes.js';
+import { gradeChecks, type Mistake, testMistakes } from '../../test/support/mistakes.js';
 import { completeLabWith, denied, example } from '../../test/support/fixtures.js';
 
 const ACCOUNT = '123456789012';
@@ -145,9 +145,7 @@ describe('iam checks', () => {
     }
   });
 
-  it.each(mistakes)('$name: changes only its own check', ({ mutate, profile, expected }) => {
-    expectOnly(completeLabWith(mutate), expected, { profile });
-  });
+  testMistakes(mistakes);
 
   it('notes root access keys without taking points', () => {
     const result = gradeChecks(

@@ -5,9 +5,7 @@ import { logsChecks } from './index.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
 import { CLUSTER, LOG_GROUP, taskDefinitionOf } from '../../test/support/complete-lab.js';
 import { completeLabWith, dataOf, denied, example, runCheck } from '../../test/support/fixtures.js';
-import { expectOnly, gradeChecks, type Mistake } from '../../test/support/mistakes.js';
-import { submission } from '../../test/support/submission.js';
-import { checksById } from '../index.js';
+import { gradeChecks, type Mistake, testMistakes, testUnreadable } from '../../test/support/mistakes.js';
 
 const mistakes: Mistake[] = [
   {
@@ -27,7 +25,7 @@ const mistakes: Mistake[] = [
 
 describe('logs checks on the complete lab', () => {
   it('pass every check', () => {
-    const results = gradeChecks(example('complete-lab'), { checks: logsChecks, submission });
+    const results = gradeChecks(example('complete-lab'), { checks: logsChecks });
     expect(Object.values(results).map((result) => result.status)).toEqual(logsChecks.map(() => 'pass'));
   });
 
@@ -44,9 +42,7 @@ describe('logs checks on the complete lab', () => {
 });
 
 describe('each mistake misses only its own step', () => {
-  it.each(mistakes)('$name', ({ mutate, expected }) => {
-    expectOnly(completeLabWith(mutate), expected, { submission });
-  });
+  testMistakes(mistakes);
 });
 
 describe('unreadable facts are errors, never fails', () => {
@@ -61,9 +57,5 @@ describe('unreadable facts are errors, never fails', () => {
     ],
     ['logs.service-logs', (s: Snapshot) => void (s.facts.logStreams[LOG_GROUP] = denied('logs:DescribeLogStreams')), 'logs:DescribeLogStreams'],
   ];
-  it.each(cases)('%s', (id, mutate, call) => {
-    const result = runCheck(checksById.get(id)!, completeLabWith(mutate));
-    expect(result.status).toBe('error');
-    expect(result.cause).toContain(call);
-  });
+  testUnreadable(cases);
 });

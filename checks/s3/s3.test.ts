@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectOnly, gradeChecks, type Mistake } from '../../test/support/mistakes.js';
+import { gradeChecks, type Mistake, testMistakes } from '../../test/support/mistakes.js';
 import { completeLabWith, denied, example, labParams, runCheck } from '../../test/support/fixtures.js';
 import modelFiles from './model-files.js';
 
@@ -158,7 +158,5 @@ describe('s3 checks', () => {
     expect(result.hint).toContain(`bucket ${BUCKET}: it holds 2 of the 3 model files the rubric expects`);
   });
 
-  it.each(mistakes)('$name: changes only its own check', ({ mutate, expected }) => {
-    expectOnly(completeLabWith(mutate), expected);
-  });
+  testMistakes(mistakes);
 });

@@ -3,9 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { elbChecks } from '../elb/index.js';
 import { vpcChecks } from './index.js';
-import { alb, APP_SG, find, IGW, LAB_VPC, NAT, PRIVATE_1, PRIVATE_2, PRIVATE_RTB, PUBLIC_2, PUBLIC_RTB, nat, routeTable, subnet } from '../../test/support/complete-lab.js';
+import { alb, APP_SG, find, IGW, LAB_VPC, NAT, nat, PRIVATE_1, PRIVATE_2, PRIVATE_RTB, PUBLIC_2, PUBLIC_RTB, routeTable, subnet } from '../../test/support/complete-lab.js';
 import { completeLabWith, dataOf, denied, example } from '../../test/support/fixtures.js';
-import { expectOnly, gradeChecks, type Mistake } from '../../test/support/mistakes.js';
+import { gradeChecks, type Mistake, testMistakes } from '../../test/support/mistakes.js';
 
 const mistakes: Mistake[] = [
   {
@@ -163,9 +163,7 @@ describe('vpc checks', () => {
     expect(results['vpc.route-tables']?.evidence.join()).toContain(`public-route-table (${PUBLIC_RTB}): 0.0.0.0/0 → ${IGW}`);
   });
 
-  it.each(mistakes)('$name changes only the checks that grade it', ({ mutate, expected }) => {
-    expectOnly(completeLabWith(mutate), expected);
-  });
+  testMistakes(mistakes);
 
   it('passes another valid subnet plan with a note naming the lab\'s example', () => {
     const results = gradeChecks(

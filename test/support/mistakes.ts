@@ -1,16 +1,18 @@
 // The one mistake-table harness of the check tests: every registered check runs on the
 // complete lab with one typical mistake, and only the checks the table names may change.
-import { expect } from 'vitest';
-import { allChecks } from '../../checks/index.js';
+import { expect, it } from 'vitest';
+import { allChecks, checksById } from '../../checks/index.js';
 import type { CheckDefinition, CheckStatus } from '../../src/check/define.js';
 import type { Evaluation } from '../../src/grade/evaluate.js';
 import type { Submission } from '../../src/resolve/lab.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
-import { example, labOf, labParams, runChecks } from './fixtures.js';
+import { completeLabWith, example, labOf, labParams, runCheck, runChecks } from './fixtures.js';
+import { submission as studentTests } from './submission.js';
 
 export interface GradeOptions {
   /** The rubric profile whose params grade (own-account by default). */
   profile?: string;
+  /** What `--submission` found; a student's Python tests by default, `null` for none. */
   submission?: Submission | null;
   /** Which checks run; every registered check by default. */
   checks?: readonly CheckDefinition[];
@@ -34,7 +36,8 @@ export interface Mistake {
 /** The checks on one snapshot as the engine grades them (the profile's params, the rubric's hints), by id. */
 export function gradeChecks(snapshot: Snapshot, options: GradeOptions = {}): Record<string, Evaluation> {
   const params = labParams({}, options.profile);
-  const lab = labOf(snapshot, { params, profile: options.profile, submission: options.submission ?? null });
+  const submission = options.submission === undefined ? studentTests : options.submission;
+  const lab = labOf(snapshot, { params, profile: options.profile, submission });
   return runChecks(options.checks ?? allChecks, lab, params);
 }
 
@@ -51,14 +54,19 @@ function baseline(options: GradeOptions): Record<string, Evaluation> {
   return results;
 }
 
-/** Asserts the expected checks changed as described, and every other check graded as on the complete lab. */
+/** Asserts the expected checks changed as described, and every other check graded as on the complete lab, with the same hint (none for a pass). */
 export function expectOnly(snapshot: Snapshot, expected: Record<string, Expected>, options: GradeOptions = {}): Record<string, Evaluation> {
   const results = gradeChecks(snapshot, options);
   const complete = baseline(options);
   for (const [id, result] of Object.entries(results)) {
     const want = expected[id];
     if (!want) {
-      expect({ id, status: result.status, fraction: result.fraction }).toEqual({ id, status: complete[id]?.status, fraction: complete[id]?.fraction });
+      expect({ id, status: result.status, fraction: result.fraction, hint: result.hint }).toEqual({
+        id,
+        status: complete[id]?.status,
+        fraction: complete[id]?.fraction,
+        hint: complete[id]?.hint,
+      });
       continue;
     }
     expect({ id, status: result.status }).toEqual({ id, status: want.status });
@@ -67,4 +75,20 @@ export function expectOnly(snapshot: Snapshot, expected: Record<string, Expected
   }
   expect(Object.keys(expected).filter((id) => !(id in results))).toEqual([]);
   return results;
+}
+
+/** One test per row of a mistake table: the mutation changes only the checks the row names. */
+export function testMistakes(mistakes: readonly Mistake[]): void {
+  it.each(mistakes)('$name changes only the checks that grade it', ({ mutate, expected, profile }) => {
+    expectOnly(completeLabWith(mutate), expected, profile === undefined ? {} : { profile });
+  });
+}
+
+/** One test per denied fact: the check that needs it grades `error` naming the call, never `fail`. */
+export function testUnreadable(cases: readonly (readonly [check: string, mutate: (snapshot: Snapshot) => void, call: string])[]): void {
+  it.each(cases)('%s', (id, mutate, call) => {
+    const result = runCheck(checksById.get(id)!, completeLabWith(mutate));
+    expect(result.status).toBe('error');
+    expect(result.cause).toContain(call);
+  });
 }
