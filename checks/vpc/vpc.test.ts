@@ -158,7 +158,7 @@ describe('vpc checks', () => {
 
   it('passes every check on the complete lab, with evidence naming the resources', () => {
     const results = gradeChecks(example('complete-lab'), { checks: vpcChecks });
-    expect(Object.values(results).map((result) => result.status)).toEqual(Array(7).fill('pass'));
+    expect(Object.values(results).map((result) => result.status)).toEqual(vpcChecks.map(() => 'pass'));
     expect(results['vpc.lab-vpc']?.evidence.join()).toContain('sentiment-app-vpc (vpc-0a1b2c3d4e5f60718)');
     expect(results['vpc.route-tables']?.evidence.join()).toContain(`public-route-table (${PUBLIC_RTB}): 0.0.0.0/0 → ${IGW}`);
   });
