@@ -71,13 +71,18 @@ describe('checks know no rubric', () => {
   const stepIds = [...rubric.sections.flatMap((section) => section.steps), ...rubric.bonus].map((step) => step.id).filter((id) => /^\d/.test(id));
   // A step id as a token of its own (`4.2`, `(3.1`, `1.2-1.4`), not part of a CIDR, a version or a longer number.
   const stepNumber = new RegExp(`(?<![\\w.])(?:${stepIds.map((id) => id.replace('.', '\\.')).join('|')})(?![\\w.])|\\bsteps?\\s+\\d`, 'i');
+  // The checks and the check API they build their verdicts and hints with (src/check/).
+  const checkApiDir = fileURLToPath(new URL('../src/check/', import.meta.url));
   const sources = [
-    { name: 'index', path: `${checksDir}index.ts` },
+    { name: 'checks/index.ts', path: `${checksDir}index.ts` },
     ...services.flatMap((service) =>
       readdirSync(`${checksDir}${service}`)
         .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
-        .map((file) => ({ name: `${service}/${file}`, path: `${checksDir}${service}/${file}` })),
+        .map((file) => ({ name: `checks/${service}/${file}`, path: `${checksDir}${service}/${file}` })),
     ),
+    ...readdirSync(checkApiDir)
+      .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
+      .map((file) => ({ name: `src/check/${file}`, path: `${checkApiDir}${file}` })),
   ];
 
   it('finds the rubric\'s step ids to look for', () => {
@@ -87,13 +92,13 @@ describe('checks know no rubric', () => {
     expect(stepNumber.test('10.0.1.0/24 on port 8000, fraction 0.25')).toBe(false);
   });
 
-  it.each(sources.map((source) => [source.name, source.path] as const))('checks/%s mentions no step number', (_name, path) => {
+  it.each(sources.map((source) => [source.name, source.path] as const))('%s mentions no step number', (_name, path) => {
     const lines = readFileSync(path, 'utf8').split('\n');
     const mentions = lines.flatMap((line, index) => (stepNumber.test(line) ? [`line ${index + 1}: ${line.trim()}`] : []));
     expect(mentions, 'a hint names the resource and the fix; the step and the lab\'s words come from rubric.yaml').toEqual([]);
   });
 
-  it.each(sources.map((source) => [source.name, source.path] as const))('checks/%s reads no rubric profile name', (_name, path) => {
+  it.each(sources.map((source) => [source.name, source.path] as const))('%s reads no rubric profile name', (_name, path) => {
     const text = readFileSync(path, 'utf8');
     const profiles = rubric.profiles.map((profile) => profile.name);
     expect(text, 'profile-dependent behaviour comes in through params the profile sets').not.toMatch(/\.profile\b/);

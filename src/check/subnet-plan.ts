@@ -1,4 +1,4 @@
-// Step 4.2 for one side of the plan (public or private): two subnets, two AZs, CIDRs inside
+// The lab's subnet plan for one side (public or private): two subnets, two AZs, CIDRs inside
 // the VPC and clear of every other lab subnet. Both subnet checks read it the same way.
 import type { Subnet } from '@aws-sdk/client-ec2';
 import type { Part } from './parts.js';
