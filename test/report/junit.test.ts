@@ -64,7 +64,7 @@ describe('junit report', () => {
       ...[...card.sections.flatMap((section) => section.steps), ...card.bonus].map((step) =>
         step.status === 'skip' ? `${step.id} ${step.title} [not applicable]` : `${step.id} ${step.title} [${step.points.earned.toFixed(2)}/${step.points.max.toFixed(2)}]`,
       ),
-      'Total: 7.30/9.25 points, bonus 0.00/1.00',
+      'Total: 7.54/9.25 points, bonus 0.00/1.00',
     ]);
   });
 
@@ -83,8 +83,8 @@ describe('junit report', () => {
       [1, 0, 0, 0],
     ]);
     expect(elements(xml, 'testsuites')[0]).toEqual({
-      name: 'Introduction to Cloud Computing for MLOps [7.30/9.25 points, bonus 0.00/1.00]',
-      time: '8.430',
+      name: 'Introduction to Cloud Computing for MLOps [7.54/9.25 points, bonus 0.00/1.00]',
+      time: '1.874',
     });
   });
 
@@ -101,14 +101,14 @@ describe('junit report', () => {
     const xml = junit(scorecard('mixed'));
     const step52 = xml.slice(xml.indexOf('name="5.2 '));
     expect(step52).toMatch(
-      /<failure message="Task definition sentiment-app:3 asks for 0.5 vCPU \(cpu 512\)[^"]*" type="partial">observed: Task definition sentiment-app:3: FARGATE, cpu 512/,
+      /<failure message="Task definition sentiment-app-task:3 should have: 1 vCPU \/ 3 GB \(cpu 1024, memory 3072\)[^"]*" type="partial">observed: task definition sentiment-app-task:3\nobserved: ok: requires compatibilities \[FARGATE\]/,
     );
   });
 
   it('gives the cause of an error as its message, never a failure', () => {
     const xml = junit(scorecard('mixed'));
     const step63 = xml.slice(xml.indexOf('name="6.3 '), xml.indexOf('</testcase>', xml.indexOf('name="6.3 ')));
-    expect(step63).toContain('<error message="could not read logGroups: logs:DescribeLogGroups answered AccessDeniedException');
+    expect(step63).toContain('<error message="could not read logEvents: logs:GetLogEvents answered AccessDenied');
     expect(step63).not.toContain('<failure');
   });
 
@@ -116,25 +116,27 @@ describe('junit report', () => {
     const xml = junit(scorecard('mixed'));
     const step = (id: string) => xml.slice(xml.indexOf(`name="${id} `), xml.indexOf('</testcase>', xml.indexOf(`name="${id} `)));
     expect(step('2.3')).toContain('<skipped message="manual review, 0.50/1.00 earned so far; a person judges the rest: ');
-    expect(step('6.2')).toContain('<skipped message="manual review, 0.30/0.50 earned so far; a person judges the rest: No --submission folder');
+    expect(step('6.2')).toContain('<skipped message="manual review, 0.30/0.50 earned so far; a person judges the rest: Run with --submission DIR');
     expect(step('bonus')).toContain('<skipped message="bonus not earned (extra credit, not a failure): Create a CloudWatch alarm');
     expect(step('bonus')).not.toContain('<failure');
   });
 
   it('times a step by the probes its checks cite, and the whole run by the collection', () => {
-    const card = withStep('mixed', '6.1', (step) => {
-      step.checks[0]!.probeMs = 41;
-    });
+    // Only one probe timed in the whole card: 41 ms on 6.1's first check.
+    const card = scorecard('mixed');
+    const steps = card.sections.flatMap((section) => section.steps);
+    for (const check of steps.flatMap((step) => step.checks)) delete check.probeMs;
+    steps.find((step) => step.id === '6.1')!.checks[0]!.probeMs = 41;
     const xml = junit(card);
     expect(elements(xml, 'testcase').find((testcase) => testcase.name?.startsWith('6.1 '))?.time).toBe('0.041');
     expect(elements(xml, 'testsuite').find((suite) => suite.name?.startsWith('6. '))?.time).toBe('0.041');
-    expect(elements(xml, 'testsuites')[0]?.time).toBe('8.430');
+    expect(elements(xml, 'testsuites')[0]?.time).toBe('1.874');
   });
 
   it('stays valid XML whatever text the account put in a hint or evidence', async () => {
     const hostile = 'quote " apostrophe \' <tag> & ]]> tab\tnewline\nbell\u0007 escape\u001b[31m nul\u0000 lone\uD800 emoji 🚀 \uFFFF';
-    const card = withStep('mixed', '4.6', (step) => {
-      step.title = `Configure security groups ${hostile}`;
+    const card = withStep('mixed', '2.1', (step) => {
+      step.title = `Create a private S3 bucket ${hostile}`;
       for (const check of step.checks) {
         check.hint = hostile;
         check.evidence = [hostile];
@@ -165,9 +167,9 @@ describe('junit report as a consumer reads it (test-results-parser)', () => {
 
   it('shows the total as the name of the run and as a passing testcase', () => {
     const result = parsed(scorecard('mixed'));
-    expect(result.name).toBe('Introduction to Cloud Computing for MLOps [7.30/9.25 points, bonus 0.00/1.00]');
+    expect(result.name).toBe('Introduction to Cloud Computing for MLOps [7.54/9.25 points, bonus 0.00/1.00]');
     const total = result.suites.at(-1)!;
-    expect(total.cases.map((testcase) => [testcase.name, testcase.status])).toEqual([['Total: 7.30/9.25 points, bonus 0.00/1.00', 'PASS']]);
+    expect(total.cases.map((testcase) => [testcase.name, testcase.status])).toEqual([['Total: 7.54/9.25 points, bonus 0.00/1.00', 'PASS']]);
   });
 
   it('shows every step with its points, and fails only what lost points or could not be read', () => {
@@ -177,19 +179,21 @@ describe('junit report as a consumer reads it (test-results-parser)', () => {
     expect(cases['2.1']).toMatchObject({ name: '2.1 Create a private S3 bucket [0.00/0.25]', status: 'FAIL' });
     expect(cases['2.3']).toMatchObject({ name: '2.3 Integrate S3 into the ML workflow [0.50/1.00]', status: 'SKIP' });
     expect(cases['3.1']).toMatchObject({ name: '3.1 Create an ECR repository with AES-256 encryption [0.25/0.50]', status: 'FAIL' });
-    expect(cases['3.1']?.failure).toMatch(/^Repository sentiment-app uses KMS/);
+    expect(cases['3.1']?.failure).toMatch(/^Repository sentiment-app is encrypted with KMS/);
     expect(cases['6.3']).toMatchObject({ status: 'FAIL' });
-    expect(cases['6.3']?.failure).toMatch(/^could not read logGroups/);
+    expect(cases['6.3']?.failure).toMatch(/^could not read logEvents/);
     expect(cases.bonus).toMatchObject({ status: 'SKIP' });
     expect(cases['4.1']).toMatchObject({ name: '4.1 Create a new VPC [0.50/0.50]', status: 'PASS' });
     // The steps and the summary testcase: 17 pass, 5 fail (4 failures + 1 error), 6 skipped.
     expect([result.total, result.passed, result.failed, result.errors, result.skipped]).toEqual([22, 17, 4, 1, 6]);
   });
 
-  it('shows a complete lab with every step passed, the bonus included', () => {
+  it('shows a complete lab with every step passed but the one a person reviews, the bonus included', () => {
     const result = parsed(scorecard('complete'));
-    expect(result.name).toBe('Introduction to Cloud Computing for MLOps [10.00/10.00 points, bonus 1.00/1.00]');
-    expect(result.suites.flatMap((suite) => suite.cases).every((testcase) => testcase.status === 'PASS')).toBe(true);
+    expect(result.name).toBe('Introduction to Cloud Computing for MLOps [9.50/10.00 points, bonus 1.00/1.00]');
+    const notPassed = result.suites.flatMap((suite) => suite.cases).filter((testcase) => testcase.status !== 'PASS');
+    // 2.3's code review waits for a person: skipped, not failed.
+    expect(notPassed.map((testcase) => [testcase.name.split(' ')[0], testcase.status])).toEqual([['2.3', 'SKIP']]);
   });
 });
 
