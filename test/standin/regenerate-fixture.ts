@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { exportModel } from '../../reference-service/scripts/export-model.js';
 import { BUCKET, DEPLOY_FLAGS, HOW_TO_RUN, REGISTRY, SOURCE_TAG, accountSetup, grade, pushImage, referenceScript, resetStandin, startService, type Output } from './standin.js';
 
 export const FIXTURE = fileURLToPath(new URL('./deployed.snapshot.json', import.meta.url));
@@ -17,6 +18,7 @@ function expectCode(what: string, output: Output, code: number): Output {
 
 async function main(url: string): Promise<void> {
   await resetStandin(url);
+  await exportModel(); // the deploy uploads the model artifacts, which are exported, never committed
   const adminKey = await accountSetup(url);
   const withoutImage = expectCode('the deploy without Docker', await referenceScript(url, 'deploy', DEPLOY_FLAGS), 4);
   const tag = SOURCE_TAG.exec(withoutImage.stderr)?.[1];
