@@ -4,6 +4,7 @@ import type { CheckStatus } from '../check/define.js';
 import type { Choice } from '../resolve/lab.js';
 import type { CostNotice } from '../cost/estimate.js';
 import type { StepStatus } from './status.js';
+import type { IntegrityResult } from '../integrity/types.js';
 
 export type { StepStatus } from './status.js';
 
@@ -72,4 +73,6 @@ export interface Scorecard {
   choices: Choice[];
   /** What the billable resources in the snapshot cost per hour while left running, and how to tear them down. */
   cost?: CostNotice;
+  /** What verification found in a snapshot someone else collected, and what it did to the points. */
+  integrity?: IntegrityResult;
 }

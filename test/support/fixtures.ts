@@ -1,4 +1,5 @@
 // Fixtures for check tests: the complete lab, and small mutations of it.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { CheckDefinition } from '../../src/check/define.js';
@@ -79,4 +80,18 @@ export function dataOf<T>(fact: { ok: true; data: T } | { ok: false }): T {
 /** Replace a fact with the error AWS would give, e.g. AccessDenied. */
 export function denied(call: string, code = 'AccessDenied'): { ok: false; error: { call: string; code: string; message: string } } {
   return { ok: false, error: { call, code, message: `User is not authorized to perform: ${call}` } };
+}
+
+/**
+ * The complete lab as another account would hold it: the account and every id AWS makes
+ * random (VPC, subnet, gateway, load balancer and task ids...) replaced, derived from `seed`.
+ */
+export function anotherAccount(seed: number, snapshot: Snapshot = example('complete-lab')): Snapshot {
+  const account = String(210000000000 + seed * 7919).padStart(12, '0');
+  const fresh = (original: string): string => createHash('sha256').update(`${seed}:${original}`).digest('hex').slice(0, original.length);
+  const text = JSON.stringify(snapshot)
+    .replaceAll(snapshot.account, account)
+    .replace(/\b((?:vpc|subnet|igw|nat|rtb|sg|eipalloc|eni|vpc-cidr-assoc|rtbassoc)-)([0-9a-f]{8,17})\b/g, (_, prefix: string, id: string) => `${prefix}${fresh(id)}`)
+    .replace(/\/([0-9a-f]{16}|[0-9a-f]{32})\b/g, (_, id: string) => `/${fresh(id)}`);
+  return JSON.parse(text) as Snapshot;
 }
