@@ -20,6 +20,12 @@ export interface Student {
   source: StudentSource;
   /** The rubric profile (`own-account`, `academy`); the rubric's default when absent. */
   labProfile?: string;
+  /** The student's 12-digit AWS account: a snapshot from any other is flagged. */
+  account?: string;
+  /** The student's project folder for step 6.2, as `grade --submission` takes it. */
+  submission?: { /** As written in the roster. */ folder: string; /** Resolved against the roster's folder. */ path: string };
+  /** Columns the grader does not use (an LMS or SIS id...), passed through to the gradebook in roster order. */
+  extra?: Record<string, string>;
   /** Line of the roster where the student is written. */
   line: number;
 }
@@ -29,7 +35,7 @@ export interface Roster {
   students: Student[];
 }
 
-const FIELDS = ['id', 'name', 'email', 'awsProfile', 'roleArn', 'externalId', 'region', 'snapshot', 'labProfile'] as const;
+const FIELDS = ['id', 'name', 'email', 'awsProfile', 'roleArn', 'externalId', 'region', 'snapshot', 'labProfile', 'account', 'submission', 'extra'] as const;
 type Field = (typeof FIELDS)[number];
 
 const optionalText = z.string().trim().min(1).optional();
@@ -51,6 +57,9 @@ const entrySchema = z
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'not an AWS region such as eu-west-1').optional(),
     snapshot: optionalText,
     labProfile: optionalText,
+    account: z.string().regex(/^\d{12}$/, 'an AWS account id is 12 digits (quote it in YAML so a leading 0 is kept)').optional(),
+    submission: optionalText,
+    extra: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String), 'extra is a map of column names to values (e.g. sisId: 12345)').optional(),
   })
   .strict();
 
@@ -83,6 +92,9 @@ function toStudent(entry: Entry, line: number, rosterDir: string): Student {
     ...(entry.email === undefined ? {} : { email: entry.email }),
     source,
     ...(entry.labProfile === undefined ? {} : { labProfile: entry.labProfile }),
+    ...(entry.account === undefined ? {} : { account: entry.account }),
+    ...(entry.submission === undefined ? {} : { submission: { folder: entry.submission, path: resolve(rosterDir, entry.submission) } }),
+    ...(entry.extra === undefined || Object.keys(entry.extra).length === 0 ? {} : { extra: entry.extra }),
     line,
   };
 }
@@ -155,8 +167,11 @@ function csvEntries(file: string, text: string): RawEntry[] {
     throw new UsageError(`${file}:${(error as Error).message.replace(/^line /, '')}`);
   }
   const [header, ...rows] = records;
-  if (!header) throw new UsageError(`${file}: empty roster: the first line names the columns (id, name, email, snapshot, awsProfile, roleArn, externalId, region, labProfile)`);
+  if (!header) throw new UsageError(`${file}: empty roster: the first line names the columns (id, name, email, snapshot, awsProfile, roleArn, externalId, region, labProfile, account, submission, and any of your own)`);
   const columns = header.cells.map(canonicalField);
+  const known = (column: string): boolean => ((FIELDS as readonly string[]).includes(column) && column !== 'extra') || column === 'profile';
+  const duplicate = columns.find((column, index) => columns.indexOf(column) !== index);
+  if (duplicate !== undefined) throw new UsageError(`${file}:${header.line}: the column "${duplicate}" is named twice: rename or remove one`);
   if (!columns.includes('id')) {
     throw new UsageError(`${file}:${header.line}: the first line must name the columns, including id (e.g. id,name,snapshot)`);
   }
@@ -165,9 +180,14 @@ function csvEntries(file: string, text: string): RawEntry[] {
       throw new UsageError(`${file}:${row.line}: ${row.cells.length} cells but ${columns.length} columns: quote cells that contain commas`);
     }
     const values: Record<string, unknown> = {};
+    const extra: Record<string, string> = {};
     row.cells.forEach((cell, index) => {
-      if (cell.trim() !== '') values[columns[index]!] = cell.trim();
+      const column = columns[index]!;
+      // A column the roster does not define (an LMS or SIS id...) is passed through, even when empty.
+      if (!known(column)) extra[column] = cell.trim();
+      else if (cell.trim() !== '') values[column] = cell.trim();
     });
+    if (Object.keys(extra).length > 0) values.extra = extra;
     return { values, line: row.line, lineOf: () => row.line, label: `row on line ${row.line}` };
   });
 }

@@ -114,6 +114,37 @@ describe('parseRoster (CSV)', () => {
   });
 });
 
+describe('roster columns for verification, step 6.2 and the gradebook', () => {
+  it('reads the account, a submission folder relative to the roster, and passes unknown CSV columns through', () => {
+    const roster = parseRoster(
+      'id,email,account,submission,snapshot,SIS id,Section\nalice,alice@example.com,012345678901,work/alice,snaps/alice.json,S-1001,\n',
+      'class/roster.csv',
+    );
+    const [alice] = roster.students;
+    expect(alice).toMatchObject({
+      id: 'alice',
+      email: 'alice@example.com',
+      account: '012345678901',
+      submission: { folder: 'work/alice', path: resolve('class/work/alice') },
+      // Empty extra cells still give the column, so every gradebook row has it.
+      extra: { 'SIS id': 'S-1001', Section: '' },
+    });
+  });
+
+  it('takes extra columns in YAML as a map, and refuses an account that is not 12 digits', () => {
+    const roster = parseRoster('students:\n  - id: bob\n    snapshot: b.json\n    account: "210987654321"\n    extra: { sisId: 12345 }\n', 'r.yaml');
+    expect(roster.students[0]).toMatchObject({ account: '210987654321', extra: { sisId: '12345' } });
+    expect(problemsOf('students:\n  - id: bob\n    snapshot: b.json\n    account: 12345\n', 'r.yaml')).toContain(
+      'r.yaml:4: student "bob": account: an AWS account id is 12 digits',
+    );
+  });
+
+  it('refuses a CSV column named twice, and still refuses the ambiguous "profile"', () => {
+    expect(problemsOf('id,snapshot,Snapshot\na,a.json,b.json\n', 'r.csv')).toBe('r.csv:1: the column "snapshot" is named twice: rename or remove one');
+    expect(problemsOf('id,snapshot,profile\na,a.json,academy\n', 'r.csv')).toContain('unknown field "profile"');
+  });
+});
+
 describe('CSV cells', () => {
   it('parses quotes, doubled quotes and line breaks inside quotes, with the starting line of each record', () => {
     expect(parseCsv('a,"b ""q"", c"\n"multi\nline",x\n')).toEqual([
