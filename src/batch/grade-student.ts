@@ -11,10 +11,15 @@ import type { Rubric } from '../rubric/types.js';
 import { parseSnapshot } from '../snapshot/load.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { writeFileAtomically } from '../files.js';
+import { snapshotEvidence } from '../integrity/evidence.js';
+import type { Evidence } from '../integrity/types.js';
+import { scanSubmission } from '../submission/scan.js';
 
 export const SCORECARD_FILE = 'scorecard.json';
 export const ERROR_FILE = 'error.json';
 export const SNAPSHOT_FILE = 'snapshot.json';
+/** What verification needs of the snapshot, kept so a resumed batch compares students without reading snapshots again. */
+export const EVIDENCE_FILE = 'evidence.json';
 
 export interface GradingContext {
   rubric: Rubric;
@@ -24,7 +29,15 @@ export interface GradingContext {
   fileFormats: ReportFormat[];
 }
 
-export type GradeResult = { status: 'ok'; scorecard: Scorecard } | { status: 'error'; error: string };
+export type GradeResult = { status: 'ok'; scorecard: Scorecard; evidence: Evidence } | { status: 'error'; error: string };
+
+export interface StudentJob {
+  studentId: string;
+  dir: string;
+  profile: string;
+  /** The student's project folder for step 6.2, from the roster. */
+  submissionPath?: string;
+}
 
 export function describeError(error: unknown): string {
   if (error instanceof Error) {
@@ -52,12 +65,14 @@ export async function readRosterSnapshot(path: string): Promise<{ snapshot: Snap
  */
 export async function gradeStudent(
   context: GradingContext,
-  job: { studentId: string; dir: string; profile: string },
+  job: StudentJob,
   obtain: () => Promise<{ snapshot: Snapshot; save: boolean }>,
 ): Promise<GradeResult> {
   const { dir } = job;
   try {
     await mkdir(dir, { recursive: true });
+    // Read first: a missing submission folder costs no collection.
+    const submission = job.submissionPath === undefined ? null : await scanSubmission(job.submissionPath);
     const { snapshot, save } = await obtain();
     if (save) await writeFileAtomically(join(dir, SNAPSHOT_FILE), `${JSON.stringify(snapshot, null, 2)}\n`);
     const scorecard = grade({
@@ -68,14 +83,17 @@ export async function gradeStudent(
       paramOverrides: context.paramOverrides,
       // A grading thread cannot be handed functions, so the batch names the lab's checks itself.
       checks: checksById,
+      submission,
       // Only rendered here, then sent on (a copy) or kept by the runner, which reads it.
       freeze: false,
     });
+    const evidence = snapshotEvidence(snapshot);
     await writeReports(scorecard, context.fileFormats, dir);
     await rm(join(dir, ERROR_FILE), { force: true });
+    await writeFileAtomically(join(dir, EVIDENCE_FILE), `${JSON.stringify(evidence, null, 2)}\n`);
     // Written last: its presence means the student is completely graded.
     await writeFileAtomically(join(dir, SCORECARD_FILE), renderReport(scorecard, 'json'));
-    return { status: 'ok', scorecard };
+    return { status: 'ok', scorecard, evidence };
   } catch (error) {
     const message = describeError(error);
     await rm(join(dir, SCORECARD_FILE), { force: true });

@@ -1,13 +1,10 @@
 // A small pool of grading threads for snapshot-file students: each job goes to the next
 // free thread; results come back as plain scorecards.
 import { Worker } from 'node:worker_threads';
-import type { GradeResult, GradingContext } from './grade-student.js';
+import type { GradeResult, GradingContext, StudentJob } from './grade-student.js';
 
-export interface WorkerJob {
+export interface WorkerJob extends StudentJob {
   id: number;
-  studentId: string;
-  dir: string;
-  profile: string;
   snapshotPath: string;
 }
 

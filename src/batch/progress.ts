@@ -1,4 +1,7 @@
-// The batch's progress bar on a terminal (stderr); nothing in CI or when piped.
+// The batch's progress on stderr: a bar on a terminal; in CI or piped, one line per finished
+// student, so a log shows who is done, their score, how long it took and any flag.
+import { flagNames } from '../integrity/apply.js';
+import { formatPoints } from '../report/steps.js';
 import type { BatchProgress } from './runner.js';
 
 export interface BarStream {
@@ -16,7 +19,7 @@ export interface ProgressBar {
 const WIDTH = 24;
 
 /** `[██████░░░░░░] 12/50 · 1 error · 3 skipped · s0012` */
-export function barLine(progress: BatchProgress): string {
+export function barLine(progress: Pick<BatchProgress, 'done' | 'total' | 'failed' | 'skipped' | 'student'>): string {
   const filled = progress.total === 0 ? WIDTH : Math.round((progress.done / progress.total) * WIDTH);
   const parts = [`[${'█'.repeat(filled)}${'░'.repeat(WIDTH - filled)}] ${progress.done}/${progress.total}`];
   if (progress.failed > 0) parts.push(`${progress.failed} error${progress.failed === 1 ? '' : 's'}`);
@@ -25,8 +28,29 @@ export function barLine(progress: BatchProgress): string {
   return parts.join(' · ');
 }
 
+function inCi(env: NodeJS.ProcessEnv): boolean {
+  return env.CI !== undefined && env.CI !== '' && env.CI !== 'false';
+}
+
+/** `[12/48] s0012 9.50 / 10.00, bonus 1.00 · 0.8 s · flags: bundled-example` */
+export function finishedLine(progress: BatchProgress): string {
+  const { outcome } = progress;
+  const card = outcome.scorecard;
+  const result = card
+    ? `${formatPoints(card.total.earned)} / ${formatPoints(card.total.max)}, bonus ${formatPoints(card.bonusPoints.earned)}${outcome.skipped ? ' (kept from an earlier run)' : ''}`
+    : `could not be graded: ${outcome.error ?? 'unknown error'}`;
+  const parts = [`[${progress.done}/${progress.total}] ${progress.student} ${result}`, `${outcome.seconds.toFixed(1)} s`];
+  if (progress.flags.length > 0) parts.push(`flags: ${flagNames(progress.flags)}`);
+  return parts.join(' · ');
+}
+
+/** The bar on a terminal, a line per student in CI or when piped. */
+export function batchProgress(stream: BarStream = process.stderr, env: NodeJS.ProcessEnv = process.env): ProgressBar {
+  return progressBar(stream, env) ?? { onProgress: (progress) => stream.write(`${finishedLine(progress)}\n`), finish: () => undefined };
+}
+
 export function progressBar(stream: BarStream = process.stderr, env: NodeJS.ProcessEnv = process.env): ProgressBar | undefined {
-  if (!stream.isTTY || (env.CI !== undefined && env.CI !== '' && env.CI !== 'false')) return undefined;
+  if (!stream.isTTY || inCi(env)) return undefined;
   let shown = false;
   return {
     onProgress(progress) {

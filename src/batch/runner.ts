@@ -8,11 +8,24 @@ import { paramsFor, pickProfile } from '../grade/engine.js';
 import type { Scorecard } from '../grade/scorecard.js';
 import { UsageError } from '../errors.js';
 import { renderClassOverview } from '../report/class-overview.js';
-import { REPORTERS, writeReports, type ReportFormat } from '../report/index.js';
+import { renderReport, REPORTERS, writeReports, type ReportFormat } from '../report/index.js';
 import type { LabParams } from '../rubric/params.js';
 import type { Rubric, RubricProfile } from '../rubric/types.js';
 import type { Snapshot } from '../snapshot/types.js';
-import { gradeStudent, readRosterSnapshot, SCORECARD_FILE, type GradeResult, type GradingContext } from './grade-student.js';
+import { snapshotEvidence } from '../integrity/evidence.js';
+import { withIntegrity } from '../integrity/apply.js';
+import type { Evidence, IntegrityFlag, IntegrityMode } from '../integrity/types.js';
+import { verifyClass, verifySnapshot, type SubmittedEvidence, type VerifyOptions } from '../integrity/verify.js';
+import {
+  EVIDENCE_FILE,
+  gradeStudent,
+  readRosterSnapshot,
+  SCORECARD_FILE,
+  SNAPSHOT_FILE,
+  type GradeResult,
+  type GradingContext,
+  type StudentJob,
+} from './grade-student.js';
 import { writeFileAtomically } from '../files.js';
 import { gradebookSteps, renderGradebook } from './gradebook.js';
 import { GradingPool } from './pool.js';
@@ -28,6 +41,12 @@ export interface BatchProgress {
   skipped: number;
   /** The student just finished. */
   student: string;
+  outcome: StudentOutcome;
+  /**
+   * What verification found in this student's snapshot on its own; evidence shared with
+   * classmates is known once the whole class is in (BatchResult).
+   */
+  flags: IntegrityFlag[];
 }
 
 export interface BatchOptions {
@@ -51,6 +70,10 @@ export interface BatchOptions {
    * core when there are at least THREADS_FROM of them, else 0 (graded in this thread).
    */
   threads?: number;
+  /** `warn` (default) shows verification's flags; `strict` gives a flagged student 0. */
+  integrity?: IntegrityMode;
+  /** The assignment window and the bundled examples; without it only the roster accounts and shared evidence are checked. */
+  verify?: VerifyOptions;
 }
 
 /** Below this many snapshot files, starting threads costs more than it saves. */
@@ -62,8 +85,12 @@ export interface StudentOutcome {
   /** Graded by an earlier run: its scorecard.json was kept. */
   skipped: boolean;
   scorecard?: Scorecard;
+  /** What verification read from the snapshot; absent when it could not be read. */
+  evidence?: Evidence;
   error?: string;
   dir: string;
+  /** Time spent on this student, wall clock. */
+  seconds: number;
 }
 
 export interface BatchResult {
@@ -98,6 +125,30 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
+/** A kept student's evidence: saved beside the scorecard, or read again from the snapshot graded. */
+async function previousEvidence(student: Student, dir: string): Promise<Evidence | undefined> {
+  try {
+    return JSON.parse(await readFile(join(dir, EVIDENCE_FILE), 'utf8')) as Evidence;
+  } catch {
+    const file = student.source.kind === 'snapshot' ? student.source.path : join(dir, SNAPSHOT_FILE);
+    return readRosterSnapshot(file).then(
+      ({ snapshot }) => snapshotEvidence(snapshot),
+      () => undefined,
+    );
+  }
+}
+
+function submittedEvidence(outcome: StudentOutcome): SubmittedEvidence | undefined {
+  const { student, evidence } = outcome;
+  if (!evidence) return undefined;
+  return {
+    student: student.id,
+    evidence,
+    ...(student.account === undefined ? {} : { expectedAccount: student.account }),
+    live: student.source.kind !== 'snapshot',
+  };
+}
+
 async function previousScorecard(dir: string): Promise<Scorecard | undefined> {
   try {
     const kept = JSON.parse(await readFile(join(dir, SCORECARD_FILE), 'utf8')) as Scorecard;
@@ -106,6 +157,23 @@ async function previousScorecard(dir: string): Promise<Scorecard | undefined> {
   } catch {
     // Missing or half-written: the student is graded again.
     return undefined;
+  }
+}
+
+/**
+ * Verifies the class as a whole (shared evidence needs everyone) and puts each student's
+ * flags on their scorecard; the reports of a student whose flags changed are written again.
+ */
+async function applyVerification(outcomes: StudentOutcome[], verifyOptions: VerifyOptions, mode: IntegrityMode, fileFormats: ReportFormat[]): Promise<void> {
+  const entries = outcomes.flatMap((outcome) => submittedEvidence(outcome) ?? []);
+  const flags = verifyClass(entries, verifyOptions);
+  for (const outcome of outcomes) {
+    if (!outcome.scorecard) continue;
+    const verified = withIntegrity(outcome.scorecard, flags.get(outcome.student.id) ?? [], mode);
+    if (JSON.stringify(verified.integrity) === JSON.stringify(outcome.scorecard.integrity)) continue;
+    outcome.scorecard = verified;
+    await writeReports(verified, fileFormats, outcome.dir);
+    await writeFileAtomically(join(outcome.dir, SCORECARD_FILE), renderReport(verified, 'json'));
   }
 }
 
@@ -126,7 +194,12 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
   // Started on the first student to grade, so a resumed batch with nothing left starts no thread.
   let pool: GradingPool | undefined;
 
+  const mode = options.integrity ?? 'warn';
+  const verifyOptions: VerifyOptions = options.verify ?? { examples: [] };
+
   const gradeOne = async (student: Student): Promise<StudentOutcome> => {
+    const started = performance.now();
+    const seconds = (): number => (performance.now() - started) / 1000;
     const dir = join(options.outDir, student.id);
     if (!options.force) {
       const kept = await previousScorecard(dir);
@@ -137,12 +210,13 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
           if (!(await exists(join(dir, REPORTERS[format].file!)))) missing.push(format);
         }
         if (missing.length > 0) await writeReports(kept, missing, dir);
-        return { student, status: 'ok', skipped: true, scorecard: kept, dir };
+        const evidence = await previousEvidence(student, dir);
+        return { student, status: 'ok', skipped: true, scorecard: kept, ...(evidence ? { evidence } : {}), dir, seconds: seconds() };
       }
     }
     const profile = profiles.get(student.labProfile)!;
     const params = paramsByProfile.get(student.labProfile)!;
-    const job = { studentId: student.id, dir, profile: profile.name };
+    const job: StudentJob = { studentId: student.id, dir, profile: profile.name, ...(student.submission ? { submissionPath: student.submission.path } : {}) };
     const { source } = student;
     let result: GradeResult;
     if (source.kind === 'snapshot') {
@@ -154,8 +228,8 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
       result = await gradeStudent(context, job, async () => ({ snapshot: await options.collect!(student, { params, profile: profile.name }), save: true }));
     }
     return result.status === 'ok'
-      ? { student, status: 'ok', skipped: false, scorecard: result.scorecard, dir }
-      : { student, status: 'error', skipped: false, error: result.error, dir };
+      ? { student, status: 'ok', skipped: false, scorecard: result.scorecard, evidence: result.evidence, dir, seconds: seconds() }
+      : { student, status: 'error', skipped: false, error: result.error, dir, seconds: seconds() };
   };
 
   const outcomes: StudentOutcome[] = new Array(roster.students.length);
@@ -171,7 +245,9 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
       done += 1;
       if (outcome.status === 'error') failed += 1;
       if (outcome.skipped) skipped += 1;
-      options.onProgress?.({ done, total: roster.students.length, failed, skipped, student: outcome.student.id });
+      const submitted = submittedEvidence(outcome);
+      const flags = submitted ? verifySnapshot(submitted, verifyOptions) : [];
+      options.onProgress?.({ done, total: roster.students.length, failed, skipped, student: outcome.student.id, outcome, flags });
     }
   };
   const workers = Math.max(1, Math.min(options.concurrency, roster.students.length));
@@ -181,6 +257,8 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
     await pool?.close();
   }
 
+  await applyVerification(outcomes, verifyOptions, mode, fileFormats);
+
   const gradebook = join(options.outDir, 'gradebook.csv');
   await writeFileAtomically(
     gradebook,
@@ -189,6 +267,8 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
       outcomes.map((outcome) => ({
         student: outcome.student.id,
         ...(outcome.student.name === undefined ? {} : { name: outcome.student.name }),
+        ...(outcome.student.email === undefined ? {} : { email: outcome.student.email }),
+        ...(outcome.student.extra === undefined ? {} : { extra: outcome.student.extra }),
         ...(outcome.scorecard ? { scorecard: outcome.scorecard } : {}),
         ...(outcome.error === undefined ? {} : { error: outcome.error }),
       })),

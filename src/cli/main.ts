@@ -11,7 +11,7 @@ import { packageRoot } from './paths.js';
 // so students in CloudShell would only see noise above their checklist.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-/** Exit codes: 0 graded, 1 graded below --min-score, 2 bad input, 3 AWS unreachable, 70 a bug. */
+/** Exit codes: 0 graded, 1 graded below --min-score, 2 bad input, 3 AWS unreachable, 4 a batch left students ungraded, 70 a bug. */
 const EXIT_BUG = 70;
 
 function minScore(value: string): number {
@@ -20,6 +20,25 @@ function minScore(value: string): number {
     throw new InvalidArgumentError('expected a number of points such as 7.5');
   }
   return score;
+}
+
+function isoTime(value: string): string {
+  const time = Date.parse(value);
+  if (value.trim() === '' || Number.isNaN(time)) throw new InvalidArgumentError('expected a date or date-time such as 2026-11-01 or 2026-11-01T09:00:00Z (UTC unless an offset is given)');
+  return new Date(time).toISOString();
+}
+
+function accountId(value: string): string {
+  if (!/^\d{12}$/.test(value.trim())) throw new InvalidArgumentError('expected a 12-digit AWS account id');
+  return value.trim();
+}
+
+/** The verification flags `grade` and `batch` share. */
+function verificationOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--integrity <mode>', 'warn: show integrity flags and keep the points; strict: a flagged student gets 0').choices(['warn', 'strict']).default('warn'))
+    .option('--collected-after <time>', 'flag snapshots collected before the assignment opened (date or ISO date-time, UTC)', isoTime)
+    .option('--collected-before <time>', 'flag snapshots collected after the assignment closed (date or ISO date-time, UTC)', isoTime);
 }
 
 function collectParam(value: string, previous: string[]): string[] {
@@ -91,11 +110,11 @@ function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
-      '\nExit codes: 0 graded, 1 graded below --min-score, 2 bad input (rubric, snapshot, flags), 3 AWS unreachable or credentials missing.',
+      '\nExit codes: 0 graded, 1 graded below --min-score, 2 bad input (rubric, snapshot, roster, flags), 3 AWS unreachable or credentials missing, 4 batch: some students could not be graded.',
     );
 
-  program
-    .command('grade')
+  verificationOptions(program
+    .command('grade'))
     .description('Grade an AWS account (live) or a saved snapshot (--snapshot) and write the reports.')
     .option('--snapshot <file>', 'regrade a saved snapshot offline instead of reading the account')
     .option('--rubric <file>', 'the rubric to grade against (default: the rubric.yaml shipped with lab-grader)')
@@ -115,6 +134,7 @@ function buildProgram(): Command {
     .option('--alb-url <url>', 'probe this URL instead of the load balancer found in the account (the report says so)')
     .option('--submission <dir>', "the student's project folder, to find their endpoint test script (step 6.2)")
     .option('--no-color', 'no colour in the console report')
+    .option('--account <id>', "the student's 12-digit AWS account: a snapshot from any other is flagged", accountId)
     .addHelpText('after', GRADE_EXAMPLES)
     .action(async (options) => {
       const { gradeCommand } = await import('./commands/grade.js');
@@ -165,8 +185,8 @@ function buildProgram(): Command {
       commandExitCode = await policyCommand();
     });
 
-  program
-    .command('batch')
+  verificationOptions(program
+    .command('batch'))
     .description('Grade a class from a roster: one folder per student, gradebook.csv and a class overview (index.html).')
     .argument('<roster>', 'the roster: YAML or CSV listing each student and how to reach their account')
     .option('--out <dir>', 'folder for the class: one sub-folder per student, gradebook.csv, index.html', 'reports/class')
@@ -176,6 +196,7 @@ function buildProgram(): Command {
     .option('--rubric <file>', 'the rubric to grade against (default: the rubric.yaml shipped with lab-grader)')
     .option('--param <key.path=value>', "override one of the rubric's expected values (repeatable)", collectParam, [])
     .option('--region <region>', 'the AWS region for live students whose roster entry names none')
+    .option('--min-score <points>', 'exit 1 when any student scored (bonus included) below this', minScore)
     .addHelpText('after', BATCH_EXAMPLES)
     .action(async (roster: string, options) => {
       const { batchCommand } = await import('./commands/batch.js');

@@ -3,12 +3,13 @@
 import type { Scorecard } from '../grade/scorecard.js';
 import type { IntegrityFlag, IntegrityMode } from './types.js';
 
+/** The scorecard with these flags (none: as the checks graded it); a kept scorecard is re-verified from what the checks gave. */
 export function withIntegrity(scorecard: Scorecard, flags: readonly IntegrityFlag[], mode: IntegrityMode): Scorecard {
-  const { integrity: _previous, ...graded } = scorecard;
-  // A scorecard kept from an earlier run may already be zeroed: start again from what the checks gave.
-  const total = _previous?.withheld?.total ?? graded.total;
-  const bonusPoints = _previous?.withheld?.bonusPoints ?? graded.bonusPoints;
-  const zeroed = mode === 'strict' && flags.length > 0;
+  const { integrity: previous, ...graded } = scorecard;
+  const total = previous?.withheld?.total ?? graded.total;
+  const bonusPoints = previous?.withheld?.bonusPoints ?? graded.bonusPoints;
+  if (flags.length === 0) return { ...graded, total, bonusPoints };
+  const zeroed = mode === 'strict';
   return {
     ...graded,
     total: zeroed ? { earned: 0, max: total.max } : total,

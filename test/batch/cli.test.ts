@@ -35,19 +35,36 @@ afterAll(async () => {
 });
 
 describe('lab-grader batch', { timeout: 60_000 }, () => {
-  it('grades a roster, names the students it could not grade, and exits 0', async () => {
+  it('grades a roster, prints a line per student when piped, names the students it could not grade, and exits 4', async () => {
     const { roster } = await writeClass(join(work, 'class'), 6);
     const out = join(work, 'class-out');
     const run = await cli(['batch', roster, '--out', out, '--format', 'html,junit', '--concurrency', '2']);
-    expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toMatch(/^6 students: 4 graded, 0 kept from an earlier run, 2 could not be graded; \d+\.\d s\.$/m);
+    expect(run.code, run.stderr).toBe(4);
+    // Piped: one line per finished student, with score, seconds and flags (the class is built from the bundled examples).
+    const progress = run.stderr.split('\n').filter((line) => line.startsWith('['));
+    expect(progress).toHaveLength(6);
+    expect(progress.find((line) => line.includes(' s0001 '))).toMatch(/^\[\d\/6\] s0001 \d+\.\d\d \/ 10\.00, bonus 1\.00 · \d+\.\d s · flags: bundled-example$/);
+    expect(progress.find((line) => line.includes(' missing-file '))).toMatch(/^\[\d\/6\] missing-file could not be graded: cannot read the snapshot .* · \d+\.\d s$/);
+    expect(run.stderr).toMatch(/^6 students: 4 graded, 0 kept from an earlier run, 2 could not be graded, 4 flagged; \d+\.\d s\.$/m);
     expect(run.stderr).toMatch(/^ {2}broken-json \(.*roster\.yaml:\d+\): .*not valid JSON/m);
+    expect(run.stderr).toContain('Integrity flags (--integrity warn: points kept, look before the grades count):');
     expect(run.stderr).toContain(`gradebook: ${join(out, 'gradebook.csv')}`);
-    expect((await readdir(join(out, 's0001'))).sort()).toEqual(['junit.xml', 'report.html', 'scorecard.json']);
+    expect((await readdir(join(out, 's0001'))).sort()).toEqual(['evidence.json', 'junit.xml', 'report.html', 'scorecard.json']);
     expect(readGradebook(await readFile(join(out, 'gradebook.csv'), 'utf8')).rows.map((row) => row.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'error', 'error']);
 
     const again = await cli(['batch', roster, '--out', out, '--format', 'html,junit']);
-    expect(again.stderr).toMatch(/^6 students: 0 graded, 4 kept from an earlier run \(--force regrades them\), 2 could not be graded/m);
+    expect(again.stderr).toMatch(/^6 students: 0 graded, 4 kept from an earlier run \(--force regrades them\), 2 could not be graded, 4 flagged/m);
+  });
+
+  it('exits 1 when a student scored below --min-score, naming them', async () => {
+    const dir = join(work, 'min-score');
+    await writeClass(dir, 4);
+    const roster = join(dir, 'two.yaml');
+    await writeFile(roster, 'students:\n  - id: s0001\n    snapshot: snapshots/s0001.json\n  - id: s0002\n    snapshot: snapshots/s0002.json\n');
+    const run = await cli(['batch', roster, '--out', join(dir, 'out'), '--min-score', '9.5']);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/^Below --min-score 9\.5: s0002 \(\d+\.\d+\)$/m);
+    expect((await cli(['batch', roster, '--out', join(dir, 'out'), '--min-score', '5'])).code).toBe(0);
   });
 
   it('refuses a broken roster with file:line and exit 2, before grading anyone', async () => {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { renderGradebook } from '../../src/batch/gradebook.js';
-import { barLine, progressBar } from '../../src/batch/progress.js';
+import { withIntegrity } from '../../src/integrity/apply.js';
+import { barLine, batchProgress, progressBar } from '../../src/batch/progress.js';
+import type { BatchProgress, StudentOutcome } from '../../src/batch/runner.js';
+import type { IntegrityFlag } from '../../src/integrity/types.js';
 import { sampleScorecard } from '../html/sample-scorecard.js';
 import { hundredths, readGradebook } from './support.js';
 
@@ -13,13 +16,29 @@ describe('renderGradebook', () => {
       { student: 'bob', error: 'cannot read the snapshot bob.json (ENOENT)' },
     ]);
     expect(text.split('\r\n')).toEqual([
-      'student,name,total,max,bonus,1.1,1.2,1.3,1.4,2.1,2.3,status,error,graded_at',
-      'alice,"Example, Alice",0.85,1.75,1.00,0.25,0.10,0.00,,0.50,0.00,ok,,2026-11-20T16:30:00.000Z',
-      'bob,,,,,,,,,,,error,cannot read the snapshot bob.json (ENOENT),',
+      'student,name,email,total,max,bonus,1.1,1.2,1.3,1.4,2.1,2.3,status,error,integrity,graded_at',
+      'alice,"Example, Alice",,0.85,1.75,1.00,0.25,0.10,0.00,,0.50,0.00,ok,,,2026-11-20T16:30:00.000Z',
+      'bob,,,,,,,,,,,,error,cannot read the snapshot bob.json (ENOENT),,',
       '',
     ]);
     const [row] = readGradebook(text).rows;
     expect(steps.reduce((sum, step) => sum + hundredths(row![step]!), 0)).toBe(hundredths(row!.total!));
+  });
+
+  it("passes the roster's email and extra columns through, formulas inert, and names flags in the integrity column", () => {
+    const flag = { kind: 'shared-evidence' as const, summary: 'the same evidence as bob', evidence: ['account 210987654321: also in bob'], students: ['bob'] };
+    const flagged = withIntegrity(sampleScorecard({ earned: [0.25, 0.1, 0.5, 1] }), [flag], 'strict');
+    const text = renderGradebook(steps, [
+      { student: 'alice', email: 'alice@example.com', extra: { 'SIS id': '=1+1', Section: 'A' }, scorecard: flagged },
+      { student: 'carol', extra: { Section: 'B' }, scorecard: sampleScorecard({ earned: [0.25, 0.1, 0.5, 1] }) },
+    ]);
+    const { header, rows } = readGradebook(text);
+    expect(header.slice(0, 5)).toEqual(['student', 'name', 'email', 'SIS id', 'Section']);
+    expect(rows[0]).toMatchObject({ email: 'alice@example.com', 'SIS id': "'=1+1", Section: 'A', total: '0.00', bonus: '0.00' });
+    expect(rows[0]!.integrity).toBe('shared-evidence (with bob); strict: 0 points (the checks gave 0.85, bonus 1.00)');
+    // Withheld points are 0 per step too, so the steps still add up to the total.
+    expect(steps.reduce((sum, step) => sum + hundredths(rows[0]![step]!), 0)).toBe(0);
+    expect(rows[1]).toMatchObject({ 'SIS id': '', Section: 'B', total: '0.85', integrity: '' });
   });
 
   it('makes names and errors that look like formulas inert', () => {
@@ -35,6 +54,11 @@ describe('renderGradebook', () => {
   });
 });
 
+function progressOf(counts: Omit<BatchProgress, 'outcome' | 'flags'>, outcome: Partial<StudentOutcome> = {}, flags: IntegrityFlag[] = []): BatchProgress {
+  const student = { id: counts.student, line: 2, source: { kind: 'snapshot' as const, file: 'a.json', path: 'a.json' } };
+  return { ...counts, flags, outcome: { student, status: 'ok', skipped: false, dir: counts.student, seconds: 0.84, ...outcome } };
+}
+
 describe('the progress bar', () => {
   it('draws done/total, errors, skips and the last student', () => {
     expect(barLine({ done: 12, total: 48, failed: 1, skipped: 3, student: 's0012' })).toBe(
@@ -49,8 +73,33 @@ describe('the progress bar', () => {
     expect(progressBar({ ...stream, isTTY: false }, {})).toBeUndefined();
     expect(progressBar(stream, { CI: 'true' })).toBeUndefined();
     const bar = progressBar(stream, {})!;
-    bar.onProgress({ done: 1, total: 4, failed: 0, skipped: 0, student: 'alice' });
+    bar.onProgress(progressOf({ done: 1, total: 4, failed: 0, skipped: 0, student: 'alice' }));
     bar.finish();
     expect(written).toEqual(['\r\x1b[2K[██████░░░░░░░░░░░░░░░░░░] 1/4 · alice', '\r\x1b[2K']);
+  });
+});
+
+describe('progress in CI and pipes', () => {
+  it('writes one line per finished student: id, score, seconds and flags', () => {
+    const written: string[] = [];
+    const progress = batchProgress({ isTTY: false, write: (text: string) => written.push(text) }, {});
+    const flag: IntegrityFlag = { kind: 'bundled-example', summary: 'the bundled example', evidence: [] };
+    progress.onProgress(progressOf({ done: 1, total: 3, failed: 0, skipped: 0, student: 'alice' }, { scorecard: sampleScorecard({ earned: [0.25, 0.1, 0.5, 1] }) }, [flag]));
+    progress.onProgress(progressOf({ done: 2, total: 3, failed: 1, skipped: 0, student: 'bob' }, { status: 'error', error: 'cannot read the snapshot bob.json (ENOENT)', seconds: 0.02 }));
+    progress.finish();
+    expect(written).toEqual([
+      '[1/3] alice 0.85 / 1.75, bonus 1.00 · 0.8 s · flags: bundled-example\n',
+      '[2/3] bob could not be graded: cannot read the snapshot bob.json (ENOENT) · 0.0 s\n',
+    ]);
+  });
+
+  it('draws the bar on a terminal outside CI, and lines in CI even on a terminal', () => {
+    const written: string[] = [];
+    const stream = { isTTY: true, columns: 80, write: (text: string) => written.push(text) };
+    batchProgress(stream, {}).onProgress(progressOf({ done: 1, total: 2, failed: 0, skipped: 0, student: 'a' }, { scorecard: sampleScorecard() }));
+    batchProgress(stream, { CI: 'true' }).onProgress(progressOf({ done: 2, total: 2, failed: 0, skipped: 0, student: 'b' }, { scorecard: sampleScorecard() }));
+    // eslint-disable-next-line no-control-regex -- the bar starts with the terminal's clear-line sequence
+    expect(written[0]).toMatch(/^\r\x1b\[2K\[█+░*\] 1\/2 · a$/);
+    expect(written[1]).toMatch(/^\[2\/2\] b [\d.]+ \/ 1\.75, bonus [\d.]+ · 0\.8 s\n$/);
   });
 });

@@ -44,7 +44,7 @@ describe('batch over a roster of 50 snapshot files', { timeout: 60_000 }, () => 
       error: failed[1]!.error,
     });
 
-    expect((await readdir(join(out, 's0001'))).sort()).toEqual(['report.html', 'scorecard.json']);
+    expect((await readdir(join(out, 's0001'))).sort()).toEqual(['evidence.json', 'report.html', 'scorecard.json']);
     const complete = result.outcomes[0]!.scorecard!;
     const mistakes = result.outcomes[1]!.scorecard!;
     expect(mistakes.total.earned).toBeLessThan(complete.total.earned);
@@ -55,7 +55,7 @@ describe('batch over a roster of 50 snapshot files', { timeout: 60_000 }, () => 
   it('writes a gradebook whose step columns add up to each total, with status, error and graded_at', async () => {
     const { header, rows } = readGradebook(await readFile(join(out, 'gradebook.csv'), 'utf8'));
     const steps = rubric.sections.flatMap((section) => section.steps.map((step) => step.id));
-    expect(header).toEqual(['student', 'name', 'total', 'max', 'bonus', ...steps, 'status', 'error', 'graded_at']);
+    expect(header).toEqual(['student', 'name', 'email', 'total', 'max', 'bonus', ...steps, 'status', 'error', 'integrity', 'graded_at']);
     expect(rows).toHaveLength(50);
     const graded = rows.filter((row) => row.status === 'ok');
     expect(graded).toHaveLength(48);
@@ -160,7 +160,7 @@ describe('batch with live students', () => {
     expect(seen).toContain('expired:role:own-account');
     expect(result.outcomes.map((outcome) => outcome.status)).toEqual(['ok', 'error', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok']);
     expect(result.outcomes[1]!.error).toBe('Your AWS credentials have expired (ExpiredToken).');
-    expect((await readdir(join(out, 'live0'))).sort()).toEqual(['junit.xml', 'report.html', 'scorecard.json', 'snapshot.json']);
+    expect((await readdir(join(out, 'live0'))).sort()).toEqual(['evidence.json', 'junit.xml', 'report.html', 'scorecard.json', 'snapshot.json']);
     expect(JSON.parse(await readFile(join(out, 'live0', 'snapshot.json'), 'utf8'))).toEqual(example('complete-lab'));
   });
 

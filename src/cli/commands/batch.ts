@@ -1,15 +1,21 @@
 // `lab-grader batch ROSTER`: grade a class into one folder per student, a gradebook and a
-// class overview. Exit 0 even when some students failed: the gradebook says who.
+// class overview. Exit 4 when some students could not be graded (the gradebook says who),
+// 1 when some scored below --min-score.
 import { relative } from 'node:path';
-import { progressBar } from '../../batch/progress.js';
+import { batchProgress } from '../../batch/progress.js';
 import { loadRoster } from '../../batch/roster.js';
-import { runBatch, type LiveCollector } from '../../batch/runner.js';
+import { runBatch, type LiveCollector, type StudentOutcome } from '../../batch/runner.js';
+import { flagNames } from '../../integrity/apply.js';
 import { parseFormats } from '../../report/index.js';
 import { loadRubric } from '../../rubric/load.js';
 import { rubricLocation } from '../paths.js';
+import { verificationFrom, type VerificationFlags } from '../verification.js';
 import { parseParams } from './grade.js';
 
-export interface BatchCommandOptions {
+/** Some students could not be graded; the others were, and the gradebook lists both. */
+export const EXIT_NOT_ALL_GRADED = 4;
+
+export interface BatchCommandOptions extends VerificationFlags {
   out: string;
   concurrency: number;
   force: boolean;
@@ -19,6 +25,13 @@ export interface BatchCommandOptions {
   param: string[];
   /** Region for live students whose roster entry names none. */
   region?: string;
+  minScore?: number;
+}
+
+/** Total and bonus, summed in hundredths as every score is. */
+function scoreOf(outcome: StudentOutcome): number | undefined {
+  const card = outcome.scorecard;
+  return card ? Math.round((card.total.earned + card.bonusPoints.earned) * 100) / 100 : undefined;
 }
 
 export async function batchCommand(rosterFile: string, options: BatchCommandOptions): Promise<number> {
@@ -26,6 +39,7 @@ export async function batchCommand(rosterFile: string, options: BatchCommandOpti
   const roster = loadRoster(rosterFile);
   const location = rubricLocation(options.rubric);
   const rubric = loadRubric(location.path, location.name);
+  const verify = verificationFrom(options);
 
   let collect: LiveCollector | undefined;
   if (roster.students.some((student) => student.source.kind !== 'snapshot')) {
@@ -34,7 +48,7 @@ export async function batchCommand(rosterFile: string, options: BatchCommandOpti
     collect = liveCollector(options.region === undefined ? {} : { region: options.region });
   }
 
-  const bar = progressBar();
+  const progress = batchProgress();
   let result;
   try {
     result = await runBatch({
@@ -47,21 +61,34 @@ export async function batchCommand(rosterFile: string, options: BatchCommandOpti
       formats,
       paramOverrides: parseParams(options.param),
       ...(collect ? { collect } : {}),
-      ...(bar ? { onProgress: bar.onProgress } : {}),
+      onProgress: progress.onProgress,
+      integrity: options.integrity,
+      verify,
     });
   } finally {
-    bar?.finish();
+    progress.finish();
   }
 
+  const where = (outcome: StudentOutcome): string => `${relative(process.cwd(), roster.file) || roster.file}:${outcome.student.line}`;
   const failed = result.outcomes.filter((outcome) => outcome.status === 'error');
+  const flagged = result.outcomes.filter((outcome) => outcome.scorecard?.integrity);
+  const below =
+    options.minScore === undefined ? [] : result.outcomes.filter((outcome) => (scoreOf(outcome) ?? Infinity) < options.minScore!);
   const skipped = result.outcomes.filter((outcome) => outcome.skipped).length;
   const graded = result.outcomes.length - failed.length - skipped;
   const lines = [
-    `${result.outcomes.length} students: ${graded} graded, ${skipped} kept from an earlier run${skipped > 0 ? ' (--force regrades them)' : ''}, ${failed.length} could not be graded; ${(result.durationMs / 1000).toFixed(1)} s.`,
-    ...failed.map((outcome) => `  ${outcome.student.id} (${relative(process.cwd(), roster.file) || roster.file}:${outcome.student.line}): ${outcome.error}`),
+    `${result.outcomes.length} students: ${graded} graded, ${skipped} kept from an earlier run${skipped > 0 ? ' (--force regrades them)' : ''}, ${failed.length} could not be graded, ${flagged.length} flagged; ${(result.durationMs / 1000).toFixed(1)} s.`,
+    ...failed.map((outcome) => `  ${outcome.student.id} (${where(outcome)}): ${outcome.error}`),
+    ...(flagged.length > 0 ? [`Integrity flags (--integrity ${options.integrity}${options.integrity === 'strict' ? ': these students get 0' : ': points kept, look before the grades count'}):`] : []),
+    ...flagged.flatMap((outcome) => [
+      `  ${outcome.student.id} (${where(outcome)}): ${flagNames(outcome.scorecard!.integrity!.flags)}`,
+      ...outcome.scorecard!.integrity!.flags.map((flag) => `    ${flag.kind}: ${flag.summary}`),
+    ]),
+    ...(below.length > 0 ? [`Below --min-score ${options.minScore}: ${below.map((outcome) => `${outcome.student.id} (${scoreOf(outcome)})`).join(', ')}`] : []),
     `gradebook: ${result.gradebook}`,
     `class overview: ${result.overview}`,
   ];
   process.stderr.write(`${lines.join('\n')}\n`);
-  return 0;
+  if (failed.length > 0) return EXIT_NOT_ALL_GRADED;
+  return below.length > 0 ? 1 : 0;
 }
