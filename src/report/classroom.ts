@@ -6,6 +6,7 @@ import {
   allSteps,
   fixedPoints,
   fixedTotal,
+  integrityHeadline,
   skipReason,
   statusText,
   stepCauses,
@@ -66,14 +67,18 @@ function message(step: StepResult, profile: string): string {
 
 export function classroomResults(scorecard: Scorecard, options: ReportOptions): ClassroomResults {
   const manualPoints = options.manualPoints ?? 'include';
+  // The reporter adds the tests' scores, so under --integrity strict each test scores 0 and says why.
+  const withheld = scorecard.integrity?.withheld !== undefined;
+  const headline = integrityHeadline(scorecard);
   const tests = allSteps(scorecard).map((step): ClassroomTest => {
     const points = fixedPoints(step, manualPoints);
+    const said = message(step, scorecard.profile).trim();
     return {
       name: `${step.id} ${step.title}`,
       status: STATUS[step.status],
-      score: points.earned,
+      score: withheld ? 0 : points.earned,
       max_score: points.max,
-      message: message(step, scorecard.profile).trim(),
+      message: headline === undefined ? said : `${headline} ${said}`,
       test_code: `lab-grader checks: ${step.checks.map((check) => check.id).join(', ')}`,
     };
   });

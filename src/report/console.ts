@@ -13,6 +13,8 @@ import {
   stepNotes,
   statusText,
   statusTally,
+  integrityFlags,
+  integrityHeadline,
   targetLine,
   type Reporter,
   type ReportOptions,
@@ -159,6 +161,14 @@ function render(scorecard: Scorecard, options: ReportOptions): string {
     ),
     ...wrap(targetLine(scorecard), CONSOLE_WIDTH),
   ];
+  const headline = integrityHeadline(scorecard);
+  if (headline) {
+    lines.push('', ...wrap(headline, CONSOLE_WIDTH).map((line) => paint(line, 'bold')));
+    for (const flag of integrityFlags(scorecard)) {
+      lines.push(...wrap(flag.title, CONSOLE_WIDTH - 2).map((text, index) => (index === 0 ? '- ' : '  ') + text));
+      for (const line of flag.evidence) lines.push(...wrap(line, CONSOLE_WIDTH - 4).map((text) => `    ${text}`));
+    }
+  }
   for (const group of stepGroups(scorecard)) {
     lines.push('');
     const heading = group.id === 'bonus' ? group.title : `${group.id}. ${group.title}`;

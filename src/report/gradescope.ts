@@ -13,6 +13,8 @@ import {
   reviewShare,
   skipReason,
   statusText,
+  integrityFlags,
+  integrityHeadline,
   stepCauses,
   stepEvidence,
   stepHints,
@@ -105,8 +107,11 @@ function test(step: StepResult, profile: string, manualPoints: ManualPoints): Gr
 
 export function gradescopeResults(scorecard: Scorecard, options: ReportOptions): GradescopeResults {
   const manualPoints = options.manualPoints ?? 'include';
-  const total = fixedTotal(scorecard, manualPoints);
+  const graded = fixedTotal(scorecard, manualPoints);
+  // Under --integrity strict a flagged student's points are withheld: the total says 0, the tests still show what the checks found.
+  const total = scorecard.integrity?.withheld ? { ...graded, earned: 0 } : graded;
   const score = (hundredths(total.earned) + hundredths(scorecard.bonusPoints.earned)) / 100;
+  const headline = integrityHeadline(scorecard);
   const waived = allSteps(scorecard)
     .filter((step) => step.status === 'skip')
     .reduce((sum, step) => sum + hundredths(fixedPoints(step).earned), 0);
@@ -117,7 +122,11 @@ export function gradescopeResults(scorecard: Scorecard, options: ReportOptions):
     score,
     max_score: total.max,
     ...(options.executionTimeSeconds === undefined ? {} : { execution_time: Math.round(options.executionTimeSeconds) }),
-    output: `${md(scorecard.lab)}: **${formatScore(total)} points**, bonus ${formatScore(scorecard.bonusPoints)} (${notes.join('; ')})`,
+    output: [
+      `${md(scorecard.lab)}: **${formatScore(total)} points**, bonus ${formatScore(scorecard.bonusPoints)} (${notes.join('; ')})`,
+      ...(headline === undefined ? [] : ['', `**${md(headline)}**`]),
+      ...integrityFlags(scorecard).flatMap((flag) => [`- ${md(flag.title)}`, ...flag.evidence.map((line) => `  - ${md(line)}`)]),
+    ].join('\n'),
     output_format: 'md',
     visibility: 'visible',
     stdout_visibility: 'hidden',

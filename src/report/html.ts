@@ -14,6 +14,8 @@ import {
   stepNotes,
   STATUS_WORDS,
   statusText,
+  integrityFlags,
+  integrityHeadline,
   targetLine,
   totalLine,
   type Reporter,
@@ -130,6 +132,15 @@ function costSection(cost: CostNotice): string {
   ].join('\n');
 }
 
+const INTEGRITY_CSS = '.integrity{border:2px solid #c62828;border-radius:6px;padding:4px 14px;margin-top:12px}';
+
+function integritySection(scorecard: Scorecard): string {
+  const headline = integrityHeadline(scorecard);
+  if (!headline) return '';
+  const flags = integrityFlags(scorecard).map((flag) => `<li><strong>${escapeHtml(flag.title)}</strong>${list('evidence', flag.evidence)}</li>`);
+  return `<section class="integrity" id="integrity"><h2>Integrity</h2><p><strong>${escapeHtml(headline)}</strong></p><ul class="flags">${flags.join('')}</ul></section>`;
+}
+
 function render(scorecard: Scorecard): string {
   const { subject, total, bonusPoints, counts } = scorecard;
   const title = `${scorecard.lab}: ${formatPoints(total.earned)} / ${formatPoints(total.max)} (${subject.account})`;
@@ -155,6 +166,7 @@ function render(scorecard: Scorecard): string {
     `<p class="meta">${escapeHtml(targetLine(scorecard))}</p>`,
     `<p class="counts">${countLine}</p>`,
     '</header>',
+    integritySection(scorecard),
     ...sections,
     choicesTable(scorecard.choices),
     scorecard.cost ? costSection(scorecard.cost) : '',
@@ -162,7 +174,7 @@ function render(scorecard: Scorecard): string {
   ]
     .filter(Boolean)
     .join('\n');
-  return htmlPage(title, body);
+  return htmlPage(title, body, scorecard.integrity ? INTEGRITY_CSS : '');
 }
 
 export const htmlReporter: Reporter = { file: 'report.html', render };

@@ -12,6 +12,8 @@ import {
   stepNotes,
   skipReason,
   statusText,
+  integrityFlags,
+  integrityHeadline,
   targetLine,
   totalLine,
   type Reporter,
@@ -99,6 +101,12 @@ function render(scorecard: Scorecard): string {
     escapeMarkdownInline(targetLine(scorecard)),
     '',
   ];
+  const headline = integrityHeadline(scorecard);
+  if (headline) {
+    lines.push('## Integrity', '', `**${escapeMarkdownInline(headline)}**`, '');
+    for (const flag of integrityFlags(scorecard)) lines.push(...bullets('', [flag.title]), ...flag.evidence.map((line) => `  - ${escapeMarkdownInline(line)}`));
+    lines.push('');
+  }
   const groups = stepGroups(scorecard);
   for (const group of groups) {
     const heading = group.id === 'bonus' ? group.title : `${group.id}. ${group.title}`;

@@ -2,6 +2,7 @@
 // formats never disagree with each other.
 import type { Points, Scorecard, StepResult, StepStatus } from '../grade/scorecard.js';
 import { STEP_STATUSES } from '../grade/status.js';
+import { flagNames } from '../integrity/apply.js';
 
 /** `include`: the autograder's total holds every point; `exclude`: the shares a person judges are left to a manual question. */
 export type ManualPoints = 'include' | 'exclude';
@@ -153,6 +154,23 @@ export function allSteps(scorecard: Scorecard): StepResult[] {
 export function totalLine(scorecard: Scorecard): string {
   const { total, bonusPoints } = scorecard;
   return `${formatPoints(total.earned)} / ${formatPoints(total.max)} points, bonus ${formatPoints(bonusPoints.earned)} / ${formatPoints(bonusPoints.max)}`;
+}
+
+/** What verification found and what it did to the points, in a sentence; undefined when nothing was flagged. */
+export function integrityHeadline(scorecard: Scorecard): string | undefined {
+  const integrity = scorecard.integrity;
+  if (!integrity || integrity.flags.length === 0) return undefined;
+  const count = integrity.flags.length === 1 ? 'Integrity flag' : `${integrity.flags.length} integrity flags`;
+  if (integrity.withheld) {
+    const { total, bonusPoints } = integrity.withheld;
+    return `${count} (${flagNames(integrity.flags)}): 0 points under --integrity strict; the checks gave ${formatPoints(total.earned)} / ${formatPoints(total.max)}, bonus ${formatPoints(bonusPoints.earned)}.`;
+  }
+  return `${count} (${flagNames(integrity.flags)}): points kept under --integrity warn; a person should look before the grade counts.`;
+}
+
+/** Each flag as `kind: summary`, followed by its evidence. */
+export function integrityFlags(scorecard: Scorecard): { title: string; evidence: string[] }[] {
+  return (scorecard.integrity?.flags ?? []).map((flag) => ({ title: `${flag.kind}: ${flag.summary}`, evidence: flag.evidence }));
 }
 
 /** The probe target as a sentence, saying when a person chose it instead of the ALB's DNS name. */

@@ -1,0 +1,160 @@
+// The class an instructor fears: students who hand in the bundled example, share one
+// snapshot, grade another account or collected before the assignment opened. Each is flagged
+// as what it is, with evidence, and nobody else; `strict` zeroes exactly them.
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadRoster } from '../../src/batch/roster.js';
+import { runBatch, type BatchOptions, type BatchResult } from '../../src/batch/runner.js';
+import { snapshotEvidence } from '../../src/integrity/evidence.js';
+import { loadRubric } from '../../src/rubric/load.js';
+import type { Snapshot } from '../../src/snapshot/types.js';
+import { anotherAccount, example } from '../support/fixtures.js';
+import { readGradebook } from './support.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const rubric = loadRubric(join(root, 'rubric.yaml'), 'rubric.yaml');
+const verify = {
+  collectedAfter: '2026-11-01T00:00:00.000Z',
+  collectedBefore: '2026-12-01T00:00:00.000Z',
+  examples: ['complete-lab', 'mistakes'].map((name) => ({ name: `examples/${name}.snapshot.json`, evidence: snapshotEvidence(example(name)) })),
+};
+
+const edited = example('complete-lab');
+edited.collectedAt = '2026-11-21T08:00:00.000Z';
+const shared = anotherAccount(1);
+const early = anotherAccount(3);
+early.collectedAt = '2026-10-15T09:00:00.000Z';
+
+const CLASS: { id: string; snapshot: Snapshot; account?: string }[] = [
+  { id: 'ex-1', snapshot: example('complete-lab') },
+  { id: 'ex-2', snapshot: example('complete-lab') },
+  { id: 'ex-3', snapshot: edited },
+  { id: 'copy-a', snapshot: shared, account: shared.account },
+  { id: 'copy-b', snapshot: shared },
+  { id: 'wrong-account', snapshot: anotherAccount(2), account: '999988887777' },
+  { id: 'early', snapshot: early },
+  { id: 'honest-1', snapshot: anotherAccount(4), account: anotherAccount(4).account },
+  { id: 'honest-2', snapshot: anotherAccount(5) },
+  { id: 'honest-3', snapshot: anotherAccount(6) },
+];
+
+describe('a class with flagged students', { timeout: 60_000 }, () => {
+  let dir: string;
+  let warn: BatchResult;
+  let strict: BatchResult;
+  const run = (out: string, extra: Partial<BatchOptions>) =>
+    runBatch({ roster: loadRoster(join(dir, 'roster.yaml')), rubric, rubricFile: 'rubric.yaml', outDir: join(dir, out), concurrency: 3, force: false, formats: ['html', 'markdown'], verify, ...extra });
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lab-grader-integrity-'));
+    await mkdir(join(dir, 'snapshots'));
+    const lines = ['students:'];
+    for (const student of CLASS) {
+      await writeFile(join(dir, 'snapshots', `${student.id}.json`), JSON.stringify(student.snapshot));
+      lines.push(`  - id: ${student.id}`, `    snapshot: snapshots/${student.id}.json`, ...(student.account ? [`    account: "${student.account}"`] : []));
+    }
+    await writeFile(join(dir, 'roster.yaml'), `${lines.join('\n')}\n`);
+    warn = await run('warn', {});
+    strict = await run('strict', { integrity: 'strict' });
+  });
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  const flagsOf = (result: BatchResult) =>
+    Object.fromEntries(result.outcomes.map((outcome) => [outcome.student.id, (outcome.scorecard?.integrity?.flags ?? []).map((flag) => flag.kind)]));
+
+  it('flags each student exactly as what they did, and nobody else', () => {
+    expect(warn.outcomes.every((outcome) => outcome.status === 'ok')).toBe(true);
+    expect(flagsOf(warn)).toEqual({
+      'ex-1': ['bundled-example'],
+      'ex-2': ['bundled-example'],
+      'ex-3': ['bundled-example'],
+      'copy-a': ['shared-evidence'],
+      'copy-b': ['shared-evidence'],
+      'wrong-account': ['roster-account'],
+      early: ['outside-window'],
+      'honest-1': [],
+      'honest-2': [],
+      'honest-3': [],
+    });
+    expect(flagsOf(strict)).toEqual(flagsOf(warn));
+  });
+
+  it('shows the evidence: both sharing students name each other, the accounts, the times', () => {
+    const flag = (id: string) => warn.outcomes.find((outcome) => outcome.student.id === id)!.scorecard!.integrity!.flags[0]!;
+    expect(flag('copy-a').students).toEqual(['copy-b']);
+    expect(flag('copy-b').students).toEqual(['copy-a']);
+    expect(flag('copy-b').evidence).toContain(`account ${shared.account}: also in copy-a`);
+    expect(flag('ex-3').summary).toContain('derived from the bundled example examples/complete-lab.snapshot.json');
+    expect(flag('wrong-account').evidence).toContain('roster account 999988887777');
+    expect(flag('early').evidence).toContain('collectedAt 2026-10-15T09:00:00.000Z');
+  });
+
+  it('keeps the points under warn, and under strict gives exactly the flagged students 0, naming the flag', async () => {
+    const totals = (result: BatchResult) => Object.fromEntries(result.outcomes.map((outcome) => [outcome.student.id, outcome.scorecard!.total.earned + outcome.scorecard!.bonusPoints.earned]));
+    const warned = totals(warn);
+    const zeroed = totals(strict);
+    for (const outcome of warn.outcomes) {
+      const id = outcome.student.id;
+      expect(warned[id]).toBeGreaterThan(9);
+      expect(zeroed[id], id).toBe(id.startsWith('honest') ? warned[id] : 0);
+    }
+    const rows = readGradebook(await readFile(strict.gradebook, 'utf8')).rows;
+    expect(rows.find((row) => row.student === 'early')).toMatchObject({ total: '0.00', bonus: '0.00' });
+    expect(rows.find((row) => row.student === 'early')!.integrity).toMatch(/^outside-window; strict: 0 points \(the checks gave \d+\.\d\d, bonus 1\.00\)$/);
+    expect(rows.find((row) => row.student === 'honest-2')!.integrity).toBe('');
+    // The student's own reports say why.
+    const markdown = await readFile(join(dir, 'strict', 'copy-a', 'summary.md'), 'utf8');
+    expect(markdown).toContain('shared-evidence');
+    expect(markdown).toContain('copy-b');
+    const html = await readFile(join(dir, 'strict', 'wrong-account', 'report.html'), 'utf8');
+    expect(html).toContain('roster account 999988887777');
+  });
+
+  it('re-verifies kept students on a later run: switching to strict zeroes them without regrading', async () => {
+    const again = await run('warn', { integrity: 'strict' });
+    expect(again.outcomes.every((outcome) => outcome.skipped)).toBe(true);
+    expect(flagsOf(again)).toEqual(flagsOf(warn));
+    expect(again.outcomes.find((outcome) => outcome.student.id === 'ex-1')!.scorecard!.total.earned).toBe(0);
+    const back = await run('warn', { integrity: 'warn' });
+    expect(back.outcomes.find((outcome) => outcome.student.id === 'ex-1')!.scorecard!.total.earned).toBe(warn.outcomes[0]!.scorecard!.total.earned);
+  });
+});
+
+describe('a roster with per-student submissions', { timeout: 60_000 }, () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lab-grader-submissions-'));
+    await mkdir(join(dir, 'work', 'bob'), { recursive: true });
+    await writeFile(join(dir, 'work', 'bob', 'notes.txt'), 'no test script here\n');
+    await writeFile(join(dir, 'alice.json'), JSON.stringify(anotherAccount(11)));
+    await writeFile(join(dir, 'bob.json'), JSON.stringify(anotherAccount(12)));
+    await writeFile(join(dir, 'carol.json'), JSON.stringify(anotherAccount(13)));
+    await writeFile(
+      join(dir, 'roster.csv'),
+      `id,snapshot,submission\nalice,alice.json,${join(root, 'examples', 'submission')}\nbob,bob.json,work/bob\ncarol,carol.json,\n`,
+    );
+  });
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("gives each student their own step 6.2, from their own folder", async () => {
+    const result = await runBatch({ roster: loadRoster(join(dir, 'roster.csv')), rubric, rubricFile: 'rubric.yaml', outDir: join(dir, 'out'), concurrency: 2, force: false, formats: [] });
+    const step = (id: string) =>
+      result.outcomes
+        .find((outcome) => outcome.student.id === id)!
+        .scorecard!.sections.flatMap((section) => section.steps)
+        .find((candidate) => candidate.id === '6.2')!;
+    expect(step('alice').points).toEqual({ earned: 0.5, max: 0.5 });
+    expect(step('alice').status).toBe('pass');
+    // No script in bob's folder; carol gave none: neither gets the script's points.
+    expect(step('bob').points.earned).toBeLessThan(0.5);
+    expect(step('carol').points.earned).toBeLessThan(0.5);
+    expect(step('bob').checks.flatMap((check) => check.evidence).join('\n')).not.toEqual(step('carol').checks.flatMap((check) => check.evidence).join('\n'));
+  });
+});
