@@ -1,9 +1,11 @@
-// The class at a glance, from a batch: how the totals are distributed (an SVG histogram),
-// per step how many students earned it fully, partly or not at all (an SVG bar chart: the
-// steps a class struggles with), and a table linking each student's report.
+// The class at a glance, from a batch, to act on: how the totals are distributed (an SVG
+// histogram), per step how many students earned it and who missed it (linked to their
+// reports), a student table that a few lines of inline script sort and filter (the page
+// works without), and every integrity flag.
 import type { Scorecard, StepResult } from '../grade/scorecard.js';
+import { flagNames } from '../integrity/apply.js';
 import { escapeHtml, htmlPage, STATUS_COLORS } from './html.js';
-import { allSteps, formatPoints } from './steps.js';
+import { allSteps, formatPoints, formatScore } from './steps.js';
 
 export interface OverviewStudent {
   id: string;
@@ -173,17 +175,133 @@ function stepTable(tallies: StepTally[]): string {
   ].join('\n');
 }
 
-function studentRow(student: OverviewStudent): string {
-  const id = student.reportHref
-    ? `<a href="${escapeHtml(student.reportHref)}">${escapeHtml(student.id)}</a>`
-    : escapeHtml(student.id);
-  const name = escapeHtml(student.name ?? '');
-  if (!student.scorecard) {
-    return `<tr class="student error"><td class="mono">${id}</td><td>${name}</td><td class="num">–</td><td class="num">–</td><td>error: ${escapeHtml(student.error ?? 'not graded')}</td></tr>`;
-  }
-  const { total, bonusPoints } = student.scorecard;
-  return `<tr class="student"><td class="mono">${id}</td><td>${name}</td><td class="num">${formatPoints(total.earned)} / ${formatPoints(total.max)}</td><td class="num">${formatPoints(bonusPoints.earned)}</td><td>graded</td></tr>`;
+export type StudentStatus = 'full' | 'missing' | 'ungraded' | 'flagged';
+
+const STUDENT_STATUS_WORDS: Record<StudentStatus, string> = {
+  full: 'full marks',
+  missing: 'points missing',
+  ungraded: 'could not grade',
+  flagged: 'flagged',
+};
+
+/** A flag needs a person first; then whether any of the lab's points are missing. */
+export function studentStatus(student: OverviewStudent): StudentStatus {
+  const card = student.scorecard;
+  if (!card) return 'ungraded';
+  if (card.integrity) return 'flagged';
+  return card.total.earned >= card.total.max ? 'full' : 'missing';
 }
+
+function studentLink(student: OverviewStudent, fragment = ''): string {
+  return student.reportHref
+    ? `<a href="${escapeHtml(student.reportHref + fragment)}">${escapeHtml(student.id)}</a>`
+    : escapeHtml(student.id);
+}
+
+function studentRow(student: OverviewStudent): string {
+  const status = studentStatus(student);
+  const name = escapeHtml(student.name ?? '');
+  const card = student.scorecard;
+  const flags = card?.integrity?.flags ?? [];
+  const data = `data-student="${escapeHtml(student.id)}" data-status="${status}" data-score="${card ? card.total.earned + card.bonusPoints.earned : -1}" data-flags="${[...new Set(flags.map((flag) => flag.kind))].join(' ')}"`;
+  if (!card) {
+    return `<tr class="student error" ${data}><td class="mono">${studentLink(student)}</td><td>${name}</td><td class="num">–</td><td class="num">–</td><td>${STUDENT_STATUS_WORDS[status]}: ${escapeHtml(student.error ?? 'not graded')}</td></tr>`;
+  }
+  const { total, bonusPoints } = card;
+  const statusCell = flags.length > 0 ? `${STUDENT_STATUS_WORDS[status]}: ${escapeHtml(flagNames(flags))}` : STUDENT_STATUS_WORDS[status];
+  return `<tr class="student status-${status}" ${data}><td class="mono">${studentLink(student)}</td><td>${name}</td><td class="num">${formatPoints(total.earned)} / ${formatPoints(total.max)}</td><td class="num">${formatPoints(bonusPoints.earned)}</td><td>${statusCell}</td></tr>`;
+}
+
+/** Per step that someone missed or earned only part of: who, with their points, linked to that step of their report. */
+function whoMissed(steps: OverviewStep[], students: OverviewStudent[]): string {
+  const rows = steps.flatMap((step) => {
+    const missed: string[] = [];
+    const partial: string[] = [];
+    for (const student of students) {
+      const result = student.scorecard && allSteps(student.scorecard).find((candidate) => candidate.id === step.id);
+      if (!result) continue;
+      const outcome = stepOutcome(result);
+      const entry = `<li>${studentLink(student, `#step-${step.id}`)} <span class="meta">${formatScore(result.points)}</span></li>`;
+      if (outcome === 'none') missed.push(entry);
+      if (outcome === 'partial') partial.push(entry);
+    }
+    if (missed.length + partial.length === 0) return [];
+    const cell = (entries: string[]) => (entries.length === 0 ? '<td>–</td>' : `<td><ul class="who">${entries.join('')}</ul></td>`);
+    return [`<tr data-step="${escapeHtml(step.id)}"><td class="mono">${escapeHtml(step.id)}</td><td>${escapeHtml(step.title)}</td>${cell(missed)}${cell(partial)}</tr>`];
+  });
+  if (rows.length === 0) return '<p id="who-missed">Every graded student earned every step fully, or it was not theirs to earn.</p>';
+  return [
+    '<table id="who-missed" class="who-missed"><thead><tr><th>Step</th><th>Title</th><th>Missed it (no points)</th><th>Earned part of it</th></tr></thead>',
+    `<tbody>${rows.join('\n')}</tbody></table>`,
+  ].join('\n');
+}
+
+function integritySection(students: OverviewStudent[]): string {
+  const rows = students.flatMap((student) =>
+    (student.scorecard?.integrity?.flags ?? []).map(
+      (flag) =>
+        `<tr data-student="${escapeHtml(student.id)}" data-flag="${flag.kind}"><td class="mono">${studentLink(student, '#integrity')}</td><td class="mono">${flag.kind}</td><td>${escapeHtml(flag.summary)}<ul class="evidence">${flag.evidence.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul></td></tr>`,
+    ),
+  );
+  if (rows.length === 0) return '<p id="integrity">No snapshot was flagged.</p>';
+  const zeroed = students.some((student) => student.scorecard?.integrity?.withheld);
+  return [
+    `<p>${zeroed ? 'Under --integrity strict these students got 0 points.' : 'Points are kept (--integrity warn): look at each before the grades count.'} What a snapshot can and cannot prove: docs/class-workflows.md.</p>`,
+    '<table id="integrity" class="integrity"><thead><tr><th>Student</th><th>Flag</th><th>What was found</th></tr></thead>',
+    `<tbody>${rows.join('\n')}</tbody></table>`,
+  ].join('\n');
+}
+
+const FLAG_KINDS = ['roster-account', 'outside-window', 'bundled-example', 'shared-evidence', 'inconsistent'] as const;
+
+/** Filters and sort buttons, hidden until the script shows them, so the page without script shows no dead controls. */
+function studentControls(): string {
+  const statuses = (Object.keys(STUDENT_STATUS_WORDS) as StudentStatus[]).map((status) => `<option value="${status}">${STUDENT_STATUS_WORDS[status]}</option>`);
+  const flags = FLAG_KINDS.map((kind) => `<option value="${kind}">${kind}</option>`);
+  return [
+    '<form id="student-controls" class="controls" hidden>',
+    `<label>Status <select id="filter-status"><option value="">all</option>${statuses.join('')}</select></label>`,
+    `<label>Flag <select id="filter-flag"><option value="">any</option>${flags.join('')}</select></label>`,
+    '<label>Score at most <input id="filter-score" type="number" min="0" step="0.25" size="5"></label>',
+    '<output id="shown"></output>',
+    '</form>',
+  ].join(' ');
+}
+
+/** Sorts the student table by a column's data key and filters its rows; kept short on purpose. */
+const TABLE_SCRIPT = `(() => {
+const table = document.getElementById('students'), body = table.tBodies[0], rows = [...body.rows];
+const status = document.getElementById('filter-status'), flag = document.getElementById('filter-flag'), score = document.getElementById('filter-score');
+const filter = () => {
+  let shown = 0;
+  for (const row of rows) {
+    row.hidden = !((!status.value || row.dataset.status === status.value) && (!flag.value || row.dataset.flags.split(' ').includes(flag.value)) && (score.value === '' || Number(row.dataset.score) <= Number(score.value)));
+    if (!row.hidden) shown++;
+  }
+  document.getElementById('shown').value = shown + ' of ' + rows.length + ' shown';
+};
+for (const control of [status, flag, score]) control.addEventListener('input', filter);
+for (const th of table.querySelectorAll('th[data-sort]')) {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.textContent = th.textContent;
+  th.replaceChildren(button);
+  button.addEventListener('click', () => {
+    const key = th.dataset.sort, direction = th.getAttribute('aria-sort') === 'ascending' ? -1 : 1;
+    for (const other of table.querySelectorAll('th[aria-sort]')) other.removeAttribute('aria-sort');
+    th.setAttribute('aria-sort', direction === 1 ? 'ascending' : 'descending');
+    rows.sort((a, b) => direction * (key === 'score' ? Number(a.dataset.score) - Number(b.dataset.score) : a.dataset[key].localeCompare(b.dataset[key])));
+    body.append(...rows);
+  });
+}
+document.getElementById('student-controls').hidden = false;
+filter();
+})();`;
+
+const OVERVIEW_CSS =
+  '.controls{margin:6px 0}.controls label{margin-right:14px}th button{font:inherit;font-weight:600;border:0;background:none;padding:0;cursor:pointer;text-decoration:underline dotted}' +
+  'th[aria-sort=ascending] button::after{content:" ▲"}th[aria-sort=descending] button::after{content:" ▼"}ul.who{margin:0;padding-left:16px}tr.status-flagged td{background:#fdecea}' +
+  '@media print{.controls{display:none}}';
 
 function mean(values: number[]): number {
   return values.length === 0 ? 0 : values.reduce((sum, value) => sum + value, 0) / values.length;
@@ -199,12 +317,14 @@ function median(values: number[]): number {
 export function renderClassOverview(input: ClassOverviewInput): string {
   const scorecards = input.students.flatMap((student) => (student.scorecard ? [student.scorecard] : []));
   const failed = input.students.length - scorecards.length;
+  const flagged = scorecards.filter((scorecard) => scorecard.integrity).length;
   const totals = scorecards.map((scorecard) => scorecard.total.earned);
   const tallies = tallySteps(input.steps, scorecards);
   const summary = [
     `${input.students.length} students`,
     `${scorecards.length} graded`,
     ...(failed > 0 ? [`${failed} could not be graded`] : []),
+    ...(flagged > 0 ? [`${flagged} flagged`] : []),
     ...(scorecards.length > 0 ? [`mean ${mean(totals).toFixed(2)}`, `median ${median(totals).toFixed(2)}`] : []),
   ].join(' · ');
   const body = [
@@ -215,9 +335,14 @@ export function renderClassOverview(input: ClassOverviewInput): string {
     '<h2>Steps: who earned them</h2>',
     stepChart(tallies, scorecards.length),
     stepTable(tallies),
+    '<h2>Who missed each step</h2>',
+    whoMissed(input.steps, input.students),
     '<h2>Students</h2>',
-    '<table class="students"><thead><tr><th>Student</th><th>Name</th><th class="num">Total</th><th class="num">Bonus</th><th>Status</th></tr></thead>',
+    studentControls(),
+    '<table id="students" class="students"><thead><tr><th data-sort="student">Student</th><th>Name</th><th class="num" data-sort="score">Total</th><th class="num">Bonus</th><th data-sort="status">Status</th></tr></thead>',
     `<tbody>${input.students.map(studentRow).join('\n')}</tbody></table>`,
+    '<h2>Integrity</h2>',
+    integritySection(input.students),
   ].join('\n');
-  return htmlPage(`${input.lab}: class overview (${input.students.length} students)`, body);
+  return htmlPage(`${input.lab}: class overview (${input.students.length} students)`, body, OVERVIEW_CSS, TABLE_SCRIPT);
 }

@@ -1,6 +1,7 @@
 // One self-contained HTML page per student: the checklist with points, evidence and hints,
 // the resolver's choices and the cost notice. Inline CSS only (no script, font, image or
 // network request), so it opens anywhere and prints as the lab's "documenting" evidence.
+import { createHash } from 'node:crypto';
 import { costNoticeLines, type CostNotice } from '../cost/estimate.js';
 import type { Choice } from '../resolve/lab.js';
 import type { Scorecard, StepResult, StepStatus } from '../grade/scorecard.js';
@@ -57,8 +58,10 @@ footer{margin-top:32px;color:#57606a;font-size:.85em}a{color:#0b63b6}
 @page{margin:14mm}
 `;
 
-/** The page shell both pages share: a title, the inline stylesheet and the body. */
-export function htmlPage(title: string, body: string, extraCss = ''): string {
+/** The page shell both pages share: a title, the inline stylesheet, the body and, for the class overview, one inline script. */
+export function htmlPage(title: string, body: string, extraCss = '', script?: string): string {
+  // The policy allows exactly this script by its hash; the page works without it.
+  const scriptSource = script === undefined ? '' : `; script-src 'sha256-${createHash('sha256').update(script).digest('base64')}'`;
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
@@ -66,11 +69,11 @@ export function htmlPage(title: string, body: string, extraCss = ''): string {
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     // Forbids every fetch, so the page provably uses nothing but itself.
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:${scriptSource}">`,
     `<title>${escapeHtml(title)}</title>`,
     `<style>${BASE_CSS}${extraCss}</style>`,
     '</head>',
-    `<body>\n${body}\n</body>`,
+    `<body>\n${body}${script === undefined ? '' : `\n<script>${script}</script>`}\n</body>`,
     '</html>',
     '',
   ].join('\n');

@@ -1,10 +1,13 @@
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderClassOverview, scoreBins, tallySteps, type OverviewStudent } from '../../src/report/class-overview.js';
 import { htmlReporter } from '../../src/report/html.js';
+import { withIntegrity } from '../../src/integrity/apply.js';
 import { launchChromium, openFile, screenshot } from './browser.js';
 import { sampleScorecard } from './sample-scorecard.js';
 
@@ -86,7 +89,7 @@ describe('class overview in headless Chromium', () => {
     expect(box?.width).toBeGreaterThan(300);
 
     expect(await page.locator('table.students tbody tr').count()).toBe(12);
-    expect(await page.locator('table.students tr.error').innerText()).toContain('error: cannot read the snapshot s12.json (ENOENT)');
+    expect(await page.locator('table.students tr.error').innerText()).toContain('could not grade: cannot read the snapshot s12.json (ENOENT)');
     expect(await page.locator('table.students td').nth(1).innerText()).toBe('Student <1>');
     await screenshot(page, 'class-overview');
 
@@ -94,5 +97,82 @@ describe('class overview in headless Chromium', () => {
     await page.waitForURL(/student-2\/report\.html$/);
     expect(await page.locator('#total').innerText()).toMatch(/ \/ 1\.75 points$/);
     expect(external).toEqual([]);
+  });
+
+  it('lists who missed each step, linked to that step of their report; the table filters and sorts under the page\'s CSP', async () => {
+    const students = classOf();
+    const flag = { kind: 'shared-evidence' as const, summary: 'the same evidence as student-5', evidence: ['account 210987654321: also in student-5'], students: ['student-5'] };
+    students[3] = { ...students[3]!, scorecard: withIntegrity(students[3]!.scorecard!, [flag], 'strict') };
+    students[4] = { ...students[4]!, scorecard: withIntegrity(students[4]!.scorecard!, [{ ...flag, summary: 'the same evidence as student-4', students: ['student-4'] }], 'strict') };
+    const file = join(dir, 'acting.html');
+    await writeFile(file, renderClassOverview({ lab: 'Lab', steps: STEPS, students }));
+    const { page, external } = await openFile(browser, file);
+    const violations: string[] = [];
+    page.on('console', (message) => violations.push(message.text()));
+
+    // 1.1: students 1, 4, 7, 10 earned nothing; 1.2: students 2, 5, 8, 11 earned part.
+    const missed11 = page.locator('#who-missed tr[data-step="1.1"] td:nth-child(3) a');
+    expect(await missed11.allInnerTexts()).toEqual(['student-1', 'student-4', 'student-7', 'student-10']);
+    expect(await missed11.first().getAttribute('href')).toBe('student-1/report.html#step-1.1');
+    expect(await page.locator('#who-missed tr[data-step="1.2"] td:nth-child(4) a').allInnerTexts()).toEqual(['student-2', 'student-5', 'student-8', 'student-11']);
+    expect(await page.locator('#who-missed tr[data-step="1.2"] td:nth-child(4) li').first().innerText()).toBe('student-2 0.10/0.25');
+    // Nobody can miss a step that was not theirs (1.4) or not judged (1.3, 2.3).
+    expect(await page.locator('#who-missed tr[data-step="1.4"], #who-missed tr[data-step="1.3"], #who-missed tr[data-step="2.3"]').count()).toBe(0);
+
+    // Status says something; flagged students are named in the integrity section.
+    const status = (id: string) => page.locator(`#students tr[data-student="${id}"] td:nth-child(5)`).innerText();
+    expect(await status('student-4')).toBe('flagged: shared-evidence (with student-5)');
+    expect(await status('student-12')).toMatch(/^could not grade: /);
+    expect(await page.locator('#students tr[data-status="full"]').count() + (await page.locator('#students tr[data-status="missing"]').count())).toBe(9);
+    expect(await page.locator('#integrity tr[data-flag="shared-evidence"] td:first-child').allInnerTexts()).toEqual(['student-4', 'student-5']);
+    expect(await page.locator('#integrity').innerText()).toContain('account 210987654321: also in student-5');
+
+    // The script ran (the CSP allows it by hash): controls shown, filters work.
+    expect(await page.locator('#student-controls').isVisible()).toBe(true);
+    const visible = () => page.locator('#students tbody tr:visible').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-student')));
+    await page.selectOption('#filter-status', 'flagged');
+    expect(await visible()).toEqual(['student-4', 'student-5']);
+    expect(await page.locator('#shown').innerText()).toBe('2 of 12 shown');
+    await page.selectOption('#filter-status', '');
+    await page.selectOption('#filter-flag', 'shared-evidence');
+    expect(await visible()).toEqual(['student-4', 'student-5']);
+    await page.selectOption('#filter-flag', '');
+    await page.fill('#filter-score', '0.5');
+    const low = await visible();
+    expect(low.length).toBeGreaterThan(0);
+    for (const id of low) expect(Number(await page.locator(`#students tr[data-student="${id}"]`).getAttribute('data-score'))).toBeLessThanOrEqual(0.5);
+    await page.fill('#filter-score', '');
+    // Sorting by total: ascending, then descending.
+    await page.locator('#students th[data-sort="score"] button').click();
+    const ascending = await page.locator('#students tbody tr').evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('data-score'))));
+    expect(ascending).toEqual([...ascending].sort((a, b) => a - b));
+    expect(ascending[0]).toBe(-1);
+    await page.locator('#students th[data-sort="score"] button').click();
+    const descending = await page.locator('#students tbody tr').evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('data-score'))));
+    expect(descending).toEqual([...ascending].reverse());
+    await screenshot(page, 'class-overview-filters');
+    expect(violations.filter((text) => /Content Security Policy|Refused/.test(text))).toEqual([]);
+    expect(external).toEqual([]);
+  });
+
+  it('works with script off: every student and every list shown, no dead controls', async () => {
+    const file = join(dir, 'no-script.html');
+    await writeFile(file, renderClassOverview({ lab: 'Lab', steps: STEPS, students: classOf() }));
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(pathToFileURL(file).href);
+    expect(await page.locator('#student-controls').isVisible()).toBe(false);
+    expect(await page.locator('#students tbody tr:visible').count()).toBe(12);
+    expect(await page.locator('#who-missed tr[data-step="1.1"] a').count()).toBe(4);
+    expect(await page.locator('#students th[data-sort] button').count()).toBe(0);
+    await context.close();
+  });
+
+  it('allows exactly its own script by hash in the Content-Security-Policy', () => {
+    const html = renderClassOverview({ lab: 'Lab', steps: STEPS, students: classOf() });
+    const script = /<script>([\s\S]*)<\/script>/.exec(html)![1]!;
+    const hash = createHash('sha256').update(script).digest('base64');
+    expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${hash}'"`);
+    expect(html.match(/<script/g)).toHaveLength(1);
   });
 });
