@@ -13,9 +13,13 @@ import { loadRubric } from '../../rubric/load.js';
 import { loadSnapshot } from '../../snapshot/load.js';
 import type { Snapshot } from '../../snapshot/types.js';
 import { rubricLocation } from '../paths.js';
+import { verificationFrom, type VerificationFlags } from '../verification.js';
+import { withIntegrity } from '../../integrity/apply.js';
+import { snapshotEvidence } from '../../integrity/evidence.js';
+import { verifySnapshot } from '../../integrity/verify.js';
 import { parseFormats, writeReports, type ManualPoints } from '../../report/index.js';
 
-export interface GradeOptions {
+export interface GradeOptions extends Partial<VerificationFlags> {
   snapshot?: string;
   rubric?: string;
   profile?: string;
@@ -33,6 +37,8 @@ export interface GradeOptions {
   submission?: string;
   /** False with --no-color. */
   color: boolean;
+  /** The student's account: a snapshot from any other is flagged. */
+  account?: string;
 }
 
 /** `--param key.path=value` flags → overrides by key (commander has checked the `=`). */
@@ -125,15 +131,16 @@ export async function gradeCommand(options: GradeOptions): Promise<number> {
     });
   }
 
-  const scorecard = grade({
-    rubric,
-    rubricFile,
-    snapshot,
-    profile: profile.name,
-    paramOverrides,
-    submission,
-    checks,
-  });
+  // A saved snapshot may come from someone else: verify it (a live collection is only checked against --account).
+  const flags = verifySnapshot(
+    { student: 'this snapshot', evidence: snapshotEvidence(snapshot), live: options.snapshot === undefined, ...(options.account === undefined ? {} : { expectedAccount: options.account }) },
+    verificationFrom({ integrity: options.integrity ?? 'warn', ...options }),
+  );
+  const scorecard = withIntegrity(
+    grade({ rubric, rubricFile, snapshot, profile: profile.name, paramOverrides, submission, checks }),
+    flags,
+    options.integrity ?? 'warn',
+  );
 
   const color = useColor(options.color);
   const executionTimeSeconds = Math.round(performance.now() - started) / 1000;

@@ -1,0 +1,60 @@
+// `grade --snapshot` verifies what it is given, end to end through the real entry point.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const main = join(root, 'src/cli/main.ts');
+const completeLab = join(root, 'examples/complete-lab.snapshot.json');
+const work = mkdtempSync(join(tmpdir(), 'lab-grader-cli-integrity-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const tsx = import.meta.resolve('tsx');
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', tsx, main, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('lab-grader grade --snapshot verifies it', { timeout: 60_000 }, () => {
+  it('flags the bundled example, the wrong account and an early collection, and keeps the points under warn', async () => {
+    const run = await cli(['grade', '--snapshot', completeLab, '--account', '210987654321', '--collected-after', '2026-11-21', '--format', 'console,gradescope', '--out', work]);
+    expect(run.code, run.stderr).toBe(0);
+    // The console wraps long lines.
+    const flat = run.stdout.replace(/\s+/g, ' ');
+    expect(flat).toContain('3 integrity flags (roster-account, outside-window, bundled-example): points kept under --integrity warn');
+    expect(flat).toContain("- roster-account: the snapshot is from account 123456789012, not the student's account 210987654321 in the roster");
+    expect(run.stdout).toContain('    window: --collected-after 2026-11-21T00:00:00.000Z');
+    expect(run.stdout).toMatch(/Total 9\.30 \/ 10\.00/);
+    const results = JSON.parse(readFileSync(join(work, 'results.json'), 'utf8')) as { score: number; output: string };
+    expect(results.score).toBe(10.3);
+    expect(results.output).toContain('- bundled-example: the bundled example examples/complete-lab.snapshot.json, unchanged');
+  });
+
+  it('gives 0 under --integrity strict, which --min-score then fails', async () => {
+    const run = await cli(['grade', '--snapshot', completeLab, '--integrity', 'strict', '--min-score', '5']);
+    expect(run.code).toBe(1);
+    expect(run.stdout.replace(/\s+/g, ' ')).toContain('Integrity flag (bundled-example): 0 points under --integrity strict; the checks gave 9.30 / 10.00, bonus 1.00.');
+    expect(run.stdout).toMatch(/Total 0\.00 \/ 10\.00 +Bonus 0\.00 \/ 1\.00/);
+    expect(run.stderr).toContain('score 0 is below --min-score 5');
+  });
+
+  it('refuses a window that is not a date, an unknown mode and a bad account (exit 2)', async () => {
+    const runs = await Promise.all([
+      cli(['grade', '--snapshot', completeLab, '--collected-before', 'next week']),
+      cli(['grade', '--snapshot', completeLab, '--integrity', 'lenient']),
+      cli(['grade', '--snapshot', completeLab, '--account', '1234']),
+      cli(['grade', '--snapshot', completeLab, '--collected-after', '2026-12-01', '--collected-before', '2026-11-01']),
+    ]);
+    expect(runs.map((run) => run.code)).toEqual([2, 2, 2, 2]);
+    expect(runs[0]!.stderr).toContain('expected a date or date-time such as 2026-11-01');
+    expect(runs[1]!.stderr).toContain("Allowed choices are warn, strict");
+    expect(runs[2]!.stderr).toContain('expected a 12-digit AWS account id');
+    expect(runs[3]!.stderr).toContain('is not before --collected-before');
+  });
+});
