@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
+import { EXTERNAL_ID, ROLE_ARN } from '../aws/role-names.js';
 import { UsageError } from '../errors.js';
 import { parseCsv } from './csv.js';
 
@@ -50,10 +51,9 @@ const entrySchema = z
     awsProfile: optionalText,
     roleArn: z
       .string()
-      .regex(/^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)')
+      .regex(ROLE_ARN, 'not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)')
       .optional(),
-    // STS accepts 2-1224 characters of [\w+=,.@:/-].
-    externalId: z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, 'an external id is 2-1224 letters, digits or +=,.@:/-').optional(),
+    externalId: z.string().regex(EXTERNAL_ID, 'an external id is 2-1224 letters, digits or +=,.@:/-').optional(),
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'not an AWS region such as eu-west-1').optional(),
     snapshot: optionalText,
     labProfile: optionalText,

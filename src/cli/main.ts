@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { EXTERNAL_ID, ROLE_ARN } from '../aws/role-names.js';
 import { AwsAccessError, UsageError } from '../errors.js';
 import { packageRoot } from './paths.js';
 
@@ -26,6 +27,13 @@ function isoTime(value: string): string {
   const time = Date.parse(value);
   if (value.trim() === '' || Number.isNaN(time)) throw new InvalidArgumentError('expected a date or date-time such as 2026-11-01 or 2026-11-01T09:00:00Z (UTC unless an offset is given)');
   return new Date(time).toISOString();
+}
+
+function matching(pattern: RegExp, what: string): (value: string) => string {
+  return (value) => {
+    if (!pattern.test(value.trim())) throw new InvalidArgumentError(`expected ${what}`);
+    return value.trim();
+  };
 }
 
 function accountId(value: string): string {
@@ -53,6 +61,9 @@ Examples:
 
   Grade your own account live, with a named AWS profile, and keep the evidence:
     $ lab-grader grade --aws-profile student --region eu-west-1 --save-snapshot snapshot.json
+
+  Grade a student's account through the read-only role they deployed (policy/lab-grader-role.cfn.yaml):
+    $ lab-grader grade --role-arn arn:aws:iam::210987654321:role/lab-grader-readonly --external-id course-2026 --region eu-west-1
 
   Grade an AWS Academy / Learner Lab account:
     $ lab-grader grade --profile academy
@@ -135,6 +146,8 @@ function buildProgram(): Command {
     .option('--submission <dir>', "the student's project folder, to find their endpoint test script (step 6.2)")
     .option('--no-color', 'no colour in the console report')
     .option('--account <id>', "the student's 12-digit AWS account: a snapshot from any other is flagged", accountId)
+    .option('--role-arn <arn>', "grade the student's account through this read-only role, assumed with your own credentials", matching(ROLE_ARN, 'an IAM role ARN such as arn:aws:iam::123456789012:role/lab-grader-readonly'))
+    .option('--external-id <id>', "the external id the role's trust policy requires (with --role-arn)", matching(EXTERNAL_ID, 'an external id: 2-1224 letters, digits or +=,.@:/-'))
     .addHelpText('after', GRADE_EXAMPLES)
     .action(async (options) => {
       const { gradeCommand } = await import('./commands/grade.js');

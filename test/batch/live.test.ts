@@ -3,7 +3,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { liveCollector, roleCredentials } from '../../src/batch/live.js';
+import { roleCredentials } from '../../src/aws/role.js';
+import { liveCollector } from '../../src/batch/live.js';
 import type { Student } from '../../src/batch/roster.js';
 import { AwsAccessError } from '../../src/errors.js';
 import { labParams } from '../support/fixtures.js';
@@ -57,7 +58,7 @@ describe('role students', () => {
 
   it('assumes the roster role with its external id, a session named for the student, signed with the instructor key', async () => {
     requests.length = 0;
-    const credentials = await roleCredentials({ kind: 'role', roleArn: ROLE, externalId: 'course-2026' }, 'alice', 'eu-west-1')();
+    const credentials = await roleCredentials({ roleArn: ROLE, externalId: 'course-2026' }, 'alice', 'eu-west-1')();
     expect(credentials.accessKeyId).toBe('ASIAIOSFODNN7EXAMPLE');
     const [call] = requests;
     expect(Object.fromEntries(call!.body)).toMatchObject({

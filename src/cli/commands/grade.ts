@@ -12,6 +12,7 @@ import type { Rubric, RubricProfile } from '../../rubric/types.js';
 import { loadRubric } from '../../rubric/load.js';
 import { loadSnapshot } from '../../snapshot/load.js';
 import type { Snapshot } from '../../snapshot/types.js';
+import type { GradingRole } from '../../aws/role.js';
 import { rubricLocation } from '../paths.js';
 import { verificationFrom, type VerificationFlags } from '../verification.js';
 import { withIntegrity } from '../../integrity/apply.js';
@@ -39,6 +40,9 @@ export interface GradeOptions extends Partial<VerificationFlags> {
   color: boolean;
   /** The student's account: a snapshot from any other is flagged. */
   account?: string;
+  /** A read-only role in the student's account, assumed with the caller's own credentials. */
+  roleArn?: string;
+  externalId?: string;
 }
 
 /** `--param key.path=value` flags → overrides by key (commander has checked the `=`). */
@@ -96,12 +100,24 @@ export function useColor(flag: boolean): boolean {
   return flag && process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
 }
 
+/** Clients that read the student's account through their role, signed with the caller's own credentials (`--aws-profile` or the chain). */
+async function clientsForRole(role: GradingRole, options: Pick<GradeOptions, 'region' | 'awsProfile'>) {
+  const [{ createClients }, { roleCredentials }] = await Promise.all([import('../../aws/clients.js'), import('../../aws/role.js')]);
+  return createClients({ ...(options.region === undefined ? {} : { region: options.region }), credentials: roleCredentials(role, 'grade', options.region, options.awsProfile) });
+}
+
 /** Grades and writes the reports; the exit code is 1 when the score is below --min-score. */
 export async function gradeCommand(options: GradeOptions): Promise<number> {
   const started = performance.now();
   const formats = parseFormats(options.format);
   if (options.snapshot !== undefined && options.albUrl !== undefined) {
     throw new UsageError('--alb-url sets where a live collection probes; a saved snapshot keeps the probes it was collected with. Drop --snapshot or --alb-url.');
+  }
+  if (options.snapshot !== undefined && options.roleArn !== undefined) {
+    throw new UsageError('--role-arn grades the account live through the role; a saved snapshot needs no role. Drop --snapshot or --role-arn.');
+  }
+  if (options.externalId !== undefined && options.roleArn === undefined) {
+    throw new UsageError('--external-id only applies with --role-arn: add the role to assume, or drop --external-id.');
   }
   const { rubric, rubricFile, paramOverrides, profile, params, submission, checks } = await prepareGrading(options);
 
@@ -111,6 +127,8 @@ export async function gradeCommand(options: GradeOptions): Promise<number> {
   } else {
     // Imported here so an offline regrade never loads the AWS SDK.
     const { readLiveAccount } = await import('../../live/index.js');
+    const role = options.roleArn === undefined ? undefined : { roleArn: options.roleArn, ...(options.externalId === undefined ? {} : { externalId: options.externalId }) };
+    const roleClients = role ? await clientsForRole(role, options) : undefined;
     const progress = progressDisplay();
     try {
       snapshot = await readLiveAccount({
@@ -120,9 +138,13 @@ export async function gradeCommand(options: GradeOptions): Promise<number> {
         ...(options.region === undefined ? {} : { region: options.region }),
         ...(options.albUrl === undefined ? {} : { albUrl: options.albUrl }),
         ...(progress ? { onProgress: progress.onProgress } : {}),
+        ...(roleClients ? { clients: roleClients } : {}),
       });
+    } catch (error) {
+      throw role ? (await import('../../aws/role.js')).explainRoleFailure(error, role) : error;
     } finally {
       progress?.finish();
+      roleClients?.destroy();
     }
   }
   if (options.saveSnapshot !== undefined) {

@@ -1,0 +1,127 @@
+// `grade --role-arn`: the student's account read live through their role, assumed with the
+// caller's own credentials. A local stand-in answers every AWS call on 127.0.0.1: STS for the
+// role and the caller, AccessDenied for the rest (the grade still completes, as `error`).
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const main = join(root, 'src/cli/main.ts');
+const work = mkdtempSync(join(tmpdir(), 'lab-grader-role-'));
+const ROLE = 'arn:aws:iam::210987654321:role/lab-grader-readonly';
+const ASSUMED = 'arn:aws:sts::210987654321:assumed-role/lab-grader-readonly/lab-grader-grade';
+
+const ASSUMED_ROLE = `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>
+<Credentials><AccessKeyId>ASIAROLEEXAMPLE00001</AccessKeyId><SecretAccessKey>roleSecretExampleroleSecretExample0000</SecretAccessKey>
+<SessionToken>FwoGZXIvYXdzEXAMPLEROLETOKEN</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>
+<AssumedRoleUser><Arn>${ASSUMED}</Arn><AssumedRoleId>AROAEXAMPLE:lab-grader-grade</AssumedRoleId></AssumedRoleUser>
+</AssumeRoleResult><ResponseMetadata><RequestId>assume-req-1</RequestId></ResponseMetadata></AssumeRoleResponse>`;
+const CALLER = `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>
+<Arn>${ASSUMED}</Arn><UserId>AROAEXAMPLE:lab-grader-grade</UserId><Account>210987654321</Account>
+</GetCallerIdentityResult><ResponseMetadata><RequestId>caller-req-1</RequestId></ResponseMetadata></GetCallerIdentityResponse>`;
+const DENIED = `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code>
+<Message>User: arn:aws:iam::111122223333:user/instructor is not authorized to perform: sts:AssumeRole on resource: ${ROLE}</Message></Error><RequestId>deny-1</RequestId></ErrorResponse>`;
+
+let server: Server;
+let endpoint: string;
+let denyRole = false;
+const assumeCalls: Record<string, string>[] = [];
+const signers = new Set<string>();
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      signers.add(/Credential=([A-Z0-9]+)\//.exec(String(request.headers.authorization ?? ''))?.[1] ?? 'unsigned');
+      const action = new URLSearchParams(body).get('Action');
+      if (action === 'AssumeRole') {
+        assumeCalls.push(Object.fromEntries(new URLSearchParams(body)));
+        response.statusCode = denyRole ? 403 : 200;
+        response.setHeader('content-type', 'text/xml');
+        return response.end(denyRole ? DENIED : ASSUMED_ROLE);
+      }
+      if (action === 'GetCallerIdentity') {
+        response.setHeader('content-type', 'text/xml');
+        return response.end(CALLER);
+      }
+      if (request.headers['x-amz-target']) {
+        response.statusCode = 400;
+        response.setHeader('content-type', 'application/x-amz-json-1.1');
+        return response.end(JSON.stringify({ __type: 'AccessDeniedException', message: 'denied by the test stand-in' }));
+      }
+      response.statusCode = 403;
+      response.setHeader('content-type', 'text/xml');
+      response.end('<ErrorResponse><Error><Code>AccessDenied</Code><Message>denied by the test stand-in</Message></Error><RequestId>r</RequestId></ErrorResponse>');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise((resolve) => server?.close(resolve));
+  rmSync(work, { recursive: true, force: true });
+});
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = {
+    ...process.env,
+    NO_COLOR: '1',
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_ACCESS_KEY_ID: 'AKIAINSTRUCTOREXAMPL',
+    AWS_SECRET_ACCESS_KEY: 'instructorSecretExampleinstructorSecret0',
+    AWS_REGION: 'eu-west-1',
+    AWS_PROFILE: '',
+    AWS_SESSION_TOKEN: '',
+    AWS_CONFIG_FILE: join(work, 'none'),
+    AWS_SHARED_CREDENTIALS_FILE: join(work, 'none'),
+  };
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', import.meta.resolve('tsx'), main, ...args], { cwd: root, env, timeout: 50_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('lab-grader grade --role-arn', { timeout: 60_000 }, () => {
+  it('assumes the role with the external id, reads the account with the role, and keeps it in the snapshot', async () => {
+    const saved = join(work, 'snapshot.json');
+    const run = await cli(['grade', '--role-arn', ROLE, '--external-id', 'course-2026', '--region', 'eu-west-1', '--format', 'json', '--out', work, '--save-snapshot', saved]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(assumeCalls[0]).toMatchObject({ RoleArn: ROLE, ExternalId: 'course-2026', RoleSessionName: 'lab-grader-grade', DurationSeconds: '900' });
+    // The instructor's key signs only the AssumeRole; everything else is read with the role's.
+    expect([...signers].sort()).toEqual(['AKIAINSTRUCTOREXAMPL', 'ASIAROLEEXAMPLE00001']);
+    const snapshot = JSON.parse(readFileSync(saved, 'utf8')) as { account: string; caller: string };
+    expect(snapshot).toMatchObject({ account: '210987654321', caller: ASSUMED });
+    const text = readFileSync(saved, 'utf8');
+    expect(text).not.toContain('roleSecretExample');
+    expect(text).not.toContain('FwoGZXIvYXdzEXAMPLEROLETOKEN');
+  });
+
+  it('exits 3 naming the role and its trust policy when it cannot be assumed', async () => {
+    denyRole = true;
+    const run = await cli(['grade', '--role-arn', ROLE, '--external-id', 'wrong-id', '--region', 'eu-west-1']);
+    denyRole = false;
+    expect(run.code, run.stderr).toBe(3);
+    expect(run.stderr).toContain(`could not grade through ${ROLE} (with its external id)`);
+    expect(run.stderr).toContain("Check that the role's trust policy lets your account assume it with this external id");
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses --role-arn with --snapshot, --external-id alone, and a malformed ARN (exit 2)', async () => {
+    const runs = await Promise.all([
+      cli(['grade', '--role-arn', ROLE, '--snapshot', join(root, 'examples/complete-lab.snapshot.json')]),
+      cli(['grade', '--external-id', 'course-2026', '--snapshot', join(root, 'examples/complete-lab.snapshot.json')]),
+      cli(['grade', '--role-arn', 'arn:aws:iam::1234:user/bob']),
+    ]);
+    expect(runs.map((run) => run.code)).toEqual([2, 2, 2]);
+    expect(runs[0]!.stderr).toContain('Drop --snapshot or --role-arn');
+    expect(runs[1]!.stderr).toContain('--external-id only applies with --role-arn');
+    expect(runs[2]!.stderr).toContain('expected an IAM role ARN');
+  });
+});
