@@ -32,7 +32,7 @@ import { GradingPool } from './pool.js';
 import type { Roster, Student } from './roster.js';
 
 /** Reads a live account for one student; the CLI passes the real collector, tests their own. */
-export type LiveCollector = (student: Student, context: { params: LabParams; profile: string }) => Promise<Snapshot>;
+export type LiveCollector = (student: Student, context: { params: LabParams; profile: string; rubricSha256: string }) => Promise<Snapshot>;
 
 export interface BatchProgress {
   done: number;
@@ -225,7 +225,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
           ? await (pool ??= new GradingPool(context, threads)).run({ ...job, snapshotPath: source.path })
           : await gradeStudent(context, job, () => readRosterSnapshot(source.path));
     } else {
-      result = await gradeStudent(context, job, async () => ({ snapshot: await options.collect!(student, { params, profile: profile.name }), save: true }));
+      result = await gradeStudent(context, job, async () => ({ snapshot: await options.collect!(student, { params, profile: profile.name, rubricSha256: rubric.sha256 }), save: true }));
     }
     return result.status === 'ok'
       ? { student, status: 'ok', skipped: false, scorecard: result.scorecard, evidence: result.evidence, dir, seconds: seconds() }

@@ -5,6 +5,7 @@ import { errorCode, safeMessage, type Sender } from '../aws/errors.js';
 import { EarlierFailure, type Fact, type FactError, type NoneAnswer } from '../facts/define.js';
 import { COLLECT_ITEMS } from '../facts/index.js';
 import { SDK } from './sdk.js';
+import type { RequestId } from '../snapshot/types.js';
 
 export type { Sender } from '../aws/errors.js';
 
@@ -44,6 +45,22 @@ export class UnlistedCommandError extends Error {
 // Remembers which IAM action a failed call was for, so the fact's error can name it.
 const failedActions = new WeakMap<object, string>();
 
+/**
+ * The services whose first answered call's request id the snapshot keeps as provenance, in
+ * the order it lists them: who called, and the lab's network, load balancer and containers.
+ */
+export const PROVENANCE_SERVICES: readonly string[] = ['sts', 'ec2', 'elasticloadbalancing', 'ecs'];
+
+const REQUEST_ID = /^[A-Za-z0-9+/=_.:-]{1,128}$/;
+
+/** The request id AWS returned with an answer (`$metadata.requestId`), if it is one. */
+function requestIdOf(output: unknown): string | undefined {
+  const metadata = (output as { $metadata?: { requestId?: unknown } } | null | undefined)?.$metadata;
+  const id = metadata?.requestId;
+  // Only the id's own shape is kept: never an access key id, never anything longer.
+  return typeof id === 'string' && REQUEST_ID.test(id) && !/(AKIA|ASIA)[A-Z0-9]{16}/.test(id) ? id : undefined;
+}
+
 // CloudTrail LookupEvents allows 2 requests per second per account; stay under it.
 const LOOKUP_EVENTS_PER_SECOND = 2;
 
@@ -55,6 +72,7 @@ export class CallContext {
   private readonly waiting: (() => void)[] = [];
   private readonly lookupStarts: number[] = [];
   private callsAtRoundStart = 0;
+  private readonly firstRequestIds = new Map<string, RequestId>();
 
   constructor(readonly concurrency: number) {}
 
@@ -75,13 +93,30 @@ export class CallContext {
     try {
       if (command instanceof LookupEventsCommand) await this.paceLookupEvents();
       this.calls += 1;
-      return await client.send(command);
+      const output: unknown = await client.send(command);
+      this.noteRequestId(action, output);
+      return output;
     } catch (error) {
       if (typeof error === 'object' && error !== null) failedActions.set(error, action);
       throw error;
     } finally {
       this.release();
     }
+  }
+
+  /** The request ids of the first answered call of each of PROVENANCE_SERVICES that was called. */
+  requestIds(): RequestId[] {
+    return PROVENANCE_SERVICES.flatMap((service) => {
+      const first = this.firstRequestIds.get(service);
+      return first ? [first] : [];
+    });
+  }
+
+  private noteRequestId(action: string, output: unknown): void {
+    const service = action.slice(0, action.indexOf(':'));
+    if (!PROVENANCE_SERVICES.includes(service) || this.firstRequestIds.has(service)) return;
+    const requestId = requestIdOf(output);
+    if (requestId !== undefined) this.firstRequestIds.set(service, { call: action, requestId });
   }
 
   /**

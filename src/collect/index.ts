@@ -30,6 +30,8 @@ export interface CollectOptions {
   refresh?: (key: FactKey) => boolean;
   /** Clients to collect with (default: the standard chain from `awsProfile` and `region`). */
   clients?: AwsClients;
+  /** SHA-256 of the rubric file's bytes, kept in the snapshot's provenance. */
+  rubricSha256?: string;
 }
 
 export async function collectSnapshot(options: CollectOptions): Promise<Snapshot> {
@@ -82,6 +84,10 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
       account: caller.Account,
       region,
       caller: caller.Arn,
+      provenance: {
+        ...(options.rubricSha256 === undefined ? {} : { rubricSha256: options.rubricSha256 }),
+        requestIds: ctx.requestIds(),
+      },
       facts,
       // Not probed yet: the probe stage (src/live/) fills this in after resolving the target.
       probes: { target: null, skipped: 'not probed: collection only', results: [] },

@@ -66,5 +66,6 @@ export function snapshotEvidence(snapshot: Snapshot): Evidence {
       tasks: sorted(keyedData(facts.tasks).flatMap((tasks) => tasks.map((task) => task.taskArn))),
     },
     inconsistencies: inconsistencies(snapshot),
+    requestIds: sorted((snapshot.provenance?.requestIds ?? []).map((entry) => entry.requestId)),
   };
 }

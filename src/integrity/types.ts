@@ -45,6 +45,12 @@ export interface Evidence {
   };
   /** Ids or ARNs that contradict the snapshot's own account or region. */
   inconsistencies: string[];
+  /**
+   * The request ids AWS returned to the collector (provenance). AWS never returns one twice,
+   * so the same id in two snapshots means one was copied. Empty when the snapshot carries
+   * none; absent in evidence saved before they were recorded.
+   */
+  requestIds?: string[];
 }
 
 export type EvidenceIdKind = keyof Evidence['ids'];

@@ -19,8 +19,9 @@ export interface VerifyOptions {
   examples: readonly { name: string; evidence: Evidence }[];
 }
 
-const ID_WORDS: Record<EvidenceIdKind | 'account', string> = {
+const ID_WORDS: Record<EvidenceIdKind | 'account' | 'requestIds', string> = {
   account: 'account',
+  requestIds: 'AWS request id',
   vpcs: 'VPC',
   loadBalancers: 'load balancer',
   natGateways: 'NAT gateway',
@@ -32,7 +33,17 @@ function labelledIds(evidence: Evidence): string[] {
   return [
     `${ID_WORDS.account} ${evidence.account}`,
     ...(Object.keys(evidence.ids) as EvidenceIdKind[]).flatMap((kind) => evidence.ids[kind].map((id) => `${ID_WORDS[kind]} ${id}`)),
+    ...(evidence.requestIds ?? []).map((id) => `${ID_WORDS.requestIds} ${id}`),
   ];
+}
+
+/** Said on every flag of a snapshot that carries no request ids: nothing in it shows AWS answered its collector. */
+export const NO_REQUEST_IDS =
+  'no AWS request ids in its provenance: collected by a grader that did not record them, or edited; nothing in it shows AWS answered its collection';
+
+function withProvenanceNote(entry: SubmittedEvidence, flag: IntegrityFlag): IntegrityFlag {
+  if (entry.live || (entry.evidence.requestIds ?? []).length > 0) return flag;
+  return { ...flag, evidence: [...flag.evidence, NO_REQUEST_IDS] };
 }
 
 function windowFlag(entry: SubmittedEvidence, options: VerifyOptions): IntegrityFlag | undefined {
@@ -100,13 +111,13 @@ function sharedFlags(entries: readonly SubmittedEvidence[], options: VerifyOptio
       const sharing = (holders.get(id) ?? []).filter((student) => student !== entry.student);
       if (sharing.length === 0) continue;
       sharing.forEach((student) => others.add(student));
-      evidence.push(`${id}: also in ${sharing.join(', ')}`);
+      evidence.push(`${id}: also in ${sharing.join(', ')}${id.startsWith(ID_WORDS.requestIds) ? ' (AWS answers each request once: one snapshot was copied)' : ''}`);
     }
     if (others.size === 0) continue;
     const students = [...others];
     flags.set(entry.student, {
       kind: 'shared-evidence',
-      summary: `the same evidence as ${students.join(', ')}: ids AWS makes random per account appear in both snapshots`,
+      summary: `the same evidence as ${students.join(', ')}: ids AWS makes random per account, or request ids it gives once, appear in both snapshots`,
       evidence,
       students,
     });
@@ -120,9 +131,9 @@ export function verifyClass(entries: readonly SubmittedEvidence[], options: Veri
   return new Map(
     entries.map((entry) => [
       entry.student,
-      [accountFlag(entry), windowFlag(entry, options), exampleFlag(entry, options), shared.get(entry.student), inconsistentFlag(entry)].filter(
-        (flag): flag is IntegrityFlag => flag !== undefined,
-      ),
+      [accountFlag(entry), windowFlag(entry, options), exampleFlag(entry, options), shared.get(entry.student), inconsistentFlag(entry)]
+        .filter((flag): flag is IntegrityFlag => flag !== undefined)
+        .map((flag) => withProvenanceNote(entry, flag)),
     ]),
   );
 }

@@ -66,6 +66,21 @@ const probesSchema = z
   })
   .strict();
 
+// A request id is letters, digits and a few separators (UUIDs, S3's hex ids); nothing else is kept.
+const requestIdSchema = z
+  .object({
+    call: z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9]+$/, { error: 'an IAM action such as sts:GetCallerIdentity' }),
+    requestId: z.string().regex(/^[A-Za-z0-9+/=_.:-]{1,128}$/, { error: 'a request id as AWS returns it' }),
+  })
+  .strict();
+
+const provenanceSchema = z
+  .object({
+    rubricSha256: z.string().regex(/^[0-9a-f]{64}$/, { error: 'a SHA-256 in hex (64 characters)' }).optional(),
+    requestIds: z.array(requestIdSchema),
+  })
+  .strict();
+
 export const snapshotSchema = z
   .object({
     schemaVersion: z.literal(1, {
@@ -84,6 +99,7 @@ export const snapshotSchema = z
     account: z.string().regex(/^\d{12}$/, { error: 'a 12-digit AWS account id' }),
     region: z.string().min(1),
     caller: text,
+    provenance: provenanceSchema.optional(),
     facts: factsSchema,
     probes: probesSchema,
   })

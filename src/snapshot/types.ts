@@ -63,6 +63,25 @@ export interface Probes {
   results: ProbeResult[];
 }
 
+/** The request id AWS returned for one call: evidence that the call was answered by AWS. */
+export interface RequestId {
+  /** The IAM action of the call (`sts:GetCallerIdentity`). */
+  call: string;
+  requestId: string;
+}
+
+/**
+ * What a verifier needs beyond the account, region, caller and collection time: which rubric
+ * the collecting grader had, and the request ids AWS returned for a few calls. Never a
+ * credential. Absent in snapshots collected before it was recorded.
+ */
+export interface Provenance {
+  /** SHA-256 (hex) of the rubric file's bytes the collecting grader was given. */
+  rubricSha256?: string;
+  /** The first answered call of a few services, in a fixed order of services. */
+  requestIds: RequestId[];
+}
+
 export interface Snapshot {
   schemaVersion: 1;
   collectedAt: string;
@@ -79,6 +98,8 @@ export interface Snapshot {
   region: string;
   /** The caller's ARN as STS reported it (never any credential). */
   caller: string;
+  /** Absent in snapshots collected before provenance was recorded; they still load. */
+  provenance?: Provenance;
   facts: Facts;
   probes: Probes;
 }

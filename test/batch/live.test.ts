@@ -74,7 +74,7 @@ describe('role students', () => {
   it('names the role and the trust policy when the role cannot be assumed', async () => {
     deny = true;
     const student: Student = { id: 'bob', source: { kind: 'role', roleArn: ROLE, externalId: 'wrong' }, line: 3 };
-    const attempt = liveCollector({ region: 'eu-west-1' })(student, { params: labParams(), profile: 'own-account' });
+    const attempt = liveCollector({ region: 'eu-west-1' })(student, { params: labParams(), profile: 'own-account', rubricSha256: '0'.repeat(64) });
     await expect(attempt).rejects.toBeInstanceOf(AwsAccessError);
     await expect(attempt).rejects.toThrow(/^could not grade through arn:aws:iam::123456789012:role\/lab-grader-readonly \(with its external id\): .*trust policy/s);
     const message = await attempt.catch((error: Error) => error.message);

@@ -50,6 +50,28 @@ function emptyAccount(): Snapshot {
 }
 
 describe('collectSnapshot on a mocked complete lab', () => {
+  it('records provenance: the rubric hash and the first request id of STS, EC2, ELB and ECS, which load back', async () => {
+    const expected = example('complete-lab');
+    account = mockAccount(expected);
+    const identity = expected.facts.callerIdentity.ok ? expected.facts.callerIdentity.data : undefined;
+    account.sts.on(GetCallerIdentityCommand).resolves({ ...identity, $metadata: { httpStatusCode: 200, requestId: '0f1e2d3c-4b5a-4968-8776-655443322110' } });
+    const vpcs = expected.facts.vpcs.ok ? expected.facts.vpcs.data : [];
+    account.ec2.on(DescribeVpcsCommand).resolves({ Vpcs: vpcs, $metadata: { httpStatusCode: 200, requestId: 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d' } });
+    // Not a request id's shape: never kept.
+    account.elb.on(DescribeLoadBalancersCommand).resolves({ LoadBalancers: [], $metadata: { requestId: 'AKIAIOSFODNN7EXAMPLE and more' } });
+    const rubricSha256 = loadRubric(`${root}rubric.yaml`).sha256;
+    const snapshot = await collect({ rubricSha256 });
+    expect(snapshot.provenance).toEqual({
+      rubricSha256,
+      requestIds: [
+        { call: 'sts:GetCallerIdentity', requestId: '0f1e2d3c-4b5a-4968-8776-655443322110' },
+        { call: 'ec2:DescribeVpcs', requestId: 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d' },
+      ],
+    });
+    expect(JSON.stringify(snapshot.provenance)).not.toContain('AKIA');
+    expect(parseSnapshot(JSON.stringify(snapshot), 'collected.json').provenance).toEqual(snapshot.provenance);
+  });
+
   it('collects facts that deep-equal the example snapshot, in at most 4 rounds', async () => {
     const expected = example('complete-lab');
     account = mockAccount(expected);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { snapshotEvidence } from '../../src/integrity/evidence.js';
-import { verifyClass, verifySnapshot, type SubmittedEvidence } from '../../src/integrity/verify.js';
+import { NO_REQUEST_IDS, verifyClass, verifySnapshot, type SubmittedEvidence } from '../../src/integrity/verify.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
 import { anotherAccount, example } from '../support/fixtures.js';
 
@@ -42,6 +42,7 @@ describe('verification of a class', () => {
   edited.collectedAt = '2026-11-20T18:00:00.000Z';
   const shared = anotherAccount(1);
   const wrongAccount = anotherAccount(2);
+  wrongAccount.provenance = { requestIds: [{ call: 'sts:GetCallerIdentity', requestId: '5f0c2a8e-7d41-4b3e-9a6f-1c2d3e4f5a6b' }] };
   const early = anotherAccount(3);
   early.collectedAt = '2026-10-15T09:00:00.000Z';
   const entries = [
@@ -86,7 +87,8 @@ describe('verification of a class', () => {
     expect(flagOf('copy-a').evidence).toContain(`account ${shared.account}: also in copy-b`);
     expect(flagOf('copy-a').evidence).toContain(`NAT gateway ${shared.facts.natGateways!.ok && shared.facts.natGateways.data[0]!.NatGatewayId}: also in copy-b`);
     expect(flagOf('wrong-account').evidence).toEqual([`snapshot account ${wrongAccount.account}`, 'roster account 999988887777']);
-    expect(flagOf('early').evidence).toEqual(['collectedAt 2026-10-15T09:00:00.000Z', 'window: --collected-after 2026-11-01T00:00:00.000Z']);
+    // The early snapshot carries no request ids, and its flag says so; the wrong account's does.
+    expect(flagOf('early').evidence).toEqual(['collectedAt 2026-10-15T09:00:00.000Z', 'window: --collected-after 2026-11-01T00:00:00.000Z', NO_REQUEST_IDS]);
   });
 
   it('names a snapshot collected after the window closed', () => {
@@ -112,5 +114,50 @@ describe('verification of a class', () => {
     expect(forgedFlags[0]!.evidence.some((line) => / names account \d{12}, not the snapshot's 111111111111$/.test(line))).toBe(true);
     const movedFlags = verifySnapshot(entry('moved', regionMoved), { examples: EXAMPLES });
     expect(movedFlags[0]!.evidence.some((line) => line.includes('is in eu-west-1, not the snapshot\'s region us-east-1'))).toBe(true);
+  });
+});
+
+describe('provenance request ids', () => {
+  const withIds = (snapshot: Snapshot, ...ids: string[]): Snapshot => ({
+    ...snapshot,
+    provenance: { rubricSha256: 'a'.repeat(64), requestIds: ids.map((requestId, index) => ({ call: index === 0 ? 'sts:GetCallerIdentity' : 'ec2:DescribeVpcs', requestId })) },
+  });
+
+  it('are part of the evidence, sorted; a snapshot without provenance has none', () => {
+    expect(snapshotEvidence(withIds(anotherAccount(1), 'b-2', 'a-1')).requestIds).toEqual(['a-1', 'b-2']);
+    expect(snapshotEvidence(anotherAccount(1)).requestIds).toEqual([]);
+  });
+
+  it('the same request id in two snapshots of different accounts flags both, each naming the other', () => {
+    // Everything else differs (accounts, VPCs, NAT gateways, tasks): only the request id was copied.
+    const flags = verifyClass(
+      [
+        { student: 'amy', evidence: snapshotEvidence(withIds(anotherAccount(7), '7c1d2e3f-0000-4000-8000-00000000aaaa', 'EC2-1111')) },
+        { student: 'ben', evidence: snapshotEvidence(withIds(anotherAccount(8), '7c1d2e3f-0000-4000-8000-00000000aaaa', 'EC2-2222')) },
+        { student: 'cat', evidence: snapshotEvidence(withIds(anotherAccount(9), 'b0b0b0b0-0000-4000-8000-00000000bbbb')) },
+      ],
+      { examples: [] },
+    );
+    const amy = flags.get('amy')!;
+    expect(amy.map((flag) => flag.kind)).toEqual(['shared-evidence']);
+    expect(amy[0]!.students).toEqual(['ben']);
+    expect(amy[0]!.evidence).toEqual(['AWS request id 7c1d2e3f-0000-4000-8000-00000000aaaa: also in ben (AWS answers each request once: one snapshot was copied)']);
+    expect(flags.get('ben')![0]!.students).toEqual(['amy']);
+    expect(flags.get('cat')).toEqual([]);
+  });
+
+  it('a flagged snapshot without request ids says so in its evidence; a live collection is not held to it', () => {
+    const copy = anotherAccount(1);
+    const [flag] = verifyClass(
+      [
+        { student: 'dan', evidence: snapshotEvidence(copy) },
+        { student: 'eve', evidence: snapshotEvidence(structuredClone(copy)), live: true },
+      ],
+      { examples: [] },
+    ).get('dan')!;
+    expect(flag!.kind).toBe('shared-evidence');
+    expect(flag!.evidence.at(-1)).toBe(NO_REQUEST_IDS);
+    const [live] = verifyClass([{ student: 'eve', evidence: snapshotEvidence(copy), live: true }, { student: 'dan', evidence: snapshotEvidence(copy) }], { examples: [] }).get('eve')!;
+    expect(live!.evidence).not.toContain(NO_REQUEST_IDS);
   });
 });

@@ -134,6 +134,7 @@ export async function gradeCommand(options: GradeOptions): Promise<number> {
       snapshot = await readLiveAccount({
         params,
         profile: profile.name,
+        rubricSha256: rubric.sha256,
         ...(options.awsProfile === undefined ? {} : { awsProfile: options.awsProfile }),
         ...(options.region === undefined ? {} : { region: options.region }),
         ...(options.albUrl === undefined ? {} : { albUrl: options.albUrl }),

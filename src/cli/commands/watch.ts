@@ -48,6 +48,7 @@ export async function watchCommand(options: WatchCommandOptions): Promise<number
             profile: profile.name,
             clients,
             refresh,
+            rubricSha256: rubric.sha256,
             ...(previous ? { previous } : {}),
             ...(options.awsProfile === undefined ? {} : { awsProfile: options.awsProfile }),
             ...(options.region === undefined ? {} : { region: options.region }),
