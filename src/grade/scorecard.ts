@@ -4,7 +4,6 @@ import type { CheckStatus } from '../check/define.js';
 import type { Choice } from '../resolve/lab.js';
 import type { CostNotice } from '../cost/estimate.js';
 import type { StepStatus } from './status.js';
-import type { IntegrityResult } from '../integrity/types.js';
 
 export type { StepStatus } from './status.js';
 
@@ -75,4 +74,30 @@ export interface Scorecard {
   cost?: CostNotice;
   /** What verification found in a snapshot someone else collected, and what it did to the points. */
   integrity?: IntegrityResult;
+}
+
+// What verification (src/integrity/) found in a snapshot someone else collected: named
+// flags with their evidence, and what the grade did about them.
+
+export type IntegrityFlagKind = 'roster-account' | 'outside-window' | 'bundled-example' | 'shared-evidence' | 'inconsistent';
+
+export interface IntegrityFlag {
+  kind: IntegrityFlagKind;
+  /** One line a person can act on. */
+  summary: string;
+  /** What was observed, one item a line (ids, times, files). */
+  evidence: string[];
+  /** For `shared-evidence`: the other students whose snapshots hold the same evidence. */
+  students?: string[];
+}
+
+/** `warn` shows flags and keeps the points; `strict` gives a flagged student 0, naming the flags. */
+export type IntegrityMode = 'warn' | 'strict';
+
+/** Carried by a scorecard once its snapshot was verified. */
+export interface IntegrityResult {
+  mode: IntegrityMode;
+  flags: IntegrityFlag[];
+  /** Under `strict` with flags: the points the checks gave, withheld (the totals are 0). */
+  withheld?: { total: { earned: number; max: number }; bonusPoints: { earned: number; max: number } };
 }

@@ -1,30 +1,12 @@
 // What verification finds in a snapshot someone else collected: named flags with their
 // evidence, and what the grade did about them.
 
-export type IntegrityFlagKind = 'roster-account' | 'outside-window' | 'bundled-example' | 'shared-evidence' | 'inconsistent';
+// The flag and result types live with the Scorecard that carries them (the grade layer, below this one).
+import type { IntegrityMode } from '../grade/scorecard.js';
 
-export interface IntegrityFlag {
-  kind: IntegrityFlagKind;
-  /** One line a person can act on. */
-  summary: string;
-  /** What was observed, one item a line (ids, times, files). */
-  evidence: string[];
-  /** For `shared-evidence`: the other students whose snapshots hold the same evidence. */
-  students?: string[];
-}
-
-/** `warn` shows flags and keeps the points; `strict` gives a flagged student 0, naming the flags. */
-export type IntegrityMode = 'warn' | 'strict';
+export type { IntegrityFlag, IntegrityFlagKind, IntegrityMode, IntegrityResult } from '../grade/scorecard.js';
 
 export const INTEGRITY_MODES: readonly IntegrityMode[] = ['warn', 'strict'];
-
-/** Carried by a scorecard once its snapshot was verified. */
-export interface IntegrityResult {
-  mode: IntegrityMode;
-  flags: IntegrityFlag[];
-  /** Under `strict` with flags: the points the checks gave, withheld (the totals are 0). */
-  withheld?: { total: { earned: number; max: number }; bonusPoints: { earned: number; max: number } };
-}
 
 /**
  * What verification needs of one snapshot, small enough to keep beside the scorecard so a
