@@ -67,9 +67,10 @@ function message(step: StepResult, profile: string): string {
 
 export function classroomResults(scorecard: Scorecard, options: ReportOptions): ClassroomResults {
   const manualPoints = options.manualPoints ?? 'include';
-  // The reporter adds the tests' scores, so under --integrity strict each test scores 0 and says why.
+  // The reporter adds the tests' scores, so under --integrity strict each test scores 0 and says
+  // why; under warn the points stand and the flags are left to the Markdown job summary.
   const withheld = scorecard.integrity?.withheld !== undefined;
-  const headline = integrityHeadline(scorecard);
+  const headline = withheld ? integrityHeadline(scorecard) : undefined;
   const tests = allSteps(scorecard).map((step): ClassroomTest => {
     const points = fixedPoints(step, manualPoints);
     const said = message(step, scorecard.profile).trim();

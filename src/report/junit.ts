@@ -8,6 +8,8 @@ import {
   countStatuses,
   formatPoints,
   formatScore,
+  integrityFlags,
+  integrityHeadline,
   skipReason,
   statusText,
   statusTally,
@@ -169,7 +171,9 @@ function summarySuite(context: SuiteContext): string {
   const { scorecard } = context;
   const tally = statusTally(allSteps(scorecard)).join(', ');
   const total = testcase('Total', `Total: ${formatScore(scorecard.total)} points, bonus ${formatScore(scorecard.bonusPoints)}`, 0, '');
-  const summary = `${totalName(scorecard)} (profile ${scorecard.profile}); steps: ${tally}`;
+  const headline = integrityHeadline(scorecard);
+  const flags = integrityFlags(scorecard).flatMap((flag) => [`- ${flag.title}`, ...flag.evidence.map((line) => `    ${line}`)]);
+  const summary = [`${totalName(scorecard)} (profile ${scorecard.profile}); steps: ${tally}`, ...(headline === undefined ? [] : [headline, ...flags])].join('\n');
   return testsuite('Total', { tests: 1, failures: 0, errors: 0, skipped: 0 }, 0, scorecard.total, total, summary, context);
 }
 

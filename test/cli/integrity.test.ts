@@ -37,11 +37,25 @@ describe('lab-grader grade --snapshot verifies it', { timeout: 60_000 }, () => {
   });
 
   it('gives 0 under --integrity strict, which --min-score then fails', async () => {
-    const run = await cli(['grade', '--snapshot', completeLab, '--integrity', 'strict', '--min-score', '5']);
+    const out = join(work, 'strict');
+    const run = await cli(['grade', '--snapshot', completeLab, '--integrity', 'strict', '--min-score', '5', '--format', 'console,gradescope,classroom,junit', '--out', out]);
     expect(run.code).toBe(1);
-    expect(run.stdout.replace(/\s+/g, ' ')).toContain('Integrity flag (bundled-example): 0 points under --integrity strict; the checks gave 9.30 / 10.00, bonus 1.00.');
+    const headline = 'Integrity flag (bundled-example): 0 points under --integrity strict; the checks gave 9.30 / 10.00, bonus 1.00.';
+    expect(run.stdout.replace(/\s+/g, ' ')).toContain(headline);
     expect(run.stdout).toMatch(/Total 0\.00 \/ 10\.00 +Bonus 0\.00 \/ 1\.00/);
     expect(run.stderr).toContain('score 0 is below --min-score 5');
+    // Every LMS format gives the 0 and says why; the steps still show what the checks found.
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { score: number; max_score: number; output: string; tests: { score: number }[] };
+    expect(results.score).toBe(0);
+    expect(results.max_score).toBe(10);
+    expect(results.output).toContain('0 points under --integrity strict');
+    expect(results.tests.some((test) => test.score > 0)).toBe(true);
+    const classroom = JSON.parse(Buffer.from(readFileSync(join(out, 'classroom.b64'), 'utf8'), 'base64').toString('utf8')) as { tests: { score: number; message: string }[] };
+    expect(classroom.tests.reduce((sum, test) => sum + test.score, 0)).toBe(0);
+    expect(classroom.tests.every((test) => test.message.startsWith(headline))).toBe(true);
+    const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
+    expect(junit).toContain('[0.00/10.00 points, bonus 0.00/1.00]');
+    expect(junit).toContain(headline);
   });
 
   it('refuses a window that is not a date, an unknown mode and a bad account (exit 2)', async () => {
