@@ -184,12 +184,36 @@ const STUDENT_STATUS_WORDS: Record<StudentStatus, string> = {
   flagged: 'flagged',
 };
 
-/** A flag needs a person first; then whether any of the lab's points are missing. */
+/**
+ * A flag needs a person first; then a step the grader could not read (the grade is not known
+ * yet, never the student's fault); then a step that lost points (partial or failed). Full marks
+ * otherwise: every step passed, is not applicable, or earned all its automatic points and waits
+ * for a person. The bonus is extra credit and never makes points missing.
+ */
 export function studentStatus(student: OverviewStudent): StudentStatus {
   const card = student.scorecard;
   if (!card) return 'ungraded';
   if (card.integrity) return 'flagged';
-  return card.total.earned >= card.total.max ? 'full' : 'missing';
+  const steps = card.sections.flatMap((section) => section.steps);
+  if (steps.some((step) => step.status === 'error')) return 'ungraded';
+  if (steps.some((step) => step.status === 'partial' || step.status === 'fail')) return 'missing';
+  return 'full';
+}
+
+/** What the status cell adds for a graded student: the flags, the unreadable steps, or the steps left to a person. */
+function statusDetail(card: Scorecard, status: StudentStatus): string {
+  const steps = card.sections.flatMap((section) => section.steps);
+  const ids = (wanted: StepResult['status']): string[] => steps.filter((step) => step.status === wanted).map((step) => step.id);
+  switch (status) {
+    case 'flagged':
+      return `: ${flagNames(card.integrity?.flags ?? [])}`;
+    case 'ungraded':
+      return `: ${ids('error').join(', ')} unreadable`;
+    case 'full':
+      return ids('manual').length > 0 ? ` so far: ${ids('manual').join(', ')} left to a person` : '';
+    case 'missing':
+      return '';
+  }
 }
 
 function studentLink(student: OverviewStudent, fragment = ''): string {
@@ -208,7 +232,7 @@ function studentRow(student: OverviewStudent): string {
     return `<tr class="student error" ${data}><td class="mono">${studentLink(student)}</td><td>${name}</td><td class="num">–</td><td class="num">–</td><td>${STUDENT_STATUS_WORDS[status]}: ${escapeHtml(student.error ?? 'not graded')}</td></tr>`;
   }
   const { total, bonusPoints } = card;
-  const statusCell = flags.length > 0 ? `${STUDENT_STATUS_WORDS[status]}: ${escapeHtml(flagNames(flags))}` : STUDENT_STATUS_WORDS[status];
+  const statusCell = `${STUDENT_STATUS_WORDS[status]}${escapeHtml(statusDetail(card, status))}`;
   return `<tr class="student status-${status}" ${data}><td class="mono">${studentLink(student)}</td><td>${name}</td><td class="num">${formatPoints(total.earned)} / ${formatPoints(total.max)}</td><td class="num">${formatPoints(bonusPoints.earned)}</td><td>${statusCell}</td></tr>`;
 }
 

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderClassOverview, scoreBins, tallySteps, type OverviewStudent } from '../../src/report/class-overview.js';
+import { renderClassOverview, scoreBins, studentStatus, tallySteps, type OverviewStudent } from '../../src/report/class-overview.js';
+import type { Scorecard, StepResult } from '../../src/grade/scorecard.js';
 import { htmlReporter } from '../../src/report/html.js';
 import { withIntegrity } from '../../src/integrity/apply.js';
 import { launchChromium, openFile, screenshot } from './browser.js';
@@ -44,6 +45,27 @@ describe('class overview (numbers)', () => {
     expect(byId['1.4']).toEqual({ full: 0, partial: 0, none: 0, unjudged: 0, notApplicable: 11 });
     expect(byId['2.1']).toEqual({ full: 6, partial: 5, none: 0, unjudged: 0, notApplicable: 0 });
     expect(byId.bonus).toEqual({ full: 3, partial: 0, none: 8, unjudged: 0, notApplicable: 0 });
+  });
+
+  it('gives each student one status from the step statuses: flagged, could not grade, points missing, full marks', () => {
+    /** The sample with 1.3 read and passed, and any other step changed. */
+    const card = (earned: number[], changes: Record<string, Partial<StepResult>> = {}): Scorecard => {
+      const sample = sampleScorecard({ earned });
+      const change = (step: StepResult): StepResult => ({ ...step, ...(step.id === '1.3' ? { status: 'pass', points: { earned: 0.25, max: 0.25 } } : {}), ...changes[step.id] });
+      return { ...sample, sections: sample.sections.map((section) => ({ ...section, steps: section.steps.map(change) })) };
+    };
+    const of = (scorecard: Scorecard): string => studentStatus({ id: 's', scorecard });
+    // Every automatic point earned and 2.3 waiting for a person; the bonus not earned is no miss.
+    expect(of(card([0.25, 0.25, 0.5, 0]))).toBe('full');
+    expect(of(card([0.25, 0.1, 0.5, 1]))).toBe('missing');
+    expect(of(card([0, 0.25, 0.5, 1]))).toBe('missing');
+    // A manual step whose automatic part lost points is partial, so points are missing.
+    expect(of(card([0.25, 0.25, 0.5, 0], { '2.3': { status: 'partial', points: { earned: 0.2, max: 0.5 } } }))).toBe('missing');
+    // An unreadable step outweighs a miss: the grade is not known yet.
+    expect(of(card([0, 0.25, 0.5, 0], { '1.3': { status: 'error', points: { earned: 0, max: 0.25 } } }))).toBe('ungraded');
+    expect(studentStatus({ id: 's', error: 'cannot read the snapshot' })).toBe('ungraded');
+    const flagged = withIntegrity(card([0.25, 0.25, 0.5, 0]), [{ kind: 'bundled-example', summary: 'the bundled example', evidence: ['vpc-0a1b'] }], 'warn');
+    expect(of(flagged)).toBe('flagged');
   });
 
   it('bins totals by whole points up to the maximum, the top score in the last bin', () => {
@@ -123,7 +145,10 @@ describe('class overview in headless Chromium', () => {
     const status = (id: string) => page.locator(`#students tr[data-student="${id}"] td:nth-child(5)`).innerText();
     expect(await status('student-4')).toBe('flagged: shared-evidence (with student-5)');
     expect(await status('student-12')).toMatch(/^could not grade: /);
-    expect(await page.locator('#students tr[data-status="full"]').count() + (await page.locator('#students tr[data-status="missing"]').count())).toBe(9);
+    // Every other student's 1.3 could not be read: their grade is not known yet, which is not points missing.
+    expect(await status('student-1')).toBe('could not grade: 1.3 unreadable');
+    expect(await page.locator('#students tr[data-status="ungraded"]').count()).toBe(10);
+    expect(await page.locator('#students tr[data-status="full"], #students tr[data-status="missing"]').count()).toBe(0);
     expect(await page.locator('#integrity tr[data-flag="shared-evidence"] td:first-child').allInnerTexts()).toEqual(['student-4', 'student-5']);
     expect(await page.locator('#integrity').innerText()).toContain('account 210987654321: also in student-5');
 
