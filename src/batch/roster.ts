@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
-import { EXTERNAL_ID, ROLE_ARN } from '../aws/role-names.js';
+import { EXTERNAL_ID, ROLE_ARN } from '../role-names.js';
 import { UsageError } from '../errors.js';
 import { parseCsv } from './csv.js';
 

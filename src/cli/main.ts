@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { EXTERNAL_ID, ROLE_ARN } from '../aws/role-names.js';
+import { EXTERNAL_ID, ROLE_ARN } from '../role-names.js';
 import { AwsAccessError, UsageError } from '../errors.js';
 import { packageRoot } from './paths.js';
 

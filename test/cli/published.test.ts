@@ -77,7 +77,9 @@ describe('the published bin', { timeout: 60_000 }, () => {
     const { roster, broken } = await writeClass(join(pkg, 'class'), 42);
     const out = join(pkg, 'class-out');
     const result = await run(['batch', roster, '--out', out, '--format', 'html']);
-    expect(result.code, result.stderr).toBe(0);
+    // Exit 4: the class is graded, but two students could not be.
+    expect(result.code, result.stderr).toBe(4);
+    expect(result.stdout + result.stderr).toContain('42 students: 40 graded, 0 kept from an earlier run, 2 could not be graded');
     const gradebook = readGradebook(readFileSync(join(out, 'gradebook.csv'), 'utf8'));
     expect(gradebook.rows).toHaveLength(42);
     const errors = gradebook.rows.filter((row) => row.status === 'error').map((row) => row.student);
