@@ -27,7 +27,7 @@ describe('policy/lab-grader-role.cfn.yaml', () => {
     expect(role.Policies).toHaveLength(1);
   });
 
-  it("holds exactly lab-grader's policy: the same statements, so the same read-only actions", () => {
+  it("holds exactly lab-grader's policy: the same statements, so the same read-only actions (npm run policy writes them)", () => {
     expect(role.Policies[0]!.PolicyDocument).toEqual(policy);
     const actions = policy.Statement.flatMap((statement) => statement.Action);
     expect(actions.every((action) => /^[a-z0-9-]+:(Describe|List|Get|Lookup|View)/.test(action))).toBe(true);
