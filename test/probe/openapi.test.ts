@@ -17,11 +17,26 @@ describe('refusedReason', () => {
     'fe80::1',
     '::ffff:127.0.0.1',
     '::ffff:a9fe:a9fe',
+    // Special-purpose ranges an earlier list missed: each embeds or reaches a non-public address.
+    '::7f00:1',
+    '64:ff9b::7f00:1',
+    '64:ff9b:1::1',
+    '2002:7f00:1::1',
+    '2001::1',
+    '2001:db8::1',
+    '100::1',
+    '5f00::1',
+    '198.18.0.1',
+    '198.19.255.255',
+    '192.0.0.8',
+    '192.0.2.1',
+    '203.0.113.9',
+    '255.255.255.255',
   ])('refuses %s', (address) => {
     expect(refusedReason(address)).not.toBeNull();
   });
 
-  it.each(['3.248.0.10', '172.32.0.1', '100.128.0.1', '2a05:d018::1'])('allows public %s', (address) => {
+  it.each(['3.248.0.10', '172.32.0.1', '100.128.0.1', '198.20.0.1', '2a05:d018::1', '2001:4860::8888', '2003::1'])('allows public %s', (address) => {
     expect(refusedReason(address)).toBeNull();
   });
 });
