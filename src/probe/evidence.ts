@@ -12,7 +12,7 @@ import type { Lab } from '../resolve/lab.js';
 import type { ProbeResult, Probes } from '../snapshot/types.js';
 
 /** Probe errors that say nothing about the student's lab. */
-const GRADER_SIDE_ERRORS = new Set(['dns', 'refused-address']);
+const GRADER_SIDE_ERRORS = new Set(['dns', 'refused-address', 'budget-spent']);
 
 const PROBE_HINT =
   'Probe the load balancer from a network that can reach it (grade again without --snapshot, or with --alb-url URL).';
@@ -82,7 +82,9 @@ export function failureHint(result: ProbeResult | undefined): string {
     return "The ALB did not answer in time: check that the ALB security group allows port 80 from 0.0.0.0/0 and the listener forwards to the target group (if it works from your browser, the grader's network may block port 80).";
   }
   if (result.error?.code === 'ECONNREFUSED') return 'The connection was refused: the ALB needs an HTTP listener on port 80.';
-  if (result.error?.code === 'redirect-off-host') return 'The app redirects to another host: serve the page on the ALB itself.';
+  if (result.error?.code === 'redirect-off-origin' || result.error?.code === 'redirect-off-host') {
+    return 'The app redirects to another host or port: serve the page on the ALB itself.';
+  }
   if (result.status === 502 || result.status === 503 || result.status === 504) {
     return `The ALB answered ${result.status}: it has no healthy target. Check that the ECS service runs, its targets pass the /health check, and the app security group allows port 8000 from the ALB.`;
   }

@@ -15,6 +15,8 @@ export interface ProbeOptions {
   retryDelayMs?: number;
   /** Requests in flight at once (default 4). */
   concurrency?: number;
+  /** At most this long for every probe together, retries included (default: the rubric's probe.budgetMs); a grade's deadline may shorten it. */
+  budgetMs?: number;
 }
 
 export const NO_TARGET = 'no internet-facing application load balancer found in the account';
@@ -87,9 +89,12 @@ export async function probeLab(target: Probes['target'], params: LabParams, opti
     connect: { timeout: params.probe.connectTimeoutMs, lookup: guardedLookup(allowPrivateAddresses) },
     connections: concurrency,
   });
+  const budgetMs = Math.max(0, Math.min(params.probe.budgetMs, options.budgetMs ?? Infinity));
   const settings: RequestSettings = {
     dispatcher,
     totalTimeoutMs: params.probe.totalTimeoutMs,
+    deadline: performance.now() + budgetMs,
+    budgetMs,
     bodyCapBytes: params.probe.bodyCapBytes,
     retries: params.probe.retries,
     retryDelayMs: options.retryDelayMs ?? 500,
@@ -124,9 +129,9 @@ export async function probeLab(target: Probes['target'], params: LabParams, opti
         ? parseOpenApi(openapi.body.toString('utf8'))
         : undefined;
     let predictEndpoint: PredictEndpoint | null;
-    const followUps: ProbeRequest[] = [];
+    const getRequests: ProbeRequest[] = [];
     if (document) {
-      for (const path of getEndpoints(document)) followUps.push({ id: `get:${path}`, method: 'GET', url: urlAt(base, path) });
+      for (const path of getEndpoints(document)) getRequests.push({ id: `get:${path}`, method: 'GET', url: urlAt(base, path) });
       predictEndpoint = findPredictEndpoint(document, OPENAPI_PATH);
     } else {
       const why = openapi.result.error?.message ?? (openapi.result.truncated ? 'larger than the body cap' : `status ${openapi.result.status}, not an OpenAPI document`);
@@ -135,7 +140,8 @@ export async function probeLab(target: Probes['target'], params: LabParams, opti
         foundBy: `no OpenAPI document at ${OPENAPI_PATH} (${why}); tried POST ${FALLBACK_PREDICT.path} with a "${FALLBACK_PREDICT.textField}" field, as the lab's reference app takes`,
       };
     }
-    if (predictEndpoint) followUps.push(...predictRequests(base, predictEndpoint, params));
+    // Predictions first: they carry points, so a slow app spends the budget on them before the extra GETs.
+    const followUps = [...(predictEndpoint ? predictRequests(base, predictEndpoint, params) : []), ...getRequests];
     const second = await mapLimit(followUps, concurrency, send);
     return { target, predictEndpoint, results: [...results, ...second.map((outcome) => outcome.result)] };
   } finally {

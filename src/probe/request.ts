@@ -1,5 +1,5 @@
-// One HTTP probe: connect and total timeouts, a body cap, bounded retries with backoff,
-// and redirects followed only on the same host.
+// One HTTP probe: connect and total timeouts, a body cap, bounded retries with backoff
+// inside the grade's probe budget, and redirects followed only on the same origin.
 import { isIP } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
@@ -35,6 +35,10 @@ export interface ProbeRequest {
 export interface RequestSettings {
   dispatcher: Dispatcher;
   totalTimeoutMs: number;
+  /** When every probe of this grade must be done (performance.now() time): retries and backoff count against it. */
+  deadline: number;
+  /** The budget the deadline was set from, for messages. */
+  budgetMs: number;
   bodyCapBytes: number;
   retries: number;
   /** First backoff delay; it doubles on each retry. */
@@ -65,13 +69,25 @@ interface Attempt {
   error?: { code: string; message: string };
 }
 
-function errorOf(error: unknown, totalTimeoutMs: number): { code: string; message: string } {
+/** The error of a request that was not sent, or was cut short, because the probe budget ran out. */
+export function budgetSpent(budgetMs: number, sent: boolean): { code: string; message: string } {
+  return {
+    code: 'budget-spent',
+    message: sent
+      ? `cut short when the probe budget of ${budgetMs} ms ran out`
+      : `not sent: the probe budget of ${budgetMs} ms was spent on earlier requests`,
+  };
+}
+
+function errorOf(error: unknown, timeoutMs: number, settings: RequestSettings): { code: string; message: string } {
   if (error instanceof ProbeFailure || error instanceof RefusedAddressError) {
     return { code: error.code, message: error.message };
   }
   const err = error as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
   if (err.name === 'TimeoutError' || err.name === 'AbortError' || TIMEOUT_CODES.has(err.code ?? '')) {
-    return { code: 'timeout', message: `no complete answer within ${totalTimeoutMs} ms` };
+    // A timeout shortened by the budget says nothing about the app: the grader stopped waiting.
+    if (timeoutMs < settings.totalTimeoutMs) return budgetSpent(settings.budgetMs, true);
+    return { code: 'timeout', message: `no complete answer within ${timeoutMs} ms` };
   }
   const code = err.code ?? err.cause?.code ?? 'request-failed';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
@@ -108,8 +124,8 @@ function checkHost(url: URL, allowPrivateAddresses: boolean): void {
   }
 }
 
-async function attempt(request: ProbeRequest, settings: RequestSettings): Promise<Attempt> {
-  const signal = AbortSignal.timeout(settings.totalTimeoutMs);
+async function attempt(request: ProbeRequest, settings: RequestSettings, timeoutMs: number): Promise<Attempt> {
+  const signal = AbortSignal.timeout(timeoutMs);
   let url = request.url;
   let method = request.method;
   let body = request.body;
@@ -127,16 +143,17 @@ async function attempt(request: ProbeRequest, settings: RequestSettings): Promis
         },
         body,
         signal,
-        headersTimeout: settings.totalTimeoutMs,
-        bodyTimeout: settings.totalTimeoutMs,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
       });
       const location = response.headers.location;
       if (response.statusCode >= 300 && response.statusCode < 400 && typeof location === 'string') {
         await response.body.dump({ limit: 16 * 1024 });
         const next = new URL(location, url);
-        if (next.hostname !== request.url.hostname) {
+        // Another port or scheme on the same host is another service: the origin must match.
+        if (next.origin !== request.url.origin) {
           throw Object.assign(
-            new ProbeFailure('redirect-off-host', `redirected to another host (${next.origin}); probes never leave the target host`),
+            new ProbeFailure('redirect-off-origin', `redirected to another origin (${next.origin}); probes never leave ${request.url.origin}`),
             { status: response.statusCode },
           );
         }
@@ -167,7 +184,7 @@ async function attempt(request: ProbeRequest, settings: RequestSettings): Promis
       ...(status === undefined ? {} : { status }),
       body: Buffer.alloc(0),
       truncated: false,
-      error: errorOf(error, settings.totalTimeoutMs),
+      error: errorOf(error, timeoutMs, settings),
     };
   }
 }
@@ -177,34 +194,40 @@ function retryable(result: Attempt): boolean {
   return result.status !== undefined && RETRY_STATUSES.has(result.status);
 }
 
-/** Send one probe, retrying connection errors and 502/503/504 (a new ALB answers those while it warms up). */
+/**
+ * Send one probe, retrying connection errors and 502/503/504 (a new ALB answers those while
+ * it warms up) while the budget lasts. The recorded latency is the whole time, retries included.
+ */
 export async function sendProbe(request: ProbeRequest, settings: RequestSettings): Promise<ProbeOutcome> {
+  const started = performance.now();
   let attempts = 0;
+  let result: Attempt = { body: Buffer.alloc(0), truncated: false, error: budgetSpent(settings.budgetMs, false) };
   for (;;) {
+    const left = settings.deadline - performance.now();
+    if (left <= 0) break;
     attempts += 1;
-    const started = performance.now();
-    const result = await attempt(request, settings);
-    const latencyMs = Math.round(performance.now() - started);
-    if (attempts <= settings.retries && retryable(result)) {
-      await sleep(settings.retryDelayMs * 2 ** (attempts - 1));
-      continue;
-    }
-    return {
-      body: result.body,
-      result: {
-        id: request.id,
-        method: request.method,
-        url: request.url.href,
-        ...(request.body === undefined ? {} : { requestBody: request.body }),
-        ...(result.status === undefined ? {} : { status: result.status }),
-        ...(result.contentType === undefined ? {} : { contentType: result.contentType }),
-        latencyMs,
-        attempts,
-        bodyBytes: result.body.length,
-        bodyExcerpt: result.body.subarray(0, EXCERPT_BYTES).toString('utf8'),
-        truncated: result.truncated,
-        ...(result.error ? { error: result.error } : {}),
-      },
-    };
+    result = await attempt(request, settings, Math.min(settings.totalTimeoutMs, Math.ceil(left)));
+    if (attempts > settings.retries || !retryable(result)) break;
+    const delay = settings.retryDelayMs * 2 ** (attempts - 1);
+    // No room left for another attempt after the backoff: keep this answer.
+    if (performance.now() + delay >= settings.deadline) break;
+    await sleep(delay);
   }
+  return {
+    body: result.body,
+    result: {
+      id: request.id,
+      method: request.method,
+      url: request.url.href,
+      ...(request.body === undefined ? {} : { requestBody: request.body }),
+      ...(result.status === undefined ? {} : { status: result.status }),
+      ...(result.contentType === undefined ? {} : { contentType: result.contentType }),
+      latencyMs: Math.round(performance.now() - started),
+      attempts,
+      bodyBytes: result.body.length,
+      bodyExcerpt: result.body.subarray(0, EXCERPT_BYTES).toString('utf8'),
+      truncated: result.truncated,
+      ...(result.error ? { error: result.error } : {}),
+    },
+  };
 }

@@ -86,6 +86,8 @@ export const paramsSchema = z
         totalTimeoutMs: z.number().int().positive(),
         bodyCapBytes: z.number().int().positive(),
         retries: z.number().int().min(0).max(10),
+        /** Every probe of one grade together, retries and backoff included, finishes within this. */
+        budgetMs: z.number().int().positive(),
       })
       .strict(),
     /** On-demand prices in USD per hour for the cost notice (us-east-1 list prices; see the rubric comment). */

@@ -95,13 +95,13 @@ describe('probeLab against real local servers', () => {
       'health',
       'docs',
       'openapi',
-      'get:/',
-      'get:/health',
-      'get:/version',
       'predict.positive.1',
       'predict.positive.2',
       'predict.negative.1',
       'predict.negative.2',
+      'get:/',
+      'get:/health',
+      'get:/version',
     ]);
     expect(result(probes, 'predict.negative.1').requestBody).toBe(JSON.stringify({ review: params.probe.negativeTexts[0] }));
     expect(result(probes, 'predict.positive.1').bodyExcerpt).toContain('POSITIVE');
@@ -167,7 +167,7 @@ describe('probeLab against real local servers', () => {
       if (request.url === '/docs/') return json(response, 200, { docs: true });
       return reviewApp(request, body, response);
     });
-    expect(result(probes, 'root')).toMatchObject({ status: 302, error: { code: 'redirect-off-host' } });
+    expect(result(probes, 'root')).toMatchObject({ status: 302, error: { code: 'redirect-off-origin' } });
     expect(result(probes, 'root').error?.message).toContain('http://example.com');
     expect(result(probes, 'docs')).toMatchObject({ status: 200 });
     expect(server?.requests).toContain('GET /docs/');
