@@ -1,20 +1,114 @@
-// Writing output files so that a reader (or a crash) never leaves half a file behind.
-import { rename, rm, writeFile } from 'node:fs/promises';
+// Writing output files so that a reader (or a crash) never leaves half a file behind, a
+// symlink is written through rather than replaced, and a device or folder is never replaced.
+import { lstat, mkdir, readdir, readlink, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { UsageError } from './errors.js';
 
 /** Numbers temporary files, so two writes of one file in this process never share one. */
 let temporaryFiles = 0;
 
-/** Writes through a temporary file in the same folder, then renames it into place. */
+/** Symlinks followed before a chain counts as a loop (Linux's own limit). */
+const MAX_SYMLINKS = 40;
+
+/** `report.html.1234.0.7.tmp`: the file, the writer's process and thread, and a counter. */
+const TEMPORARY = /^(.*)\.(\d+)\.\d+\.\d+\.tmp$/;
+
+function describeKind(stats: Awaited<ReturnType<typeof lstat>>): string {
+  if (stats.isDirectory()) return 'a folder';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  if (stats.isFIFO()) return 'a pipe';
+  if (stats.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/**
+ * The file a write to `file` should replace: the end of its symlink chain (which may not
+ * exist yet). Anything there other than a regular file is refused.
+ */
+export async function writeTarget(file: string): Promise<string> {
+  let current = resolve(file);
+  for (let hops = 0; hops <= MAX_SYMLINKS; hops += 1) {
+    let stats;
+    try {
+      stats = await lstat(current);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return current;
+      throw error;
+    }
+    if (stats.isSymbolicLink()) {
+      current = resolve(dirname(current), await readlink(current));
+      continue;
+    }
+    if (!stats.isFile()) {
+      throw new UsageError(`${file} is ${describeKind(stats)}; lab-grader only writes regular files: choose another path`);
+    }
+    return current;
+  }
+  throw new UsageError(`${file}: more than ${MAX_SYMLINKS} symbolic links in a row (a loop?): choose another path`);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes temporary files of `target` left by writers that died mid-write (a crash, SIGKILL). */
+async function removeLeftovers(target: string): Promise<void> {
+  const name = basename(target);
+  let entries: string[];
+  try {
+    entries = await readdir(dirname(target));
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const match = TEMPORARY.exec(entry);
+    if (!match || match[1] !== name) continue;
+    const pid = Number(match[2]);
+    if (pid !== process.pid && !processAlive(pid)) await rm(join(dirname(target), entry), { force: true });
+  }
+}
+
+/** Writes through a temporary file in the target's folder, then renames it into place. */
 export async function writeFileAtomically(file: string, text: string): Promise<void> {
+  const target = await writeTarget(file);
+  await removeLeftovers(target);
   temporaryFiles += 1;
   // Batch grading writes from worker threads that share the process id.
-  const temporary = `${file}.${process.pid}.${threadId}.${temporaryFiles}.tmp`;
+  const temporary = `${target}.${process.pid}.${threadId}.${temporaryFiles}.tmp`;
   try {
-    await writeFile(temporary, text, 'utf8');
-    await rename(temporary, file);
+    await writeFile(temporary, text, { encoding: 'utf8', flag: 'wx' });
+    await rename(temporary, target);
   } catch (error) {
     await rm(temporary, { force: true });
     throw error;
+  }
+}
+
+/**
+ * Creates `dir` if needed and proves a file can be written in it, so a class batch pointed
+ * at a file or a read-only folder stops before grading anyone (exit 2).
+ */
+export async function ensureWritableFolder(dir: string, flag: string): Promise<void> {
+  const refuse = (error: unknown): UsageError =>
+    new UsageError(`${flag} ${dir} cannot be written (${(error as NodeJS.ErrnoException).code ?? 'unwritable'}): choose a folder you can write to`);
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    throw refuse(error);
+  }
+  const probe = join(dir, `.lab-grader-write-check.${process.pid}.${threadId}`);
+  try {
+    await writeFile(probe, '', { flag: 'w' });
+  } catch (error) {
+    throw refuse(error);
+  } finally {
+    await rm(probe, { force: true }).catch(() => undefined);
   }
 }

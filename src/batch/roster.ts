@@ -118,7 +118,7 @@ function validate(file: string, raws: RawEntry[]): Roster {
   const rosterDir = dirname(resolve(file));
   const problems: { line: number; text: string }[] = [];
   const students: Student[] = [];
-  const seen = new Map<string, number>();
+  const seen = new Map<string, { line: number; id: string }>();
   for (const raw of raws) {
     const parsed = entrySchema.safeParse(raw.values);
     const who = typeof raw.values.id === 'string' && raw.values.id ? `student "${raw.values.id}"` : raw.label;
@@ -136,12 +136,17 @@ function validate(file: string, raws: RawEntry[]): Roster {
     const sourceIssues = sourceProblems(parsed.data);
     for (const problem of sourceIssues) problems.push({ line: raw.lineOf(problem.field), text: `${who}: ${problem.message}` });
     if (sourceIssues.length > 0) continue;
-    const first = seen.get(parsed.data.id);
+    // Folders on macOS and Windows ignore case, so `alice` and `Alice` would share one.
+    const folded = parsed.data.id.toLowerCase();
+    const first = seen.get(folded);
     if (first !== undefined) {
-      problems.push({ line: raw.lineOf('id'), text: `${who}: the id is already used on line ${first}; ids name folders and must be unique` });
+      problems.push({
+        line: raw.lineOf('id'),
+        text: `${who}: the id is already used on line ${first.line}${first.id === parsed.data.id ? '' : ` as "${first.id}"`}; ids name folders and must be unique, ignoring case`,
+      });
       continue;
     }
-    seen.set(parsed.data.id, raw.line);
+    seen.set(folded, { line: raw.line, id: parsed.data.id });
     students.push(toStudent(parsed.data, raw.line, rosterDir));
   }
   if (problems.length > 0) {

@@ -1,6 +1,6 @@
 // Grades a class: every student of the roster in their own folder, a bounded number at a
 // time, one student's failure recorded without stopping the others; resumable.
-import { access, mkdir, readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -26,7 +26,7 @@ import {
   type GradingContext,
   type StudentJob,
 } from './grade-student.js';
-import { writeFileAtomically } from '../files.js';
+import { ensureWritableFolder, writeFileAtomically } from '../files.js';
 import { gradebookSteps, renderGradebook } from './gradebook.js';
 import { GradingPool } from './pool.js';
 import type { Roster, Student } from './roster.js';
@@ -187,7 +187,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
     throw new UsageError(`${roster.file}:${live[0]!.line}: student "${live[0]!.id}" is graded live, but live collection is not available here; give a snapshot file instead`);
   }
   const fileFormats = options.formats.filter((format) => format !== 'console' && format !== 'json');
-  await mkdir(options.outDir, { recursive: true });
+  await ensureWritableFolder(options.outDir, '--out');
   const context: GradingContext = { rubric, rubricFile: options.rubricFile, paramOverrides: options.paramOverrides ?? {}, fileFormats };
   const fromFiles = roster.students.filter((student) => student.source.kind === 'snapshot').length;
   const threads = Math.min(options.threads ?? (fromFiles >= THREADS_FROM ? availableParallelism() : 0), fromFiles, options.concurrency);

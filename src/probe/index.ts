@@ -1,11 +1,11 @@
 // Probes the lab's load balancer over HTTP and records every result for the snapshot.
 // Only the target host is contacted, only at public addresses unless a person allows otherwise.
 import { Agent } from 'undici';
-import { UsageError } from '../errors.js';
 import type { LabParams } from '../rubric/params.js';
 import type { PredictEndpoint, ProbeResult, Probes } from '../snapshot/types.js';
 import { guardedLookup } from './address.js';
 import { findPredictEndpoint, getEndpoints, parseOpenApi } from './openapi.js';
+import { probeBaseUrl } from './target.js';
 import { sendProbe, type ProbeOutcome, type ProbeRequest, type RequestSettings } from './request.js';
 
 export interface ProbeOptions {
@@ -37,22 +37,6 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, run: (item: T)
   return results;
 }
 
-function baseUrlOf(target: NonNullable<Probes['target']>): URL {
-  let url: URL;
-  try {
-    url = new URL(target.url);
-  } catch {
-    throw new UsageError(`The probe target "${target.url}" is not a URL; give one like http://my-alb-123.eu-west-1.elb.amazonaws.com`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`The probe target "${target.url}" must be an http:// or https:// URL.`);
-  }
-  if (url.username || url.password) throw new UsageError('The probe target must not carry credentials.');
-  url.search = '';
-  url.hash = '';
-  return url;
-}
-
 function urlAt(base: URL, path: string): URL {
   const url = new URL(base.href);
   url.pathname = `${base.pathname.replace(/\/+$/, '')}${path.startsWith('/') ? path : `/${path}`}`;
@@ -82,7 +66,7 @@ function predictRequests(base: URL, endpoint: Pick<PredictEndpoint, 'path' | 'te
 /** Probe the lab's ALB (or the override) and record every result. */
 export async function probeLab(target: Probes['target'], params: LabParams, options: ProbeOptions = {}): Promise<Probes> {
   if (target === null) return { target: null, skipped: NO_TARGET, results: [] };
-  const base = baseUrlOf(target);
+  const base = probeBaseUrl(target.url);
   const allowPrivateAddresses = options.allowPrivateAddresses ?? false;
   const concurrency = options.concurrency ?? 4;
   const dispatcher = new Agent({

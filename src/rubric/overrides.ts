@@ -23,8 +23,10 @@ export function paramKeys(): string[] {
 
 function leafSchema(key: string): z.ZodType {
   const [group, leaf, ...rest] = key.split('.');
-  const groupSchema = group === undefined ? undefined : (paramsSchema.shape as Record<string, z.ZodObject>)[group];
-  const leafType = groupSchema && leaf !== undefined && rest.length === 0 ? groupSchema.shape[leaf] : undefined;
+  // Own keys only: `network.toString` or `__proto__.x` must not reach Object.prototype.
+  const shape = paramsSchema.shape as Record<string, z.ZodObject>;
+  const groupSchema = group !== undefined && Object.hasOwn(shape, group) ? shape[group] : undefined;
+  const leafType = groupSchema && leaf !== undefined && rest.length === 0 && Object.hasOwn(groupSchema.shape, leaf) ? groupSchema.shape[leaf] : undefined;
   if (!leafType) {
     throw new ParamOverrideError(key, `no such param; the params are: ${paramKeys().join(', ')}`);
   }

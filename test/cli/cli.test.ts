@@ -1,45 +1,19 @@
 // The CLI end to end: the real entry point run by node with tsx, as a user would run it.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cli, expectUserError, root } from '../support/cli.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const main = join(root, 'src/cli/main.ts');
 const completeLab = join(root, 'examples/complete-lab.snapshot.json');
 const rubricText = readFileSync(join(root, 'rubric.yaml'), 'utf8');
 const work = mkdtempSync(join(tmpdir(), 'lab-grader-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `lab-grader <args>` from `cwd` (the repository by default). */
-function cli(args: string[], cwd = root, env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  const tsx = import.meta.resolve('tsx');
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', tsx, main, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr });
-    });
-  });
-}
-
 function file(name: string, text: string): string {
   const path = join(work, name);
   writeFileSync(path, text);
   return path;
-}
-
-/** A user error: the message, and no stack trace. */
-function expectUserError(run: Run, code: number): void {
-  expect(run.code, run.stderr).toBe(code);
-  expect(run.stderr).toMatch(/^lab-grader: /);
-  expect(run.stderr).not.toMatch(/\n\s+at /);
 }
 
 describe('lab-grader grade', () => {

@@ -13,6 +13,7 @@ import { loadRubric } from '../../rubric/load.js';
 import { loadSnapshot } from '../../snapshot/load.js';
 import type { Snapshot } from '../../snapshot/types.js';
 import type { GradingRole } from '../../aws/role.js';
+import { probeBaseUrl } from '../../probe/target.js';
 import { rubricLocation } from '../paths.js';
 import { verificationFrom, type VerificationFlags } from '../verification.js';
 import { withIntegrity } from '../../integrity/apply.js';
@@ -47,7 +48,8 @@ export interface GradeOptions extends Partial<VerificationFlags> {
 
 /** `--param key.path=value` flags → overrides by key (commander has checked the `=`). */
 export function parseParams(params: readonly string[]): Record<string, string> {
-  const overrides: Record<string, string> = {};
+  // No prototype: a key such as `__proto__` stays a key, and is then refused as an unknown param.
+  const overrides = Object.create(null) as Record<string, string>;
   for (const param of params) {
     const at = param.indexOf('=');
     overrides[param.slice(0, at).trim()] = param.slice(at + 1);
@@ -78,9 +80,7 @@ export interface GradingSetup {
 export async function prepareGrading(
   options: Pick<GradeOptions, 'rubric' | 'profile' | 'param' | 'albUrl' | 'submission'>,
 ): Promise<GradingSetup> {
-  if (options.albUrl !== undefined && !URL.canParse(options.albUrl)) {
-    throw new UsageError(`--alb-url ${options.albUrl} is not a URL: give it as http://host[:port]`);
-  }
+  if (options.albUrl !== undefined) probeBaseUrl(options.albUrl);
   const location = rubricLocation(options.rubric);
   const rubric = loadRubric(location.path, location.name);
   const paramOverrides = parseParams(options.param);
