@@ -1,6 +1,6 @@
 // One student, graded into their folder: the snapshot, the scorecard, the reports, or the
 // error that stopped it. Runs in the batch's own thread or in a grading worker.
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checksById } from '../../checks/index.js';
 import { AwsAccessError, UsageError } from '../errors.js';
@@ -14,6 +14,7 @@ import { writeFileAtomically } from '../files.js';
 import { snapshotEvidence } from '../integrity/evidence.js';
 import type { Evidence } from '../integrity/types.js';
 import { scanSubmission } from '../submission/scan.js';
+import { INPUT_LIMITS, readLimited } from '../limits.js';
 
 export const SCORECARD_FILE = 'scorecard.json';
 export const ERROR_FILE = 'error.json';
@@ -51,8 +52,9 @@ export function describeError(error: unknown): string {
 export async function readRosterSnapshot(path: string): Promise<{ snapshot: Snapshot; save: false }> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = (await readLimited(path, INPUT_LIMITS.snapshotBytes, 'snapshot')).toString('utf8');
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
     throw new UsageError(`cannot read the snapshot ${path} (${code}): fix the student's snapshot path in the roster, or collect it again`);
   }

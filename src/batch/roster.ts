@@ -1,11 +1,11 @@
 // The class roster: who to grade and how to reach each account (a named AWS profile, a
 // role to assume, or a saved snapshot). YAML or CSV; every error names file:line and the fix.
-import { readFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { EXTERNAL_ID, ROLE_ARN } from '../role-names.js';
 import { UsageError } from '../errors.js';
+import { assertShallow, INPUT_LIMITS, readLimitedSync } from '../limits.js';
 import { parseCsv } from './csv.js';
 
 export type StudentSource =
@@ -198,6 +198,8 @@ function csvEntries(file: string, text: string): RawEntry[] {
 }
 
 function yamlEntries(file: string, text: string): RawEntry[] {
+  // The YAML parser recurses: deep nesting must be refused before it runs.
+  assertShallow(text, file, 'yaml', 'roster');
   const lineCounter = new LineCounter();
   const document: Document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const lineAt = (node: YamlNode | null | undefined, fallback = 1): number =>
@@ -261,8 +263,9 @@ export function parseRoster(text: string, file: string): Roster {
 export function loadRoster(file: string): Roster {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readLimitedSync(file, INPUT_LIMITS.rosterBytes, 'roster').toString('utf8');
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
     throw new UsageError(`cannot read the roster ${file} (${code}): check the path`);
   }

@@ -1,11 +1,11 @@
 // rubric.yaml → Rubric. Parsed with positions so every error names file:line:column, the
 // key and what to do; points become exact hundredths.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { parsePoints } from './points.js';
+import { assertShallow, INPUT_LIMITS, readLimitedSync } from '../limits.js';
 import { ParamOverrideError, applyParamOverrides } from './overrides.js';
 import { paramsSchema } from './params.js';
 import type { Rubric, RubricCheck, RubricProfile, RubricSection, RubricStep, SourceLocation } from './types.js';
@@ -51,6 +51,9 @@ const rubricSchema = z
   .strict();
 
 type Path = readonly PropertyKey[];
+
+/** Alias expansions a rubric may make; the bundled one makes none. */
+const MAX_ALIAS_EXPANSIONS = 100;
 
 /** Finds where a key path was written, falling back to the nearest enclosing node. */
 class Positions {
@@ -118,6 +121,8 @@ function pointsOf(value: number | string): number {
  */
 export function parseRubric(source: string | Uint8Array, file: string): Rubric {
   const text = typeof source === 'string' ? source : new TextDecoder().decode(source);
+  // The YAML parser recurses: deep nesting must be refused before it runs.
+  assertShallow(text, file, 'yaml', 'rubric');
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const positions = new Positions(file, doc, lines);
@@ -132,7 +137,15 @@ export function parseRubric(source: string | Uint8Array, file: string): Rubric {
     throw new UsageError(`${file} is not valid YAML; fix it and run again:\n${messages.join('\n')}`);
   }
 
-  const parsed = rubricSchema.safeParse(doc.toJS());
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS });
+  } catch (error) {
+    // The yaml library's guard against "billion laughs": aliases that expand exponentially.
+    if (!(error instanceof ReferenceError)) throw error;
+    throw new UsageError(`${file}: its YAML aliases (*name) expand to more than ${MAX_ALIAS_EXPANSIONS} copies; a rubric needs none: write the values out`);
+  }
+  const parsed = rubricSchema.safeParse(value);
   if (!parsed.success) {
     const messages = parsed.error.issues.map((issue) => {
       const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
@@ -214,8 +227,9 @@ export function parseRubric(source: string | Uint8Array, file: string): Rubric {
 export function loadRubric(file: string, name = file): Rubric {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(file);
+    bytes = readLimitedSync(file, INPUT_LIMITS.rubricBytes, 'rubric');
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
     throw new UsageError(`cannot read the rubric ${name} (${code}): check the path given to --rubric`);
   }

@@ -1,9 +1,9 @@
 // snapshot.json → Snapshot, validated: a bad file names its first bad field by JSON path
 // and line:column, and a file holding anything like a credential is refused.
-import { readFileSync } from 'node:fs';
-import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { printParseErrorCode, visit, type JSONPath, type ParseErrorCode } from 'jsonc-parser';
 import type { z } from 'zod';
 import { UsageError } from '../errors.js';
+import { assertShallow, INPUT_LIMITS, readLimitedSync } from '../limits.js';
 import { snapshotSchema } from './schema.js';
 import type { Snapshot } from './types.js';
 
@@ -17,25 +17,69 @@ const CREDENTIAL_TEXT = /"(secretaccesskey|sessiontoken|aws_secret_access_key|aw
 
 type JsonPath = (string | number)[];
 
-function lineColumn(text: string, offset: number): string {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  const column = offset - before.lastIndexOf('\n');
-  return `${line}:${column}`;
-}
+/** Ends a visit early once what was looked for is found. */
+const FOUND = Symbol('found');
 
 /** `$.facts.vpcs.data[0].VpcId`: the JSON path as a person reads it. */
 function formatJsonPath(path: readonly PropertyKey[]): string {
   return `$${path.map((segment) => (typeof segment === 'number' ? `[${segment}]` : `.${String(segment)}`)).join('')}`;
 }
 
-/** The offset of the value at `path`, or of its nearest enclosing value when it is missing. */
-function offsetOf(tree: Node, path: readonly PropertyKey[]): number {
-  for (let depth = path.length; depth >= 0; depth -= 1) {
-    const node = findNodeAtLocation(tree, path.slice(0, depth) as JsonPath);
-    if (node) return node.parent?.type === 'property' && depth > 0 ? node.parent.offset : node.offset;
+function startsWith(path: JSONPath, prefix: JSONPath): boolean {
+  return prefix.length <= path.length && prefix.every((segment, index) => path[index] === segment);
+}
+
+/**
+ * `line:column` of the value at `path` (of its key, for an object member), or of its nearest
+ * enclosing value when it is missing. Streams over the text without building a tree.
+ */
+function locate(text: string, path: readonly PropertyKey[]): string {
+  const target = path.map((segment) => (typeof segment === 'symbol' ? String(segment) : segment));
+  let best = { depth: -1, where: '1:1' };
+  const consider = (at: JSONPath, line: number, character: number): void => {
+    if (at.length <= best.depth || !startsWith(target, at)) return;
+    best = { depth: at.length, where: `${line + 1}:${character + 1}` };
+    if (at.length === target.length) throw FOUND;
+  };
+  // An object member is placed at its key (considered by onObjectProperty); an array element at its own start.
+  const element = (line: number, character: number, at: JSONPath): void => {
+    if (typeof at[at.length - 1] !== 'string') consider(at, line, character);
+  };
+  try {
+    visit(
+      text,
+      {
+        onObjectBegin: (_offset, _length, line, character, pathOf) => element(line, character, pathOf()),
+        onArrayBegin: (_offset, _length, line, character, pathOf) => element(line, character, pathOf()),
+        onLiteralValue: (_value, _offset, _length, line, character, pathOf) => element(line, character, pathOf()),
+        onObjectProperty: (property, _offset, _length, line, character, pathOf) => consider([...pathOf(), property], line, character),
+      },
+      { disallowComments: true, allowTrailingComma: false },
+    );
+  } catch (error) {
+    if (error !== FOUND) throw error;
   }
-  return tree.offset;
+  return best.where;
+}
+
+/** `line:column` and what is wrong with text that JSON.parse refused. */
+function syntaxError(text: string): { where: string; what: string } {
+  let found: { where: string; what: string } | undefined;
+  try {
+    visit(
+      text,
+      {
+        onError: (error: ParseErrorCode, _offset, _length, line, character) => {
+          found = { where: `${line + 1}:${character + 1}`, what: printParseErrorCode(error) };
+          throw FOUND;
+        },
+      },
+      { disallowComments: true, allowTrailingComma: false },
+    );
+  } catch (error) {
+    if (error !== FOUND) throw error;
+  }
+  return found ?? { where: '1:1', what: text.trim() === '' ? 'empty file' : 'unexpected content' };
 }
 
 /** The path of the first key under which a credential would travel, walking the parsed value. */
@@ -64,25 +108,20 @@ function issueMessage(issue: z.core.$ZodIssue): string {
 
 /** Parse snapshot text; `file` names it in messages. */
 export function parseSnapshot(text: string, file: string): Snapshot {
-  // The syntax tree only serves to place an error: a valid file (the common case, e.g. a
-  // batch of a thousand) is read with the much faster JSON.parse alone.
+  // Deep nesting would overflow the stack of any recursive reader below.
+  assertShallow(text, file, 'json', 'snapshot');
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    const errors: ParseError[] = [];
-    parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
-    const syntax = errors[0];
-    const where = syntax ? lineColumn(text, syntax.offset) : '1:1';
-    const what = syntax ? printParseErrorCode(syntax.error) : text.trim() === '' ? 'empty file' : 'unexpected content';
+    const { where, what } = syntaxError(text);
     throw new UsageError(`${file}:${where}: not valid JSON (${what}): is this a snapshot saved by lab-grader?`);
   }
-  const tree = (): Node => parseTree(text, [], { disallowComments: true, allowTrailingComma: false })!;
 
   const credential = CREDENTIAL_TEXT.test(text) ? findCredential(value, []) : null;
   if (credential) {
     throw new UsageError(
-      `${file}:${lineColumn(text, offsetOf(tree(), credential))}: ${formatJsonPath(credential)}: ` +
+      `${file}:${locate(text, credential)}: ${formatJsonPath(credential)}: ` +
         'this file holds what looks like an AWS credential; a snapshot never carries credentials. ' +
         'Delete the file (and rotate the key if it was real), then collect again.',
     );
@@ -93,7 +132,7 @@ export function parseSnapshot(text: string, file: string): Snapshot {
     const issue = parsed.error.issues[0]!;
     const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
     throw new UsageError(
-      `${file}:${lineColumn(text, offsetOf(tree(), path))}: ${formatJsonPath(path)}: ${issueMessage(issue)}` +
+      `${file}:${locate(text, path)}: ${formatJsonPath(path)}: ${issueMessage(issue)}` +
         (parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more problems)` : ''),
     );
   }
@@ -102,12 +141,13 @@ export function parseSnapshot(text: string, file: string): Snapshot {
 
 /** Read and validate a snapshot file. */
 export function loadSnapshot(file: string): Snapshot {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readLimitedSync(file, INPUT_LIMITS.snapshotBytes, 'snapshot');
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
     throw new UsageError(`cannot read the snapshot ${file} (${code}): check the path given to --snapshot`);
   }
-  return parseSnapshot(text, file);
+  return parseSnapshot(bytes.toString('utf8'), file);
 }
