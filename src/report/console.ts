@@ -1,4 +1,5 @@
 // The checklist a student reads in a terminal: one line per step, the hint under every miss.
+import { neutralizeControls } from './safe-text.js';
 import { costNoticeLines, type CostNotice } from '../cost/estimate.js';
 import type { Scorecard, StepResult, StepStatus } from '../grade/scorecard.js';
 import {
@@ -63,14 +64,8 @@ const ID_WIDTH = 5;
 /** Wide enough for `10.00/10.00`. */
 const POINTS_WIDTH = 11;
 
-/** C0 and C1 controls (ESC among them) that would let text from an account drive the terminal. */
-// eslint-disable-next-line no-control-regex
-const TERMINAL_CONTROLS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
-
-/** Text as the terminal should show it: controls made visible as U+FFFD, never interpreted. */
-export function printable(text: string): string {
-  return text.replace(TERMINAL_CONTROLS, '\uFFFD');
-}
+/** Text as the terminal should show it: controls and bidi characters made visible as U+FFFD, never interpreted. */
+export const printable = neutralizeControls;
 
 /** Breaks text into lines of at most `width` characters, splitting words longer than a line. */
 export function wrap(text: string, width: number): string[] {

@@ -2,6 +2,7 @@
 // the resolver's choices and the cost notice. Inline CSS only (no script, font, image or
 // network request), so it opens anywhere and prints as the lab's "documenting" evidence.
 import { createHash } from 'node:crypto';
+import { neutralizeControls } from './safe-text.js';
 import { costNoticeLines, type CostNotice } from '../cost/estimate.js';
 import type { Choice } from '../resolve/lab.js';
 import type { Scorecard, StepResult, StepStatus } from '../grade/scorecard.js';
@@ -22,13 +23,11 @@ import {
   type Reporter,
 } from './steps.js';
 
-// eslint-disable-next-line no-control-regex
-const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Text safe in element content and quoted attributes. */
 export function escapeHtml(text: string): string {
-  return text.replace(CONTROLS, '\uFFFD').replace(/[&<>"']/g, (character) => ENTITIES[character]!);
+  return neutralizeControls(text).replace(/[&<>"']/g, (character) => ENTITIES[character]!);
 }
 
 /** Colours carry the status on screen; the word carries it on paper. */

@@ -11,6 +11,7 @@ import { htmlReporter } from './html.js';
 import { jsonReporter } from './json.js';
 import { junitReporter } from './junit.js';
 import { markdownReporter } from './markdown.js';
+import { safeScorecard } from './safe-text.js';
 import type { Reporter, ReportOptions } from './steps.js';
 
 export type { ManualPoints, Reporter, ReportOptions } from './steps.js';
@@ -57,7 +58,7 @@ export function parseFormats(list: string): ReportFormat[] {
 }
 
 export function renderReport(scorecard: Scorecard, format: ReportFormat, options: ReportOptions = {}): string {
-  return REPORTERS[format].render(scorecard, options);
+  return REPORTERS[format].render(safeScorecard(scorecard), options);
 }
 
 /**
@@ -73,9 +74,10 @@ export async function writeReports(
   const reports: WrittenReport[] = [];
   const needsDir = formats.some((format) => REPORTERS[format].file !== undefined);
   if (needsDir) await mkdir(outDir, { recursive: true });
+  const safe = safeScorecard(scorecard);
   for (const format of formats) {
     const reporter = REPORTERS[format];
-    const text = reporter.render(scorecard, options);
+    const text = reporter.render(safe, options);
     if (reporter.file === undefined) {
       reports.push({ format, text });
       continue;

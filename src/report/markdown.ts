@@ -1,5 +1,6 @@
 // A CI job summary (e.g. $GITHUB_STEP_SUMMARY): the total, a table per section, then what
 // to fix for every miss.
+import { neutralizeControls } from './safe-text.js';
 import { costNoticeLines, type CostNotice } from '../cost/estimate.js';
 import type { Scorecard, StepResult, StepStatus } from '../grade/scorecard.js';
 import {
@@ -37,12 +38,16 @@ export function escapeMarkdownCell(text: string): string {
   return escapeMarkdownInline(text).replace(/\r\n|\r|\n/g, '<br>');
 }
 
-// eslint-disable-next-line no-control-regex
-const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
-
-/** Inline text: controls made visible, the HTML-significant characters and `|` escaped. */
+/**
+ * Inline text: controls made visible, the HTML-significant characters, `|`, and the
+ * backslash and brackets escaped, so text from an account can never form a link or an image.
+ */
 export function escapeMarkdownInline(text: string): string {
-  return text.replace(CONTROLS, '\uFFFD').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
+  return neutralizeControls(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\[\]|]/g, '\\$&');
 }
 
 function statusCell(step: StepResult): string {
