@@ -27,6 +27,8 @@ export interface ClientOptions {
   region?: string;
   /** Attempts per call, including the first (adaptive retry absorbs throttling). */
   maxAttempts?: number;
+  /** A request with no complete answer in this long fails (default 30 s). */
+  requestTimeoutMs?: number;
   /** Credentials instead of the standard chain: batch grading assumes a role per student. */
   credentials?: ReturnType<typeof fromNodeProviderChain>;
 }
@@ -50,6 +52,7 @@ export interface AwsClients {
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /** Whether S3 is pointed at a stand-in (LocalStack, moto), which needs path-style addressing. */
 function s3EndpointOverridden(env: NodeJS.ProcessEnv): boolean {
@@ -95,8 +98,9 @@ export function createClients(options: ClientOptions, env: NodeJS.ProcessEnv = p
     credentials,
     ...(options.awsProfile ? { profile: options.awsProfile } : {}),
     maxAttempts,
-    // A stalled connection fails the call (recorded on its fact) instead of hanging grading.
-    requestHandler: { ...agents, connectionTimeout: 5_000, requestTimeout: 30_000 },
+    // A stalled connection fails the call (recorded on its fact) instead of hanging grading;
+    // without throwOnRequestTimeout the SDK only logs a warning and waits on.
+    requestHandler: { ...agents, connectionTimeout: 5_000, requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
   } as const;
   // Each client keeps its own adaptive rate (a throttled service slows only itself).
   const regional = () => ({ ...common, retryStrategy: gradingRetryStrategy(maxAttempts), ...(options.region ? { region: options.region } : {}) });

@@ -20,5 +20,5 @@ export function errorCode(error: unknown): string {
 /** A client as the collector and the credentials check see it: only `send`. */
 export interface Sender {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  send(command: any): Promise<any>;
+  send(command: any, options?: { abortSignal?: AbortSignal }): Promise<any>;
 }

@@ -28,6 +28,30 @@ export interface GradingContext {
   paramOverrides: Record<string, string>;
   /** Report files besides scorecard.json. */
   fileFormats: ReportFormat[];
+  /** How long one student's snapshot may take to load or collect before they are recorded as failed. */
+  studentTimeoutMs?: number;
+}
+
+/** A student's grading ran past its deadline: they are recorded as failed and the batch goes on. */
+export class StudentDeadlineError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StudentDeadlineError';
+  }
+}
+
+/** Rejects with a message naming the deadline when `work` has not settled by then; the work itself is abandoned. */
+export async function withDeadline<T>(work: Promise<T>, timeoutMs: number | undefined, what: string): Promise<T> {
+  if (timeoutMs === undefined) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new StudentDeadlineError(`${what} did not finish within ${timeoutMs / 1000} s (--student-timeout); grade this student again on their own`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export type GradeResult = { status: 'ok'; scorecard: Scorecard; evidence: Evidence } | { status: 'error'; error: string };
@@ -43,7 +67,7 @@ export interface StudentJob {
 export function describeError(error: unknown): string {
   if (error instanceof Error) {
     // Errors a person can fix carry their own advice; anything else is named with its type.
-    return error instanceof UsageError || error instanceof AwsAccessError ? error.message : `${error.name}: ${error.message}`;
+    return error instanceof UsageError || error instanceof AwsAccessError || error instanceof StudentDeadlineError ? error.message : `${error.name}: ${error.message}`;
   }
   return String(error);
 }
@@ -75,7 +99,8 @@ export async function gradeStudent(
     await mkdir(dir, { recursive: true });
     // Read first: a missing submission folder costs no collection.
     const submission = job.submissionPath === undefined ? null : await scanSubmission(job.submissionPath);
-    const { snapshot, save } = await obtain();
+    // Raced here, so the abandoned work can never write into the folder after error.json.
+    const { snapshot, save } = await withDeadline(obtain(), context.studentTimeoutMs, `student ${job.studentId}`);
     if (save) await writeFileAtomically(join(dir, SNAPSHOT_FILE), `${JSON.stringify(snapshot, null, 2)}\n`);
     const scorecard = grade({
       rubric: context.rubric,

@@ -11,10 +11,10 @@ export interface LiveCollectorOptions {
 }
 
 export function liveCollector(options: LiveCollectorOptions = {}): LiveCollector {
-  return async (student, { params, profile, rubricSha256 }) => {
+  return async (student, { params, profile, rubricSha256, deadline }) => {
     const { source } = student;
     const region = (source.kind === 'snapshot' ? undefined : source.region) ?? options.region;
-    const base: LiveOptions = { params, profile, rubricSha256, ...(region === undefined ? {} : { region }) };
+    const base: LiveOptions = { params, profile, rubricSha256, ...(region === undefined ? {} : { region }), ...(deadline === undefined ? {} : { deadline }) };
     if (source.kind === 'awsProfile') return readLiveAccount({ ...base, awsProfile: source.awsProfile });
     if (source.kind !== 'role') throw new Error(`student ${student.id} has a snapshot file, not a live account`);
     const clients = createClients({ ...(region === undefined ? {} : { region }), credentials: roleCredentials(source, student.id, region) });

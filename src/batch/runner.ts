@@ -32,7 +32,7 @@ import { GradingPool } from './pool.js';
 import type { Roster, Student } from './roster.js';
 
 /** Reads a live account for one student; the CLI passes the real collector, tests their own. */
-export type LiveCollector = (student: Student, context: { params: LabParams; profile: string; rubricSha256: string }) => Promise<Snapshot>;
+export type LiveCollector = (student: Student, context: { params: LabParams; profile: string; rubricSha256: string; deadline?: number }) => Promise<Snapshot>;
 
 export interface BatchProgress {
   done: number;
@@ -62,6 +62,8 @@ export interface BatchOptions {
   /** Report files per student besides scorecard.json (console has no file and is ignored). */
   formats: readonly ReportFormat[];
   paramOverrides?: Record<string, string>;
+  /** How long one student may take (default STUDENT_TIMEOUT_MS); then they are recorded as failed. */
+  studentTimeoutMs?: number;
   /** Needed when the roster has students without a snapshot file. */
   collect?: LiveCollector;
   onProgress?: (progress: BatchProgress) => void;
@@ -75,6 +77,9 @@ export interface BatchOptions {
   /** The assignment window and the bundled examples; without it only the roster accounts and shared evidence are checked. */
   verify?: VerifyOptions;
 }
+
+/** A live collection is bounded by the grade's own deadlines well within this. */
+export const STUDENT_TIMEOUT_MS = 10 * 60_000;
 
 /** Below this many snapshot files, starting threads costs more than it saves. */
 export const THREADS_FROM = 40;
@@ -188,7 +193,8 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
   }
   const fileFormats = options.formats.filter((format) => format !== 'console' && format !== 'json');
   await ensureWritableFolder(options.outDir, '--out');
-  const context: GradingContext = { rubric, rubricFile: options.rubricFile, paramOverrides: options.paramOverrides ?? {}, fileFormats };
+  const studentTimeoutMs = options.studentTimeoutMs ?? STUDENT_TIMEOUT_MS;
+  const context: GradingContext = { rubric, rubricFile: options.rubricFile, paramOverrides: options.paramOverrides ?? {}, fileFormats, studentTimeoutMs };
   const fromFiles = roster.students.filter((student) => student.source.kind === 'snapshot').length;
   const threads = Math.min(options.threads ?? (fromFiles >= THREADS_FROM ? availableParallelism() : 0), fromFiles, options.concurrency);
   // Started on the first student to grade, so a resumed batch with nothing left starts no thread.
@@ -225,7 +231,12 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
           ? await (pool ??= new GradingPool(context, threads)).run({ ...job, snapshotPath: source.path })
           : await gradeStudent(context, job, () => readRosterSnapshot(source.path));
     } else {
-      result = await gradeStudent(context, job, async () => ({ snapshot: await options.collect!(student, { params, profile: profile.name, rubricSha256: rubric.sha256 }), save: true }));
+      // The collector stops its own calls at the deadline; gradeStudent stops waiting for it then too.
+      const deadline = Date.now() + studentTimeoutMs;
+      result = await gradeStudent(context, job, async () => ({
+        snapshot: await options.collect!(student, { params, profile: profile.name, rubricSha256: rubric.sha256, deadline }),
+        save: true,
+      }));
     }
     return result.status === 'ok'
       ? { student, status: 'ok', skipped: false, scorecard: result.scorecard, evidence: result.evidence, dir, seconds: seconds() }

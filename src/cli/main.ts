@@ -144,6 +144,7 @@ function buildProgram(): Command {
     .option('--save-snapshot <file>', 'write the collected snapshot (the evidence) as JSON, to regrade later')
     .option('--alb-url <url>', 'probe this URL instead of the load balancer found in the account (the report says so)')
     .option('--submission <dir>', "the student's project folder, to find their endpoint test script (step 6.2)")
+    .option('--timeout <seconds>', 'the whole grade ends within this (default 300); facts not read by then are errors and the report is still written', positiveInteger('a number of seconds', 86400))
     .option('--no-color', 'no colour in the console report')
     .option('--account <id>', "the student's 12-digit AWS account: a snapshot from any other is flagged", accountId)
     .option('--role-arn <arn>', "grade the student's account through this read-only role, assumed with your own credentials", matching(ROLE_ARN, 'an IAM role ARN such as arn:aws:iam::123456789012:role/lab-grader-readonly'))
@@ -210,6 +211,7 @@ function buildProgram(): Command {
     .option('--param <key.path=value>', "override one of the rubric's expected values (repeatable)", collectParam, [])
     .option('--region <region>', 'the AWS region for live students whose roster entry names none')
     .option('--min-score <points>', 'exit 1 when any student scored (bonus included) below this', minScore)
+    .option('--student-timeout <seconds>', 'a student not graded within this (default 600) is recorded as failed and the batch goes on', positiveInteger('a number of seconds', 86400))
     .addHelpText('after', BATCH_EXAMPLES)
     .action(async (roster: string, options) => {
       const { batchCommand } = await import('./commands/batch.js');

@@ -34,6 +34,14 @@ export function readActions(): string[] {
   return [...new Set(READ_CALLS.values())].sort();
 }
 
+/** A call not sent, or abandoned, because the grade's deadline (`--timeout`) passed: recorded on its fact. */
+export class DeadlineExceeded extends Error {
+  constructor() {
+    super('not read before the grade deadline (--timeout) passed');
+    this.name = 'DeadlineExceeded';
+  }
+}
+
 /** Thrown by the wrapper when code tries to send a command that is not in READ_CALLS: a bug. */
 export class UnlistedCommandError extends Error {
   constructor(command: string) {
@@ -74,7 +82,11 @@ export class CallContext {
   private callsAtRoundStart = 0;
   private readonly firstRequestIds = new Map<string, RequestId>();
 
-  constructor(readonly concurrency: number) {}
+  constructor(
+    readonly concurrency: number,
+    /** Date.now() time after which no call is sent and calls in flight are abandoned. */
+    readonly deadline?: number,
+  ) {}
 
   /**
    * A view of `client` whose `send` goes through this context. It is derived from the
@@ -92,8 +104,16 @@ export class CallContext {
     await this.acquire();
     try {
       if (command instanceof LookupEventsCommand) await this.paceLookupEvents();
+      const left = this.deadline === undefined ? undefined : this.deadline - Date.now();
+      if (left !== undefined && left <= 0) throw new DeadlineExceeded();
       this.calls += 1;
-      const output: unknown = await client.send(command);
+      // With a deadline the SDK aborts the request itself, so nothing is left running after it.
+      const output: unknown =
+        left === undefined
+          ? await client.send(command)
+          : await client.send(command, { abortSignal: AbortSignal.timeout(left) }).catch((error: unknown) => {
+              throw Date.now() >= this.deadline! ? new DeadlineExceeded() : error;
+            });
       this.noteRequestId(action, output);
       return output;
     } catch (error) {

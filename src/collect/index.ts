@@ -32,6 +32,8 @@ export interface CollectOptions {
   clients?: AwsClients;
   /** SHA-256 of the rubric file's bytes, kept in the snapshot's provenance. */
   rubricSha256?: string;
+  /** When the whole grade must be done (Date.now() time): calls not answered by then become errors on their facts. */
+  deadline?: number;
 }
 
 export async function collectSnapshot(options: CollectOptions): Promise<Snapshot> {
@@ -44,7 +46,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
       ...(options.region ? { region: options.region } : {}),
       ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
     });
-  const ctx = new CallContext(options.concurrency ?? DEFAULT_CONCURRENCY);
+  const ctx = new CallContext(options.concurrency ?? DEFAULT_CONCURRENCY, options.deadline);
   const wrapped: CollectClients = {
     sts: ctx.wrap(clients.sts),
     iam: ctx.wrap(clients.iam),

@@ -38,8 +38,13 @@ export async function readLiveAccount(options: LiveOptions): Promise<Snapshot> {
   const snapshot = await collectSnapshot(options);
   const target = probeTarget(snapshot, options);
   const probe = options.probe ?? probeLab;
+  // The probes get what is left of the grade's deadline (`--timeout`), within their own budget.
+  const probeOptions: ProbeOptions = {
+    allowPrivateAddresses: target?.source === 'override',
+    ...(options.deadline === undefined ? {} : { budgetMs: options.deadline - Date.now() }),
+  };
   const probes = target
-    ? await probe(target, options.params, { allowPrivateAddresses: target.source === 'override' })
+    ? await probe(target, options.params, probeOptions)
     : { target: null, skipped: 'no load balancer of the lab was found in the account', results: [] };
   return { ...snapshot, probes };
 }

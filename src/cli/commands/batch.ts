@@ -26,6 +26,8 @@ export interface BatchCommandOptions extends VerificationFlags {
   /** Region for live students whose roster entry names none. */
   region?: string;
   minScore?: number;
+  /** Seconds one student may take (default 600). */
+  studentTimeout?: number;
 }
 
 /** Total and bonus, summed in hundredths as every score is. */
@@ -60,6 +62,7 @@ export async function batchCommand(rosterFile: string, options: BatchCommandOpti
       force: options.force,
       formats,
       paramOverrides: parseParams(options.param),
+      ...(options.studentTimeout === undefined ? {} : { studentTimeoutMs: options.studentTimeout * 1000 }),
       ...(collect ? { collect } : {}),
       onProgress: progress.onProgress,
       integrity: options.integrity,

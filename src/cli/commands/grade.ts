@@ -37,6 +37,8 @@ export interface GradeOptions extends Partial<VerificationFlags> {
   saveSnapshot?: string;
   albUrl?: string;
   submission?: string;
+  /** Seconds the whole grade may take (default 300). */
+  timeout?: number;
   /** False with --no-color. */
   color: boolean;
   /** The student's account: a snapshot from any other is flagged. */
@@ -45,6 +47,9 @@ export interface GradeOptions extends Partial<VerificationFlags> {
   roleArn?: string;
   externalId?: string;
 }
+
+/** A live grade ends within five minutes unless `--timeout` says otherwise. */
+export const DEFAULT_TIMEOUT_SECONDS = 300;
 
 /** `--param key.path=value` flags → overrides by key (commander has checked the `=`). */
 export function parseParams(params: readonly string[]): Record<string, string> {
@@ -109,6 +114,7 @@ async function clientsForRole(role: GradingRole, options: Pick<GradeOptions, 're
 /** Grades and writes the reports; the exit code is 1 when the score is below --min-score. */
 export async function gradeCommand(options: GradeOptions): Promise<number> {
   const started = performance.now();
+  const deadline = Date.now() + (options.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
   const formats = parseFormats(options.format);
   if (options.snapshot !== undefined && options.albUrl !== undefined) {
     throw new UsageError('--alb-url sets where a live collection probes; a saved snapshot keeps the probes it was collected with. Drop --snapshot or --alb-url.');
@@ -140,6 +146,7 @@ export async function gradeCommand(options: GradeOptions): Promise<number> {
         ...(options.albUrl === undefined ? {} : { albUrl: options.albUrl }),
         ...(progress ? { onProgress: progress.onProgress } : {}),
         ...(roleClients ? { clients: roleClients } : {}),
+        deadline,
       });
     } catch (error) {
       throw role ? (await import('../../aws/role.js')).explainRoleFailure(error, role) : error;
