@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { checksById } from '../../checks/index.js';
 import { grade } from '../../src/grade/engine.js';
 import { FORMATS, renderReport } from '../../src/report/index.js';
 import { parseRubric } from '../../src/rubric/load.js';
@@ -37,7 +38,7 @@ function hostileSnapshot(): Snapshot {
 }
 
 describe('output hygiene', () => {
-  const scorecard = grade({ rubric, rubricFile: 'rubric.yaml', snapshot: hostileSnapshot() });
+  const scorecard = grade({ rubric, rubricFile: 'rubric.yaml', snapshot: hostileSnapshot(), checks: checksById });
   const raw = JSON.stringify(scorecard);
 
   it('the scorecard really carries the payload (so the checks below could fail)', () => {

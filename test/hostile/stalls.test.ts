@@ -5,6 +5,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { checksById } from '../../checks/index.js';
 import { createClients } from '../../src/aws/clients.js';
 import { parseRoster } from '../../src/batch/roster.js';
 import { runBatch } from '../../src/batch/runner.js';
@@ -94,7 +95,7 @@ describe('a stalled AWS endpoint', () => {
     });
     expect(snapshot.facts.logGroups).toMatchObject({ ok: false, error: { code: 'DeadlineExceeded', message: expect.stringContaining('--timeout') } });
     expect(probeBudget).toBeLessThanOrEqual(0);
-    const scorecard = grade({ rubric, rubricFile: 'rubric.yaml', snapshot });
+    const scorecard = grade({ rubric, rubricFile: 'rubric.yaml', snapshot, checks: checksById });
     const logs = scorecard.sections.flatMap((section) => section.steps).flatMap((step) => step.checks).filter((check) => check.cause?.includes('DeadlineExceeded'));
     expect(logs.length).toBeGreaterThan(0);
     for (const check of logs) expect(check.status).toBe('error');
