@@ -13,6 +13,7 @@ import { describeResult } from '../probe/evidence.js';
 import type { ProbeResult, Snapshot } from '../snapshot/types.js';
 import { evaluateCheck, withRubricHint, type Evaluation } from './evaluate.js';
 import { addPoints, sharePoints, toPoints, type Hundredths } from '../rubric/points.js';
+import { guardFactTypes, MistypedFact } from './fact-types.js';
 import type { CheckResult, Points, Scorecard, SectionResult, StepResult, StepStatus } from './scorecard.js';
 import { combineStatus, STEP_STATUSES } from './status.js';
 
@@ -115,6 +116,27 @@ export function assertGradable(rubric: Rubric, registry: CheckRegistry): void {
   gradable.get(rubric)!.add(registry);
 }
 
+/** A wrong type under the whole grade (the resolver, the cost notice): the snapshot is bad input, exit 2. */
+function snapshotTyped<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (!(error instanceof MistypedFact)) throw error;
+    throw new UsageError(`the snapshot's ${error.message}: it was edited or damaged; collect it again`);
+  }
+}
+
+/** A wrong type under one check: that check is `error`, naming the field; the rest is graded. */
+function mistyped(error: MistypedFact): Evaluation {
+  return {
+    status: 'error',
+    fraction: 0,
+    evidence: [],
+    cause: `could not read the snapshot: ${error.message}`,
+    hint: 'Collect the snapshot again; if it came from lab-grader unedited, report this as a bug.',
+  };
+}
+
 export function grade(input: GradeInput): Scorecard {
   const { rubric, snapshot, checks: registry } = input;
   assertGradable(rubric, registry);
@@ -122,7 +144,8 @@ export function grade(input: GradeInput): Scorecard {
   const profile = pickProfile(rubric, input.profile);
   const params = gradingParams(rubric, profile, input.paramOverrides ?? {});
   const notApplicable = new Set(profile.notApplicable);
-  const lab: Lab = resolveLab(snapshot, params, { profile: profile.name, submission: input.submission ?? null });
+  const resolveOptions = { profile: profile.name, submission: input.submission ?? null };
+  const lab: Lab = snapshotTyped(() => guardFactTypes(snapshot, (facts) => resolveLab(facts, params, resolveOptions)));
 
   // A check may grade two steps (s3.model-files in 2.2 and 2.3): it runs once.
   const evaluations = new Map<string, Evaluation>();
@@ -130,9 +153,11 @@ export function grade(input: GradeInput): Scorecard {
     let evaluation = evaluations.get(check.id);
     if (!evaluation) {
       try {
-        evaluation = evaluateCheck(check, lab, params);
+        // Re-resolved over the traced copy only when the check trips over a wrong type.
+        evaluation = guardFactTypes(snapshot, (facts) => evaluateCheck(check, facts === snapshot ? lab : resolveLab(facts, params, resolveOptions), params));
       } catch (error) {
-        throw new Error(`check ${check.id} threw while grading; this is a bug in the check`, { cause: error });
+        if (error instanceof MistypedFact) evaluation = mistyped(error);
+        else throw new Error(`check ${check.id} threw while grading; this is a bug in the check`, { cause: error });
       }
       evaluations.set(check.id, evaluation);
     }
@@ -238,7 +263,7 @@ export function grade(input: GradeInput): Scorecard {
     ),
     counts,
     choices: lab.choices.map((choice) => ({ ...choice })),
-    cost: estimateRunningCost(snapshot, params.prices),
+    cost: snapshotTyped(() => guardFactTypes(snapshot, (facts) => estimateRunningCost(facts, params.prices))),
   };
   return input.freeze === false ? scorecard : deepFreeze(scorecard);
 }
