@@ -6,6 +6,7 @@ import { probeLab, type ProbeOptions } from '../probe/index.js';
 import { resolveLab } from '../resolve/index.js';
 import type { ProfileName } from '../resolve/lab.js';
 import type { LabParams } from '../rubric/params.js';
+import { withoutCredentials } from '../snapshot/credentials.js';
 import type { Probes, Snapshot } from '../snapshot/types.js';
 
 export type ProbeFunction = (target: Probes['target'], params: LabParams, options?: ProbeOptions) => Promise<Probes>;
@@ -46,5 +47,7 @@ export async function readLiveAccount(options: LiveOptions): Promise<Snapshot> {
   const probes = target
     ? await probe(target, options.params, probeOptions)
     : { target: null, skipped: 'no load balancer of the lab was found in the account', results: [] };
-  return { ...snapshot, probes };
+  // Nothing read from the account or the app (a tag, an environment variable, a log line, a
+  // response body) may carry a credential into a report or a saved snapshot.
+  return withoutCredentials({ ...snapshot, probes });
 }

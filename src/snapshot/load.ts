@@ -4,18 +4,9 @@ import { printParseErrorCode, visit, type JSONPath, type ParseErrorCode } from '
 import type { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { assertShallow, INPUT_LIMITS, readLimitedSync } from '../limits.js';
+import { findCredential, mayHoldCredential } from './credentials.js';
 import { snapshotSchema } from './schema.js';
 import type { Snapshot } from './types.js';
-
-/** Keys under which a credential would travel; a snapshot must never hold one. */
-const CREDENTIAL_KEYS = /^(secretaccesskey|sessiontoken|aws_secret_access_key|aws_session_token)$/i;
-/**
- * The same keys as they appear in JSON text. A file without them (and without `\u` escapes,
- * which could spell a key another way) holds none, so the walk over every value is skipped.
- */
-const CREDENTIAL_TEXT = /"(secretaccesskey|sessiontoken|aws_secret_access_key|aws_session_token)"|\\u/i;
-
-type JsonPath = (string | number)[];
 
 /** Ends a visit early once what was looked for is found. */
 const FOUND = Symbol('found');
@@ -82,23 +73,6 @@ function syntaxError(text: string): { where: string; what: string } {
   return found ?? { where: '1:1', what: text.trim() === '' ? 'empty file' : 'unexpected content' };
 }
 
-/** The path of the first key under which a credential would travel, walking the parsed value. */
-function findCredential(value: unknown, path: JsonPath): JsonPath | null {
-  if (Array.isArray(value)) {
-    for (const [index, child] of value.entries()) {
-      const found = findCredential(child, [...path, index]);
-      if (found) return found;
-    }
-  } else if (value !== null && typeof value === 'object') {
-    for (const [key, child] of Object.entries(value)) {
-      if (CREDENTIAL_KEYS.test(key)) return [...path, key];
-      const found = findCredential(child, [...path, key]);
-      if (found) return found;
-    }
-  }
-  return null;
-}
-
 function issueMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') {
     return `unknown key ${issue.keys.map((key) => `"${key}"`).join(', ')}: this is not a lab-grader snapshot field`;
@@ -118,11 +92,13 @@ export function parseSnapshot(text: string, file: string): Snapshot {
     throw new UsageError(`${file}:${where}: not valid JSON (${what}): is this a snapshot saved by lab-grader?`);
   }
 
-  const credential = CREDENTIAL_TEXT.test(text) ? findCredential(value, []) : null;
+  // Most files provably hold nothing the walk could find: it is skipped for them.
+  const credential = mayHoldCredential(text) ? findCredential(value) : null;
   if (credential) {
+    const inside = credential.inside.length > 0 ? ` (inside its JSON text, at ${formatJsonPath(credential.inside).replace(/^\$\.?/, '')})` : '';
     throw new UsageError(
-      `${file}:${locate(text, credential)}: ${formatJsonPath(credential)}: ` +
-        'this file holds what looks like an AWS credential; a snapshot never carries credentials. ' +
+      `${file}:${locate(text, credential.path)}: ${formatJsonPath(credential.path)}${inside}: ` +
+        `this file holds what looks like an AWS credential (${credential.what}); a snapshot never carries credentials. ` +
         'Delete the file (and rotate the key if it was real), then collect again.',
     );
   }
