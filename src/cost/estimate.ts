@@ -1,7 +1,7 @@
 // The cost notice: what the billable resources seen in the snapshot cost per hour while
 // left running, from the rubric's price table, and how to tear them down.
 import type { LabParams } from '../rubric/params.js';
-import type { Fact, FactKey, Snapshot } from '../snapshot/types.js';
+import type { Fact, FactKey, Facts, Snapshot } from '../snapshot/types.js';
 import { FACT_CALLS } from '../snapshot/facts.js';
 
 export type CostItem = 'natGateway' | 'loadBalancer' | 'fargateTask' | 'publicIpv4';
@@ -51,7 +51,12 @@ function unreadable(fact: FactKey, error: { code: string }): string {
   return `${fact} (${FACT_CALLS[fact]}: ${error.code})`;
 }
 
-function dataOf<T>(fact: Fact<T>, key: FactKey, unknown: string[]): T | undefined {
+/** A fact's data; a fact not read (an error) or not in the snapshot at all is listed as unknown. */
+function dataOf<T>(fact: Fact<T> | undefined, key: FactKey, unknown: string[]): T | undefined {
+  if (fact === undefined) {
+    unknown.push(`${key} (not collected)`);
+    return undefined;
+  }
   if (fact.ok) return fact.data;
   unknown.push(unreadable(key, fact.error));
   return undefined;
@@ -111,7 +116,10 @@ export function estimateRunningCost(snapshot: Snapshot, prices: Prices): CostNot
   let taskMicros = 0;
   let vcpuTotal = 0;
   let gbTotal = 0;
-  for (const [cluster, fact] of Object.entries(facts.tasks).sort(([a], [b]) => a.localeCompare(b))) {
+  // A snapshot may lack a fact altogether (not collected); the types promise every one.
+  const tasks = facts.tasks as Facts['tasks'] | undefined;
+  if (tasks === undefined) unknown.push('tasks (not collected)');
+  for (const [cluster, fact] of Object.entries(tasks ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
     if (!fact.ok) {
       unknown.push(`tasks of ${cluster} (${FACT_CALLS.tasks}: ${fact.error.code})`);
       continue;

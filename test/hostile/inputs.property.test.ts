@@ -92,6 +92,16 @@ describe('snapshots', () => {
     );
   });
 
+  it('a snapshot with no facts at all grades: nothing throws, nothing fails (found by the 10,000-case run)', () => {
+    const text = JSON.stringify({ ...complete, facts: {} });
+    const scorecard = grade({ rubric, rubricFile: 'rubric.yaml', snapshot: parseSnapshot(text, 'fuzz.json'), checks: checksById });
+    expect(scorecard.cost?.unknown).toContain('tasks (not collected)');
+    // Nothing read is never the student's fault: the AWS checks are errors (the probes, kept, still pass).
+    const checks = scorecard.sections.flatMap((section) => section.steps.flatMap((step) => step.checks));
+    expect(checks.filter((check) => check.status === 'fail')).toEqual([]);
+    expect(checks.find((check) => check.id === 'vpc.lab-vpc')?.status).toBe('error');
+  });
+
   it('arbitrary text is refused with line and column', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.json(), fc.string({ unit: fc.constantFrom('[', '{', '"', ':', ',', '\\', ']', '}') })), (text) => {

@@ -6,25 +6,13 @@ import { probeLab } from '../../src/probe/index.js';
 import { MAX_GET_ENDPOINTS } from '../../src/probe/openapi.js';
 import { completeLabWith, labParams, runCheck } from '../support/fixtures.js';
 import { json, startServer, type TestServer } from '../probe/servers.js';
+import { slow502App } from './servers.js';
 
 let servers: TestServer[] = [];
 afterEach(async () => {
   await Promise.all(servers.map((server) => server.close()));
   servers = [];
 });
-
-/** An app whose OpenAPI document lists `count` GET endpoints and a predict endpoint, all answering 502 after `delayMs`. */
-export function slow502App(count: number, delayMs: number) {
-  const paths: Record<string, unknown> = {};
-  for (let index = 0; index < count; index += 1) paths[`/slow/${index}`] = { get: { summary: `slow ${index}` } };
-  paths['/predict'] = {
-    post: { requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { text: { type: 'string' } } } } } } },
-  };
-  return (request: { url?: string }, _body: string, response: Parameters<typeof json>[0]): void => {
-    if (request.url === '/openapi.json') return json(response, 200, { openapi: '3.1.0', paths });
-    setTimeout(() => json(response, 502, { message: 'Bad Gateway' }), delayMs);
-  };
-}
 
 describe('probe budget', () => {
   it('stops a slow-502 app with 20 endpoints at the budget: retries count against it, the rest is not sent', async () => {

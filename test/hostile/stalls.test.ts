@@ -1,7 +1,6 @@
 // AWS endpoints that accept a connection and never answer, and a student whose collection
 // never ends: every wait has a deadline, what is missing becomes `error`, reports are written.
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -17,30 +16,9 @@ import { mockAccount, type MockedAccount } from '../collect/mock-account.js';
 import { root } from '../support/cli.js';
 import { example, labParams } from '../support/fixtures.js';
 import { readGradebook } from '../batch/support.js';
+import { neverAnswering } from './servers.js';
 
 const rubric = loadRubric(join(root, 'rubric.yaml'), 'rubric.yaml');
-
-/** A TCP server on 127.0.0.1 that accepts every connection, reads it, and never writes a byte. */
-export async function neverAnswering(): Promise<{ url: string; connections: () => number; close: () => Promise<void> }> {
-  const sockets = new Set<Socket>();
-  let connections = 0;
-  const server: Server = createServer((socket) => {
-    connections += 1;
-    sockets.add(socket);
-    socket.resume();
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    connections: () => connections,
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
 
 let stalled: Awaited<ReturnType<typeof neverAnswering>> | undefined;
 let account: MockedAccount | undefined;
