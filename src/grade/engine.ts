@@ -154,7 +154,11 @@ export function grade(input: GradeInput): Scorecard {
     if (!evaluation) {
       try {
         // Re-resolved over the traced copy only when the check trips over a wrong type.
-        evaluation = guardFactTypes(snapshot, (facts) => evaluateCheck(check, facts === snapshot ? lab : resolveLab(facts, params, resolveOptions), params));
+        evaluation = guardFactTypes(snapshot, (facts, ready) => {
+          const checked = facts === snapshot ? lab : resolveLab(facts, params, resolveOptions);
+          ready();
+          return evaluateCheck(check, checked, params);
+        });
       } catch (error) {
         if (error instanceof MistypedFact) evaluation = mistyped(error);
         else throw new Error(`check ${check.id} threw while grading; this is a bug in the check`, { cause: error });

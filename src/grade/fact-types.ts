@@ -27,7 +27,7 @@ function describeValue(value: unknown): string {
 }
 
 /** The last field of the facts `run` read before it threw a TypeError, if it did. */
-function lastReadBeforeTypeError(snapshot: Snapshot, run: (snapshot: Snapshot) => unknown): { path: string; value: unknown } | undefined {
+function lastReadBeforeTypeError(snapshot: Snapshot, run: (snapshot: Snapshot, ready: () => void) => unknown): { path: string; value: unknown } | undefined {
   let last: { path: string; value: unknown } | undefined;
   // One proxy per object, so code comparing objects by identity behaves as it did.
   const proxies = new WeakMap<object, object>();
@@ -51,7 +51,8 @@ function lastReadBeforeTypeError(snapshot: Snapshot, run: (snapshot: Snapshot) =
   // A thawed copy: a proxy may not hand out wrapped values of frozen properties.
   const copy = structuredClone(snapshot);
   try {
-    run({ ...copy, facts: trace(copy.facts, '$.facts') as Snapshot['facts'] });
+    // Reads before `ready` (resolving the lab a check is given) are not the check's: forgotten.
+    run({ ...copy, facts: trace(copy.facts, '$.facts') as Snapshot['facts'] }, () => (last = undefined));
   } catch (error) {
     if (error instanceof TypeError) return last;
   }
@@ -60,11 +61,12 @@ function lastReadBeforeTypeError(snapshot: Snapshot, run: (snapshot: Snapshot) =
 
 /**
  * Runs `run` (pure code over the snapshot's facts). A TypeError it throws becomes a
- * MistypedFact naming the field, when the traced re-run finds one; anything else is rethrown.
+ * MistypedFact naming the field, when the traced re-run finds one read after `run` called
+ * `ready`; anything else, and a TypeError with no field read before it, is rethrown.
  */
-export function guardFactTypes<T>(snapshot: Snapshot, run: (snapshot: Snapshot) => T): T {
+export function guardFactTypes<T>(snapshot: Snapshot, run: (snapshot: Snapshot, ready: () => void) => T): T {
   try {
-    return run(snapshot);
+    return run(snapshot, () => undefined);
   } catch (error) {
     if (!(error instanceof TypeError)) throw error;
     const culprit = lastReadBeforeTypeError(snapshot, run);
