@@ -6,6 +6,8 @@ import { FACT_DEFINITIONS } from '../facts/index.js';
 import type { FactKey } from './types.js';
 
 const text = z.string();
+/** A probe's URL, which the reports and the app checks take apart: an absolute URL, or the file is refused naming it. */
+const absoluteUrl = z.string().refine((value) => URL.canParse(value), { error: 'not an absolute URL (a probe records the URL it requested)' });
 
 const factError = z
   .object({ call: text, code: text, message: text })
@@ -38,7 +40,7 @@ const factsSchema = z
 const probeResult = z.looseObject({
   id: text,
   method: z.enum(['GET', 'POST']),
-  url: text,
+  url: absoluteUrl,
   requestBody: text.optional(),
   status: z.number().int().optional(),
   contentType: text.optional(),

@@ -81,6 +81,11 @@ describe('a bad snapshot names its first bad field by JSON path and line:column'
     );
   });
 
+  it('a probe result whose URL is not an absolute URL (the reports take it apart)', () => {
+    const text = completeWith('"url": "http://sentiment-app-alb-1234567890.eu-west-1.elb.amazonaws.com/"', '"url": "/"');
+    expect(usageMessage(() => parseSnapshot(text, 'snap.json'))).toMatch(/^snap\.json:\d+:\d+: \$\.probes\.results\[0\]\.url: not an absolute URL/);
+  });
+
   it('a keyed fact that is not a map of facts', () => {
     const text = completeWith('"listeners": {', '"listeners": [], "listenersWas": {');
     expect(usageMessage(() => parseSnapshot(text, 'snap.json'))).toContain('$.facts.listeners: expected record, received array');
