@@ -5,6 +5,7 @@
 //
 //   npm run bench:batch              1,000 students, concurrency 4
 //   npm run bench:batch -- 200 8     200 students, concurrency 8
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +40,24 @@ const MUTATIONS: ((snapshot: Snapshot) => void)[] = [
   },
 ];
 
+/**
+ * The complete lab as a student's own account would hold it: its own account id and its own
+ * random resource ids (AWS makes them per account). Copies of the bundled example would all
+ * be flagged by the class verification and have their reports written twice, which is not a
+ * class; `flagged` in the output says how many were.
+ */
+function ownAccount(complete: Snapshot, index: number): Snapshot {
+  const account = String(100000000000 + index * 7919).padStart(12, '0');
+  const ids = new Map<string, string>();
+  const text = JSON.stringify(complete)
+    .replaceAll(complete.account, account)
+    .replace(/(?<=[-/:])(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b/g, (id) => {
+      if (!ids.has(id)) ids.set(id, createHash('sha256').update(`${index}:${id}`).digest('hex').slice(0, id.length));
+      return ids.get(id)!;
+    });
+  return JSON.parse(text) as Snapshot;
+}
+
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'lab-grader-bench-batch-'));
   try {
@@ -47,7 +66,7 @@ async function main(): Promise<void> {
     await mkdir(join(dir, 'snapshots'));
     const lines = ['id,snapshot'];
     for (let index = 0; index < students; index += 1) {
-      const snapshot = structuredClone(complete);
+      const snapshot = ownAccount(complete, index);
       MUTATIONS[index % MUTATIONS.length]!(snapshot);
       const id = `s${String(index + 1).padStart(5, '0')}`;
       await writeFile(join(dir, 'snapshots', `${id}.json`), JSON.stringify(snapshot, null, 2));
@@ -77,7 +96,8 @@ async function main(): Promise<void> {
     console.log(`grade everyone:            ${seconds.toFixed(2)} s  ${(students / seconds).toFixed(0)} students/s  ${(first.durationMs / students).toFixed(2)} ms/student  (goal < 5 s)`);
     console.log(`CPU time, all threads:     ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s  ${((cpu.user + cpu.system) / 1000 / students).toFixed(2)} ms/student`);
     console.log(`resume (all kept):         ${(resumed.durationMs / 1000).toFixed(2)} s  ${resumed.outcomes.filter((outcome) => outcome.skipped).length} skipped`);
-    console.log(`errors: ${failed}`);
+    const flagged = first.outcomes.filter((outcome) => (outcome.scorecard?.integrity?.flags.length ?? 0) > 0).length;
+    console.log(`errors: ${failed}   flagged by the class verification: ${flagged}`);
 
     // The same run, in this thread: reading and grading one student's file with nothing else
     // (no threads, reports or files), to tell the grading from what surrounds it.

@@ -32,6 +32,7 @@ function inconsistencies(snapshot: Snapshot): string[] {
       if (key !== undefined && OWNER_FIELDS.has(key) && /^\d{12}$/.test(value) && value !== snapshot.account) {
         found.add(`${key} ${value} is not the snapshot's account ${snapshot.account}`);
       }
+      if (!value.includes('arn:')) return;
       for (const [arn, , region, account] of value.matchAll(ARN)) {
         if (account !== undefined && account !== snapshot.account) found.add(`${arn} names account ${account}, not the snapshot's ${snapshot.account}`);
         else if (region !== undefined && region !== '' && region !== snapshot.region) found.add(`${arn} is in ${region}, not the snapshot's region ${snapshot.region}`);
