@@ -29,7 +29,7 @@ const NETWORK = new Set([
 const CONFIGURE =
   'Configure credentials in one of the standard ways: `aws configure` (an IAM user\'s access keys), ' +
   'AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) in the environment, ' +
-  '`aws sso login --profile NAME` then --aws-profile NAME, or run lab-grader in AWS CloudShell, which needs nothing.';
+  '`aws sso login --profile NAME` then --profile NAME, or run lab-grader in AWS CloudShell, which needs nothing.';
 
 const ACADEMY =
   'On AWS Academy, your Learner Lab session ended: start the lab again, open "AWS Details", ' +

@@ -60,13 +60,13 @@ Examples:
     $ lab-grader grade --snapshot examples/complete-lab.snapshot.json
 
   Grade your own account live, with a named AWS profile, and keep the evidence:
-    $ lab-grader grade --aws-profile student --region eu-west-1 --save-snapshot snapshot.json
+    $ lab-grader grade --profile student --region eu-west-1 --save-snapshot snapshot.json
 
   Grade a student's account through the read-only role they deployed (policy/lab-grader-role.cfn.yaml):
     $ lab-grader grade --role-arn arn:aws:iam::210987654321:role/lab-grader-readonly --external-id course-2026 --region eu-west-1
 
   Grade an AWS Academy / Learner Lab account:
-    $ lab-grader grade --profile academy
+    $ lab-grader grade --lab-profile academy
 
   Write every report format and fail CI below 8 points:
     $ lab-grader grade --snapshot snapshot.json --format console,json,junit,markdown,gradescope,classroom,html --out reports --min-score 8
@@ -103,11 +103,24 @@ The roster format is described in docs/class-workflows.md.
 const WATCH_EXAMPLES = `
 Examples:
   Watch your own account while you build the lab (Ctrl-C stops):
-    $ lab-grader watch --aws-profile student --region eu-west-1
+    $ lab-grader watch --profile student --region eu-west-1
 
   Every minute, on an AWS Academy account:
-    $ lab-grader watch --profile academy --interval 60
+    $ lab-grader watch --lab-profile academy --interval 60
 `;
+
+/** `--aws-profile`, the AWS profile's flag before 0.2.0, still works but is no longer listed. */
+function awsProfileAlias(): Option {
+  return new Option('--aws-profile <name>', 'the same as --profile').hideHelp();
+}
+
+/** `--profile` (or its old spelling) as the `awsProfile` the commands take. */
+function withAwsProfile<T extends { profile?: string; awsProfile?: string }>(options: T): T {
+  const renamed = { ...options };
+  if (renamed.profile !== undefined) renamed.awsProfile = renamed.profile;
+  delete renamed.profile;
+  return renamed;
+}
 
 /** The exit code the command that ran asked for. */
 let commandExitCode = 0;
@@ -129,8 +142,9 @@ function buildProgram(): Command {
     .description('Grade an AWS account (live) or a saved snapshot (--snapshot) and write the reports.')
     .option('--snapshot <file>', 'regrade a saved snapshot offline instead of reading the account')
     .option('--rubric <file>', 'the rubric to grade against (default: the rubric.yaml shipped with lab-grader)')
-    .option('--profile <name>', 'the rubric profile: own-account (default) or academy')
-    .option('--aws-profile <name>', 'the AWS credentials profile to collect with (default: the standard credential chain)')
+    .option('--profile <name>', 'the AWS credentials profile to collect with (default: the standard credential chain)')
+    .option('--lab-profile <name>', 'the rubric profile: own-account (default) or academy')
+    .addOption(awsProfileAlias())
     .option('--region <region>', 'the AWS region of the lab (default: from the AWS profile or environment)')
     .option('--param <key.path=value>', "override one of the rubric's expected values (repeatable)", collectParam, [])
     .option('--format <list>', 'report formats, comma-separated: console,json,junit,markdown,gradescope,classroom,html', 'console')
@@ -152,7 +166,7 @@ function buildProgram(): Command {
     .addHelpText('after', GRADE_EXAMPLES)
     .action(async (options) => {
       const { gradeCommand } = await import('./commands/grade.js');
-      commandExitCode = await gradeCommand(options);
+      commandExitCode = await gradeCommand(withAwsProfile(options));
     });
 
   program
@@ -179,8 +193,8 @@ function buildProgram(): Command {
     .command('show')
     .description('Print the rubric as a table: steps, points and the checks that grade them.')
     .option('--rubric <file>', 'the rubric to show (default: the rubric.yaml shipped with lab-grader)')
-    .addOption(new Option('--profile <name>', 'show the steps a rubric profile makes not applicable'))
-    .addHelpText('after', '\nExample:\n  $ lab-grader rubric show --profile academy\n')
+    .option('--lab-profile <name>', 'show the steps a rubric profile makes not applicable')
+    .addHelpText('after', '\nExample:\n  $ lab-grader rubric show --lab-profile academy\n')
     .action(async (options) => {
       const { rubricShowCommand } = await import('./commands/rubric.js');
       commandExitCode = await rubricShowCommand(options);
@@ -224,8 +238,9 @@ function buildProgram(): Command {
     .option('--interval <seconds>', 'seconds between rounds', positiveInteger('a number of seconds', 3600), 30)
     .option('--rounds <n>', 'stop after this many rounds (default: until Ctrl-C)', positiveInteger('a number of rounds', 100000))
     .option('--rubric <file>', 'the rubric to grade against (default: the rubric.yaml shipped with lab-grader)')
-    .option('--profile <name>', 'the rubric profile: own-account (default) or academy')
-    .option('--aws-profile <name>', 'the AWS credentials profile to collect with (default: the standard credential chain)')
+    .option('--profile <name>', 'the AWS credentials profile to collect with (default: the standard credential chain)')
+    .option('--lab-profile <name>', 'the rubric profile: own-account (default) or academy')
+    .addOption(awsProfileAlias())
     .option('--region <region>', 'the AWS region of the lab (default: from the AWS profile or environment)')
     .option('--param <key.path=value>', "override one of the rubric's expected values (repeatable)", collectParam, [])
     .option('--alb-url <url>', 'probe this URL instead of the load balancer found in the account')
@@ -234,7 +249,7 @@ function buildProgram(): Command {
     .addHelpText('after', WATCH_EXAMPLES)
     .action(async (options) => {
       const { watchCommand } = await import('./commands/watch.js');
-      commandExitCode = await watchCommand(options);
+      commandExitCode = await watchCommand(withAwsProfile(options));
     });
 
   return program;

@@ -49,8 +49,8 @@ export function pickProfile(rubric: Rubric, name: string | undefined): RubricPro
   if (profile) return profile;
   const known = rubric.profiles.map((candidate) => candidate.name).join(', ');
   throw new UsageError(
-    `"${name}" is not a profile of ${rubric.file} (its profiles: ${known}). ` +
-      `To use the AWS credentials profile "${name}", pass --aws-profile ${name}.`,
+    `"${name}" is not a lab profile of ${rubric.file} (its profiles: ${known}). ` +
+      `To use the AWS credentials profile "${name}", pass --profile ${name}.`,
   );
 }
 

@@ -67,7 +67,7 @@ describe('lab-grader grade', () => {
 
   it('live collection without credentials exits 3 and says how to configure them', async () => {
     // No config files and no instance metadata: the credential chain fails without any network call.
-    const run = await cli(['grade', '--aws-profile', 'no-such-profile', '--region', 'eu-west-1', '--format', 'json', '--out', join(work, 'none')], root, {
+    const run = await cli(['grade', '--profile', 'no-such-profile', '--region', 'eu-west-1', '--format', 'json', '--out', join(work, 'none')], root, {
       AWS_CONFIG_FILE: join(work, 'no-config'),
       AWS_SHARED_CREDENTIALS_FILE: join(work, 'no-credentials'),
       AWS_EC2_METADATA_DISABLED: 'true',
@@ -81,10 +81,33 @@ describe('lab-grader grade', () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('a rubric profile that does not exist exits 2 and points to --aws-profile', async () => {
-    const run = await cli(['grade', '--snapshot', completeLab, '--profile', 'student']);
+  it('a lab profile that does not exist exits 2 and points to --profile, the AWS profile', async () => {
+    const run = await cli(['grade', '--snapshot', completeLab, '--lab-profile', 'student']);
     expectUserError(run, 2);
-    expect(run.stderr).toContain('pass --aws-profile student');
+    expect(run.stderr).toContain('pass --profile student');
+  });
+
+  it('--profile academy with no AWS profile of that name exits 2 and suggests --lab-profile academy', async () => {
+    const config = file('aws-config', '[default]\nregion = eu-west-1\n[profile student]\nregion = eu-west-1\n');
+    const env = { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: join(work, 'no-credentials') };
+    const run = await cli(['grade', '--snapshot', completeLab, '--profile', 'academy'], root, env);
+    expectUserError(run, 2);
+    expect(run.stderr).toContain('no AWS profile is called "academy"');
+    expect(run.stderr).toContain('pass --lab-profile academy');
+  });
+
+  it('--profile academy is taken as the AWS profile when one has that name', async () => {
+    const credentials = file('aws-credentials', '[academy]\naws_access_key_id = x\n');
+    const env = { AWS_CONFIG_FILE: join(work, 'no-config'), AWS_SHARED_CREDENTIALS_FILE: credentials };
+    const run = await cli(['grade', '--snapshot', completeLab, '--profile', 'academy', '--format', 'json', '--out', join(work, 'academy-aws')], root, env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(work, 'academy-aws', 'scorecard.json'), 'utf8')).profile).toBe('own-account');
+  });
+
+  it('--lab-profile academy grades with the academy rubric profile', async () => {
+    const run = await cli(['grade', '--snapshot', completeLab, '--lab-profile', 'academy', '--format', 'json', '--out', join(work, 'academy-lab')]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(work, 'academy-lab', 'scorecard.json'), 'utf8')).profile).toBe('academy');
   });
 });
 

@@ -28,7 +28,7 @@ describe('rubric commands', () => {
   });
 
   it('show with the academy profile marks its not-applicable steps and the reduced maximum', async () => {
-    const { code, text } = await stdoutOf(() => rubricShowCommand({ profile: 'academy' }));
+    const { code, text } = await stdoutOf(() => rubricShowCommand({ labProfile: 'academy' }));
     expect(code).toBe(0);
     expect(text).toMatch(/\n1 +Account setup & IAM configuration +0\.25\n/);
     expect(text).toMatch(/\n {2}1\.1 +Enable MFA for the root account +0\.25 \(n\/a\) +iam\.root-mfa 0\.25\n/);
@@ -36,12 +36,12 @@ describe('rubric commands', () => {
   });
 
   it('show with an unknown profile is a usage error', async () => {
-    const message = await rubricShowCommand({ profile: 'learner-lab' }).then(
+    const message = await rubricShowCommand({ labProfile: 'learner-lab' }).then(
       () => 'resolved',
       (error: unknown) => usageMessage(() => {
         throw error;
       }),
     );
-    expect(message).toContain('"learner-lab" is not a profile of rubric.yaml (its profiles: own-account, academy)');
+    expect(message).toContain('"learner-lab" is not a lab profile of rubric.yaml (its profiles: own-account, academy)');
   });
 });

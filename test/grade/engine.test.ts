@@ -162,9 +162,9 @@ describe('grade', () => {
     expect(usageMessage(() => gradeWith({ paramOverrides }))).toContain(message);
   });
 
-  it('an unknown rubric profile suggests --aws-profile', () => {
+  it('an unknown rubric profile suggests --profile, the AWS profile', () => {
     expect(usageMessage(() => gradeWith({ profile: 'student' }))).toBe(
-      '"student" is not a profile of test-rubric.yaml (its profiles: own, reduced, kept). To use the AWS credentials profile "student", pass --aws-profile student.',
+      '"student" is not a lab profile of test-rubric.yaml (its profiles: own, reduced, kept). To use the AWS credentials profile "student", pass --profile student.',
     );
   });
 

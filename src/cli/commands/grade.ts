@@ -2,6 +2,7 @@
 import { performance } from 'node:perf_hooks';
 import { checksById } from '../../../checks/index.js';
 import type { CheckRegistry } from '../../check/define.js';
+import { awsProfileNames } from '../../aws/profiles.js';
 import { progressDisplay } from '../../collect/progress.js';
 import { UsageError } from '../../errors.js';
 import { writeFileAtomically } from '../../files.js';
@@ -24,7 +25,9 @@ import { parseFormats, writeReports, type ManualPoints } from '../../report/inde
 export interface GradeOptions extends Partial<VerificationFlags> {
   snapshot?: string;
   rubric?: string;
-  profile?: string;
+  /** The rubric profile (--lab-profile). */
+  labProfile?: string;
+  /** The AWS credentials profile (--profile). */
   awsProfile?: string;
   region?: string;
   /** `key.path=value`, as typed. */
@@ -81,16 +84,30 @@ export interface GradingSetup {
   checks: CheckRegistry;
 }
 
+/**
+ * `--profile academy` was the rubric profile before 0.2.0: when no AWS profile has that name
+ * but the rubric has a profile of it, the person almost surely meant --lab-profile.
+ */
+function assertAwsProfileMeant(rubric: Rubric, awsProfile: string | undefined): void {
+  if (awsProfile === undefined || !rubric.profiles.some((profile) => profile.name === awsProfile)) return;
+  if (awsProfileNames().has(awsProfile)) return;
+  throw new UsageError(
+    `--profile names the AWS credentials profile, and no AWS profile is called "${awsProfile}" ` +
+      `(~/.aws/config, ~/.aws/credentials). For the rubric's ${awsProfile} profile, pass --lab-profile ${awsProfile}.`,
+  );
+}
+
 /** Reads the rubric, profile, params and submission; bad input fails here, so a typo costs no collection. */
 export async function prepareGrading(
-  options: Pick<GradeOptions, 'rubric' | 'profile' | 'param' | 'albUrl' | 'submission'>,
+  options: Pick<GradeOptions, 'rubric' | 'labProfile' | 'awsProfile' | 'param' | 'albUrl' | 'submission'>,
 ): Promise<GradingSetup> {
   if (options.albUrl !== undefined) probeBaseUrl(options.albUrl);
   const location = rubricLocation(options.rubric);
   const rubric = loadRubric(location.path, location.name);
   const paramOverrides = parseParams(options.param);
   assertGradable(rubric, checksById);
-  const profile = pickProfile(rubric, options.profile);
+  assertAwsProfileMeant(rubric, options.awsProfile);
+  const profile = pickProfile(rubric, options.labProfile);
   const params = paramsFor(rubric, profile, paramOverrides);
   let submission: Submission | null = null;
   if (options.submission !== undefined) {

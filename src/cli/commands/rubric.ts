@@ -17,7 +17,8 @@ export interface RubricLintOptions {
 
 export interface RubricShowOptions {
   rubric?: string;
-  profile?: string;
+  /** The rubric profile (--lab-profile). */
+  labProfile?: string;
 }
 
 function load(given: string | undefined): Rubric {
@@ -70,7 +71,7 @@ function stepRows(step: RubricStep, profile: RubricProfile | undefined): { rows:
 /** The rubric as a table: sections, steps, points and the checks that grade each step. */
 export async function rubricShowCommand(options: RubricShowOptions): Promise<number> {
   const rubric = load(options.rubric);
-  const profile = options.profile === undefined ? undefined : pickProfile(rubric, options.profile);
+  const profile = options.labProfile === undefined ? undefined : pickProfile(rubric, options.labProfile);
   const rows: string[][] = [['Step', 'Title', 'Points', 'Checks (points)']];
   let total: Hundredths = 0;
   for (const section of rubric.sections) {

@@ -14,7 +14,9 @@ export interface WatchCommandOptions {
   /** Stop after this many rounds; unbounded when absent. */
   rounds?: number;
   rubric?: string;
-  profile?: string;
+  /** The rubric profile (--lab-profile). */
+  labProfile?: string;
+  /** The AWS credentials profile (--profile). */
   awsProfile?: string;
   region?: string;
   param: string[];
