@@ -1,6 +1,7 @@
 // Writing output files so that a reader (or a crash) never leaves half a file behind, a
-// symlink is written through rather than replaced, and a device or folder is never replaced.
-import { lstat, mkdir, readdir, readlink, rename, rm, writeFile } from 'node:fs/promises';
+// symlink is written through rather than replaced, a device or folder is never replaced, and
+// output folders fail at once when they cannot be written.
+import { lstat, mkdir, readdir, readlink, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { UsageError } from './errors.js';
@@ -91,24 +92,58 @@ export async function writeFileAtomically(file: string, text: string): Promise<v
   }
 }
 
+/** What is at `path`: a folder, something else, or nothing. */
+async function kindOf(path: string): Promise<'folder' | 'other' | 'none'> {
+  try {
+    return (await stat(path)).isDirectory() ? 'folder' : 'other';
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'none';
+    throw error;
+  }
+}
+
+/**
+ * Creates `dir` (and its missing parents) and proves it writable with a file created and
+ * removed, so a folder that cannot hold the reports fails before any grading. Parents are
+ * made one at a time: Node's recursive mkdir never returns inside /proc. Fails as `mkdir -p`
+ * would: EEXIST when `dir` is a file, ENOTDIR when a parent is.
+ */
+export async function makeWritableFolder(dir: string): Promise<void> {
+  const target = resolve(dir);
+  const missing: string[] = [];
+  for (let at = target; ; at = dirname(at)) {
+    const kind = await kindOf(at);
+    if (kind === 'folder') break;
+    if (kind === 'other') throw Object.assign(new Error(`${at} is not a folder`), { code: at === target ? 'EEXIST' : 'ENOTDIR' });
+    missing.unshift(at);
+    if (dirname(at) === at) break;
+  }
+  for (const folder of missing) {
+    await mkdir(folder).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    });
+  }
+  temporaryFiles += 1;
+  const probe = join(target, `.lab-grader-write-check.${process.pid}.${threadId}.${temporaryFiles}`);
+  try {
+    await writeFile(probe, '', { flag: 'wx' });
+  } finally {
+    await rm(probe, { force: true }).catch(() => undefined);
+  }
+}
+
 /**
  * Creates `dir` if needed and proves a file can be written in it, so a class batch pointed
  * at a file or a read-only folder stops before grading anyone (exit 2).
  */
 export async function ensureWritableFolder(dir: string, flag: string): Promise<void> {
-  const refuse = (error: unknown): UsageError =>
-    new UsageError(`${flag} ${dir} cannot be written (${(error as NodeJS.ErrnoException).code ?? 'unwritable'}): choose a folder you can write to`);
-  try {
-    await mkdir(dir, { recursive: true });
-  } catch (error) {
-    throw refuse(error);
-  }
-  const probe = join(dir, `.lab-grader-write-check.${process.pid}.${threadId}`);
-  try {
-    await writeFile(probe, '', { flag: 'w' });
-  } catch (error) {
-    throw refuse(error);
-  } finally {
-    await rm(probe, { force: true }).catch(() => undefined);
-  }
+  await makeWritableFolder(dir).catch((error: unknown) => {
+    throw new UsageError(`${flag} ${dir} cannot be written (${(error as NodeJS.ErrnoException).code ?? 'unwritable'}): choose a folder you can write to`);
+  });
+}
+
+/** A file-system refusal (no such folder, no permission, disk full) is the person's to fix: exit 2. */
+export function unwritable(error: unknown, flag: string): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' ? new UsageError(`cannot write ${flag} (${code}): choose a folder you can write to`) : error;
 }

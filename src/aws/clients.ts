@@ -15,6 +15,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { performance } from 'node:perf_hooks';
 import { gradingRetryStrategy } from './retry.js';
 
 /** IAM and Budgets are global services answered in us-east-1. */
@@ -31,6 +32,61 @@ export interface ClientOptions {
   requestTimeoutMs?: number;
   /** Credentials instead of the standard chain: batch grading assumes a role per student. */
   credentials?: ReturnType<typeof fromNodeProviderChain>;
+  /** Told of every call once it ends, retries included (`--verbose`). */
+  onCall?: (call: AwsCallRecord) => void;
+}
+
+/** One AWS call as `--verbose` shows it. */
+export interface AwsCallRecord {
+  /** `ec2:DescribeVpcs`: the service's IAM prefix and the operation. */
+  action: string;
+  region: string;
+  ms: number;
+  /** `ok`, or the error's name (`AccessDenied`, `ThrottlingException`...) and HTTP status. */
+  outcome: string;
+}
+
+/** What the observer needs of an SDK client; every v3 client has it. */
+interface ObservableClient {
+  config: { region: () => Promise<string> };
+  middlewareStack: {
+    add(
+      middleware: (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => Promise<unknown>,
+      options: { step: 'initialize'; name: string },
+    ): void;
+  };
+}
+
+function outcomeOf(error: unknown): string {
+  const name = error instanceof Error ? error.name : 'Error';
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+  return status === undefined ? name : `${name} (HTTP ${status})`;
+}
+
+/** Times every command the client sends, from the first attempt to the last retry. */
+function observe<T>(client: T, prefix: string, onCall: ((call: AwsCallRecord) => void) | undefined): T {
+  if (!onCall) return client;
+  const observable = client as unknown as ObservableClient;
+  observable.middlewareStack.add(
+    (next, context) => async (args) => {
+      const started = performance.now();
+      const action = `${prefix}:${(context.commandName ?? 'Unknown').replace(/Command$/, '')}`;
+      const report = async (outcome: string): Promise<void> => {
+        const region = await observable.config.region().catch(() => '?');
+        onCall({ action, region, ms: Math.round(performance.now() - started), outcome });
+      };
+      try {
+        const output = await next(args);
+        await report('ok');
+        return output;
+      } catch (error) {
+        await report(outcomeOf(error));
+        throw error;
+      }
+    },
+    { step: 'initialize', name: 'labGraderCallLog' },
+  );
+  return client;
 }
 
 export interface AwsClients {
@@ -53,6 +109,9 @@ export interface AwsClients {
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+const quiet = (): void => undefined;
+const SILENT_LOGGER = { trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet };
 
 /** Whether S3 is pointed at a stand-in (LocalStack, moto), which needs path-style addressing. */
 function s3EndpointOverridden(env: NodeJS.ProcessEnv): boolean {
@@ -98,6 +157,9 @@ export function createClients(options: ClientOptions, env: NodeJS.ProcessEnv = p
     credentials,
     ...(options.awsProfile ? { profile: options.awsProfile } : {}),
     maxAttempts,
+    // The SDK's own warnings and stack traces never reach the person's terminal: every failed
+    // call is recorded on its fact and explained there.
+    logger: SILENT_LOGGER,
     // A stalled connection fails the call (recorded on its fact) instead of hanging grading;
     // without throwOnRequestTimeout the SDK only logs a warning and waits on.
     requestHandler: { ...agents, connectionTimeout: 5_000, requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
@@ -107,22 +169,27 @@ export function createClients(options: ClientOptions, env: NodeJS.ProcessEnv = p
   const global = () => ({ ...common, retryStrategy: gradingRetryStrategy(maxAttempts), region: GLOBAL_REGION });
   const s3Clients = new Map<string, S3Client>();
   const forcePathStyle = s3EndpointOverridden(env);
+  const { onCall } = options;
   const clients: AwsClients = {
-    sts: new STSClient(regional()),
-    iam: new IAMClient(global()),
-    budgets: new BudgetsClient(global()),
-    s3control: withAccountEndpointCheck(new S3ControlClient(regional())),
-    ecr: new ECRClient(regional()),
-    ec2: new EC2Client(regional()),
-    elb: new ElasticLoadBalancingV2Client(regional()),
-    ecs: new ECSClient(regional()),
-    logs: new CloudWatchLogsClient(regional()),
-    cloudwatch: new CloudWatchClient(regional()),
-    cloudtrail: new CloudTrailClient(regional()),
+    sts: observe(new STSClient(regional()), 'sts', onCall),
+    iam: observe(new IAMClient(global()), 'iam', onCall),
+    budgets: observe(new BudgetsClient(global()), 'budgets', onCall),
+    s3control: observe(withAccountEndpointCheck(new S3ControlClient(regional())), 's3', onCall),
+    ecr: observe(new ECRClient(regional()), 'ecr', onCall),
+    ec2: observe(new EC2Client(regional()), 'ec2', onCall),
+    elb: observe(new ElasticLoadBalancingV2Client(regional()), 'elasticloadbalancing', onCall),
+    ecs: observe(new ECSClient(regional()), 'ecs', onCall),
+    logs: observe(new CloudWatchLogsClient(regional()), 'logs', onCall),
+    cloudwatch: observe(new CloudWatchClient(regional()), 'cloudwatch', onCall),
+    cloudtrail: observe(new CloudTrailClient(regional()), 'cloudtrail', onCall),
     s3(region) {
       let client = s3Clients.get(region);
       if (!client) {
-        client = new S3Client({ ...common, retryStrategy: gradingRetryStrategy(maxAttempts), region, forcePathStyle, followRegionRedirects: true });
+        client = observe(
+          new S3Client({ ...common, retryStrategy: gradingRetryStrategy(maxAttempts), region, forcePathStyle, followRegionRedirects: true }),
+          's3',
+          onCall,
+        );
         s3Clients.set(region, client);
       }
       return client;

@@ -148,7 +148,7 @@ function buildProgram(): Command {
     .option('--region <region>', 'the AWS region of the lab (default: from the AWS profile or environment)')
     .option('--param <key.path=value>', "override one of the rubric's expected values (repeatable)", collectParam, [])
     .option('--format <list>', 'report formats, comma-separated: console,json,junit,markdown,gradescope,classroom,html', 'console')
-    .option('--out <dir>', 'folder for the report files', 'reports')
+    .option('--out <dir>', 'folder for the report files; - prints the one --format on stdout', 'reports')
     .addOption(
       new Option('--manual-points <mode>', "gradescope and classroom: 'exclude' leaves the points a person judges to a manual question")
         .choices(['include', 'exclude'])
@@ -159,7 +159,9 @@ function buildProgram(): Command {
     .option('--alb-url <url>', 'probe this URL instead of the load balancer found in the account (the report says so)')
     .option('--submission <dir>', "the student's project folder, to find their endpoint test script (step 6.2)")
     .option('--timeout <seconds>', 'the whole grade ends within this (default 300); facts not read by then are errors and the report is still written', positiveInteger('a number of seconds', 86400))
-    .option('--no-color', 'no colour in the console report')
+    .option('--no-color', 'no colour in the console report (also NO_COLOR; FORCE_COLOR=1 forces colour when piped)')
+    .option('--quiet', 'print errors only: no progress, no notes, no console checklist (the exit code and files tell the rest)')
+    .option('--verbose', 'log every AWS call (action, region, milliseconds, outcome) and every probe on stderr')
     .option('--account <id>', "the student's 12-digit AWS account: a snapshot from any other is flagged", accountId)
     .option('--role-arn <arn>', "grade the student's account through this read-only role, assumed with your own credentials", matching(ROLE_ARN, 'an IAM role ARN such as arn:aws:iam::123456789012:role/lab-grader-readonly'))
     .option('--external-id <id>', "the external id the role's trust policy requires (with --role-arn)", matching(EXTERNAL_ID, 'an external id: 2-1224 letters, digits or +=,.@:/-'))
@@ -245,7 +247,9 @@ function buildProgram(): Command {
     .option('--param <key.path=value>', "override one of the rubric's expected values (repeatable)", collectParam, [])
     .option('--alb-url <url>', 'probe this URL instead of the load balancer found in the account')
     .option('--submission <dir>', "your project folder, to find your endpoint test script (step 6.2)")
-    .option('--no-color', 'no colour in the checklist')
+    .option('--no-color', 'no colour in the checklist (also NO_COLOR; FORCE_COLOR=1 forces colour when piped)')
+    .option('--compact', 'show only the steps that lost points or need a person, with their hints')
+    .option('--verbose', 'log every AWS call (action, region, milliseconds, outcome) and every probe on stderr')
     .addHelpText('after', WATCH_EXAMPLES)
     .action(async (options) => {
       const { watchCommand } = await import('./commands/watch.js');

@@ -21,8 +21,14 @@ import {
   type ReportOptions,
 } from './steps.js';
 
-/** Terminals of 100 columns show every line whole. */
+/** The width when the caller names none: terminals of 100 columns show every line whole. */
 export const CONSOLE_WIDTH = 100;
+
+/** How wide lines may be and how to colour them, for every helper of one render. */
+interface Layout {
+  width: number;
+  paint: Paint;
+}
 
 const SYMBOLS: Record<StepStatus, string> = {
   pass: '✔',
@@ -92,15 +98,15 @@ export function wrap(text: string, width: number): string[] {
 }
 
 /** A labelled paragraph under a step, wrapped and indented so it stays inside the width. */
-function detail(label: string, text: string): string[] {
-  const available = CONSOLE_WIDTH - DETAIL_INDENT.length - label.length;
+function detail(label: string, text: string, width: number): string[] {
+  const available = width - DETAIL_INDENT.length - label.length;
   const continuation = DETAIL_INDENT + ' '.repeat(label.length);
   return wrap(text, available).map((line, index) => (index === 0 ? DETAIL_INDENT + label : continuation) + line);
 }
 
 /** `  ✔ 4.1    Create a new VPC ......... 0.50/0.50`, the title wrapped when it is too long. */
-function row(prefix: string, title: string, score: string, paint: Paint, color: keyof typeof ANSI): string[] {
-  const titleWidth = CONSOLE_WIDTH - prefix.length - POINTS_WIDTH - 1;
+function row(prefix: string, title: string, score: string, paint: Paint, color: keyof typeof ANSI, width: number): string[] {
+  const titleWidth = width - prefix.length - POINTS_WIDTH - 1;
   const titleLines = wrap(title, titleWidth);
   const last = titleLines.length - 1;
   return titleLines.map((line, index) => {
@@ -110,51 +116,53 @@ function row(prefix: string, title: string, score: string, paint: Paint, color: 
   });
 }
 
-function stepLines(step: StepResult, profile: string, paint: Paint): string[] {
+function stepLines(step: StepResult, profile: string, { width, paint }: Layout): string[] {
   const color = STATUS_COLORS[step.status];
   const prefix = `${STEP_INDENT}${SYMBOLS[step.status]} ${step.id.padEnd(ID_WIDTH)}  `;
-  const lines = row(prefix, step.title, formatScore(step.points), paint, color).map((line, index) =>
+  const lines = row(prefix, step.title, formatScore(step.points), paint, color, width).map((line, index) =>
     // Only the symbol is coloured on the first line, so the points keep their own colour.
     index === 0 ? line.replace(SYMBOLS[step.status], paint(SYMBOLS[step.status], color)) : line,
   );
   if (step.status === 'skip') {
-    lines.push(...detail('', skipReason(step, profile)).map((line) => paint(line, 'dim')));
+    lines.push(...detail('', skipReason(step, profile), width).map((line) => paint(line, 'dim')));
     return lines;
   }
-  if (step.status === 'manual') lines.push(...detail('', `${statusText(step)}; a person judges the rest`));
+  if (step.status === 'manual') lines.push(...detail('', `${statusText(step)}; a person judges the rest`, width));
   if (isMiss(step)) {
-    for (const cause of stepCauses(step)) lines.push(...detail('cause: ', cause));
+    for (const cause of stepCauses(step)) lines.push(...detail('cause: ', cause, width));
     const label = step.status === 'manual' ? 'review: ' : 'hint: ';
-    for (const hint of stepHints(step)) lines.push(...detail(label, hint));
+    for (const hint of stepHints(step)) lines.push(...detail(label, hint, width));
   }
-  for (const note of stepNotes(step)) lines.push(...detail('note: ', note).map((line) => paint(line, 'dim')));
+  for (const note of stepNotes(step)) lines.push(...detail('note: ', note, width).map((line) => paint(line, 'dim')));
   return lines;
 }
 
 /** What the resources seen running cost per hour, and how to stop paying. */
-function costLines(notice: CostNotice, paint: Paint): string[] {
+function costLines(notice: CostNotice, { width, paint }: Layout): string[] {
   const lines = ['', paint('Cost while left running', 'bold')];
   for (const line of costNoticeLines(notice)) {
     const bullet = line.startsWith('- ');
-    lines.push(...wrap(bullet ? line.slice(2) : line, CONSOLE_WIDTH - 2).map((text, index) => (bullet ? (index === 0 ? '- ' : '  ') : '') + text));
+    lines.push(...wrap(bullet ? line.slice(2) : line, width - 2).map((text, index) => (bullet ? (index === 0 ? '- ' : '  ') : '') + text));
   }
   if (notice.teardown.length > 0) lines.push('To stop paying:');
   for (const step of notice.teardown) {
-    lines.push(...wrap(step, CONSOLE_WIDTH - 2).map((text, index) => (index === 0 ? '- ' : '  ') + text));
+    lines.push(...wrap(step, width - 2).map((text, index) => (index === 0 ? '- ' : '  ') + text));
   }
   return lines;
 }
 
 function render(scorecard: Scorecard, options: ReportOptions): string {
   const paint: Paint = options.color ? (text, color) => `${ANSI[color]}${text}${ANSI.reset}` : (text) => text;
+  const width = options.width ?? CONSOLE_WIDTH;
+  const layout: Layout = { width, paint };
   const { subject } = scorecard;
   const lines: string[] = [
     paint(printable(scorecard.lab), 'bold'),
     ...wrap(
       `Account ${subject.account} · ${subject.region} · profile ${scorecard.profile} · collected ${subject.collectedAt}`,
-      CONSOLE_WIDTH,
+      width,
     ),
-    ...wrap(targetLine(scorecard), CONSOLE_WIDTH),
+    ...wrap(targetLine(scorecard), width),
   ];
   const headline = integrityHeadline(scorecard);
   if (headline) {
@@ -165,19 +173,21 @@ function render(scorecard: Scorecard, options: ReportOptions): string {
     }
   }
   for (const group of stepGroups(scorecard)) {
+    const steps = options.missesOnly ? group.steps.filter(isMiss) : group.steps;
+    if (steps.length === 0) continue;
     lines.push('');
     const heading = group.id === 'bonus' ? group.title : `${group.id}. ${group.title}`;
-    lines.push(...row('', heading, formatScore(group.points), (text) => text, 'bold').map((line) => paint(line, 'bold')));
-    for (const step of group.steps) lines.push(...stepLines(step, scorecard.profile, paint));
+    lines.push(...row('', heading, formatScore(group.points), (text) => text, 'bold', width).map((line) => paint(line, 'bold')));
+    for (const step of steps) lines.push(...stepLines(step, scorecard.profile, layout));
   }
   const tally = statusTally(allSteps(scorecard)).join(' · ');
   lines.push(
     '',
     paint(`Total ${formatPoints(scorecard.total.earned)} / ${formatPoints(scorecard.total.max)}`, 'bold') +
       `   Bonus ${formatPoints(scorecard.bonusPoints.earned)} / ${formatPoints(scorecard.bonusPoints.max)}`,
-    ...wrap(`Steps: ${tally}`, CONSOLE_WIDTH),
+    ...wrap(`Steps: ${tally}`, width),
   );
-  if (scorecard.cost) lines.push(...costLines(scorecard.cost, paint));
+  if (scorecard.cost && !options.missesOnly) lines.push(...costLines(scorecard.cost, layout));
   return `${lines.join('\n')}\n`;
 }
 

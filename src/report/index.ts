@@ -1,8 +1,7 @@
 // The report formats: one entry each in a name → reporter map, all reading the same Scorecard.
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { writeFileAtomically } from '../files.js';
+import { makeWritableFolder, writeFileAtomically } from '../files.js';
 import type { Scorecard } from '../grade/scorecard.js';
 import { classroomReporter } from './classroom.js';
 import { consoleReporter } from './console.js';
@@ -73,7 +72,7 @@ export async function writeReports(
 ): Promise<WrittenReport[]> {
   const reports: WrittenReport[] = [];
   const needsDir = formats.some((format) => REPORTERS[format].file !== undefined);
-  if (needsDir) await mkdir(outDir, { recursive: true });
+  if (needsDir) await makeWritableFolder(outDir);
   const safe = safeScorecard(scorecard);
   for (const format of formats) {
     const reporter = REPORTERS[format];

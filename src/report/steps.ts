@@ -14,6 +14,10 @@ export interface ReportOptions {
   color?: boolean;
   /** Whether the autograder formats (Gradescope) count the points a person still has to judge; `include` when absent. */
   manualPoints?: ManualPoints;
+  /** Columns of the console report (default 100); the CLI passes the terminal's. */
+  width?: number;
+  /** Console only: list just the steps that lost points or need a person (watch's compact view). */
+  missesOnly?: boolean;
 }
 
 /** One output format: a pure function of the scorecard, and the file it is written to. */

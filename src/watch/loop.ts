@@ -1,8 +1,9 @@
 // Watch mode's loop: collect, grade, show, wait; again until stopped. Everything that
 // touches the world (collector, clock, sleep, screen) is passed in, so tests drive it.
+import { AwsAccessError } from '../errors.js';
 import type { Scorecard } from '../grade/scorecard.js';
 import { SLOW_FACTS } from '../snapshot/facts.js';
-import type { FactKey, Snapshot } from '../snapshot/types.js';
+import type { Fact, FactKey, Snapshot } from '../snapshot/types.js';
 import { diffScorecards, type ScorecardDiff } from './diff.js';
 
 /**
@@ -50,7 +51,29 @@ export interface WatchOptions {
 export interface WatchSummary {
   rounds: number;
   last: Scorecard | null;
-  stoppedBy: 'signal' | 'rounds';
+  /** `unreadable`: the credentials expired, or the account refused every read. */
+  stoppedBy: 'signal' | 'rounds' | 'unreadable';
+  /** What made the account unreadable and what to do, with `unreadable`. */
+  reason?: string;
+}
+
+/**
+ * Why a round read nothing the grader can use, or undefined when it read something: every
+ * fact failed, so grading on would only repeat a screen of errors.
+ */
+export function unreadableReason(snapshot: Snapshot): string | undefined {
+  // The account-wide facts; per-resource maps follow from them, and the caller's identity was read before the rest.
+  const facts = Object.entries(snapshot.facts)
+    .filter(([key, fact]) => key !== 'callerIdentity' && typeof (fact as { ok?: unknown }).ok === 'boolean')
+    .map(([, fact]) => fact as Fact<unknown>);
+  if (facts.length === 0 || facts.some((fact) => fact.ok)) return undefined;
+  const codes = new Map<string, number>();
+  for (const fact of facts) if (!fact.ok) codes.set(fact.error.code, (codes.get(fact.error.code) ?? 0) + 1);
+  const [code] = [...codes.entries()].sort((a, b) => b[1] - a[1])[0] ?? ['unknown'];
+  if (/expired|token/i.test(code)) {
+    return `every read failed with ${code}: your AWS credentials have expired. Refresh them (a new Learner Lab session, \`aws sso login\`, new temporary keys) and start watch again.`;
+  }
+  return `every one of the ${facts.length} reads failed (mostly ${code}): the identity cannot read this account. Attach the policy \`lab-grader policy\` prints, check --region, and start watch again.`;
 }
 
 const ABORTED = Symbol('aborted');
@@ -83,11 +106,17 @@ export async function watchLoop(deps: WatchDependencies, options: WatchOptions):
   for (let round = 1; ; round += 1) {
     if (options.signal.aborted) break;
     const started = deps.now();
-    const snapshot = await unlessAborted(
-      deps.collect({ round, refresh: refreshFor(round), ...(previous ? { previous } : {}) }),
-      options.signal,
-    );
+    let snapshot: Snapshot | typeof ABORTED;
+    try {
+      snapshot = await unlessAborted(deps.collect({ round, refresh: refreshFor(round), ...(previous ? { previous } : {}) }), options.signal);
+    } catch (error) {
+      // Expired or missing credentials: every later round would fail the same way.
+      if (error instanceof AwsAccessError) return { rounds, last, stoppedBy: 'unreadable', reason: error.message };
+      throw error;
+    }
     if (snapshot === ABORTED) break;
+    const reason = unreadableReason(snapshot);
+    if (reason !== undefined) return { rounds, last, stoppedBy: 'unreadable', reason };
     const scorecard = deps.grade(snapshot);
     const durationMs = deps.now() - started;
     const nextInMs = Math.max(0, options.intervalMs - durationMs);

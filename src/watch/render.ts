@@ -12,6 +12,10 @@ export interface FrameOptions {
   color: boolean;
   /** Clear the screen first (on a TTY). */
   clear: boolean;
+  /** Columns of the checklist (the terminal's). */
+  width?: number;
+  /** Only the steps that lost points or need a person (`--compact`). */
+  missesOnly?: boolean;
 }
 
 function signed(delta: number): string {
@@ -45,7 +49,11 @@ export function changeLines(diff: ScorecardDiff | null, round: number): string[]
 }
 
 export function renderFrame(frame: WatchFrame, options: FrameOptions): string {
-  const checklist = renderReport(frame.scorecard, 'console', { color: options.color });
+  const checklist = renderReport(frame.scorecard, 'console', {
+    color: options.color,
+    ...(options.width === undefined ? {} : { width: options.width }),
+    ...(options.missesOnly ? { missesOnly: true } : {}),
+  });
   const footer = `Collected ${frame.scorecard.subject.collectedAt} in ${(frame.durationMs / 1000).toFixed(1)} s; next round in ${Math.round(frame.nextInMs / 1000)} s. Ctrl-C stops.`;
   return [
     options.clear ? CLEAR_SCREEN : '',
@@ -60,8 +68,9 @@ export function renderFrame(frame: WatchFrame, options: FrameOptions): string {
 
 /** The line printed when watch mode stops. */
 export function finalLine(summary: WatchSummary): string {
-  const how = summary.stoppedBy === 'signal' ? 'Stopped' : 'Done';
-  if (!summary.last) return `${how} before the first round finished.`;
+  const how = summary.stoppedBy === 'rounds' ? 'Done' : 'Stopped';
+  const why = summary.reason === undefined ? '' : `\n${summary.reason}`;
+  if (!summary.last) return `${how} before the first round finished.${why}`;
   const { total, bonusPoints } = summary.last;
-  return `${how} after ${summary.rounds} round${summary.rounds === 1 ? '' : 's'}: ${formatPoints(total.earned)} / ${formatPoints(total.max)}, bonus ${formatPoints(bonusPoints.earned)} / ${formatPoints(bonusPoints.max)}.`;
+  return `${how} after ${summary.rounds} round${summary.rounds === 1 ? '' : 's'}: ${formatPoints(total.earned)} / ${formatPoints(total.max)}, bonus ${formatPoints(bonusPoints.earned)} / ${formatPoints(bonusPoints.max)}.${why}`;
 }

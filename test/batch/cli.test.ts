@@ -35,6 +35,13 @@ afterAll(async () => {
 });
 
 describe('lab-grader batch', { timeout: 60_000 }, () => {
+  it('an --out that cannot be written (inside /proc) exits 2 at once', async () => {
+    const { roster } = await writeClass(join(work, 'proc-class'), 1);
+    const run = await cli(['batch', roster, '--out', '/proc/lab-grader-class']);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toContain('cannot write --out /proc/lab-grader-class (ENOENT)');
+  });
+
   it('grades a roster, prints a line per student when piped, names the students it could not grade, and exits 4', async () => {
     const { roster } = await writeClass(join(work, 'class'), 6);
     const out = join(work, 'class-out');

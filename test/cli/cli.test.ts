@@ -1,5 +1,6 @@
 // The CLI end to end: the real entry point run by node with tsx, as a user would run it.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -27,6 +28,41 @@ describe('lab-grader grade', () => {
     expect(scorecard.rubric.file).toBe('rubric.yaml');
     expect(scorecard.total.max).toBe(10);
     expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toContain('<testsuites');
+  });
+
+  it('--out - prints the one format on stdout and writes no file', async () => {
+    const run = await cli(['grade', '--snapshot', completeLab, '--format', 'json', '--out', '-'], work);
+    expect(run.code, run.stderr).toBe(0);
+    expect((JSON.parse(run.stdout) as { total: { max: number } }).total.max).toBe(10);
+    expect(run.stderr).toBe('');
+    expect(existsSync(join(work, '-'))).toBe(false);
+  });
+
+  it('--out - with two formats exits 2 and says to pick one', async () => {
+    const run = await cli(['grade', '--snapshot', completeLab, '--format', 'json,junit', '--out', '-']);
+    expectUserError(run, 2);
+    expect(run.stderr).toContain('--out - writes a single format to stdout');
+  });
+
+  it('--quiet prints nothing when grading succeeds, and still writes the files', async () => {
+    const out = join(work, 'quiet');
+    const run = await cli(['grade', '--snapshot', completeLab, '--format', 'console,json', '--out', out, '--quiet']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout + run.stderr).toBe('');
+    expect(existsSync(join(out, 'scorecard.json'))).toBe(true);
+  });
+
+  it('FORCE_COLOR colours the checklist even when piped, NO_COLOR keeps it plain', async () => {
+    const forced = await cli(['grade', '--snapshot', completeLab], root, { NO_COLOR: undefined, FORCE_COLOR: '1' });
+    expect(forced.stdout).toContain('\u001b[');
+    const plain = await cli(['grade', '--snapshot', completeLab], root, { NO_COLOR: '1' });
+    expect(plain.stdout).not.toContain('\u001b[');
+  });
+
+  it('an --out that cannot be written (inside /proc) exits 2 at once, before grading', async () => {
+    const run = await cli(['grade', '--snapshot', completeLab, '--format', 'json', '--out', '/proc/lab-grader-x']);
+    expectUserError(run, 2);
+    expect(run.stderr).toContain('cannot write --out /proc/lab-grader-x (ENOENT)');
   });
 
   it('finds its rubric from any folder, and grades byte-identically', async () => {

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GetPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
-import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeLogGroupsCommand, DescribeLogStreamsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { ListClustersCommand } from '@aws-sdk/client-ecs';
-import { createClients, GLOBAL_REGION } from '../../src/aws/clients.js';
+import { createClients, GLOBAL_REGION, type AwsCallRecord } from '../../src/aws/clients.js';
 import { collectSnapshot } from '../../src/collect/index.js';
 import { AwsAccessError } from '../../src/errors.js';
 import { example, labParams } from '../support/fixtures.js';
@@ -75,6 +75,24 @@ describe('clients', () => {
     expect(await clients.iam.config.region()).toBe(GLOBAL_REGION);
     clients.destroy();
     rmSync(dir, { recursive: true });
+  });
+
+  it('tell --verbose of every call: action, region, milliseconds and outcome, retries included', async () => {
+    const endpoint = await logsStandIn((operation, attempt) => {
+      if (operation === 'DescribeLogGroups') return attempt === 1 ? throttled : { status: 200, body: { logGroups: [] } };
+      return { status: 400, body: { __type: 'AccessDeniedException', message: 'not allowed' } };
+    });
+    vi.stubEnv('AWS_ENDPOINT_URL_CLOUDWATCH_LOGS', endpoint);
+    const calls: AwsCallRecord[] = [];
+    const clients = createClients({ region: 'eu-west-1', onCall: (call) => calls.push(call) });
+    await clients.logs.send(new DescribeLogGroupsCommand({}));
+    await clients.logs.send(new DescribeLogStreamsCommand({ logGroupName: 'g' })).catch(() => undefined);
+    clients.destroy();
+    expect(calls.map(({ ms: _ms, ...call }) => call)).toEqual([
+      { action: 'logs:DescribeLogGroups', region: 'eu-west-1', outcome: 'ok' },
+      { action: 'logs:DescribeLogStreams', region: 'eu-west-1', outcome: 'AccessDeniedException (HTTP 400)' },
+    ]);
+    expect(calls.every((call) => Number.isInteger(call.ms) && call.ms >= 0)).toBe(true);
   });
 
   it('address S3 by path when an endpoint override points at a stand-in', () => {

@@ -20,6 +20,23 @@ describe('console report', () => {
     expect(lines.filter((line) => [...line].length > CONSOLE_WIDTH)).toEqual([]);
   });
 
+  it.each([60, 140])('keeps every line within a terminal of %i columns', (width) => {
+    const lines = renderReport(scorecard('mixed'), 'console', { width }).split('\n');
+    expect(lines.filter((line) => [...line].length > width)).toEqual([]);
+    expect(Math.max(...lines.map((line) => [...line].length))).toBeGreaterThan(width - 10);
+  });
+
+  it('lists only the misses, with their hints, in the compact view', () => {
+    const text = renderReport(scorecard('mixed'), 'console', { missesOnly: true });
+    expect(text).not.toMatch(/✔ 4\.1/);
+    expect(text).not.toMatch(/– 1\.1/);
+    expect(text).toMatch(/✘ 2\.1 /);
+    expect(text).toMatch(/◐ 5\.2 /);
+    expect(text).toContain('hint: Grant logs:GetLogEvents');
+    expect(text).toMatch(/\nTotal /);
+    expect(text.split('\n').length).toBeLessThan(renderReport(scorecard('mixed'), 'console').split('\n').length);
+  });
+
   it('shows one line per step with its symbol, id, title and points', () => {
     const lines = renderReport(scorecard('mixed'), 'console').split('\n');
     const stepLine = (id: string) => lines.find((line) => new RegExp(`^  . ${id.replace('.', '\\.')} `).test(line));

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { AwsAccessError } from '../../src/errors.js';
 import type { Scorecard } from '../../src/grade/scorecard.js';
 import type { FactKey, Snapshot } from '../../src/snapshot/types.js';
 import { diffScorecards } from '../../src/watch/diff.js';
-import { abortableSleep, refreshFor, watchLoop, type WatchDependencies, type WatchFrame } from '../../src/watch/loop.js';
+import { abortableSleep, refreshFor, unreadableReason, watchLoop, type WatchDependencies, type WatchFrame } from '../../src/watch/loop.js';
 import { changeLines, CLEAR_SCREEN, finalLine, renderFrame } from '../../src/watch/render.js';
 import { sampleScorecard } from '../html/sample-scorecard.js';
 import { example } from '../support/fixtures.js';
@@ -126,6 +127,50 @@ describe('watchLoop', () => {
     expect(world.collected.every((call) => call.readsVpcs)).toBe(true);
     const slow: FactKey[] = ['userEvents', 'ecrLoginEvents', 'budgets', 'budgetNotifications'];
     expect(slow.map((key) => refreshFor(3)(key))).toEqual([false, false, false, false]);
+  });
+
+  it('stops with the fix when the credentials expire between rounds', async () => {
+    const world = fakeWorld();
+    const collect = world.deps.collect;
+    world.deps.collect = async (context) => {
+      if (context.round === 3) throw new AwsAccessError('Your AWS credentials have expired (ExpiredToken). Start the lab again.');
+      return collect(context);
+    };
+    const summary = await watchLoop(world.deps, { intervalMs: 30_000, signal: world.controller.signal });
+    expect(summary).toMatchObject({ rounds: 2, stoppedBy: 'unreadable' });
+    expect(world.frames).toHaveLength(2);
+    expect(finalLine(summary)).toBe(
+      'Stopped after 2 rounds: 0.60 / 1.75, bonus 0.00 / 1.00.\nYour AWS credentials have expired (ExpiredToken). Start the lab again.',
+    );
+  });
+
+  it('stops when every read of a round was refused, instead of showing a screen of errors', async () => {
+    const world = fakeWorld();
+    const denied = (snapshot: Snapshot, code: string): Snapshot => ({
+      ...snapshot,
+      facts: Object.fromEntries(
+        Object.keys(snapshot.facts).map((key) => [key, { ok: false, error: { code, message: 'no', call: 'ec2:DescribeVpcs' } }]),
+      ) as unknown as Snapshot['facts'],
+    });
+    const collect = world.deps.collect;
+    world.deps.collect = async (context) => {
+      const snapshot = await collect(context);
+      return context.round === 2 ? denied(snapshot, 'AccessDenied') : snapshot;
+    };
+    const summary = await watchLoop(world.deps, { intervalMs: 30_000, signal: world.controller.signal });
+    expect(summary).toMatchObject({ rounds: 1, stoppedBy: 'unreadable' });
+    expect(summary.reason).toMatch(/^every one of the \d+ reads failed \(mostly AccessDenied\): .*lab-grader policy/);
+    expect(unreadableReason(denied(example('complete-lab'), 'ExpiredToken'))).toMatch(/^every read failed with ExpiredToken: your AWS credentials have expired/);
+    expect(unreadableReason(example('complete-lab'))).toBeUndefined();
+  });
+
+  it('shows only the misses in the compact view', () => {
+    const frame: WatchFrame = { round: 1, scorecard: sampleScorecard({ earned: [0.25, 0.1, 0.25, 0] }), diff: null, durationMs: 1000, nextInMs: 29000 };
+    const full = renderFrame(frame, { color: false, clear: false });
+    const compact = renderFrame(frame, { color: false, clear: false, missesOnly: true });
+    expect(compact.split('\n').length).toBeLessThan(full.split('\n').length);
+    expect(compact).not.toMatch(/✔/);
+    expect(compact).toMatch(/Round 1: first look/);
   });
 
   it('stops cleanly when Ctrl-C comes during the wait', async () => {

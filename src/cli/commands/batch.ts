@@ -6,6 +6,7 @@ import { batchProgress } from '../../batch/progress.js';
 import { loadRoster } from '../../batch/roster.js';
 import { runBatch, type LiveCollector, type StudentOutcome } from '../../batch/runner.js';
 import { flagNames } from '../../integrity/apply.js';
+import { UsageError } from '../../errors.js';
 import { parseFormats } from '../../report/index.js';
 import { loadRubric } from '../../rubric/load.js';
 import { rubricLocation } from '../paths.js';
@@ -38,6 +39,7 @@ function scoreOf(outcome: StudentOutcome): number | undefined {
 
 export async function batchCommand(rosterFile: string, options: BatchCommandOptions): Promise<number> {
   const formats = parseFormats(options.format);
+  if (options.out === '-') throw new UsageError('batch writes a folder per student: --out - (stdout) only works with grade; give a folder.');
   const roster = loadRoster(rosterFile);
   const location = rubricLocation(options.rubric);
   const rubric = loadRubric(location.path, location.name);

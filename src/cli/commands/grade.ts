@@ -2,10 +2,9 @@
 import { performance } from 'node:perf_hooks';
 import { checksById } from '../../../checks/index.js';
 import type { CheckRegistry } from '../../check/define.js';
-import { awsProfileNames } from '../../aws/profiles.js';
 import { progressDisplay } from '../../collect/progress.js';
 import { UsageError } from '../../errors.js';
-import { writeFileAtomically } from '../../files.js';
+import { makeWritableFolder, unwritable, writeFileAtomically } from '../../files.js';
 import { assertGradable, grade, paramsFor, pickProfile } from '../../grade/engine.js';
 import type { Submission } from '../../resolve/lab.js';
 import type { LabParams } from '../../rubric/params.js';
@@ -13,6 +12,7 @@ import type { Rubric, RubricProfile } from '../../rubric/types.js';
 import { loadRubric } from '../../rubric/load.js';
 import { loadSnapshot } from '../../snapshot/load.js';
 import type { Snapshot } from '../../snapshot/types.js';
+import type { ClientOptions } from '../../aws/clients.js';
 import type { GradingRole } from '../../aws/role.js';
 import { probeBaseUrl } from '../../probe/target.js';
 import { rubricLocation } from '../paths.js';
@@ -20,7 +20,8 @@ import { verificationFrom, type VerificationFlags } from '../verification.js';
 import { withIntegrity } from '../../integrity/apply.js';
 import { snapshotEvidence } from '../../integrity/evidence.js';
 import { verifySnapshot } from '../../integrity/verify.js';
-import { parseFormats, writeReports, type ManualPoints } from '../../report/index.js';
+import { parseFormats, REPORTERS, renderReport, writeReports, type ManualPoints, type ReportFormat } from '../../report/index.js';
+import { consoleWidth, diagnostics, useColor } from '../terminal.js';
 
 export interface GradeOptions extends Partial<VerificationFlags> {
   snapshot?: string;
@@ -49,6 +50,10 @@ export interface GradeOptions extends Partial<VerificationFlags> {
   /** A read-only role in the student's account, assumed with the caller's own credentials. */
   roleArn?: string;
   externalId?: string;
+  /** Errors only on stderr: no progress, no notes, no console checklist. */
+  quiet?: boolean;
+  /** Every AWS call and every probe on stderr. */
+  verbose?: boolean;
 }
 
 /** A live grade ends within five minutes unless `--timeout` says otherwise. */
@@ -63,12 +68,6 @@ export function parseParams(params: readonly string[]): Record<string, string> {
     overrides[param.slice(0, at).trim()] = param.slice(at + 1);
   }
   return overrides;
-}
-
-/** A file-system refusal (no such folder, no permission, disk full) is the person's to fix. */
-function unwritable(error: unknown, flag: string): unknown {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return typeof code === 'string' ? new UsageError(`cannot write ${flag} (${code}): choose a folder you can write to`) : error;
 }
 
 /** What `grade` and `watch` settle from their flags before any AWS call. */
@@ -88,8 +87,10 @@ export interface GradingSetup {
  * `--profile academy` was the rubric profile before 0.2.0: when no AWS profile has that name
  * but the rubric has a profile of it, the person almost surely meant --lab-profile.
  */
-function assertAwsProfileMeant(rubric: Rubric, awsProfile: string | undefined): void {
+async function assertAwsProfileMeant(rubric: Rubric, awsProfile: string | undefined): Promise<void> {
   if (awsProfile === undefined || !rubric.profiles.some((profile) => profile.name === awsProfile)) return;
+  // Imported here so a regrade (no --profile) loads nothing from src/aws/.
+  const { awsProfileNames } = await import('../../aws/profiles.js');
   if (awsProfileNames().has(awsProfile)) return;
   throw new UsageError(
     `--profile names the AWS credentials profile, and no AWS profile is called "${awsProfile}" ` +
@@ -106,7 +107,7 @@ export async function prepareGrading(
   const rubric = loadRubric(location.path, location.name);
   const paramOverrides = parseParams(options.param);
   assertGradable(rubric, checksById);
-  assertAwsProfileMeant(rubric, options.awsProfile);
+  await assertAwsProfileMeant(rubric, options.awsProfile);
   const profile = pickProfile(rubric, options.labProfile);
   const params = paramsFor(rubric, profile, paramOverrides);
   let submission: Submission | null = null;
@@ -117,15 +118,22 @@ export async function prepareGrading(
   return { rubric, rubricFile: location.name, paramOverrides, profile, params, submission, checks: checksById };
 }
 
-/** Colour only on a terminal, unless --no-color or NO_COLOR says otherwise. */
-export function useColor(flag: boolean): boolean {
-  return flag && process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
+/** `--out -` prints one report on stdout instead of writing files. */
+export const STDOUT = '-';
+
+/** The one format `--out -` prints, or a UsageError naming what to change. */
+function stdoutFormat(formats: readonly ReportFormat[]): ReportFormat {
+  const [only, ...more] = formats;
+  if (only === undefined || more.length > 0) {
+    throw new UsageError(`--out - writes a single format to stdout, and --format asks for ${formats.join(',')}: pick one, such as --format json --out -.`);
+  }
+  return only;
 }
 
-/** Clients that read the student's account through their role, signed with the caller's own credentials (`--aws-profile` or the chain). */
-async function clientsForRole(role: GradingRole, options: Pick<GradeOptions, 'region' | 'awsProfile'>) {
+/** Clients that read the student's account through their role, signed with the caller's own credentials (`--profile` or the chain). */
+async function clientsForRole(role: GradingRole, options: Pick<GradeOptions, 'region' | 'awsProfile'>, extra: Pick<ClientOptions, 'onCall'>) {
   const [{ createClients }, { roleCredentials }] = await Promise.all([import('../../aws/clients.js'), import('../../aws/role.js')]);
-  return createClients({ ...(options.region === undefined ? {} : { region: options.region }), credentials: roleCredentials(role, 'grade', options.region, options.awsProfile) });
+  return createClients({ ...(options.region === undefined ? {} : { region: options.region }), credentials: roleCredentials(role, 'grade', options.region, options.awsProfile), ...extra });
 }
 
 /** Grades and writes the reports; the exit code is 1 when the score is below --min-score. */
@@ -142,7 +150,16 @@ export async function gradeCommand(options: GradeOptions): Promise<number> {
   if (options.externalId !== undefined && options.roleArn === undefined) {
     throw new UsageError('--external-id only applies with --role-arn: add the role to assume, or drop --external-id.');
   }
+  if (options.quiet && options.verbose) throw new UsageError('--quiet and --verbose contradict each other: pick one.');
+  const toStdout = options.out === STDOUT ? stdoutFormat(formats) : undefined;
   const { rubric, rubricFile, paramOverrides, profile, params, submission, checks } = await prepareGrading(options);
+  // A folder that cannot hold the reports fails now, not after a minute of collection.
+  if (toStdout === undefined && formats.some((format) => REPORTERS[format].file !== undefined)) {
+    await makeWritableFolder(options.out).catch((error: unknown) => {
+      throw unwritable(error, `--out ${options.out}`);
+    });
+  }
+  const log = diagnostics(options);
 
   let snapshot: Snapshot;
   if (options.snapshot !== undefined) {
@@ -150,26 +167,34 @@ export async function gradeCommand(options: GradeOptions): Promise<number> {
   } else {
     // Imported here so an offline regrade never loads the AWS SDK.
     const { readLiveAccount } = await import('../../live/index.js');
+    const { createClients } = await import('../../aws/clients.js');
     const role = options.roleArn === undefined ? undefined : { roleArn: options.roleArn, ...(options.externalId === undefined ? {} : { externalId: options.externalId }) };
-    const roleClients = role ? await clientsForRole(role, options) : undefined;
-    const progress = progressDisplay();
+    const onCall = log.onCall ? { onCall: log.onCall } : {};
+    const clients = role
+      ? await clientsForRole(role, options, onCall)
+      : createClients({
+          ...(options.awsProfile === undefined ? {} : { awsProfile: options.awsProfile }),
+          ...(options.region === undefined ? {} : { region: options.region }),
+          ...onCall,
+        });
+    const progress = options.quiet ? undefined : progressDisplay();
     try {
       snapshot = await readLiveAccount({
         params,
         profile: profile.name,
         rubricSha256: rubric.sha256,
+        clients,
         ...(options.awsProfile === undefined ? {} : { awsProfile: options.awsProfile }),
         ...(options.region === undefined ? {} : { region: options.region }),
         ...(options.albUrl === undefined ? {} : { albUrl: options.albUrl }),
         ...(progress ? { onProgress: progress.onProgress } : {}),
-        ...(roleClients ? { clients: roleClients } : {}),
         deadline,
       });
     } catch (error) {
       throw role ? (await import('../../aws/role.js')).explainRoleFailure(error, role) : error;
     } finally {
       progress?.finish();
-      roleClients?.destroy();
+      clients.destroy();
     }
   }
   if (options.saveSnapshot !== undefined) {
@@ -190,19 +215,25 @@ export async function gradeCommand(options: GradeOptions): Promise<number> {
   );
 
   const color = useColor(options.color);
-  const executionTimeSeconds = Math.round(performance.now() - started) / 1000;
-  const reports = await writeReports(scorecard, formats, options.out, {
-    executionTimeSeconds,
+  const reportOptions = {
+    executionTimeSeconds: Math.round(performance.now() - started) / 1000,
     color,
+    width: consoleWidth(),
     ...(options.manualPoints === undefined ? {} : { manualPoints: options.manualPoints }),
-  }).catch((error: unknown) => {
-    throw unwritable(error, `--out ${options.out}`);
-  });
-  for (const report of reports) {
-    if (report.text !== undefined) process.stdout.write(report.text.endsWith('\n') ? report.text : `${report.text}\n`);
+  };
+  if (toStdout !== undefined) {
+    const text = renderReport(scorecard, toStdout, reportOptions);
+    process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  } else {
+    const reports = await writeReports(scorecard, formats, options.out, reportOptions).catch((error: unknown) => {
+      throw unwritable(error, `--out ${options.out}`);
+    });
+    for (const report of reports) {
+      if (report.text !== undefined && !options.quiet) process.stdout.write(report.text.endsWith('\n') ? report.text : `${report.text}\n`);
+    }
+    const files = reports.flatMap((report) => (report.file === undefined ? [] : [report.file]));
+    if (files.length > 0) log.note(`reports written: ${files.join(', ')}`);
   }
-  const files = reports.flatMap((report) => (report.file === undefined ? [] : [report.file]));
-  if (files.length > 0) process.stderr.write(`reports written: ${files.join(', ')}\n`);
 
   // Summed in hundredths, as every score is.
   const score = Math.round((scorecard.total.earned + scorecard.bonusPoints.earned) * 100) / 100;

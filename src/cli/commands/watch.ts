@@ -6,7 +6,8 @@ import { grade } from '../../grade/engine.js';
 import { readLiveAccount } from '../../live/index.js';
 import { abortableSleep, watchLoop } from '../../watch/loop.js';
 import { finalLine, renderFrame } from '../../watch/render.js';
-import { prepareGrading, useColor } from './grade.js';
+import { consoleWidth, diagnostics, useColor } from '../terminal.js';
+import { prepareGrading } from './grade.js';
 
 export interface WatchCommandOptions {
   /** Seconds between the starts of two rounds. */
@@ -23,15 +24,21 @@ export interface WatchCommandOptions {
   albUrl?: string;
   submission?: string;
   color: boolean;
+  /** Only the steps that lost points or need a person. */
+  compact?: boolean;
+  /** Every AWS call on stderr. */
+  verbose?: boolean;
 }
 
 export async function watchCommand(options: WatchCommandOptions): Promise<number> {
   const { rubric, rubricFile, paramOverrides, profile, params, submission, checks } = await prepareGrading(options);
+  const log = diagnostics(options);
 
   // One set of clients for every round: connections and resolved credentials are reused.
   const clients = createClients({
     ...(options.awsProfile === undefined ? {} : { awsProfile: options.awsProfile }),
     ...(options.region === undefined ? {} : { region: options.region }),
+    ...(log.onCall ? { onCall: log.onCall } : {}),
   });
   const controller = new AbortController();
   const stop = (): void => {
@@ -57,7 +64,10 @@ export async function watchCommand(options: WatchCommandOptions): Promise<number
             ...(options.albUrl === undefined ? {} : { albUrl: options.albUrl }),
           }),
         grade: (snapshot) => grade({ rubric, rubricFile, snapshot, profile: profile.name, paramOverrides, submission, checks }),
-        show: (frame) => process.stdout.write(renderFrame(frame, { color, clear: process.stdout.isTTY === true })),
+        show: (frame) =>
+          process.stdout.write(
+            renderFrame(frame, { color, clear: process.stdout.isTTY === true, width: consoleWidth(), missesOnly: options.compact === true }),
+          ),
         sleep: abortableSleep,
         now: () => performance.now(),
       },
@@ -68,7 +78,7 @@ export async function watchCommand(options: WatchCommandOptions): Promise<number
       },
     );
     process.stderr.write(`${finalLine(summary)}\n`);
-    return 0;
+    return summary.stoppedBy === 'unreadable' ? 3 : 0;
   } finally {
     process.removeListener('SIGINT', stop);
     clients.destroy();

@@ -1,0 +1,58 @@
+// What the person's terminal and environment ask of the console output: colour and width.
+
+export interface OutputStream {
+  isTTY?: boolean;
+  columns?: number;
+}
+
+/**
+ * Colour as the ecosystem decides it: --no-color wins; then FORCE_COLOR (`0` or `false`
+ * turns colour off, any other value on, even when piped), as Node and chalk read it; then
+ * a non-empty NO_COLOR turns it off (no-color.org); else colour on a terminal only.
+ */
+export function useColor(flag: boolean, stream: OutputStream = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (!flag) return false;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return stream.isTTY === true;
+}
+
+/** Width used when the output is not a terminal (a file, a pipe, CI logs). */
+export const DEFAULT_WIDTH = 100;
+
+/** The terminal's width, kept between 60 and 160 columns so lines stay readable; 100 when piped. */
+export function consoleWidth(stream: OutputStream = process.stdout): number {
+  if (!stream.isTTY || !stream.columns) return DEFAULT_WIDTH;
+  return Math.min(160, Math.max(60, stream.columns));
+}
+
+/** One AWS call as `--verbose` prints it (the shape of the clients' call record). */
+export interface CallLine {
+  action: string;
+  region: string;
+  ms: number;
+  outcome: string;
+}
+
+/** Where a command's notes and `--verbose` lines go: stderr, never into a report on stdout. */
+export interface Diagnostics {
+  /** A note for the person (files written, what was found); silent with --quiet. */
+  note(text: string): void;
+  /** Set with --verbose: prints every AWS call. */
+  onCall?: (call: CallLine) => void;
+}
+
+export function diagnostics(
+  options: { quiet?: boolean; verbose?: boolean },
+  stream: { write(text: string): unknown } = process.stderr,
+): Diagnostics {
+  return {
+    note: (text) => {
+      if (!options.quiet) stream.write(`${text}\n`);
+    },
+    ...(options.verbose
+      ? { onCall: (call: CallLine) => stream.write(`aws ${call.action} ${call.region} ${call.ms} ms ${call.outcome}\n`) }
+      : {}),
+  };
+}
