@@ -174,7 +174,7 @@ export function createClients(options: ClientOptions, env: NodeJS.ProcessEnv = p
     sts: observe(new STSClient(regional()), 'sts', onCall),
     iam: observe(new IAMClient(global()), 'iam', onCall),
     budgets: observe(new BudgetsClient(global()), 'budgets', onCall),
-    s3control: observe(withAccountEndpointCheck(new S3ControlClient(regional())), 's3', onCall),
+    s3control: observe(withAccountEndpointCheck(new S3ControlClient(regional())), 's3control', onCall),
     ecr: observe(new ECRClient(regional()), 'ecr', onCall),
     ec2: observe(new EC2Client(regional()), 'ec2', onCall),
     elb: observe(new ElasticLoadBalancingV2Client(regional()), 'elasticloadbalancing', onCall),

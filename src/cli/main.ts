@@ -7,6 +7,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { EXTERNAL_ID, ROLE_ARN } from '../role-names.js';
 import { AwsAccessError, UsageError } from '../errors.js';
 import { packageRoot } from './paths.js';
+import { captureLibraryConsole } from './terminal.js';
 
 // The SDK warns on Node 20 about SDK releases after January 2027; the lockfile pins the SDK,
 // so students in CloudShell would only see noise above their checklist.
@@ -260,6 +261,7 @@ function buildProgram(): Command {
 }
 
 async function main(argv: string[]): Promise<number> {
+  captureLibraryConsole(argv.includes('--verbose'));
   try {
     await buildProgram().parseAsync(argv);
     return commandExitCode;

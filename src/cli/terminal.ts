@@ -56,3 +56,18 @@ export function diagnostics(
       : {}),
   };
 }
+
+/**
+ * Libraries that write to the console on their own (the SDK's endpoint resolver prints an
+ * 11-line stack trace when it cannot form S3 Control's URL from AWS_ENDPOINT_URL) would
+ * break into the checklist: their lines are dropped, or shown as one `sdk:` line each with
+ * --verbose. lab-grader itself writes only to process.stdout and process.stderr.
+ */
+export function captureLibraryConsole(verbose: boolean, stream: { write(text: string): unknown } = process.stderr): void {
+  const show = (...args: unknown[]): void => {
+    if (!verbose) return;
+    const first = args.map((arg) => (arg instanceof Error ? `${arg.name}: ${arg.message}` : String(arg))).join(' ');
+    stream.write(`sdk: ${first.split('\n')[0]}\n`);
+  };
+  for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) console[method] = show;
+}

@@ -1,0 +1,71 @@
+// A live grade through AWS_ENDPOINT_URL against a stand-in on 127.0.0.1 that knows the
+// caller and refuses the rest: the real entry point prints the report and nothing else.
+import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const main = join(root, 'src/cli/main.ts');
+
+const IDENTITY =
+  '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>' +
+  '<Arn>arn:aws:iam::123456789012:user/student</Arn><UserId>AIDAEXAMPLE</UserId><Account>123456789012</Account>' +
+  '</GetCallerIdentityResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></GetCallerIdentityResponse>';
+const DENIED = '<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not allowed</Message></Error><RequestId>2</RequestId></ErrorResponse>';
+
+let server: Server;
+let endpoint: string;
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      const identity = body.includes('Action=GetCallerIdentity');
+      response.writeHead(identity ? 200 : 403, { 'content-type': 'text/xml' });
+      response.end(identity ? IDENTITY : DENIED);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+function grade(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = {
+    ...process.env,
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    AWS_REGION: 'eu-west-1',
+    AWS_CONFIG_FILE: '/nonexistent/lab-grader-config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/lab-grader-credentials',
+    NO_COLOR: '1',
+  };
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', import.meta.resolve('tsx'), main, 'grade', ...args], { cwd: root, env }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('a live grade against a stand-in', { timeout: 60_000 }, () => {
+  it('prints the report and nothing else: no SDK stack trace for the S3 Control URL it cannot form', async () => {
+    const run = await grade(['--format', 'json', '--out', '-']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toBe('');
+    const scorecard = JSON.parse(run.stdout) as { subject: { account: string } };
+    expect(scorecard.subject.account).toBe('123456789012');
+  });
+
+  it('with --verbose, logs each AWS call on stderr and the SDK line in one line', async () => {
+    const run = await grade(['--format', 'json', '--out', '-', '--verbose']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/^aws sts:GetCallerIdentity eu-west-1 \d+ ms ok$/m);
+    expect(run.stderr).toMatch(/^aws ec2:DescribeVpcs eu-west-1 \d+ ms AccessDenied \(HTTP 403\)$/m);
+    expect(run.stderr).toMatch(/^sdk: Failed to construct URL with http:\/\/123456789012\.127\.0\.0\.1:\d+\/ TypeError: Invalid URL$/m);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
