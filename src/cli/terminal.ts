@@ -1,4 +1,5 @@
 // What the person's terminal and environment ask of the console output: colour and width.
+import type { ProbeResult } from '../snapshot/types.js';
 
 export interface OutputStream {
   isTTY?: boolean;
@@ -41,6 +42,13 @@ export interface Diagnostics {
   note(text: string): void;
   /** Set with --verbose: prints every AWS call. */
   onCall?: (call: CallLine) => void;
+  /** Set with --verbose: prints every probe. */
+  onProbe?: (result: ProbeResult) => void;
+}
+
+/** `GET /health 200` or `GET /health ECONNREFUSED`: what a probe got, in a few words. */
+export function probeOutcome(result: ProbeResult): string {
+  return `${result.method} ${new URL(result.url).pathname} ${result.status ?? result.error?.code ?? 'no answer'}`;
 }
 
 export function diagnostics(
@@ -52,7 +60,14 @@ export function diagnostics(
       if (!options.quiet) stream.write(`${text}\n`);
     },
     ...(options.verbose
-      ? { onCall: (call: CallLine) => stream.write(`aws ${call.action} ${call.region} ${call.ms} ms ${call.outcome}\n`) }
+      ? {
+          onCall: (call: CallLine) => stream.write(`aws ${call.action} ${call.region} ${call.ms} ms ${call.outcome}\n`),
+          onProbe: (result: ProbeResult) =>
+            stream.write(
+              `probe ${result.id} ${result.method} ${result.url} ${result.latencyMs} ms ${result.status ?? result.error?.code ?? 'no answer'}` +
+                `${result.attempts > 1 ? ` (${result.attempts} attempts)` : ''}\n`,
+            ),
+        }
       : {}),
   };
 }

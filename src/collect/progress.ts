@@ -5,6 +5,14 @@ export interface ProgressEvent {
   label: string;
 }
 
+/** The stage after collection: each probe of the load balancer as it ends. */
+export interface ProbeProgress {
+  /** Probes ended so far. */
+  done: number;
+  /** `GET /health 200` or `GET /health ECONNREFUSED`. */
+  label: string;
+}
+
 export interface ProgressStream {
   isTTY?: boolean;
   columns?: number;
@@ -14,6 +22,8 @@ export interface ProgressStream {
 export interface ProgressDisplay {
   /** Pass as `onProgress` to collectSnapshot. */
   onProgress(event: ProgressEvent): void;
+  /** The probing stage, which follows collection. */
+  onProbe(event: ProbeProgress): void;
   /** Clears the line, so the reports start on a clean one. */
   finish(): void;
 }
@@ -28,13 +38,14 @@ export function progressDisplay(
 ): ProgressDisplay | undefined {
   if (!stream.isTTY || (env.CI !== undefined && env.CI !== '' && env.CI !== 'false')) return undefined;
   let shown = false;
+  const show = (line: string): void => {
+    const width = Math.max(20, (stream.columns ?? 80) - 1);
+    stream.write(`\r\x1b[2K${line.length > width ? `${line.slice(0, width - 1)}…` : line}`);
+    shown = true;
+  };
   return {
-    onProgress(event) {
-      const width = Math.max(20, (stream.columns ?? 80) - 1);
-      const line = `collecting ${event.done}/${event.total} ${event.label}`;
-      stream.write(`\r\x1b[2K${line.length > width ? `${line.slice(0, width - 1)}…` : line}`);
-      shown = true;
-    },
+    onProgress: (event) => show(`collecting ${event.done}/${event.total} ${event.label}`),
+    onProbe: (event) => show(`probing the load balancer: ${event.done} request${event.done === 1 ? '' : 's'} done, last ${event.label}`),
     finish() {
       if (shown) stream.write('\r\x1b[2K');
       shown = false;

@@ -18,6 +18,8 @@ export interface LiveOptions extends CollectOptions {
   profile?: ProfileName;
   /** Probes the lab (default: the probe module); tests and the benchmark stand in for it. */
   probe?: ProbeFunction;
+  /** Told of every probe once it ends (the progress line, `--verbose`). */
+  onProbe?: ProbeOptions['onProbe'];
 }
 
 /** The probe target: a person's override, else the lab's load balancer's AWS DNS name. */
@@ -43,6 +45,7 @@ export async function readLiveAccount(options: LiveOptions): Promise<Snapshot> {
   const probeOptions: ProbeOptions = {
     allowPrivateAddresses: target?.source === 'override',
     ...(options.deadline === undefined ? {} : { budgetMs: options.deadline - Date.now() }),
+    ...(options.onProbe ? { onProbe: options.onProbe } : {}),
   };
   const probes = target
     ? await probe(target, options.params, probeOptions)

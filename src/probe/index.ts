@@ -17,6 +17,8 @@ export interface ProbeOptions {
   concurrency?: number;
   /** At most this long for every probe together, retries included (default: the rubric's probe.budgetMs); a grade's deadline may shorten it. */
   budgetMs?: number;
+  /** Told of every probe once it ends (the progress line, `--verbose`). */
+  onProbe?: (result: ProbeResult) => void;
 }
 
 export const NO_TARGET = 'no internet-facing application load balancer found in the account';
@@ -84,7 +86,11 @@ export async function probeLab(target: Probes['target'], params: LabParams, opti
     retryDelayMs: options.retryDelayMs ?? 500,
     allowPrivateAddresses,
   };
-  const send = (request: ProbeRequest): Promise<ProbeOutcome> => sendProbe(request, settings);
+  const send = async (request: ProbeRequest): Promise<ProbeOutcome> => {
+    const outcome = await sendProbe(request, settings);
+    options.onProbe?.(outcome.result);
+    return outcome;
+  };
   try {
     const first = await mapLimit<ProbeRequest, ProbeOutcome>(
       [

@@ -15,6 +15,14 @@ describe('progressDisplay', () => {
     expect(stream.written).toEqual(['\r\x1b[2Kcollecting 3/40 vpcs', '\r\x1b[2K']);
   });
 
+  it('shows the probing stage after collection', () => {
+    const stream = terminal(true);
+    const display = progressDisplay(stream, {});
+    display?.onProgress({ done: 40, total: 40, label: 'alarms' });
+    display?.onProbe({ done: 3, label: 'GET /health 200' });
+    expect(stream.written.at(-1)).toBe('\r\x1b[2Kprobing the load balancer: 3 requests done, last GET /health 200');
+  });
+
   it('cuts a line wider than the terminal', () => {
     const stream = terminal(true, 30);
     progressDisplay(stream, {})?.onProgress({ done: 1, total: 2, label: 'bucketObjects a-very-long-bucket-name-123456789012' });

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { appChecks } from '../../checks/app/index.js';
 import predictsSentiment from '../../checks/app/predicts-sentiment.js';
 import albResponds from '../../checks/app/alb-responds.js';
-import { NO_TARGET, probeLab } from '../../src/probe/index.js';
+import { NO_TARGET, probeLab, type ProbeOptions } from '../../src/probe/index.js';
 import type { Probes } from '../../src/snapshot/types.js';
 import { scanSubmission } from '../../src/submission/scan.js';
 import { completeLabWith, labParams, runCheck } from '../support/fixtures.js';
@@ -25,7 +25,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function probe(handler: Handler, overrides = params, options = local): Promise<Probes> {
+async function probe(handler: Handler, overrides = params, options: ProbeOptions = local): Promise<Probes> {
   server = await startServer(handler);
   return probeLab({ url: server.url, source: 'override' }, overrides, options);
 }
@@ -85,6 +85,13 @@ const reviewApp: Handler = (request, body, response) => {
 };
 
 describe('probeLab against real local servers', () => {
+  it('tells onProbe of every request as it ends, for the progress line and --verbose', async () => {
+    const seen: string[] = [];
+    const probes = await probe(reviewApp, params, { ...local, onProbe: (ended) => seen.push(ended.id) });
+    expect(seen.sort()).toEqual(probes.results.map((ended) => ended.id).sort());
+    expect(seen.length).toBeGreaterThan(4);
+  });
+
   it('gives a FastAPI-like app with its own field names full credit, end to end', async () => {
     const probes = await probe(reviewApp);
     expect(probes.target).toEqual({ url: server?.url, source: 'override' });

@@ -11,7 +11,7 @@ import type { LabParams } from '../../rubric/params.js';
 import type { Rubric, RubricProfile } from '../../rubric/types.js';
 import { loadRubric } from '../../rubric/load.js';
 import { loadSnapshot } from '../../snapshot/load.js';
-import type { Snapshot } from '../../snapshot/types.js';
+import type { ProbeResult, Snapshot } from '../../snapshot/types.js';
 import type { ClientOptions } from '../../aws/clients.js';
 import type { GradingRole } from '../../aws/role.js';
 import { probeBaseUrl } from '../../probe/target.js';
@@ -21,7 +21,7 @@ import { withIntegrity } from '../../integrity/apply.js';
 import { snapshotEvidence } from '../../integrity/evidence.js';
 import { verifySnapshot } from '../../integrity/verify.js';
 import { parseFormats, REPORTERS, renderReport, writeReports, type ManualPoints, type ReportFormat } from '../../report/index.js';
-import { consoleWidth, diagnostics, useColor } from '../terminal.js';
+import { consoleWidth, diagnostics, probeOutcome, useColor } from '../terminal.js';
 
 export interface GradeOptions extends Partial<VerificationFlags> {
   snapshot?: string;
@@ -178,6 +178,12 @@ export async function gradeCommand(options: GradeOptions): Promise<number> {
           ...onCall,
         });
     const progress = options.quiet ? undefined : progressDisplay();
+    let probes = 0;
+    const onProbe = (result: ProbeResult): void => {
+      probes += 1;
+      progress?.onProbe({ done: probes, label: probeOutcome(result) });
+      log.onProbe?.(result);
+    };
     try {
       snapshot = await readLiveAccount({
         params,
@@ -189,6 +195,7 @@ export async function gradeCommand(options: GradeOptions): Promise<number> {
         ...(options.albUrl === undefined ? {} : { albUrl: options.albUrl }),
         ...(progress ? { onProgress: progress.onProgress } : {}),
         deadline,
+        onProbe,
       });
     } catch (error) {
       throw role ? (await import('../../aws/role.js')).explainRoleFailure(error, role) : error;

@@ -62,6 +62,7 @@ export async function watchCommand(options: WatchCommandOptions): Promise<number
             ...(options.awsProfile === undefined ? {} : { awsProfile: options.awsProfile }),
             ...(options.region === undefined ? {} : { region: options.region }),
             ...(options.albUrl === undefined ? {} : { albUrl: options.albUrl }),
+            ...(log.onProbe ? { onProbe: log.onProbe } : {}),
           }),
         grade: (snapshot) => grade({ rubric, rubricFile, snapshot, profile: profile.name, paramOverrides, submission, checks }),
         show: (frame) =>
