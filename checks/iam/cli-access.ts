@@ -1,5 +1,5 @@
 import type { Event as TrailEvent } from '@aws-sdk/client-cloudtrail';
-import { defineCheck, fail, partial, pass } from '../../src/check/define.js';
+import { defineCheck, fail, partial, partlyUnread, pass, type UnreadFact } from '../../src/check/define.js';
 import type { Lab } from '../../src/resolve/lab.js';
 import type { Json } from '../../src/snapshot/types.js';
 
@@ -23,12 +23,15 @@ function userAgentOf(event: Json<TrailEvent>): string | undefined {
 }
 
 /** CloudTrail calls each user made from the AWS CLI, or why the event history could not say. */
-function cliCallsByUser(lab: Lab): { byUser: Map<string, Json<TrailEvent>[]>; unreadable?: string } {
+function cliCallsByUser(lab: Lab): { byUser: Map<string, Json<TrailEvent>[]>; unreadable?: string; unread?: UnreadFact } {
   const byUser = new Map<string, Json<TrailEvent>[]>();
   const fact = lab.snapshot.facts.userEvents;
   if (!lab.has('userEvents')) {
-    const cause = fact && !fact.ok ? `${fact.error.call} answered ${fact.error.code}` : 'not collected';
-    return { byUser, unreadable: `CloudTrail event history unreadable (${cause}): CLI use not confirmed from it` };
+    const unread: UnreadFact =
+      fact && !fact.ok
+        ? { fact: 'userEvents', ...fact.error }
+        : { fact: 'userEvents', call: 'cloudtrail:LookupEvents', code: 'NotCollected', message: 'the snapshot has no userEvents' };
+    return { byUser, unread, unreadable: `CloudTrail event history unreadable (${unread.call} answered ${unread.code}): CLI use not confirmed from it` };
   }
   for (const event of lab.read('userEvents')) {
     if (!event.Username || !userAgentOf(event)?.startsWith('aws-cli/')) continue;
@@ -64,6 +67,8 @@ export default defineCheck({
         ...(calls.length > 0 ? [cliLine(caller.name, calls)] : trailLine),
       ];
       if (active.length > 0 || calls.length > 0) return pass(evidence);
+      // CloudTrail could have shown the key's use: the other half is ungraded, not missed.
+      if (cli.unread) return partlyUnread(0.5, cli.unread, evidence);
       return partial(
         0.5,
         `Create an access key for user ${caller.name} and use it with the AWS CLI: the user has no active access key.`,
@@ -90,13 +95,16 @@ export default defineCheck({
       return pass([callerLine, `user ${used.name}: ${used.active} active access key(s)`, cliLine(used.name, used.calls)], notes);
     }
     const keyed = users[0];
+    if (keyed && cli.unread) {
+      return partlyUnread(0.5, cli.unread, [callerLine, `user ${keyed.name}: ${keyed.active} active access key(s)`, ...trailLine], notes);
+    }
     if (keyed) {
       return partial(
         0.5,
         `Use user ${keyed.name}'s access key with the AWS CLI (or grade with it): it has an active key, but ` +
-          (cli.unreadable ? 'CloudTrail could not be read' : 'CloudTrail shows no AWS CLI call by it') +
+          'CloudTrail shows no AWS CLI call by it' +
           ` and the grader ran as ${caller.kind === 'root' ? 'root' : arn}.`,
-        [callerLine, `user ${keyed.name}: ${keyed.active} active access key(s)`, ...(cli.unreadable ? trailLine : [`user ${keyed.name}: no AWS CLI call in CloudTrail`])],
+        [callerLine, `user ${keyed.name}: ${keyed.active} active access key(s)`, `user ${keyed.name}: no AWS CLI call in CloudTrail`],
         notes,
       );
     }

@@ -173,6 +173,29 @@ describe('iam checks', () => {
     expect(result?.evidence).toContain('CloudTrail event history unreadable (cloudtrail:LookupEvents answered AccessDenied): CLI use not confirmed from it');
   });
 
+  it('with CloudTrail unreadable, reports the unread half of 1.3 as error and keeps the judged half', () => {
+    const result = gradeChecks(
+      completeLabWith((s) => {
+        s.facts.callerIdentity = { ok: true, data: { Account: ACCOUNT, Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/grader/session`, UserId: 'AROAEXAMPLE:session' } };
+        s.facts.userEvents = denied('cloudtrail:LookupEvents');
+      }),
+    )['iam.cli-access'];
+    expect(result).toMatchObject({ status: 'error', fraction: 0.5 });
+    expect(result?.evidence).toContain(`user ${USER}: 1 active access key(s)`);
+    expect(result?.cause).toMatch(/^could not read userEvents: cloudtrail:LookupEvents answered AccessDenied: .*the points not yet earned are ungraded, not withheld$/);
+    expect(result?.hint).toBe('Grant cloudtrail:LookupEvents to the grading identity (see `lab-grader policy`) and grade again.');
+  });
+
+  it('with CloudTrail read and no CLI call by the keyed user, withholds the half as the student\'s miss', () => {
+    const result = gradeChecks(
+      completeLabWith((s) => {
+        s.facts.callerIdentity = { ok: true, data: { Account: ACCOUNT, Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/grader/session`, UserId: 'AROAEXAMPLE:session' } };
+        s.facts.userEvents = { ok: true, data: [] };
+      }),
+    )['iam.cli-access'];
+    expect(result).toMatchObject({ status: 'partial', fraction: 0.5 });
+  });
+
   it('passes 1.3 on CloudTrail CLI calls when the grader ran on a role', () => {
     const result = gradeChecks(
       completeLabWith((s) => {

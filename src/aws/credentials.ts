@@ -3,28 +3,8 @@
 import { GetCallerIdentityCommand, type GetCallerIdentityCommandOutput } from '@aws-sdk/client-sts';
 import { AwsAccessError, UsageError } from '../errors.js';
 import { errorCode, safeMessage, type Sender } from './errors.js';
+import { EXPIRED_CREDENTIALS as EXPIRED, INVALID_CREDENTIALS, NETWORK } from './error-class.js';
 import type { CallerIdentity } from '../snapshot/types.js';
-
-const EXPIRED = new Set(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired', 'TokenRefreshRequired']);
-const INVALID = new Set([
-  'InvalidClientTokenId',
-  'UnrecognizedClientException',
-  'SignatureDoesNotMatch',
-  'AuthFailure',
-  'InvalidAccessKeyId',
-  'IncompleteSignature',
-]);
-const NETWORK = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'TimeoutError',
-  'RequestTimeout',
-]);
 
 const CONFIGURE =
   'Configure credentials in one of the standard ways: `aws configure` (an IAM user\'s access keys), ' +
@@ -58,7 +38,7 @@ export function explainCredentialError(error: unknown, profile?: string): Error 
         'With SSO, run `aws sso login` again; with temporary credentials, get new ones.',
     );
   }
-  if (INVALID.has(code)) {
+  if (INVALID_CREDENTIALS.has(code)) {
     return new AwsAccessError(
       `AWS does not recognise your credentials${profileHint(profile)} (${code}): the access key was deleted, ` +
         `deactivated or mistyped, or a session token is missing. ${ACADEMY} Otherwise create a new access key ` +

@@ -17,6 +17,19 @@ export interface Verdict {
   hint?: string;
   /** Observations that take no points (e.g. root access keys present). */
   notes?: string[];
+  /**
+   * The fact the rest of the points depended on and could not be read: the engine reports
+   * the check `error` with this cause, keeping `fraction` for the share that was judged.
+   */
+  unread?: UnreadFact;
+}
+
+/** A fact a check could judge without, but not fully: which one, and what its call answered. */
+export interface UnreadFact {
+  fact: string;
+  call: string;
+  code: string;
+  message: string;
 }
 
 export interface CheckDefinition {
@@ -47,6 +60,15 @@ export function fail(hint: string, evidence: string[], notes?: string[]): Verdic
 export function partial(fraction: number, hint: string, evidence: string[], notes?: string[]): Verdict {
   if (!(fraction > 0 && fraction < 1)) throw new RangeError(`partial fraction must be in (0, 1), got ${fraction}`);
   return { status: 'partial', fraction, evidence, hint, ...(notes?.length ? { notes } : {}) };
+}
+
+/**
+ * Part of the check was judged (`fraction` earned) and the rest rests on a fact that could not
+ * be read: the engine reports `error` for the unread share instead of withholding it as a miss.
+ */
+export function partlyUnread(fraction: number, unread: UnreadFact, evidence: string[], notes?: string[]): Verdict {
+  if (!(fraction >= 0 && fraction < 1)) throw new RangeError(`partlyUnread fraction must be in [0, 1), got ${fraction}`);
+  return { status: 'partial', fraction, evidence, unread, ...(notes?.length ? { notes } : {}) };
 }
 
 /** Only a person can judge: no points until they do; the evidence is listed for them. */

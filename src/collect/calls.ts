@@ -178,8 +178,11 @@ export class CallContext {
 export function factError(error: unknown, fallbackAction: string): FactError {
   if (error instanceof EarlierFailure) return error.failure;
   const action = (typeof error === 'object' && error !== null && failedActions.get(error)) || fallbackAction;
-  const message = error instanceof Error ? error.message : String(error);
-  return { call: action, code: errorCode(error), message: safeMessage(message || errorCode(error)) };
+  const text = (error instanceof Error ? error.message : String(error)) || errorCode(error);
+  // A server fault's status tells an endpoint that broke from one that refused (the code alone may be `Unknown`).
+  const status = (error as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata?.httpStatusCode;
+  const message = typeof status === 'number' && status >= 500 && !text.includes(String(status)) ? `${text} (HTTP ${status})` : text;
+  return { call: action, code: errorCode(error), message: safeMessage(message) };
 }
 
 /**

@@ -1,6 +1,7 @@
 // Runs one check against the lab: an unreadable fact becomes `error` with its cause,
 // never a `fail` (the student is not marked down for the grader's blindness).
-import type { CheckDefinition, CheckStatus, Verdict } from '../check/define.js';
+import type { CheckDefinition, CheckStatus, UnreadFact, Verdict } from '../check/define.js';
+import { causeHint } from '../aws/error-class.js';
 import { FactUnavailable } from '../resolve/facts.js';
 import type { LabParams } from '../rubric/params.js';
 import type { Lab } from '../resolve/lab.js';
@@ -21,7 +22,7 @@ function unavailable(error: FactUnavailable): Evaluation {
     fraction: 0,
     evidence: [],
     cause: `could not read ${error.fact}: ${error.call} answered ${error.code}: ${error.awsMessage}`,
-    hint: error.hint ?? `Grant ${error.call} to the grading identity (see \`lab-grader policy\`) and grade again.`,
+    hint: error.hint ?? causeHint(error.call, error.code, error.awsMessage),
   };
 }
 
@@ -47,5 +48,18 @@ export function evaluateCheck(check: CheckDefinition, lab: Lab, params: LabParam
     if (error instanceof FactUnavailable) return unavailable(error);
     throw error;
   }
+  if (verdict.unread) return partlyUnreadEvaluation(verdict, verdict.unread);
   return verdict;
+}
+
+/** A verdict that judged only part of the check: `error` for the rest, the judged share kept. */
+function partlyUnreadEvaluation(verdict: Verdict, unread: UnreadFact): Evaluation {
+  return {
+    status: 'error',
+    fraction: verdict.fraction,
+    evidence: verdict.evidence,
+    ...(verdict.notes?.length ? { notes: verdict.notes } : {}),
+    cause: `could not read ${unread.fact}: ${unread.call} answered ${unread.code}: ${unread.message}; the ${verdict.fraction > 0 ? 'points not yet earned are' : 'points are'} ungraded, not withheld`,
+    hint: causeHint(unread.call, unread.code, unread.message),
+  };
 }

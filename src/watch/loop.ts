@@ -1,5 +1,6 @@
 // Watch mode's loop: collect, grade, show, wait; again until stopped. Everything that
 // touches the world (collector, clock, sleep, screen) is passed in, so tests drive it.
+import { classifyError } from '../aws/error-class.js';
 import { AwsAccessError } from '../errors.js';
 import type { Scorecard } from '../grade/scorecard.js';
 import { SLOW_FACTS } from '../snapshot/facts.js';
@@ -70,8 +71,8 @@ export function unreadableReason(snapshot: Snapshot): string | undefined {
   const codes = new Map<string, number>();
   for (const fact of facts) if (!fact.ok) codes.set(fact.error.code, (codes.get(fact.error.code) ?? 0) + 1);
   const [code] = [...codes.entries()].sort((a, b) => b[1] - a[1])[0] ?? ['unknown'];
-  if (/expired|token/i.test(code)) {
-    return `every read failed with ${code}: your AWS credentials have expired. Refresh them (a new Learner Lab session, \`aws sso login\`, new temporary keys) and start watch again.`;
+  if (classifyError(code) === 'credentials') {
+    return `every read failed with ${code}: your AWS credentials have expired or were refused. Refresh them (a new Learner Lab session, \`aws sso login\`, new temporary keys) and start watch again.`;
   }
   return `every one of the ${facts.length} reads failed (mostly ${code}): the identity cannot read this account. Attach the policy \`lab-grader policy\` prints, check --region, and start watch again.`;
 }

@@ -1,0 +1,103 @@
+// Each class of failed call gets its own hint: only a refusal is fixed by granting the call.
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { checksById } from '../../checks/index.js';
+import monthlyCostBudget from '../../checks/budgets/monthly-cost-budget.js';
+import { classifyError } from '../../src/aws/error-class.js';
+import { factError } from '../../src/collect/calls.js';
+import { grade } from '../../src/grade/engine.js';
+import { loadRubric } from '../../src/rubric/load.js';
+import { completeLabWith, denied, runCheck } from '../support/fixtures.js';
+
+/** The budget check, with budgets:ViewBudget answering `code` and `message`. */
+function budgetWhenViewBudget(code: string, message: string) {
+  return runCheck(
+    monthlyCostBudget,
+    completeLabWith((s) => {
+      s.facts.budgets = { ok: false, error: { call: 'budgets:ViewBudget', code, message } };
+    }),
+  );
+}
+
+describe('the cause and hint of an unreadable fact, by error class', () => {
+  it('AccessDenied: grant the named action', () => {
+    const evaluation = budgetWhenViewBudget('AccessDeniedException', 'User: arn:aws:iam::123456789012:user/grader is not authorized to perform: budgets:ViewBudget');
+    expect(evaluation.status).toBe('error');
+    expect(evaluation.cause).toContain('budgets:ViewBudget answered AccessDeniedException');
+    expect(evaluation.hint).toBe('Grant budgets:ViewBudget to the grading identity (see `lab-grader policy`) and grade again.');
+  });
+
+  it('Throttling: try again later', () => {
+    const evaluation = budgetWhenViewBudget('ThrottlingException', 'Rate exceeded');
+    expect(evaluation.status).toBe('error');
+    expect(evaluation.hint).toMatch(/^AWS throttled budgets:ViewBudget \(ThrottlingException\): try again later/);
+    expect(evaluation.hint).not.toMatch(/Grant/);
+  });
+
+  it('expired or invalid credentials: refresh them', () => {
+    for (const code of ['ExpiredTokenException', 'InvalidClientTokenId', 'UnrecognizedClientException']) {
+      const evaluation = budgetWhenViewBudget(code, 'The security token included in the request is expired');
+      expect(evaluation.hint).toMatch(/^The credentials were refused .*refresh them/);
+      expect(evaluation.hint).not.toMatch(/Grant/);
+    }
+  });
+
+  it('NotImplemented, a 5xx, or an answer the SDK could not parse: the endpoint did not answer usefully', () => {
+    const answers: [string, string][] = [
+      ['NotImplemented', 'The DescribeBudgets action has not been implemented'],
+      ['InternalFailure', 'An internal error occurred'],
+      ['Error', 'Unknown error (HTTP 502)'],
+      ['SyntaxError', "Unexpected token '<', \"<html>\" is not valid JSON\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object."],
+    ];
+    for (const [code, message] of answers) {
+      const evaluation = budgetWhenViewBudget(code, message);
+      expect(evaluation.status).toBe('error');
+      expect(evaluation.hint).toContain('did not answer budgets:ViewBudget usefully');
+      expect(evaluation.hint).toContain('a stand-in that lacks it?');
+      expect(evaluation.hint).toContain('not a permission problem');
+    }
+  });
+
+  it('network: unreachable', () => {
+    const evaluation = budgetWhenViewBudget('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5015');
+    expect(evaluation.hint).toMatch(/^The AWS endpoint for budgets:ViewBudget was unreachable \(ECONNREFUSED\)/);
+  });
+
+  it('an unknown code gets no advice it cannot back', () => {
+    const evaluation = budgetWhenViewBudget('ValidationException', 'something else');
+    expect(classifyError('ValidationException')).toBe('other');
+    expect(evaluation.hint).not.toMatch(/Grant|throttled|refresh|unreachable/);
+  });
+});
+
+describe('factError keeps what the class needs', () => {
+  it('adds a server fault status to the message, so an Unknown 503 reads as the endpoint, not as a refusal', () => {
+    const error = Object.assign(new Error('UnknownError'), { name: 'Unknown', $metadata: { httpStatusCode: 503 } });
+    const stored = factError(error, 'budgets:ViewBudget');
+    expect(stored).toEqual({ call: 'budgets:ViewBudget', code: 'Unknown', message: 'UnknownError (HTTP 503)' });
+    expect(classifyError(stored.code, stored.message)).toBe('endpoint');
+  });
+
+  it('leaves a 4xx refusal as it was', () => {
+    const error = Object.assign(new Error('not authorized'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } });
+    expect(factError(error, 'budgets:ViewBudget').message).toBe('not authorized');
+  });
+});
+
+describe('a check whose evidence is partly unreadable, graded by the engine', () => {
+  it('step 1.3 with CloudTrail unreadable is error, keeping the judged 0.12 of 0.25', () => {
+    const rubric = loadRubric(fileURLToPath(new URL('../../rubric.yaml', import.meta.url)), 'rubric.yaml');
+    const snapshot = completeLabWith((s) => {
+      s.facts.callerIdentity = {
+        ok: true,
+        data: { Account: '123456789012', Arn: 'arn:aws:sts::123456789012:assumed-role/grader/session', UserId: 'AROAEXAMPLE:session' },
+      };
+      s.facts.userEvents = denied('cloudtrail:LookupEvents');
+    });
+    const scorecard = grade({ rubric, rubricFile: 'rubric.yaml', snapshot, checks: checksById });
+    const step = scorecard.sections.flatMap((section) => section.steps).find((candidate) => candidate.id === '1.3');
+    expect(step).toMatchObject({ status: 'error', points: { earned: 0.12, max: 0.25 } });
+    expect(step?.checks[0]?.cause).toContain('cloudtrail:LookupEvents answered AccessDenied');
+    expect(scorecard.counts.error).toBeGreaterThanOrEqual(1);
+  });
+});
