@@ -103,6 +103,8 @@ export interface AwsClients {
   cloudtrail: CloudTrailClient;
   /** S3 per-bucket calls go to the bucket's own region. */
   s3(region: string): S3Client;
+  /** EC2 in another region: the search for the lab when the graded region is empty. */
+  ec2In(region: string): EC2Client;
   /** Closes every client's connection pool so the process can exit promptly. */
   destroy(): void;
 }
@@ -168,6 +170,7 @@ export function createClients(options: ClientOptions, env: NodeJS.ProcessEnv = p
   const regional = () => ({ ...common, retryStrategy: gradingRetryStrategy(maxAttempts), ...(options.region ? { region: options.region } : {}) });
   const global = () => ({ ...common, retryStrategy: gradingRetryStrategy(maxAttempts), region: GLOBAL_REGION });
   const s3Clients = new Map<string, S3Client>();
+  const ec2Clients = new Map<string, EC2Client>();
   const forcePathStyle = s3EndpointOverridden(env);
   const { onCall } = options;
   const clients: AwsClients = {
@@ -194,10 +197,19 @@ export function createClients(options: ClientOptions, env: NodeJS.ProcessEnv = p
       }
       return client;
     },
+    ec2In(region) {
+      let client = ec2Clients.get(region);
+      if (!client) {
+        // One attempt: a region that does not answer at once is reported, not waited for.
+        client = observe(new EC2Client({ ...common, region, maxAttempts: 1, retryStrategy: gradingRetryStrategy(1) }), 'ec2', onCall);
+        ec2Clients.set(region, client);
+      }
+      return client;
+    },
     destroy() {
-      const { s3: _s3, destroy: _destroy, ...serviceClients } = clients;
+      const { s3: _s3, ec2In: _ec2In, destroy: _destroy, ...serviceClients } = clients;
       for (const client of Object.values(serviceClients)) client.destroy();
-      for (const client of s3Clients.values()) client.destroy();
+      for (const client of [...s3Clients.values(), ...ec2Clients.values()]) client.destroy();
       agents.httpAgent.destroy();
       agents.httpsAgent.destroy();
     },

@@ -3,7 +3,7 @@
 import { GetCallerIdentityCommand, type GetCallerIdentityCommandOutput } from '@aws-sdk/client-sts';
 import { AwsAccessError, UsageError } from '../errors.js';
 import { errorCode, safeMessage, type Sender } from './errors.js';
-import { EXPIRED_CREDENTIALS as EXPIRED, INVALID_CREDENTIALS, NETWORK } from './error-class.js';
+import { EXPIRED_CREDENTIALS as EXPIRED, INVALID_CREDENTIALS, NETWORK } from '../snapshot/error-class.js';
 import type { CallerIdentity } from '../snapshot/types.js';
 
 const CONFIGURE =

@@ -40,6 +40,8 @@ export interface CallLine {
 export interface Diagnostics {
   /** A note for the person (files written, what was found); silent with --quiet. */
   note(text: string): void;
+  /** A warning that the grade may not be what the person meant (the lab is in another region); printed even with --quiet. */
+  warn(text: string): void;
   /** Set with --verbose: prints every AWS call. */
   onCall?: (call: CallLine) => void;
   /** Set with --verbose: prints every probe. */
@@ -59,6 +61,7 @@ export function diagnostics(
     note: (text) => {
       if (!options.quiet) stream.write(`${text}\n`);
     },
+    warn: (text) => stream.write(`warning: ${text}\n`),
     ...(options.verbose
       ? {
           onCall: (call: CallLine) => stream.write(`aws ${call.action} ${call.region} ${call.ms} ms ${call.outcome}\n`),

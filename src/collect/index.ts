@@ -7,6 +7,7 @@ import type { LabParams } from '../rubric/params.js';
 import type { FactKey, Snapshot } from '../snapshot/types.js';
 import { CallContext } from './calls.js';
 import { collectFacts, type CollectClients } from './facts.js';
+import { labAbsent, searchLabRegions, type RegionSearch } from './region.js';
 
 export const COLLECTOR = { name: 'lab-grader', version: '0.1.0' } as const;
 
@@ -34,6 +35,12 @@ export interface CollectOptions {
   rubricSha256?: string;
   /** When the whole grade must be done (Date.now() time): calls not answered by then become errors on their facts. */
   deadline?: number;
+  /**
+   * Told where the lab appears to be when the graded region holds none of it: the other
+   * enabled regions are searched (one call each, in parallel) only when this is given and the
+   * region is empty, so a region that holds the lab costs no extra round.
+   */
+  onLabElsewhere?: (search: RegionSearch, graded: string) => void;
 }
 
 export async function collectSnapshot(options: CollectOptions): Promise<Snapshot> {
@@ -60,6 +67,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
     cloudwatch: ctx.wrap(clients.cloudwatch),
     cloudtrail: ctx.wrap(clients.cloudtrail),
     s3: (region) => ctx.wrap(clients.s3(region)),
+    ec2In: (region) => ctx.wrap(clients.ec2In(region)),
   };
   try {
     // Round 1: who is calling; missing or expired credentials stop here with what to do.
@@ -94,6 +102,10 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
       // Not probed yet: the probe stage (src/live/) fills this in after resolving the target.
       probes: { target: null, skipped: 'not probed: collection only', results: [] },
     };
+    if (options.onLabElsewhere && labAbsent(snapshot)) {
+      // After the snapshot's counts: the search is about the account, not the graded region's facts.
+      options.onLabElsewhere(await searchLabRegions(wrapped.ec2, wrapped.ec2In, region), region);
+    }
     return snapshot;
   } finally {
     if (!options.clients) clients.destroy();

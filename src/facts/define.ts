@@ -179,7 +179,9 @@ export type FactDefinition = SingleFact | KeyedFact | DerivedFact;
 
 /**
  * A step on the way to facts that is not itself in the snapshot (ListClusters before
- * DescribeClusters, a bucket's region). It is read only when one of the facts it serves is.
+ * DescribeClusters, a bucket's region). It is read only when one of the facts it serves is;
+ * one that serves none is a call another step makes on demand (the region search), declared
+ * here so the allow-list and the policy hold it.
  */
 export interface Lookup<T = unknown> {
   kind: 'lookup';

@@ -1,5 +1,5 @@
 // EC2 networking: the VPCs, subnets, gateways, route tables, elastic IPs and security groups.
-import { call, collectPages, listOf, single } from './define.js';
+import { call, collectPages, listOf, lookup, single } from './define.js';
 
 export const vpcs = single({
   key: 'vpcs',
@@ -58,4 +58,17 @@ export const securityGroups = single({
   read: ({ sdk, aws }) => collectPages(sdk.ec2.paginateDescribeSecurityGroups({ client: aws.ec2 }, {}), (p) => p.SecurityGroups),
 });
 
-export const definitions = [vpcs, subnets, internetGateways, routeTables, natGateways, addresses, securityGroups] as const;
+/**
+ * The account's enabled regions. It serves no fact, so the scheduler never reads it: the region
+ * search (src/collect/region.ts) sends it only when the graded region holds none of the lab,
+ * and declaring it here puts ec2:DescribeRegions on the allow-list and in the policy.
+ */
+export const enabledRegions = lookup({
+  key: 'enabledRegions',
+  calls: [call('ec2', 'DescribeRegionsCommand', 'ec2:DescribeRegions')],
+  serves: [],
+  read: async ({ sdk, aws }) =>
+    ((await aws.ec2.send(new sdk.ec2.DescribeRegionsCommand({}))).Regions ?? []).flatMap((region) => (region.RegionName ? [region.RegionName] : [])),
+});
+
+export const definitions = [vpcs, subnets, internetGateways, routeTables, natGateways, addresses, securityGroups, enabledRegions] as const;

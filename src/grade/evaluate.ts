@@ -1,7 +1,7 @@
 // Runs one check against the lab: an unreadable fact becomes `error` with its cause,
 // never a `fail` (the student is not marked down for the grader's blindness).
 import type { CheckDefinition, CheckStatus, UnreadFact, Verdict } from '../check/define.js';
-import { causeHint } from '../aws/error-class.js';
+import { causeHint } from '../snapshot/error-class.js';
 import { FactUnavailable } from '../resolve/facts.js';
 import type { LabParams } from '../rubric/params.js';
 import type { Lab } from '../resolve/lab.js';

@@ -1,6 +1,6 @@
 // Watch mode's loop: collect, grade, show, wait; again until stopped. Everything that
 // touches the world (collector, clock, sleep, screen) is passed in, so tests drive it.
-import { classifyError } from '../aws/error-class.js';
+import { classifyError } from '../snapshot/error-class.js';
 import { AwsAccessError } from '../errors.js';
 import type { Scorecard } from '../grade/scorecard.js';
 import { SLOW_FACTS } from '../snapshot/facts.js';

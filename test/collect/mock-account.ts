@@ -12,7 +12,7 @@ import {
 import { GetBucketLocationCommand, S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { ECRClient } from '@aws-sdk/client-ecr';
-import { EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import {
   DescribeClustersCommand,
@@ -121,6 +121,10 @@ export function mockAccount(snapshot: Snapshot, options: { delayMs?: number } = 
   }));
   answer(ecs, ListTaskDefinitionsCommand, () => ({ taskDefinitionArns: Object.keys(facts.taskDefinitions) }));
 
+  // The account's enabled regions: the snapshot's own (the region search's tests add others).
+  const ec2 = mockClient(EC2Client);
+  answer(ec2, DescribeRegionsCommand, () => ({ Regions: [{ RegionName: snapshot.region, OptInStatus: 'opt-in-not-required' }] }));
+
   const cloudtrail = mockClient(CloudTrailClient);
   answer(cloudtrail, LookupEventsCommand, (i) => {
     const [attribute] = i.LookupAttributes as { AttributeKey: string; AttributeValue: string }[];
@@ -135,7 +139,7 @@ export function mockAccount(snapshot: Snapshot, options: { delayMs?: number } = 
     s3,
     s3control: mockClient(S3ControlClient),
     ecr: mockClient(ECRClient),
-    ec2: mockClient(EC2Client),
+    ec2,
     elb: mockClient(ElasticLoadBalancingV2Client),
     ecs,
     logs: mockClient(CloudWatchLogsClient),

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checksById } from '../../checks/index.js';
 import monthlyCostBudget from '../../checks/budgets/monthly-cost-budget.js';
-import { classifyError } from '../../src/aws/error-class.js';
+import { classifyError } from '../../src/snapshot/error-class.js';
 import { factError } from '../../src/collect/calls.js';
 import { grade } from '../../src/grade/engine.js';
 import { loadRubric } from '../../src/rubric/load.js';

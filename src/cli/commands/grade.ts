@@ -21,7 +21,7 @@ import { withIntegrity } from '../../integrity/apply.js';
 import { snapshotEvidence } from '../../integrity/evidence.js';
 import { verifySnapshot } from '../../integrity/verify.js';
 import { parseFormats, REPORTERS, renderReport, writeReports, type ManualPoints, type ReportFormat } from '../../report/index.js';
-import { consoleWidth, diagnostics, probeOutcome, useColor } from '../terminal.js';
+import { consoleWidth, diagnostics, probeOutcome, useColor, type Diagnostics } from '../terminal.js';
 
 export interface GradeOptions extends Partial<VerificationFlags> {
   snapshot?: string;
@@ -118,6 +118,40 @@ export async function prepareGrading(
   return { rubric, rubricFile: location.name, paramOverrides, profile, params, submission, checks: checksById };
 }
 
+/** `--region auto`: grade the region that holds the lab. */
+export const AUTO_REGION = 'auto';
+
+/**
+ * The region to grade: `--region auto` searches every enabled region for the lab (a
+ * UsageError when none holds it), any other value is used as given.
+ */
+export async function resolveRegion(
+  options: Pick<GradeOptions, 'region' | 'awsProfile'>,
+  log: Diagnostics,
+  role?: GradingRole,
+): Promise<string | undefined> {
+  if (options.region !== AUTO_REGION) return options.region;
+  const { createClients, GLOBAL_REGION } = await import('../../aws/clients.js');
+  const { chooseLabRegion } = await import('../../collect/region.js');
+  const onCall = log.onCall ? { onCall: log.onCall } : {};
+  const awsProfile = options.awsProfile === undefined ? {} : { awsProfile: options.awsProfile };
+  // Through the student's role when grading through one: the regions searched are theirs.
+  const clients = role
+    ? await clientsForRole(role, { ...awsProfile, region: GLOBAL_REGION }, onCall)
+    : createClients({ ...awsProfile, region: GLOBAL_REGION, ...onCall });
+  try {
+    const chosen = await chooseLabRegion(clients, options.awsProfile);
+    const others = chosen.search.found.slice(1).map((found) => found.region);
+    log.note(
+      `--region auto: grading ${chosen.region}, which holds non-default VPC ${chosen.search.found[0]?.vpcIds.join(', ')}` +
+        `${others.length > 0 ? ` (also found in ${others.join(', ')}: name one with --region to grade it)` : ''}.`,
+    );
+    return chosen.region;
+  } finally {
+    clients.destroy();
+  }
+}
+
 /** `--out -` prints one report on stdout instead of writing files. */
 export const STDOUT = '-';
 
@@ -168,13 +202,15 @@ export async function gradeCommand(options: GradeOptions): Promise<number> {
     // Imported here so an offline regrade never loads the AWS SDK.
     const { readLiveAccount } = await import('../../live/index.js');
     const { createClients } = await import('../../aws/clients.js');
+    const { explainLabElsewhere } = await import('../../collect/region.js');
     const role = options.roleArn === undefined ? undefined : { roleArn: options.roleArn, ...(options.externalId === undefined ? {} : { externalId: options.externalId }) };
     const onCall = log.onCall ? { onCall: log.onCall } : {};
+    const region = await resolveRegion(options, log, role);
     const clients = role
-      ? await clientsForRole(role, options, onCall)
+      ? await clientsForRole(role, { ...(options.awsProfile === undefined ? {} : { awsProfile: options.awsProfile }), ...(region === undefined ? {} : { region }) }, onCall)
       : createClients({
           ...(options.awsProfile === undefined ? {} : { awsProfile: options.awsProfile }),
-          ...(options.region === undefined ? {} : { region: options.region }),
+          ...(region === undefined ? {} : { region }),
           ...onCall,
         });
     const progress = options.quiet ? undefined : progressDisplay();
@@ -191,11 +227,15 @@ export async function gradeCommand(options: GradeOptions): Promise<number> {
         rubricSha256: rubric.sha256,
         clients,
         ...(options.awsProfile === undefined ? {} : { awsProfile: options.awsProfile }),
-        ...(options.region === undefined ? {} : { region: options.region }),
+        ...(region === undefined ? {} : { region }),
         ...(options.albUrl === undefined ? {} : { albUrl: options.albUrl }),
         ...(progress ? { onProgress: progress.onProgress } : {}),
         deadline,
         onProbe,
+        onLabElsewhere: (search, graded) => {
+          progress?.finish();
+          log.warn(explainLabElsewhere(graded, search, process.argv.slice(2)));
+        },
       });
     } catch (error) {
       throw role ? (await import('../../aws/role.js')).explainRoleFailure(error, role) : error;

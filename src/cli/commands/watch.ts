@@ -7,7 +7,7 @@ import { readLiveAccount } from '../../live/index.js';
 import { abortableSleep, watchLoop } from '../../watch/loop.js';
 import { finalLine, renderFrame } from '../../watch/render.js';
 import { consoleWidth, diagnostics, useColor } from '../terminal.js';
-import { prepareGrading } from './grade.js';
+import { prepareGrading, resolveRegion } from './grade.js';
 
 export interface WatchCommandOptions {
   /** Seconds between the starts of two rounds. */
@@ -33,11 +33,12 @@ export interface WatchCommandOptions {
 export async function watchCommand(options: WatchCommandOptions): Promise<number> {
   const { rubric, rubricFile, paramOverrides, profile, params, submission, checks } = await prepareGrading(options);
   const log = diagnostics(options);
+  const region = await resolveRegion(options, log);
 
   // One set of clients for every round: connections and resolved credentials are reused.
   const clients = createClients({
     ...(options.awsProfile === undefined ? {} : { awsProfile: options.awsProfile }),
-    ...(options.region === undefined ? {} : { region: options.region }),
+    ...(region === undefined ? {} : { region }),
     ...(log.onCall ? { onCall: log.onCall } : {}),
   });
   const controller = new AbortController();
@@ -60,7 +61,7 @@ export async function watchCommand(options: WatchCommandOptions): Promise<number
             rubricSha256: rubric.sha256,
             ...(previous ? { previous } : {}),
             ...(options.awsProfile === undefined ? {} : { awsProfile: options.awsProfile }),
-            ...(options.region === undefined ? {} : { region: options.region }),
+            ...(region === undefined ? {} : { region }),
             ...(options.albUrl === undefined ? {} : { albUrl: options.albUrl }),
             ...(log.onProbe ? { onProbe: log.onProbe } : {}),
           }),

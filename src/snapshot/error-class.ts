@@ -1,5 +1,6 @@
-// What kind of failure an AWS call's error is, from its code and message, and what a person
-// can do about each kind. Only a refusal is fixed by granting the call.
+// What kind of failure an AWS call's error is, from the code and message a snapshot records,
+// and what a person can do about each kind. Only a refusal is fixed by granting the call.
+// Pure and SDK-free: a regrade of a saved snapshot explains its errors with it.
 
 export type ErrorClass = 'denied' | 'throttled' | 'credentials' | 'endpoint' | 'network' | 'other';
 

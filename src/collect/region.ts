@@ -1,0 +1,140 @@
+// Where the lab is when it is not in the graded region: a student who built it in us-east-1
+// and grades in eu-west-1 would otherwise get 0 on every resource step with no word why.
+// One DescribeVpcs per enabled region, all at once, and only when the graded region is empty.
+import { DescribeRegionsCommand, DescribeVpcsCommand, type DescribeRegionsCommandOutput, type DescribeVpcsCommandOutput } from '@aws-sdk/client-ec2';
+import { GLOBAL_REGION, type AwsClients } from '../aws/clients.js';
+import { identifyCaller } from '../aws/credentials.js';
+import { UsageError } from '../errors.js';
+import type { Fact, Snapshot } from '../snapshot/types.js';
+import { errorCode, type Sender } from '../aws/errors.js';
+import { CallContext } from './calls.js';
+
+/** Regions asked at once: all of them (about 17 enabled by default) in one wave. */
+const DEFAULT_SEARCH_CONCURRENCY = 32;
+
+/** What the search saw: the regions that hold a non-default VPC, and those it could not read. */
+export interface RegionSearch {
+  /** The regions searched (every enabled region but the graded one, or all of them for `--region auto`). */
+  searched: string[];
+  /** Regions with a non-default VPC, most VPCs first. */
+  found: { region: string; vpcIds: string[] }[];
+  /** Regions whose answer was an error, with its code. */
+  unreadable: { region: string; code: string }[];
+  /** The code ec2:DescribeRegions answered when the regions could not be listed at all. */
+  listFailed?: string;
+}
+
+function readData<T>(fact: Fact<T> | undefined): T | undefined {
+  return fact?.ok ? fact.data : undefined;
+}
+
+/**
+ * Whether the graded region holds none of the lab's core resources: no non-default VPC, no
+ * load balancer and no ECS cluster, each read without error. An unreadable fact is no evidence.
+ */
+export function labAbsent(snapshot: Snapshot): boolean {
+  const vpcs = readData(snapshot.facts.vpcs);
+  const loadBalancers = readData(snapshot.facts.loadBalancers);
+  const clusters = readData(snapshot.facts.clusters);
+  if (vpcs === undefined || loadBalancers === undefined || clusters === undefined) return false;
+  return vpcs.every((vpc) => vpc.IsDefault === true) && loadBalancers.length === 0 && clusters.length === 0;
+}
+
+/**
+ * The account's enabled regions (ec2:DescribeRegions from `home`), each asked for its
+ * non-default VPCs in parallel through `ec2In(region)`; `skip` is the region already graded.
+ */
+export async function searchLabRegions(home: Sender, ec2In: (region: string) => Sender, skip?: string): Promise<RegionSearch> {
+  let listed: DescribeRegionsCommandOutput;
+  try {
+    listed = (await home.send(new DescribeRegionsCommand({}))) as DescribeRegionsCommandOutput;
+  } catch (error) {
+    return { searched: [], found: [], unreadable: [], listFailed: errorCode(error) };
+  }
+  const searched = (listed.Regions ?? [])
+    .flatMap((region) => (region.RegionName ? [region.RegionName] : []))
+    .filter((region) => region !== skip)
+    .sort();
+  type Answer = { region: string; vpcIds: string[] } | { region: string; code: string };
+  const answers = await Promise.all(
+    searched.map(async (region): Promise<Answer> => {
+      try {
+        const output = (await ec2In(region).send(
+          new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['false'] }], MaxResults: 5 }),
+        )) as DescribeVpcsCommandOutput;
+        return { region, vpcIds: (output.Vpcs ?? []).flatMap((vpc) => (vpc.VpcId && vpc.IsDefault !== true ? [vpc.VpcId] : [])) };
+      } catch (error) {
+        return { region, code: errorCode(error) };
+      }
+    }),
+  );
+  const found = answers
+    .flatMap((answer) => ('vpcIds' in answer && answer.vpcIds.length > 0 ? [answer] : []))
+    .sort((a, b) => b.vpcIds.length - a.vpcIds.length || a.region.localeCompare(b.region));
+  const unreadable = answers.flatMap((answer) => ('code' in answer ? [answer] : []));
+  return { searched, found, unreadable };
+}
+
+/** `lab-grader grade … --region us-east-1`: the command the person ran, with the region replaced. */
+export function commandInRegion(argv: readonly string[], region: string): string {
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    if (arg === '--region') {
+      i += 1;
+      continue;
+    }
+    if (arg.startsWith('--region=')) continue;
+    args.push(/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`);
+  }
+  return ['lab-grader', ...args, '--region', region].join(' ');
+}
+
+/** What to tell a person whose graded region is empty: where the lab appears to be, and the command. */
+export function explainLabElsewhere(graded: string, search: RegionSearch, argv: readonly string[]): string {
+  const empty = `Region ${graded} holds none of the lab's core resources (no non-default VPC, no load balancer, no ECS cluster).`;
+  const unread = search.unreadable.length > 0 ? ` ${search.unreadable.length} region(s) could not be read (${search.unreadable.map((r) => `${r.region} ${r.code}`).join(', ')}).` : '';
+  const [best, ...others] = search.found;
+  if (search.listFailed !== undefined) {
+    return `${empty} The other regions could not be listed (ec2:DescribeRegions answered ${search.listFailed}): if you built the lab elsewhere, grade with --region set to that region.`;
+  }
+  if (!best) {
+    return `${empty} No other of the ${search.searched.length} enabled regions holds a non-default VPC either:${unread} the lab may not be built yet.`;
+  }
+  const also = others.length > 0 ? ` Non-default VPCs are also in ${others.map((r) => r.region).join(', ')}.` : '';
+  return (
+    `${empty} The lab appears to be in ${best.region} (non-default VPC ${best.vpcIds.join(', ')}).${also}${unread} ` +
+    `Grade it with: ${commandInRegion(argv, best.region)} (or --region auto).`
+  );
+}
+
+/** The region `--region auto` grades: the one with the most non-default VPCs, from a search of every enabled region. */
+export interface ChosenRegion {
+  region: string;
+  search: RegionSearch;
+}
+
+/**
+ * `--region auto`: checks the credentials (exit 3 with the fix), lists the enabled regions from
+ * us-east-1 and picks the region that holds the lab; a UsageError when none does.
+ */
+export async function chooseLabRegion(clients: Pick<AwsClients, 'sts' | 'ec2In'>, awsProfile?: string): Promise<ChosenRegion> {
+  const ctx = new CallContext(DEFAULT_SEARCH_CONCURRENCY);
+  await identifyCaller(ctx.wrap(clients.sts), awsProfile);
+  const search = await searchLabRegions(ctx.wrap(clients.ec2In(GLOBAL_REGION)), (region) => ctx.wrap(clients.ec2In(region)));
+  const [best] = search.found;
+  if (search.listFailed !== undefined) {
+    throw new UsageError(
+      `--region auto could not list the enabled regions (ec2:DescribeRegions answered ${search.listFailed}): ` +
+        'grant ec2:DescribeRegions (see `lab-grader policy`) or name the lab\'s region with --region (e.g. --region eu-west-1).',
+    );
+  }
+  if (!best) {
+    const unread = search.unreadable.length > 0 ? ` (${search.unreadable.length} could not be read: ${search.unreadable.map((r) => `${r.region} ${r.code}`).join(', ')})` : '';
+    throw new UsageError(
+      `--region auto found no non-default VPC in any of the ${search.searched.length} enabled regions${unread}: ` +
+        'build the lab first, or name its region with --region (e.g. --region eu-west-1).',
+    );
+  }
+  return { region: best.region, search };
+}
