@@ -45,6 +45,8 @@ const ENDPOINT = new Set([
   'ServiceUnavailable',
   'ServiceUnavailableException',
   'ServiceFailure',
+  // S3 Control cannot form its account endpoint from AWS_ENDPOINT_URL (src/aws/clients.ts).
+  'EndpointError',
   'SyntaxError',
   'UnknownError',
   'Unknown',

@@ -56,16 +56,21 @@ describe('a live grade against a stand-in', { timeout: 60_000 }, () => {
     const run = await grade(['--format', 'json', '--out', '-']);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toBe('');
-    const scorecard = JSON.parse(run.stdout) as { subject: { account: string } };
+    const scorecard = JSON.parse(run.stdout) as { subject: { account: string }; sections: { steps: { checks: { id: string; hint?: string }[] }[] }[] };
     expect(scorecard.subject.account).toBe('123456789012');
+    // Budgets is a JSON service: the stand-in's XML refusal is an answer the SDK could not parse, not a permission problem.
+    const budget = scorecard.sections.flatMap((section) => section.steps.flatMap((step) => step.checks)).find((check) => check.id === 'budgets.monthly-cost-budget');
+    expect(budget?.hint).toContain('did not answer budgets:ViewBudget usefully');
+    expect(budget?.hint).not.toContain('Grant');
   });
 
-  it('with --verbose, logs each AWS call on stderr and the SDK line in one line', async () => {
+  it('with --verbose, logs each AWS call on stderr in one line each, S3 Control\'s unformable endpoint included', async () => {
     const run = await grade(['--format', 'json', '--out', '-', '--verbose']);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/^aws sts:GetCallerIdentity eu-west-1 \d+ ms ok$/m);
     expect(run.stderr).toMatch(/^aws ec2:DescribeVpcs eu-west-1 \d+ ms AccessDenied \(HTTP 403\)$/m);
-    expect(run.stderr).toMatch(/^sdk: Failed to construct URL with http:\/\/123456789012\.127\.0\.0\.1:\d+\/ TypeError: Invalid URL$/m);
+    expect(run.stderr).toMatch(/^aws s3control:GetPublicAccessBlock eu-west-1 \d+ ms EndpointError$/m);
+    expect(run.stderr).not.toMatch(/Failed to construct URL/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 });

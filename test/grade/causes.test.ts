@@ -47,6 +47,7 @@ describe('the cause and hint of an unreadable fact, by error class', () => {
       ['NotImplemented', 'The DescribeBudgets action has not been implemented'],
       ['InternalFailure', 'An internal error occurred'],
       ['Error', 'Unknown error (HTTP 502)'],
+      ['EndpointError', "S3 Control's account endpoint cannot be formed from the endpoint URL http://127.0.0.1:5015"],
       ['SyntaxError', "Unexpected token '<', \"<html>\" is not valid JSON\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object."],
     ];
     for (const [code, message] of answers) {
