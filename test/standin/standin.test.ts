@@ -66,7 +66,10 @@ describe.skipIf(!standinUrl)('the reference system against an AWS stand-in', { t
 
   it('(a) collects an empty account: every fact is ok but the stand-in gaps, which are errors with their cause', async () => {
     const result = await grade(url, ['--save-snapshot', join(work, 'empty.json'), '--format', 'json', '--out', join(work, 'empty')]);
-    expect(cliStderr(result.stderr)).toBe('');
+    // An empty region makes the grader look for the lab in the others (moto holds only default VPCs there).
+    expect(cliStderr(result.stderr)).toMatch(
+      new RegExp(`^warning: Region ${REGION} holds none of the lab's core resources .*No other of the \\d+ enabled regions holds a non-default VPC either: the lab may not be built yet\\.\n$`),
+    );
     expect(result.code).toBe(0);
     const snapshot = JSON.parse(await readFile(join(work, 'empty.json'), 'utf8')) as Snapshot;
     expect(unexpectedFacts(snapshot)).toEqual([]);
