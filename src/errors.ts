@@ -17,3 +17,9 @@ export class AwsAccessError extends Error {
     this.name = 'AwsAccessError';
   }
 }
+
+/** A file-system refusal (no such folder, no permission, disk full) is the person's to fix: exit 2. */
+export function unwritable(error: unknown, flag: string): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' ? new UsageError(`cannot write ${flag} (${code}): choose a folder you can write to`) : error;
+}

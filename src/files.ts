@@ -4,7 +4,6 @@
 import { lstat, mkdir, readdir, readlink, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { UsageError } from './errors.js';
 
 /** Numbers temporary files, so two writes of one file in this process never share one. */
 let temporaryFiles = 0;
@@ -140,10 +139,4 @@ export async function ensureWritableFolder(dir: string, flag: string): Promise<v
   await makeWritableFolder(dir).catch((error: unknown) => {
     throw new UsageError(`${flag} ${dir} cannot be written (${(error as NodeJS.ErrnoException).code ?? 'unwritable'}): choose a folder you can write to`);
   });
-}
-
-/** A file-system refusal (no such folder, no permission, disk full) is the person's to fix: exit 2. */
-export function unwritable(error: unknown, flag: string): unknown {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return typeof code === 'string' ? new UsageError(`cannot write ${flag} (${code}): choose a folder you can write to`) : error;
 }

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../src/errors.js';
-import { makeWritableFolder, unwritable } from '../src/files.js';
+import { unwritable } from '../src/errors.js';
+import { makeWritableFolder } from '../src/files.js';
 
 const work = mkdtempSync(join(tmpdir(), 'lab-grader-files-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
