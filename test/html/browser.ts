@@ -8,6 +8,13 @@ import { packagedChromium } from './packaged-chromium.js';
 const SCREENSHOTS = fileURLToPath(new URL('../../reports/test-screenshots/', import.meta.url));
 
 /**
+ * How long a suite's launch may take: the first launch on a machine unpacks the packaged
+ * Chromium (8 s on an idle core, more with other test workers running), well over vitest's
+ * 10 s default for a hook.
+ */
+export const LAUNCH_TIMEOUT_MS = 180_000;
+
+/**
  * The Chromium the tests drive: `LAB_GRADER_CHROMIUM` when set (any Chromium or Chrome on
  * the machine), otherwise the one shipped inside the @sparticuz/chromium dev dependency,
  * so `npm ci && npm test` needs no root and no system package.

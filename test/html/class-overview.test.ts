@@ -9,7 +9,7 @@ import { renderClassOverview, scoreBins, studentStatus, tallySteps, type Overvie
 import type { Scorecard, StepResult } from '../../src/grade/scorecard.js';
 import { htmlReporter } from '../../src/report/html.js';
 import { withIntegrity } from '../../src/integrity/apply.js';
-import { launchChromium, openFile, screenshot } from './browser.js';
+import { LAUNCH_TIMEOUT_MS, launchChromium, openFile, screenshot } from './browser.js';
 import { sampleScorecard } from './sample-scorecard.js';
 
 const STEPS = [
@@ -84,7 +84,7 @@ describe('class overview in headless Chromium', () => {
   beforeAll(async () => {
     browser = await launchChromium();
     dir = await mkdtemp(join(tmpdir(), 'lab-grader-overview-'));
-  });
+  }, LAUNCH_TIMEOUT_MS);
   afterAll(async () => {
     await browser?.close();
     if (dir) await rm(dir, { recursive: true, force: true });

@@ -1,10 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeHtml, htmlReporter } from '../../src/report/html.js';
-import { launchChromium, openFile, screenshot } from './browser.js';
+import { LAUNCH_TIMEOUT_MS, launchChromium, openFile, screenshot } from './browser.js';
 import { hostileHint, sampleScorecard } from './sample-scorecard.js';
 
 describe('HTML report (text)', () => {
@@ -33,10 +34,18 @@ describe('HTML report in headless Chromium', () => {
   beforeAll(async () => {
     browser = await launchChromium();
     dir = await mkdtemp(join(tmpdir(), 'lab-grader-html-'));
-  });
+  }, LAUNCH_TIMEOUT_MS);
   afterAll(async () => {
     await browser?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it.skipIf(process.env.LAB_GRADER_CHROMIUM !== undefined)('drives the Chromium shipped in @sparticuz/chromium, not one of the system', async () => {
+    const require = createRequire(import.meta.url);
+    const root = join(dirname(require.resolve('@sparticuz/chromium')), '..', '..');
+    const { version } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string };
+    // The package's major version is its Chromium's (147.0.0 ships Chromium 147); a distribution's differs.
+    expect(browser.version().split('.')[0]).toBe(version.split('.')[0]);
   });
 
   it('shows the title, totals, step rows with evidence and hints, choices and cost, with no external request', async () => {
