@@ -4,6 +4,7 @@
 import { lstat, mkdir, readdir, readlink, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { UsageError } from './errors.js';
 
 /** Numbers temporary files, so two writes of one file in this process never share one. */
 let temporaryFiles = 0;
