@@ -3,8 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../src/errors.js';
-import { unwritable } from '../src/errors.js';
+import { UsageError, unwritable } from '../src/errors.js';
 import { makeWritableFolder } from '../src/files.js';
 
 const work = mkdtempSync(join(tmpdir(), 'lab-grader-files-'));

@@ -39,7 +39,7 @@ describe('lab-grader batch', { timeout: 60_000 }, () => {
     const { roster } = await writeClass(join(work, 'proc-class'), 1);
     const run = await cli(['batch', roster, '--out', '/proc/lab-grader-class']);
     expect(run.code, run.stderr).toBe(2);
-    expect(run.stderr).toContain('cannot write --out /proc/lab-grader-class (ENOENT)');
+    expect(run.stderr).toContain('--out /proc/lab-grader-class cannot be written (ENOENT)');
   });
 
   it('grades a roster, prints a line per student when piped, names the students it could not grade, and exits 4', async () => {

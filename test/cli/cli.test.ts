@@ -1,5 +1,4 @@
 // The CLI end to end: the real entry point run by node with tsx, as a user would run it.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
