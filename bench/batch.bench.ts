@@ -5,7 +5,6 @@
 //
 //   npm run bench:batch              1,000 students, concurrency 4
 //   npm run bench:batch -- 200 8     200 students, concurrency 8
-import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +17,7 @@ import { parseSnapshot } from '../src/snapshot/load.js';
 import { runBatch } from '../src/batch/runner.js';
 import { loadRubric } from '../src/rubric/load.js';
 import type { Snapshot } from '../src/snapshot/types.js';
+import { anotherAccount } from '../test/support/fixtures.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const students = Number(process.argv[2] ?? 1000);
@@ -40,24 +40,6 @@ const MUTATIONS: ((snapshot: Snapshot) => void)[] = [
   },
 ];
 
-/**
- * The complete lab as a student's own account would hold it: its own account id and its own
- * random resource ids (AWS makes them per account). Copies of the bundled example would all
- * be flagged by the class verification and have their reports written twice, which is not a
- * class; `flagged` in the output says how many were.
- */
-function ownAccount(complete: Snapshot, index: number): Snapshot {
-  const account = String(100000000000 + index * 7919).padStart(12, '0');
-  const ids = new Map<string, string>();
-  const text = JSON.stringify(complete)
-    .replaceAll(complete.account, account)
-    .replace(/(?<=[-/:])(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b/g, (id) => {
-      if (!ids.has(id)) ids.set(id, createHash('sha256').update(`${index}:${id}`).digest('hex').slice(0, id.length));
-      return ids.get(id)!;
-    });
-  return JSON.parse(text) as Snapshot;
-}
-
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'lab-grader-bench-batch-'));
   try {
@@ -66,7 +48,8 @@ async function main(): Promise<void> {
     await mkdir(join(dir, 'snapshots'));
     const lines = ['id,snapshot'];
     for (let index = 0; index < students; index += 1) {
-      const snapshot = ownAccount(complete, index);
+      // Each its own account and random ids, as real accounts (copies of the bundled example are flagged).
+      const snapshot = anotherAccount(index + 1, complete);
       MUTATIONS[index % MUTATIONS.length]!(snapshot);
       const id = `s${String(index + 1).padStart(5, '0')}`;
       await writeFile(join(dir, 'snapshots', `${id}.json`), JSON.stringify(snapshot, null, 2));

@@ -14,15 +14,13 @@ import { collectSnapshot } from '../../src/collect/index.js';
 import { AwsAccessError } from '../../src/errors.js';
 import { example, labParams } from '../support/fixtures.js';
 import { mockAccount, type MockedAccount } from './mock-account.js';
+import { stubTestCredentials } from '../support/aws-env.js';
 
 let server: Server | undefined;
 let account: MockedAccount | undefined;
 
 beforeEach(() => {
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAIOSFODNN7EXAMPLE');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY');
-  vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/lab-grader-test-config');
-  vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/lab-grader-test-credentials');
+  stubTestCredentials();
 });
 afterEach(async () => {
   vi.unstubAllEnvs();

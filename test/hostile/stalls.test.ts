@@ -15,6 +15,7 @@ import { loadRubric } from '../../src/rubric/load.js';
 import { mockAccount, type MockedAccount } from '../collect/mock-account.js';
 import { root } from '../support/cli.js';
 import { example, labParams } from '../support/fixtures.js';
+import { stubTestCredentials } from '../support/aws-env.js';
 import { readGradebook } from '../batch/support.js';
 import { neverAnswering } from './servers.js';
 
@@ -23,10 +24,7 @@ const rubric = loadRubric(join(root, 'rubric.yaml'), 'rubric.yaml');
 let stalled: Awaited<ReturnType<typeof neverAnswering>> | undefined;
 let account: MockedAccount | undefined;
 beforeEach(() => {
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAIOSFODNN7EXAMPLE');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY');
-  vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/lab-grader-test-config');
-  vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/lab-grader-test-credentials');
+  stubTestCredentials();
 });
 afterEach(async () => {
   vi.unstubAllEnvs();
