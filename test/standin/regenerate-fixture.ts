@@ -2,7 +2,7 @@
 // after the account setup and a deploy of the reference system, with the grader's probes of
 // the running reference service. Empties the stand-in before and after.
 // usage: LAB_GRADER_STANDIN_URL=http://127.0.0.1:5000 npm run standin:fixture
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,20 @@ export const FIXTURE = fileURLToPath(new URL('./deployed.snapshot.json', import.
 function expectCode(what: string, output: Output, code: number): Output {
   if (output.code !== code) throw new Error(`${what} exited with ${output.code}, not ${code}:\n${output.stdout}\n${output.stderr}`);
   return output;
+}
+
+/**
+ * The stand-in makes access key ids shaped like real ones; the committed fixture holds
+ * obviously fake ones instead, each id replaced by the same fake wherever it appears (the
+ * checks count keys, they never read their value).
+ */
+async function maskAccessKeyIds(file: string): Promise<void> {
+  const fakes = new Map<string, string>();
+  const text = (await readFile(file, 'utf8')).replace(/(?<![A-Z0-9])AKIA[A-Z0-9]{16}(?![A-Z0-9])/g, (id) => {
+    if (!fakes.has(id)) fakes.set(id, `AKIAFAKESTANDINKEY${String(fakes.size + 1).padStart(2, '0')}`);
+    return fakes.get(id)!;
+  });
+  await writeFile(file, text);
 }
 
 async function main(url: string): Promise<void> {
@@ -34,6 +48,7 @@ async function main(url: string): Promise<void> {
     await rm(reports, { recursive: true, force: true });
     await resetStandin(url);
   }
+  await maskAccessKeyIds(FIXTURE);
   console.log(`wrote ${FIXTURE}`);
 }
 
