@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRoster } from '../../src/batch/roster.js';
 import { runBatch, type BatchOptions, type BatchResult } from '../../src/batch/runner.js';
-import { snapshotEvidence } from '../../src/integrity/evidence.js';
+import { bundledExamples } from '../../src/cli/verification.js';
 import { loadRubric } from '../../src/rubric/load.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
 import { anotherAccount, example } from '../support/fixtures.js';
@@ -19,7 +19,7 @@ const rubric = loadRubric(join(root, 'rubric.yaml'), 'rubric.yaml');
 const verify = {
   collectedAfter: '2026-11-01T00:00:00.000Z',
   collectedBefore: '2026-12-01T00:00:00.000Z',
-  examples: ['complete-lab', 'mistakes'].map((name) => ({ name: `examples/${name}.snapshot.json`, evidence: snapshotEvidence(example(name)) })),
+  examples: bundledExamples(),
 };
 
 const edited = example('complete-lab');
