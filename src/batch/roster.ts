@@ -3,7 +3,7 @@
 import { dirname, extname, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
-import { EXTERNAL_ID, ROLE_ARN } from '../role-names.js';
+import { EXTERNAL_ID, REGION, ROLE_ARN } from '../role-names.js';
 import { UsageError } from '../errors.js';
 import { assertShallow, INPUT_LIMITS, readLimitedSync } from '../limits.js';
 import { parseCsv } from './csv.js';
@@ -54,7 +54,7 @@ const entrySchema = z
       .regex(ROLE_ARN, 'not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)')
       .optional(),
     externalId: z.string().regex(EXTERNAL_ID, 'an external id is 2-1224 letters, digits or +=,.@:/-').optional(),
-    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'not an AWS region such as eu-west-1').optional(),
+    region: z.string().regex(REGION, 'not an AWS region such as eu-west-1').optional(),
     snapshot: optionalText,
     labProfile: optionalText,
     account: z.string().regex(/^\d{12}$/, 'an AWS account id is 12 digits (quote it in YAML so a leading 0 is kept)').optional(),

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { EXTERNAL_ID, ROLE_ARN } from '../role-names.js';
+import { EXTERNAL_ID, REGION, ROLE_ARN } from '../role-names.js';
 import { AwsAccessError, UsageError } from '../errors.js';
 import { packageRoot } from './paths.js';
 import { captureLibraryConsole } from './terminal.js';
@@ -34,6 +34,15 @@ function matching(pattern: RegExp, what: string): (value: string) => string {
   return (value) => {
     if (!pattern.test(value.trim())) throw new InvalidArgumentError(`expected ${what}`);
     return value.trim();
+  };
+}
+
+/** `--region`, checked by shape before any call: the SDK would put any other text in an endpoint's host name. */
+function awsRegion(options: { auto: boolean }): (value: string) => string {
+  return (value) => {
+    const name = value.trim();
+    if (REGION.test(name) || (options.auto && name === 'auto')) return name;
+    throw new InvalidArgumentError(`expected an AWS region such as eu-west-1${options.auto ? ', or auto' : ''}`);
   };
 }
 
@@ -146,7 +155,7 @@ function buildProgram(): Command {
     .option('--profile <name>', 'the AWS credentials profile to collect with (default: the standard credential chain)')
     .option('--lab-profile <name>', 'the rubric profile: own-account (default) or academy')
     .addOption(awsProfileAlias())
-    .option('--region <region>', 'the AWS region of the lab (default: from the AWS profile or environment); auto: the enabled region that holds the lab')
+    .option('--region <region>', 'the AWS region of the lab (default: from the AWS profile or environment); auto: the enabled region that holds the lab', awsRegion({ auto: true }))
     .option('--param <key.path=value>', "override one of the rubric's expected values (repeatable)", collectParam, [])
     .option('--format <list>', 'report formats, comma-separated: console,json,junit,markdown,gradescope,classroom,html', 'console')
     .option('--out <dir>', 'folder for the report files; - prints the one --format on stdout', 'reports')
@@ -226,7 +235,7 @@ function buildProgram(): Command {
     .option('--format <list>', 'report files per student besides scorecard.json: html,junit,markdown,gradescope,classroom', 'html')
     .option('--rubric <file>', 'the rubric to grade against (default: the rubric.yaml shipped with lab-grader)')
     .option('--param <key.path=value>', "override one of the rubric's expected values (repeatable)", collectParam, [])
-    .option('--region <region>', 'the AWS region for live students whose roster entry names none')
+    .option('--region <region>', 'the AWS region for live students whose roster entry names none', awsRegion({ auto: false }))
     .option('--min-score <points>', 'exit 1 when any student scored (bonus included) below this', minScore)
     .option('--student-timeout <seconds>', 'a student not graded within this (default 600) is recorded as failed and the batch goes on', positiveInteger('a number of seconds', 86400))
     .addHelpText('after', BATCH_EXAMPLES)
@@ -244,7 +253,7 @@ function buildProgram(): Command {
     .option('--profile <name>', 'the AWS credentials profile to collect with (default: the standard credential chain)')
     .option('--lab-profile <name>', 'the rubric profile: own-account (default) or academy')
     .addOption(awsProfileAlias())
-    .option('--region <region>', 'the AWS region of the lab (default: from the AWS profile or environment); auto: the enabled region that holds the lab')
+    .option('--region <region>', 'the AWS region of the lab (default: from the AWS profile or environment); auto: the enabled region that holds the lab', awsRegion({ auto: true }))
     .option('--param <key.path=value>', "override one of the rubric's expected values (repeatable)", collectParam, [])
     .option('--alb-url <url>', 'probe this URL instead of the load balancer found in the account')
     .option('--submission <dir>', "your project folder, to find your endpoint test script (step 6.2)")

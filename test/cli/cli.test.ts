@@ -1,8 +1,11 @@
 // The CLI end to end: the real entry point run by node with tsx, as a user would run it.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { REGION } from '../../src/role-names.js';
 import { cli, expectUserError, root } from '../support/cli.js';
 
 const completeLab = join(root, 'examples/complete-lab.snapshot.json');
@@ -114,6 +117,50 @@ describe('lab-grader grade', () => {
     expect(run.code, run.stderr).toBe(3);
     expect(run.stderr).toMatch(/(^|\n)lab-grader: No AWS credentials were found \(profile "no-such-profile"\)/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a --region that is not a region name exits 2 naming it, before any AWS call (grade, watch, batch)', async () => {
+    // Every AWS call would reach this server: it must see none.
+    let requests = 0;
+    const server = createServer((_request, response) => {
+      requests += 1;
+      response.writeHead(500).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const env = {
+      AWS_ENDPOINT_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      AWS_ACCESS_KEY_ID: 'AKIAFAKEKEYFORTESTS1',
+      AWS_SECRET_ACCESS_KEY: 'not-a-secret',
+      AWS_CONFIG_FILE: join(work, 'no-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(work, 'no-credentials'),
+    };
+    const roster = file('region-roster.csv', 'id,awsProfile\nalice,default\n');
+    try {
+      const runs = await Promise.all([
+        cli(['grade', '--region', 'eu-west-1.evil.example', '--role-arn', 'arn:aws:iam::123456789012:role/lab-grader-readonly'], root, env),
+        cli(['grade', '--region', 'eu-west-1\n::error::forged'], root, env),
+        cli(['watch', '--region', 'EU-WEST-1', '--rounds', '1'], root, env),
+        cli(['batch', roster, '--region', 'auto', '--out', join(work, 'region-class')], root, env),
+      ]);
+      expect(runs.map((run) => run.code)).toEqual([2, 2, 2, 2]);
+      expect(runs[0]!.stderr).toContain("option '--region <region>' argument 'eu-west-1.evil.example' is invalid");
+      expect(runs[0]!.stderr).toContain('expected an AWS region such as eu-west-1, or auto');
+      expect(runs[0]!.stderr).not.toContain('trust');
+      expect(runs[3]!.stderr).toContain('expected an AWS region such as eu-west-1');
+      expect(existsSync(join(work, 'region-class'))).toBe(false);
+      expect(requests).toBe(0);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('region names of every partition have the shape --region and the roster accept', () => {
+    for (const name of ['eu-west-1', 'us-east-1', 'ap-southeast-4', 'us-gov-west-1', 'cn-northwest-1', 'us-isob-east-1', 'il-central-1', 'mx-central-1']) {
+      expect(name).toMatch(REGION);
+    }
+    for (const name of ['eu-west-1.evil.example', 'eu-west-1/', 'eu-west', 'EU-WEST-1', 'eu-west-1\n', ' eu-west-1', '127.0.0.1', 'auto', '']) {
+      expect(name).not.toMatch(REGION);
+    }
   });
 
   it('a lab profile that does not exist exits 2 and points to --profile, the AWS profile', async () => {
