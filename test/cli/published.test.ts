@@ -94,4 +94,11 @@ describe('the published bin', { timeout: 60_000 }, () => {
     // The live path does load them: the test above could fail.
     expect(loadedAtStart(chunkOf('src/collect/index.ts')).some((input) => input.includes('node_modules/@aws-sdk/client-ec2/'))).toBe(true);
   });
+
+  it('runs nothing when installed: the build is prepack (npm pack builds dist/), no install-time script', () => {
+    const { scripts } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    // npm runs these when the tarball is installed (prepare too, for a tarball or git source) and warns about each.
+    expect(Object.keys(scripts).filter((name) => ['preinstall', 'install', 'postinstall', 'prepare'].includes(name))).toEqual([]);
+    expect(scripts.prepack).toMatch(/npm run build$/);
+  });
 });
