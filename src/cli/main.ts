@@ -1,12 +1,10 @@
 #!/usr/bin/env node
 // The lab-grader command line: it only declares commands and options; each command lives in
 // its own module, imported when it runs. The only place that calls process.exit.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXTERNAL_ID, REGION, ROLE_ARN } from '../role-names.js';
 import { AwsAccessError, UsageError } from '../errors.js';
-import { packageRoot } from './paths.js';
+import { packageVersion } from '../package.js';
 import { captureLibraryConsole } from './terminal.js';
 
 // The SDK warns on Node 20 about SDK releases after January 2027; the lockfile pins the SDK,
@@ -136,9 +134,8 @@ function withAwsProfile<T extends { profile?: string; awsProfile?: string }>(opt
 let commandExitCode = 0;
 
 function buildProgram(): Command {
-  const { version } = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
   const program = new Command('lab-grader')
-    .version(version)
+    .version(packageVersion())
     .description('Grades the AWS MLOps lab: reads an AWS account read-only, probes its load balancer, scores every step against rubric.yaml.')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')

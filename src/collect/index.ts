@@ -8,8 +8,12 @@ import type { FactKey, Snapshot } from '../snapshot/types.js';
 import { CallContext } from './calls.js';
 import { collectFacts, type CollectClients } from './facts.js';
 import { labAbsent, searchLabRegions, type RegionSearch } from './region.js';
+import { packageVersion } from '../package.js';
 
-export const COLLECTOR = { name: 'lab-grader', version: '0.1.0' } as const;
+/** What every snapshot names as its collector: this package, at its own version. */
+export function collectorName(): { name: string; version: string } {
+  return { name: 'lab-grader', version: packageVersion() };
+}
 
 /** Calls in flight at once: enough for a round to finish in one or two waves, few enough not to trip throttling. */
 export const DEFAULT_CONCURRENCY = 16;
@@ -90,7 +94,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
       schemaVersion: 1,
       collectedAt,
       // The AWS part only: probes keep their own latencies.
-      collector: { ...COLLECTOR, calls: ctx.calls, rounds: ctx.rounds, durationMs: Math.round(performance.now() - started) },
+      collector: { ...collectorName(), calls: ctx.calls, rounds: ctx.rounds, durationMs: Math.round(performance.now() - started) },
       account: caller.Account,
       region,
       caller: caller.Arn,

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DescribeSubnetsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
@@ -84,6 +86,13 @@ describe('collectSnapshot on a mocked complete lab', () => {
     expect(snapshot.collector.rounds).toBeLessThanOrEqual(4);
     expect(snapshot.collector.calls).toBeGreaterThan(40);
     expect(snapshot.schemaVersion).toBe(1);
+  });
+
+  it("records the package's own version as the collector's (one source: package.json)", async () => {
+    account = mockAccount(example('complete-lab'));
+    const snapshot = await collect();
+    const { name, version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string };
+    expect(snapshot.collector).toMatchObject({ name, version });
   });
 
   it('probes the lab load balancer by its AWS DNS name, or the override with private addresses allowed', async () => {
