@@ -1,5 +1,5 @@
 import { defineCheck, fail, pass } from '../../src/check/define.js';
-import { describeResult, failureHint, isSuccess, probesOf, resultsFor, throwIfGraderSide } from '../../src/probe/evidence.js';
+import { describeResult, failureHint, isSuccess, openApiNotUnderstood, probesOf, resultsFor, throwIfGraderSide } from '../../src/probe/evidence.js';
 import type { ProbeResult } from '../../src/snapshot/types.js';
 
 const LABEL_KEY = /label|sentiment|predict|class|category|result|output|verdict/i;
@@ -46,6 +46,7 @@ export default defineCheck({
     const all = [...positives, ...negatives];
     const evidence = [`target ${seen.target}`, endpoint ? `prediction endpoint: ${endpoint.foundBy}` : 'no prediction endpoint found'];
     if (all.length === 0) {
+      if (seen.probes.openapiNotUnderstood !== undefined) throw openApiNotUnderstood(seen.probes.openapiNotUnderstood);
       if (endpoint === null && seen.probes.results.some((result) => result.id === 'openapi' && isSuccess(result))) {
         return fail('The app should have a POST endpoint that takes a JSON body with a text field and returns its sentiment; none is in /openapi.json.', evidence);
       }

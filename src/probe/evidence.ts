@@ -22,6 +22,20 @@ export function probeUnavailable(what: string, code: string, message: string): F
   return new FactUnavailable('probes', `http:${what}`, code, message, PROBE_HINT);
 }
 
+/**
+ * Thrown when the app's OpenAPI document could not be read within the grader's bounds: which
+ * endpoint predicts is unknown, which says nothing about whether the app does.
+ */
+export function openApiNotUnderstood(reason: string): FactUnavailable {
+  return new FactUnavailable(
+    'probes',
+    'http:GET /openapi.json',
+    'OpenApiNotUnderstood',
+    `the app's OpenAPI document could not be read: ${reason}; no prediction endpoint was found in it, so none was requested`,
+    "A person can try the app's prediction endpoint by hand; FastAPI's own generated document is always readable.",
+  );
+}
+
 export function isSuccess(result: ProbeResult): boolean {
   return result.error === undefined && result.status !== undefined && result.status >= 200 && result.status < 300;
 }

@@ -4,7 +4,7 @@ import { Agent } from 'undici';
 import type { LabParams } from '../rubric/params.js';
 import type { PredictEndpoint, ProbeResult, Probes } from '../snapshot/types.js';
 import { guardedLookup } from './address.js';
-import { findPredictEndpoint, getEndpoints, parseOpenApi } from './openapi.js';
+import { findPredictEndpoint, getEndpoints, OpenApiNotUnderstood, parseOpenApi } from './openapi.js';
 import { probeBaseUrl } from './target.js';
 import { sendProbe, type ProbeOutcome, type ProbeRequest, type RequestSettings } from './request.js';
 
@@ -119,10 +119,17 @@ export async function probeLab(target: Probes['target'], params: LabParams, opti
         ? parseOpenApi(openapi.body.toString('utf8'))
         : undefined;
     let predictEndpoint: PredictEndpoint | null;
+    let openapiNotUnderstood: string | undefined;
     const getRequests: ProbeRequest[] = [];
     if (document) {
       for (const path of getEndpoints(document)) getRequests.push({ id: `get:${path}`, method: 'GET', url: urlAt(base, path) });
-      predictEndpoint = findPredictEndpoint(document, OPENAPI_PATH);
+      try {
+        predictEndpoint = findPredictEndpoint(document, OPENAPI_PATH);
+      } catch (error) {
+        // The document is the student's: whatever stops its reading is said in the snapshot, and the grade goes on.
+        predictEndpoint = null;
+        openapiNotUnderstood = error instanceof OpenApiNotUnderstood ? error.message : `reading it failed (${error instanceof Error ? error.message : String(error)})`;
+      }
     } else {
       const why = openapi.result.error?.message ?? (openapi.result.truncated ? 'larger than the body cap' : `status ${openapi.result.status}, not an OpenAPI document`);
       predictEndpoint = {
@@ -133,7 +140,12 @@ export async function probeLab(target: Probes['target'], params: LabParams, opti
     // Predictions first: they carry points, so a slow app spends the budget on them before the extra GETs.
     const followUps = [...(predictEndpoint ? predictRequests(base, predictEndpoint, params) : []), ...getRequests];
     const second = await mapLimit(followUps, concurrency, send);
-    return { target, predictEndpoint, results: [...results, ...second.map((outcome) => outcome.result)] };
+    return {
+      target,
+      predictEndpoint,
+      ...(openapiNotUnderstood === undefined ? {} : { openapiNotUnderstood }),
+      results: [...results, ...second.map((outcome) => outcome.result)],
+    };
   } finally {
     await dispatcher.destroy();
   }

@@ -1,5 +1,7 @@
 // What the app's OpenAPI document says about it: its GET endpoints and the endpoint that
-// takes a text to classify. Students name paths and fields their own way.
+// takes a text to classify. Students name paths and fields their own way, and the document
+// is theirs: every walk over it is bounded (a node budget, a depth limit, cycles cut), and a
+// document that cannot be read within those bounds is said so instead of crashing the grade.
 import type { PredictEndpoint } from '../snapshot/types.js';
 
 type SchemaObject = Record<string, unknown>;
@@ -11,44 +13,103 @@ const PREDICT_PATH_WORDS = /predict|sentiment|analy[sz]|classif|infer|score/i;
 /** Never probe more GET endpoints than this, whatever the document lists. */
 export const MAX_GET_ENDPOINTS = 20;
 
+/**
+ * How much of a document one reading may walk. A FastAPI app's document takes a few hundred
+ * steps and nests under ten deep; `$ref`s that fan out (each schema all-of ten copies of the
+ * next) would take exponentially many without the budget.
+ */
+export const OPENAPI_LIMITS = { steps: 20_000, depth: 32 } as const;
+
+/** The document could not be read within OPENAPI_LIMITS (or at all): why, in words. */
+export class OpenApiNotUnderstood extends Error {}
+
 function isObject(value: unknown): value is SchemaObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Follow a local `$ref` (`#/components/schemas/Name`), a few levels deep at most. */
-function deref(document: SchemaObject, schema: unknown, depth = 0): SchemaObject | undefined {
-  if (!isObject(schema) || depth > 5) return undefined;
-  const ref = schema.$ref;
-  if (typeof ref !== 'string') return schema;
-  if (!ref.startsWith('#/')) return undefined;
-  let node: unknown = document;
-  for (const part of ref.slice(2).split('/')) {
-    node = isObject(node) ? node[part.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
-  }
-  return deref(document, node, depth + 1);
+/** An own field: `__proto__` and `constructor` in a `$ref` or a path are names, never the prototype. */
+function own(node: SchemaObject, key: string): unknown {
+  return Object.hasOwn(node, key) ? node[key] : undefined;
 }
 
-function takesString(document: SchemaObject, schema: unknown): boolean {
-  const resolved = deref(document, schema);
+/** One reading of one document: the steps taken so far and the schemas open on the current path. */
+class Walk {
+  private steps = 0;
+  /** Schemas being read on the current path: a `$ref` back into one of them is a cycle, which adds nothing new. */
+  private readonly open = new Set<SchemaObject>();
+
+  constructor(readonly document: SchemaObject) {}
+
+  /** Counts one step at `depth`; throws when the document asks for more than the limits. */
+  step(depth: number): void {
+    this.steps += 1;
+    if (this.steps > OPENAPI_LIMITS.steps) throw new OpenApiNotUnderstood(`reading its schemas takes more than ${OPENAPI_LIMITS.steps} steps`);
+    if (depth > OPENAPI_LIMITS.depth) throw new OpenApiNotUnderstood(`its schemas nest more than ${OPENAPI_LIMITS.depth} deep`);
+  }
+
+  /** Follows local `$ref`s (`#/components/schemas/Name`); undefined for anything else, a ref outside the document or a loop of refs. */
+  deref(schema: unknown, depth: number): SchemaObject | undefined {
+    const seen = new Set<SchemaObject>();
+    let node = schema;
+    while (isObject(node)) {
+      this.step(depth);
+      const ref = own(node, '$ref');
+      if (typeof ref !== 'string') return node;
+      if (!ref.startsWith('#/') || seen.has(node)) return undefined;
+      seen.add(node);
+      let target: unknown = this.document;
+      for (const part of ref.slice(2).split('/')) {
+        this.step(depth);
+        target = isObject(target) ? own(target, part.replace(/~1/g, '/').replace(/~0/g, '~')) : undefined;
+      }
+      node = target;
+    }
+    return undefined;
+  }
+
+  /** Reads `schema` with `read` unless it is already open on this path (a recursive schema): then `ifCycle`. */
+  within<T>(schema: SchemaObject, ifCycle: T, read: () => T): T {
+    if (this.open.has(schema)) return ifCycle;
+    this.open.add(schema);
+    try {
+      return read();
+    } finally {
+      this.open.delete(schema);
+    }
+  }
+}
+
+function takesString(walk: Walk, schema: unknown, depth = 0): boolean {
+  const resolved = walk.deref(schema, depth);
   if (!resolved) return false;
-  if (resolved.type === 'string' || (Array.isArray(resolved.type) && resolved.type.includes('string'))) return true;
-  // FastAPI writes Optional[str] as anyOf [string, null].
-  for (const key of ['anyOf', 'oneOf'] as const) {
-    const options = resolved[key];
-    if (Array.isArray(options) && options.some((option) => takesString(document, option))) return true;
-  }
-  return false;
+  const type = own(resolved, 'type');
+  if (type === 'string' || (Array.isArray(type) && type.includes('string'))) return true;
+  return walk.within(resolved, false, () => {
+    // FastAPI writes Optional[str] as anyOf [string, null].
+    for (const key of ['anyOf', 'oneOf', 'allOf'] as const) {
+      const options = own(resolved, key);
+      if (Array.isArray(options) && options.some((option) => takesString(walk, option, depth + 1))) return true;
+    }
+    return false;
+  });
 }
 
-/** The object schema's properties, merging `allOf` parts. */
-function propertiesOf(document: SchemaObject, schema: unknown): SchemaObject {
-  const resolved = deref(document, schema);
-  if (!resolved) return {};
-  const merged: SchemaObject = isObject(resolved.properties) ? { ...resolved.properties } : {};
-  if (Array.isArray(resolved.allOf)) {
-    for (const part of resolved.allOf) Object.assign(merged, propertiesOf(document, part));
-  }
-  return merged;
+/** The object schema's properties, merging `allOf` parts (a later part naming a property again wins). */
+function propertiesOf(walk: Walk, schema: unknown, depth = 0, merged = new Map<string, unknown>()): Map<string, unknown> {
+  const resolved = walk.deref(schema, depth);
+  if (!resolved) return merged;
+  return walk.within(resolved, merged, () => {
+    const properties = own(resolved, 'properties');
+    if (isObject(properties)) {
+      for (const [name, property] of Object.entries(properties)) {
+        walk.step(depth);
+        merged.set(name, property);
+      }
+    }
+    const parts = own(resolved, 'allOf');
+    if (Array.isArray(parts)) for (const part of parts) propertiesOf(walk, part, depth + 1, merged);
+    return merged;
+  });
 }
 
 /** The string field (or parameter) among `strings` that takes the text, and why it was picked. */
@@ -65,36 +126,35 @@ function pickTextField(strings: string[]): { field: string; why: string } | unde
   return undefined;
 }
 
-function textFieldOf(document: SchemaObject, schema: unknown): { field: string; why: string } | undefined {
+function textFieldOf(walk: Walk, schema: unknown): { field: string; why: string } | undefined {
   return pickTextField(
-    Object.entries(propertiesOf(document, schema))
-      .filter(([, property]) => takesString(document, property))
-      .map(([name]) => name),
+    [...propertiesOf(walk, schema)].filter(([, property]) => takesString(walk, property)).map(([name]) => name),
   );
 }
 
 /** A string query parameter of the operation that takes the text (FastAPI's `def predict(text: str)`). */
-function textQueryParameterOf(document: SchemaObject, operation: SchemaObject): { field: string; why: string } | undefined {
-  const parameters = Array.isArray(operation.parameters) ? operation.parameters.map((parameter) => deref(document, parameter)) : [];
-  const picked = pickTextField(
-    parameters
-      .filter((parameter): parameter is SchemaObject => parameter?.in === 'query' && typeof parameter.name === 'string' && takesString(document, parameter.schema))
-      .map((parameter) => parameter.name as string),
-  );
+function textQueryParameterOf(walk: Walk, operation: SchemaObject): { field: string; why: string } | undefined {
+  const listed = own(operation, 'parameters');
+  const names: string[] = [];
+  for (const entry of Array.isArray(listed) ? listed : []) {
+    const parameter = walk.deref(entry, 0);
+    const name = parameter && own(parameter, 'name');
+    if (parameter && own(parameter, 'in') === 'query' && typeof name === 'string' && takesString(walk, own(parameter, 'schema'))) names.push(name);
+  }
+  const picked = pickTextField(names);
   return picked && { field: picked.field, why: `query parameter "${picked.field}"` };
 }
 
 function pathsOf(document: SchemaObject): [string, SchemaObject][] {
-  return isObject(document.paths)
-    ? Object.entries(document.paths).filter((entry): entry is [string, SchemaObject] => isObject(entry[1]))
-    : [];
+  const paths = own(document, 'paths');
+  return isObject(paths) ? Object.entries(paths).filter((entry): entry is [string, SchemaObject] => isObject(entry[1])) : [];
 }
 
 /** Parse a body as an OpenAPI document; undefined when it is not one. */
 export function parseOpenApi(text: string): SchemaObject | undefined {
   try {
     const document: unknown = JSON.parse(text);
-    return isObject(document) && (typeof document.openapi === 'string' || typeof document.swagger === 'string') && isObject(document.paths)
+    return isObject(document) && (typeof own(document, 'openapi') === 'string' || typeof own(document, 'swagger') === 'string') && isObject(own(document, 'paths'))
       ? document
       : undefined;
   } catch {
@@ -105,27 +165,32 @@ export function parseOpenApi(text: string): SchemaObject | undefined {
 /** Every GET path without path parameters, in the document's order. */
 export function getEndpoints(document: SchemaObject): string[] {
   return pathsOf(document)
-    .filter(([path, operations]) => isObject(operations.get) && !path.includes('{'))
+    .filter(([path, operations]) => isObject(own(operations, 'get')) && !path.includes('{'))
     .map(([path]) => path)
     .slice(0, MAX_GET_ENDPOINTS);
 }
 
-/** The POST endpoint that takes a text (a JSON body field, else a query parameter), preferring prediction-like paths; null when none does. */
+/**
+ * The POST endpoint that takes a text (a JSON body field, else a query parameter), preferring
+ * prediction-like paths; null when none does. Throws OpenApiNotUnderstood when the document
+ * asks for more reading than OPENAPI_LIMITS allow.
+ */
 export function findPredictEndpoint(document: SchemaObject, documentPath: string): PredictEndpoint | null {
+  const walk = new Walk(document);
   const candidates: (PredictEndpoint & { rank: number })[] = [];
   for (const [path, operations] of pathsOf(document)) {
-    const post = operations.post;
+    const post = own(operations, 'post');
     if (!isObject(post) || path.includes('{')) continue;
-    const requestBody = deref(document, post.requestBody);
-    const content = requestBody && isObject(requestBody.content) ? requestBody.content : {};
+    const requestBody = walk.deref(own(post, 'requestBody'), 0);
+    const content = requestBody && isObject(own(requestBody, 'content')) ? (own(requestBody, 'content') as SchemaObject) : {};
     const json = Object.entries(content).find(([type]) => type.toLowerCase().includes('json'))?.[1];
     const pathRank = PREDICT_PATH_WORDS.test(path) ? 0 : 1;
-    const inBody = isObject(json) ? textFieldOf(document, json.schema) : undefined;
+    const inBody = isObject(json) ? textFieldOf(walk, own(json, 'schema')) : undefined;
     if (inBody) {
       candidates.push({ path, textField: inBody.field, foundBy: `POST ${path} in ${documentPath} takes a JSON body with ${inBody.why}`, rank: pathRank });
       continue;
     }
-    const inQuery = textQueryParameterOf(document, post);
+    const inQuery = textQueryParameterOf(walk, post);
     if (inQuery) {
       candidates.push({
         path,

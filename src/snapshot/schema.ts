@@ -64,6 +64,7 @@ const probesSchema = z
       .strict()
       .nullable()
       .optional(),
+    openapiNotUnderstood: text.optional(),
     results: z.array(probeResult),
   })
   .strict();

@@ -60,6 +60,8 @@ export interface Probes {
   /** Why nothing (or not everything) was probed, e.g. "no internet-facing load balancer found". */
   skipped?: string;
   predictEndpoint?: PredictEndpoint | null;
+  /** Why the app's OpenAPI document could not be read within the grader's bounds (so no prediction endpoint was found in it). */
+  openapiNotUnderstood?: string;
   results: ProbeResult[];
 }
 

@@ -3,6 +3,8 @@
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,5 +74,53 @@ describe('a live grade against a stand-in', { timeout: 60_000 }, () => {
     expect(run.stderr).toMatch(/^aws s3control:GetPublicAccessBlock eu-west-1 \d+ ms EndpointError$/m);
     expect(run.stderr).not.toMatch(/Failed to construct URL/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("a live grade of an app whose OpenAPI document is hostile", { timeout: 60_000 }, () => {
+  const selfReferencing = { A: { allOf: [{ $ref: '#/components/schemas/A' }] } };
+  const tangled: Record<string, unknown> = { S30: { properties: { text: { type: 'string' } } } };
+  for (let level = 0; level < 30; level += 1) tangled[`S${level}`] = { allOf: Array.from({ length: 10 }, () => ({ $ref: `#/components/schemas/S${level + 1}` })) };
+  let app: Server;
+  let appUrl: string;
+  const work = mkdtempSync(join(tmpdir(), 'lab-grader-openapi-'));
+  beforeAll(async () => {
+    app = createServer((request, response) => {
+      const [schemas, first] = request.url?.startsWith('/tangled/') ? [tangled, 'S0'] : [selfReferencing, 'A'];
+      if (request.url?.endsWith('/openapi.json')) {
+        const predict = { post: { requestBody: { content: { 'application/json': { schema: { $ref: `#/components/schemas/${first}` } } } } } };
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ openapi: '3.1.0', paths: { '/predict': predict }, components: { schemas } }));
+      } else {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end('{"status":"ok"}');
+      }
+    });
+    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+    appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => app.close(resolve));
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('grades (exit 0), writes the reports and saves the snapshot with the probes: a cycle reads as no field, too much reading is error', async () => {
+    const runs = await Promise.all(
+      ['self', 'tangled'].map((name) =>
+        grade(['--alb-url', name === 'self' ? appUrl : `${appUrl}/tangled`, '--format', 'json', '--out', join(work, name), '--save-snapshot', join(work, `${name}.json`)]),
+      ),
+    );
+    const predicts = runs.map((run, index) => {
+      expect(run.code, run.stderr).toBe(0);
+      const name = index === 0 ? 'self' : 'tangled';
+      const saved = JSON.parse(readFileSync(join(work, `${name}.json`), 'utf8')) as { probes: { results: { id: string }[]; openapiNotUnderstood?: string } };
+      expect(saved.probes.results.map((result) => result.id)).toContain('openapi');
+      const scorecard = JSON.parse(readFileSync(join(work, name, 'scorecard.json'), 'utf8')) as { sections: { steps: { checks: { id: string; status: string; cause?: string }[] }[] }[] };
+      return { saved, check: scorecard.sections.flatMap((section) => section.steps.flatMap((step) => step.checks)).find((check) => check.id === 'app.predicts-sentiment') };
+    });
+    expect(predicts[0]!.check?.status).toBe('fail');
+    expect(predicts[0]!.saved.probes.openapiNotUnderstood).toBeUndefined();
+    expect(predicts[1]!.check).toMatchObject({ status: 'error', cause: expect.stringContaining("the app's OpenAPI document could not be read") });
+    expect(predicts[1]!.saved.probes.openapiNotUnderstood).toContain('steps');
   });
 });

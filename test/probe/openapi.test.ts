@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { refusedReason } from '../../src/probe/address.js';
-import { findPredictEndpoint, getEndpoints, parseOpenApi } from '../../src/probe/openapi.js';
+import { findPredictEndpoint, getEndpoints, OPENAPI_LIMITS, OpenApiNotUnderstood, parseOpenApi } from '../../src/probe/openapi.js';
 
 describe('refusedReason', () => {
   it.each([
@@ -98,5 +98,70 @@ describe('OpenAPI reading', () => {
   it('finds nothing when no POST endpoint takes a string', () => {
     const document = { openapi: '3.1.0', paths: { '/predict': { post: body({ properties: { values: { type: 'array' } } }) } } };
     expect(findPredictEndpoint(document, '/openapi.json')).toBeNull();
+  });
+});
+
+/** A document whose POST /predict takes `schema`, with `schemas` as its components. */
+const withSchemas = (schema: unknown, schemas: Record<string, unknown>) => ({
+  openapi: '3.1.0',
+  paths: { '/predict': { post: body(schema) } },
+  components: { schemas },
+});
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+describe('OpenAPI reading is bounded: the document is the student\'s', () => {
+  it.each(['allOf', 'anyOf', 'oneOf'])('a schema that is %s of itself reads as no text field, without recursing forever', (combinator) => {
+    const document = withSchemas(ref('A'), { A: { [combinator]: [ref('A')] } });
+    expect(findPredictEndpoint(document, '/openapi.json')).toBeNull();
+  });
+
+  it('a field whose schema refers back to its own object is read once: the cycle adds nothing', () => {
+    const document = withSchemas(ref('A'), { A: { properties: { text: { anyOf: [ref('A'), { type: 'string' }] }, next: ref('A') }, allOf: [ref('B')] }, B: { allOf: [ref('A')] } });
+    expect(findPredictEndpoint(document, '/openapi.json')).toMatchObject({ path: '/predict', textField: 'text' });
+  });
+
+  it('a loop of $refs that never reaches a schema, and $refs into the prototype, read as nothing', () => {
+    const document = withSchemas(ref('A'), { A: ref('B'), B: ref('A'), C: { $ref: '#/__proto__' }, D: { $ref: '#/constructor/prototype' } });
+    expect(findPredictEndpoint(document, '/openapi.json')).toBeNull();
+    expect(findPredictEndpoint(withSchemas({ properties: { text: ref('C'), review: ref('D') } }, document.components.schemas), '/openapi.json')).toBeNull();
+  });
+
+  it('a recursive tree of reviews, as a real app may have, still finds its text field', () => {
+    const document = withSchemas(ref('Review'), { Review: { type: 'object', properties: { review: { type: 'string' }, replies: { type: 'array', items: ref('Review') } } } });
+    expect(findPredictEndpoint(document, '/openapi.json')).toMatchObject({ textField: 'review' });
+  });
+
+  it('schemas that fan out exponentially (each all-of ten copies of the next) are refused by the step budget, quickly', () => {
+    const schemas: Record<string, unknown> = { S20: { properties: { text: { type: 'integer' } } } };
+    for (let level = 0; level < 20; level += 1) schemas[`S${level}`] = { allOf: Array.from({ length: 10 }, () => ref(`S${level + 1}`)) };
+    // Without the budget, 10^20 schema visits: the test would never end.
+    expect(() => findPredictEndpoint(withSchemas(ref('S0'), schemas), '/openapi.json')).toThrow(OpenApiNotUnderstood);
+    expect(() => findPredictEndpoint(withSchemas(ref('S0'), schemas), '/openapi.json')).toThrow(`takes more than ${OPENAPI_LIMITS.steps} steps`);
+  });
+
+  it('schemas nested a thousand deep are refused by the depth limit, not the stack', () => {
+    let schema: unknown = { type: 'string' };
+    for (let level = 0; level < 1000; level += 1) schema = { anyOf: [schema] };
+    const document = withSchemas({ properties: { text: schema } }, {});
+    expect(() => findPredictEndpoint(document, '/openapi.json')).toThrow(`nest more than ${OPENAPI_LIMITS.depth} deep`);
+  });
+
+  it('a chain of $refs longer than the step budget is refused', () => {
+    const schemas: Record<string, unknown> = {};
+    for (let index = 0; index < OPENAPI_LIMITS.steps; index += 1) schemas[`R${index}`] = ref(`R${index + 1}`);
+    schemas[`R${OPENAPI_LIMITS.steps}`] = { properties: { text: { type: 'string' } } };
+    expect(() => findPredictEndpoint(withSchemas(ref('R0'), schemas), '/openapi.json')).toThrow(OpenApiNotUnderstood);
+  });
+
+  it('wrong types anywhere read as nothing rather than throwing', () => {
+    for (const wrong of [null, 5, 'x', [], [null], { properties: [] }, { allOf: {} }, { anyOf: 'string' }, { type: ['string'] }, { $ref: 5 }, { properties: { text: null } }]) {
+      expect(() => findPredictEndpoint(withSchemas(wrong, {}), '/openapi.json')).not.toThrow();
+      expect(() => findPredictEndpoint({ openapi: '3.1.0', paths: { '/p': { post: { parameters: wrong, requestBody: wrong } } } }, '/openapi.json')).not.toThrow();
+    }
+  });
+
+  it('a property named __proto__ is a field like any other', () => {
+    const document = withSchemas(JSON.parse('{"allOf": [{"properties": {"__proto__": {"type": "string"}, "constructor": {"type": "integer"}}}]}'), {});
+    expect(findPredictEndpoint(document, '/openapi.json')).toMatchObject({ textField: '__proto__' });
   });
 });

@@ -132,6 +132,32 @@ describe('probeLab against real local servers', () => {
     }
   });
 
+  it("an OpenAPI document too tangled to read keeps every probe, and only the prediction check is error, naming why", async () => {
+    // Each schema all-of ten copies of the next, 30 deep: exponentially many visits without a budget.
+    const schemas: Record<string, unknown> = { S30: { properties: { review: { type: 'string' } } } };
+    for (let level = 0; level < 30; level += 1) schemas[`S${level}`] = { allOf: Array.from({ length: 10 }, () => ({ $ref: `#/components/schemas/S${level + 1}` })) };
+    const tangled: Handler = (request, body, response) => {
+      if (request.url !== '/openapi.json') return reviewApp(request, body, response);
+      return json(response, 200, {
+        openapi: '3.1.0',
+        paths: { '/': { get: {} }, '/health': { get: {} }, '/analyze': { post: { requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/S0' } } } } } } },
+        components: { schemas },
+      });
+    };
+    const probes = await probe(tangled);
+    expect(probes.openapiNotUnderstood).toMatch(/^reading its schemas takes more than \d+ steps$/);
+    expect(probes.predictEndpoint).toBeNull();
+    expect(probes.results.map((item) => item.id)).toEqual(['root', 'health', 'docs', 'openapi', 'get:/', 'get:/health']);
+    const snapshot = completeLabWith((s) => {
+      s.probes = probes;
+    });
+    expect(runCheck(predictsSentiment, snapshot)).toMatchObject({
+      status: 'error',
+      cause: expect.stringContaining("the app's OpenAPI document could not be read: reading its schemas takes more than"),
+    });
+    expect(runCheck(albResponds, snapshot).status).toBe('pass');
+  });
+
   it('records a total timeout as an error and does not go on probing a silent app', async () => {
     const probes = await probe(() => undefined, labParams({ 'probe.totalTimeoutMs': 300, 'probe.connectTimeoutMs': 300 }));
     expect(result(probes, 'root').error?.code).toBe('timeout');
