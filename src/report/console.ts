@@ -7,6 +7,7 @@ import {
   formatPoints,
   formatScore,
   isMiss,
+  profilesText,
   skipReason,
   stepCauses,
   stepGroups,
@@ -159,7 +160,7 @@ function render(scorecard: Scorecard, options: ReportOptions): string {
   const lines: string[] = [
     paint(printable(scorecard.lab), 'bold'),
     ...wrap(
-      `Account ${subject.account} · ${subject.region} · profile ${scorecard.profile} · collected ${subject.collectedAt}`,
+      `Account ${subject.account} · ${subject.region} · ${profilesText(scorecard, options)} · collected ${subject.collectedAt}`,
       width,
     ),
     ...wrap(targetLine(scorecard), width),

@@ -115,7 +115,7 @@ export function gradescopeResults(scorecard: Scorecard, options: ReportOptions):
   const waived = allSteps(scorecard)
     .filter((step) => step.status === 'skip')
     .reduce((sum, step) => sum + hundredths(fixedPoints(step).earned), 0);
-  const notes = [`profile ${md(scorecard.profile)}`];
+  const notes = [`lab profile ${md(scorecard.profile)}`];
   if (waived > 0) notes.push(`${formatPoints(waived / 100)} points of steps not applicable to it counted as earned`);
   if (total.reviewed > 0) notes.push(`${formatPoints(total.reviewed)} points left to the manual question`);
   return {

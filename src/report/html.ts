@@ -9,6 +9,7 @@ import type { Scorecard, StepResult, StepStatus } from '../grade/scorecard.js';
 import {
   formatPoints,
   formatScore,
+  profilesText,
   stepCauses,
   stepEvidence,
   stepGroups,
@@ -21,6 +22,7 @@ import {
   targetLine,
   totalLine,
   type Reporter,
+  type ReportOptions,
 } from './steps.js';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -143,7 +145,7 @@ function integritySection(scorecard: Scorecard): string {
   return `<section class="integrity" id="integrity"><h2>Integrity</h2><p><strong>${escapeHtml(headline)}</strong></p><ul class="flags">${flags.join('')}</ul></section>`;
 }
 
-function render(scorecard: Scorecard): string {
+function render(scorecard: Scorecard, options: ReportOptions): string {
   const { subject, total, bonusPoints, counts } = scorecard;
   const title = `${scorecard.lab}: ${formatPoints(total.earned)} / ${formatPoints(total.max)} (${subject.account})`;
   const countLine = (Object.keys(counts) as StepStatus[])
@@ -163,7 +165,7 @@ function render(scorecard: Scorecard): string {
     `<h1>${escapeHtml(scorecard.lab)}</h1>`,
     `<p class="total" id="total">${formatPoints(total.earned)} / ${formatPoints(total.max)} points</p>`,
     `<p class="meta">Bonus ${formatPoints(bonusPoints.earned)} / ${formatPoints(bonusPoints.max)}</p>`,
-    `<p class="meta">Account <span class="mono">${escapeHtml(subject.account)}</span> · ${escapeHtml(subject.region)} · profile ${escapeHtml(scorecard.profile)} · collected ${escapeHtml(subject.collectedAt)}</p>`,
+    `<p class="meta">Account <span class="mono">${escapeHtml(subject.account)}</span> · ${escapeHtml(subject.region)} · ${escapeHtml(profilesText(scorecard, options))} · collected ${escapeHtml(subject.collectedAt)}</p>`,
     `<p class="meta">Caller <span class="mono">${escapeHtml(subject.caller)}</span></p>`,
     `<p class="meta">${escapeHtml(targetLine(scorecard))}</p>`,
     `<p class="counts">${countLine}</p>`,

@@ -173,7 +173,7 @@ function summarySuite(context: SuiteContext): string {
   const total = testcase('Total', `Total: ${formatScore(scorecard.total)} points, bonus ${formatScore(scorecard.bonusPoints)}`, 0, '');
   const headline = integrityHeadline(scorecard);
   const flags = integrityFlags(scorecard).flatMap((flag) => [`- ${flag.title}`, ...flag.evidence.map((line) => `    ${line}`)]);
-  const summary = [`${totalName(scorecard)} (profile ${scorecard.profile}); steps: ${tally}`, ...(headline === undefined ? [] : [headline, ...flags])].join('\n');
+  const summary = [`${totalName(scorecard)} (lab profile ${scorecard.profile}); steps: ${tally}`, ...(headline === undefined ? [] : [headline, ...flags])].join('\n');
   return testsuite('Total', { tests: 1, failures: 0, errors: 0, skipped: 0 }, 0, scorecard.total, total, summary, context);
 }
 

@@ -6,6 +6,7 @@ import type { Scorecard, StepResult, StepStatus } from '../grade/scorecard.js';
 import {
   formatScore,
   isMiss,
+  profilesText,
   stepCauses,
   stepEvidence,
   stepGroups,
@@ -18,6 +19,7 @@ import {
   targetLine,
   totalLine,
   type Reporter,
+  type ReportOptions,
 } from './steps.js';
 
 const EMOJI: Record<StepStatus, string> = {
@@ -94,14 +96,14 @@ function costSection(notice: CostNotice): string[] {
   return ['## Cost while left running', '', head ?? '', ...(items.length > 0 ? ['', ...items] : []), ...teardown, ''];
 }
 
-function render(scorecard: Scorecard): string {
+function render(scorecard: Scorecard, options: ReportOptions): string {
   const { subject } = scorecard;
   const lines: string[] = [
     `# ${escapeMarkdownInline(scorecard.lab)}`,
     '',
     `**${totalLine(scorecard)}**`,
     '',
-    `Account ${escapeMarkdownInline(subject.account)} · ${escapeMarkdownInline(subject.region)} · profile ${escapeMarkdownInline(scorecard.profile)} · collected ${escapeMarkdownInline(subject.collectedAt)}`,
+    `Account ${escapeMarkdownInline(subject.account)} · ${escapeMarkdownInline(subject.region)} · ${escapeMarkdownInline(profilesText(scorecard, options))} · collected ${escapeMarkdownInline(subject.collectedAt)}`,
     '',
     escapeMarkdownInline(targetLine(scorecard)),
     '',

@@ -18,6 +18,8 @@ export interface ReportOptions {
   width?: number;
   /** Console only: list just the steps that lost points or need a person (watch's compact view). */
   missesOnly?: boolean;
+  /** The AWS credentials profile a live grade read the account with (`--profile`), for the header. */
+  awsProfile?: string;
 }
 
 /** One output format: a pure function of the scorecard, and the file it is written to. */
@@ -25,6 +27,12 @@ export interface Reporter {
   /** File name under --out; absent when the report goes to stdout. */
   file?: string;
   render(scorecard: Scorecard, options: ReportOptions): string;
+}
+
+/** `AWS profile student · lab profile own-account`: the AWS profile only when a live grade named one. */
+export function profilesText(scorecard: Scorecard, options: Pick<ReportOptions, 'awsProfile'> = {}): string {
+  const lab = `lab profile ${scorecard.profile}`;
+  return options.awsProfile === undefined ? lab : `AWS profile ${options.awsProfile} · ${lab}`;
 }
 
 /** A group of steps as reporters show it: the lab's sections, then the bonus. */

@@ -16,6 +16,8 @@ export interface FrameOptions {
   width?: number;
   /** Only the steps that lost points or need a person (`--compact`). */
   missesOnly?: boolean;
+  /** The AWS profile the account is read with (`--profile`), for the header. */
+  awsProfile?: string;
 }
 
 function signed(delta: number): string {
@@ -53,6 +55,7 @@ export function renderFrame(frame: WatchFrame, options: FrameOptions): string {
     color: options.color,
     ...(options.width === undefined ? {} : { width: options.width }),
     ...(options.missesOnly ? { missesOnly: true } : {}),
+    ...(options.awsProfile === undefined ? {} : { awsProfile: options.awsProfile }),
   });
   const footer = `Collected ${frame.scorecard.subject.collectedAt} in ${(frame.durationMs / 1000).toFixed(1)} s; next round in ${Math.round(frame.nextInMs / 1000)} s. Ctrl-C stops.`;
   return [

@@ -105,7 +105,7 @@ describe('lab-grader grade', () => {
 
   it('live collection without credentials exits 3 and says how to configure them', async () => {
     // No config files and no instance metadata: the credential chain fails without any network call.
-    const run = await cli(['grade', '--profile', 'no-such-profile', '--region', 'eu-west-1', '--format', 'json', '--out', join(work, 'none')], root, {
+    const run = await cli(['grade', '--region', 'eu-west-1', '--format', 'json', '--out', join(work, 'none')], root, {
       AWS_CONFIG_FILE: join(work, 'no-config'),
       AWS_SHARED_CREDENTIALS_FILE: join(work, 'no-credentials'),
       AWS_EC2_METADATA_DISABLED: 'true',
@@ -115,7 +115,7 @@ describe('lab-grader grade', () => {
       AWS_PROFILE: '',
     });
     expect(run.code, run.stderr).toBe(3);
-    expect(run.stderr).toMatch(/(^|\n)lab-grader: No AWS credentials were found \(profile "no-such-profile"\)/);
+    expect(run.stderr).toMatch(/(^|\n)lab-grader: No AWS credentials were found\. /);
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
@@ -176,6 +176,24 @@ describe('lab-grader grade', () => {
     expectUserError(run, 2);
     expect(run.stderr).toContain('no AWS profile is called "academy"');
     expect(run.stderr).toContain('pass --lab-profile academy');
+  });
+
+  it('a --profile that neither AWS file defines exits 2 naming it, the files searched and the profiles found, with and without --region', async () => {
+    const config = file('aws-config-typo', '[default]\nregion = eu-west-1\n[profile student]\nsso_session = course\n[sso-session course]\nsso_region = eu-west-1\n');
+    const credentials = file('aws-credentials-typo', '[lab-admin]\naws_access_key_id = x\n');
+    // No region anywhere, and credentials in the environment: neither may be what the message is about.
+    const env = { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_REGION: '', AWS_DEFAULT_REGION: '', AWS_ACCESS_KEY_ID: 'AKIAFAKEKEYFORTESTS1', AWS_SECRET_ACCESS_KEY: 'not-a-secret' };
+    const runs = await Promise.all([
+      cli(['grade', '--profile', 'studnet'], root, env),
+      cli(['grade', '--profile', 'studnet', '--region', 'eu-west-1'], root, env),
+      cli(['watch', '--profile', 'studnet', '--rounds', '1'], root, env),
+    ]);
+    for (const run of runs) {
+      expectUserError(run, 2);
+      expect(run.stderr).toContain(`no AWS profile is called "studnet" (searched ${config} and ${credentials}, which define default, lab-admin, student)`);
+      expect(run.stderr).toContain('aws configure --profile studnet');
+      expect(run.stderr).not.toMatch(/region is set|credentials were found/i);
+    }
   });
 
   it('--profile academy is taken as the AWS profile when one has that name', async () => {

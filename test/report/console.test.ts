@@ -26,6 +26,15 @@ describe('console report', () => {
     expect(Math.max(...lines.map((line) => [...line].length))).toBeGreaterThan(width - 10);
   });
 
+  it('names the AWS profile a live grade read the account with apart from the lab profile', () => {
+    const header = (awsProfile?: string) => renderReport(scorecard('complete'), 'console', { width: 140, ...(awsProfile === undefined ? {} : { awsProfile }) }).split('\n')[1];
+    expect(header(), 'a regrade, or a live grade without --profile').toBe('Account 123456789012 · eu-west-1 · lab profile own-account · collected 2026-11-20T16:30:00.000Z');
+    expect(header('student')).toBe('Account 123456789012 · eu-west-1 · AWS profile student · lab profile own-account · collected 2026-11-20T16:30:00.000Z');
+    for (const format of ['markdown', 'html'] as const) {
+      expect(renderReport(scorecard('complete'), format, { awsProfile: 'student' })).toContain('AWS profile student · lab profile own-account');
+    }
+  });
+
   it('lists only the misses, with their hints, in the compact view', () => {
     const text = renderReport(scorecard('mixed'), 'console', { missesOnly: true });
     expect(text).not.toMatch(/✔ 4\.1/);

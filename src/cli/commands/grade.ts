@@ -83,18 +83,38 @@ export interface GradingSetup {
   checks: CheckRegistry;
 }
 
+/** The profile names a message lists, at most: enough to spot a typo. */
+const LISTED_PROFILES = 20;
+
 /**
- * `--profile academy` was the rubric profile before 0.2.0: when no AWS profile has that name
- * but the rubric has a profile of it, the person almost surely meant --lab-profile.
+ * A `--profile` that neither AWS file defines stops here (exit 2), naming the files searched and
+ * the profiles found, before the credential chain would fail with a message about something
+ * else ("no region", "no credentials"). `--profile academy` was the rubric profile before 0.2.0:
+ * when a rubric profile has the name, the person almost surely meant --lab-profile.
  */
-async function assertAwsProfileMeant(rubric: Rubric, awsProfile: string | undefined): Promise<void> {
-  if (awsProfile === undefined || !rubric.profiles.some((profile) => profile.name === awsProfile)) return;
+async function assertAwsProfileExists(rubric: Rubric, awsProfile: string | undefined): Promise<void> {
+  if (awsProfile === undefined) return;
   // Imported here so a regrade (no --profile) loads nothing from src/aws/.
-  const { awsProfileNames } = await import('../../aws/profiles.js');
-  if (awsProfileNames().has(awsProfile)) return;
+  const { awsProfileFiles, awsProfileNames, homeRelative } = await import('../../aws/profiles.js');
+  const names = awsProfileNames();
+  if (names.has(awsProfile)) return;
+  const files = awsProfileFiles();
+  const listed = [...names].sort();
+  const searched =
+    `searched ${homeRelative(files.config)} and ${homeRelative(files.credentials)}, ` +
+    (listed.length === 0
+      ? 'which define no profile'
+      : `which define ${listed.slice(0, LISTED_PROFILES).join(', ')}${listed.length > LISTED_PROFILES ? ` and ${listed.length - LISTED_PROFILES} more` : ''}`);
+  if (rubric.profiles.some((profile) => profile.name === awsProfile)) {
+    throw new UsageError(
+      `--profile names the AWS credentials profile, and no AWS profile is called "${awsProfile}" (${searched}). ` +
+        `For the rubric's ${awsProfile} profile, pass --lab-profile ${awsProfile}.`,
+    );
+  }
   throw new UsageError(
-    `--profile names the AWS credentials profile, and no AWS profile is called "${awsProfile}" ` +
-      `(~/.aws/config, ~/.aws/credentials). For the rubric's ${awsProfile} profile, pass --lab-profile ${awsProfile}.`,
+    `no AWS profile is called "${awsProfile}" (${searched}). Check the spelling, or create it: ` +
+      `\`aws configure --profile ${awsProfile}\` (access keys) or \`aws configure sso --profile ${awsProfile}\`; ` +
+      'without --profile, the standard credential chain is used (environment variables, the default profile, CloudShell).',
   );
 }
 
@@ -107,7 +127,7 @@ export async function prepareGrading(
   const rubric = loadRubric(location.path, location.name);
   const paramOverrides = parseParams(options.param);
   assertGradable(rubric, checksById);
-  await assertAwsProfileMeant(rubric, options.awsProfile);
+  await assertAwsProfileExists(rubric, options.awsProfile);
   const profile = pickProfile(rubric, options.labProfile);
   const params = paramsFor(rubric, profile, paramOverrides);
   let submission: Submission | null = null;
@@ -267,6 +287,8 @@ export async function gradeCommand(options: GradeOptions): Promise<number> {
     color,
     width: consoleWidth(),
     ...(options.manualPoints === undefined ? {} : { manualPoints: options.manualPoints }),
+    // The header names the AWS profile the account was read with; a regrade read none.
+    ...(options.awsProfile === undefined || options.snapshot !== undefined ? {} : { awsProfile: options.awsProfile }),
   };
   if (toStdout !== undefined) {
     const text = renderReport(scorecard, toStdout, reportOptions);

@@ -68,7 +68,13 @@ export async function watchCommand(options: WatchCommandOptions): Promise<number
         grade: (snapshot) => grade({ rubric, rubricFile, snapshot, profile: profile.name, paramOverrides, submission, checks }),
         show: (frame) =>
           process.stdout.write(
-            renderFrame(frame, { color, clear: process.stdout.isTTY === true, width: consoleWidth(), missesOnly: options.compact === true }),
+            renderFrame(frame, {
+              color,
+              clear: process.stdout.isTTY === true,
+              width: consoleWidth(),
+              missesOnly: options.compact === true,
+              ...(options.awsProfile === undefined ? {} : { awsProfile: options.awsProfile }),
+            }),
           ),
         sleep: abortableSleep,
         now: () => performance.now(),
