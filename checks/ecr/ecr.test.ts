@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateCheck } from '../../src/grade/evaluate.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
-import { gradeChecks, type Mistake, testMistakes } from '../../test/support/mistakes.js';
+import { gradeChecks, type Mistake, testMistakes, testNamesAreData } from '../../test/support/mistakes.js';
 import { completeLabWith, denied, example, labOf, labParams } from '../../test/support/fixtures.js';
 import imagePushed from './image-pushed.js';
 
@@ -181,4 +181,8 @@ describe('ecr checks', () => {
     const unknown = evaluateCheck(imagePushed, { ...labOf(snapshot), taskDefinition: undefined }, params);
     expect(unknown.notes?.[0]).toContain("the lab's task definition was not resolved");
   });
+});
+
+describe('names are data, never object keys', () => {
+  testNamesAreData([{ resource: 'the repository', name: 'sentiment-app' }]);
 });

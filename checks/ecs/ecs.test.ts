@@ -6,7 +6,7 @@ import { ecsChecks } from './index.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
 import { CLUSTER, LOG_GROUP, networkOf, PUBLIC_SUBNETS, serviceOf, TARGET_GROUP, TASK_DEFINITION, taskDefinitionOf } from '../../test/support/complete-lab.js';
 import { completeLabWith, dataOf, denied, example, labOf, labParams, runCheck } from '../../test/support/fixtures.js';
-import { gradeChecks, type Mistake, testMistakes, testUnreadable } from '../../test/support/mistakes.js';
+import { gradeChecks, type Mistake, testMistakes, testNamesAreData, testUnreadable } from '../../test/support/mistakes.js';
 
 const mistakes: Mistake[] = [
   {
@@ -147,4 +147,8 @@ describe('unreadable facts are errors, never fails', () => {
     ['ecs.service-running', (s: Snapshot) => void (s.facts.targetHealth[TARGET_GROUP] = denied('elasticloadbalancing:DescribeTargetHealth')), 'DescribeTargetHealth'],
   ];
   testUnreadable(cases);
+});
+
+describe('names are data, never object keys', () => {
+  testNamesAreData([{ resource: 'the cluster', name: 'sentiment-app-cluster' }]);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../src/snapshot/types.js';
-import { gradeChecks, type Mistake, testMistakes } from '../../test/support/mistakes.js';
+import { gradeChecks, type Mistake, testMistakes, testNamesAreData } from '../../test/support/mistakes.js';
 import { completeLabWith, denied, example } from '../../test/support/fixtures.js';
 
 const ACCOUNT = '123456789012';
@@ -213,4 +213,11 @@ describe('iam checks', () => {
       evidence: [`the grader read account ${ACCOUNT} with working credentials as arn:aws:sts::${ACCOUNT}:assumed-role/voclabs/user1234567=student@example.com`],
     });
   });
+});
+
+describe('names are data, never object keys', () => {
+  testNamesAreData([
+    { resource: 'the admin group', name: 'admin' },
+    { resource: 'the admin user', name: 'student-admin' },
+  ]);
 });

@@ -5,7 +5,7 @@ import { logsChecks } from './index.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
 import { CLUSTER, LOG_GROUP, taskDefinitionOf } from '../../test/support/complete-lab.js';
 import { completeLabWith, dataOf, denied, example, runCheck } from '../../test/support/fixtures.js';
-import { gradeChecks, type Mistake, testMistakes, testUnreadable } from '../../test/support/mistakes.js';
+import { gradeChecks, type Mistake, testMistakes, testNamesAreData, testUnreadable } from '../../test/support/mistakes.js';
 
 const mistakes: Mistake[] = [
   {
@@ -58,4 +58,8 @@ describe('unreadable facts are errors, never fails', () => {
     ['logs.service-logs', (s: Snapshot) => void (s.facts.logStreams[LOG_GROUP] = denied('logs:DescribeLogStreams')), 'logs:DescribeLogStreams'],
   ];
   testUnreadable(cases);
+});
+
+describe('names are data, never object keys', () => {
+  testNamesAreData([{ resource: 'the log group', name: '/ecs/sentiment-app-task' }]);
 });

@@ -14,7 +14,8 @@ export default defineCheck({
     }
     const name = group.logGroupName;
     // The collector reads streams only of groups a task definition logs to: none read means none logs here.
-    if (lab.snapshot.facts.logStreams?.[name] === undefined) {
+    const streamsRead = lab.snapshot.facts.logStreams;
+    if (streamsRead === undefined || !Object.hasOwn(streamsRead, name)) {
       return fail(`Log group ${name} exists, but the lab's task definition does not send logs to it: turn on awslogs log collection in the task definition and check the logs in CloudWatch.`, [
         `log group ${name} exists; its streams were not read because no task definition of the lab logs to it`,
       ]);

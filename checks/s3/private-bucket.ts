@@ -4,10 +4,11 @@ import type { Json } from '../../src/snapshot/types.js';
 import { missingBucket } from './model-files.js';
 
 const SETTINGS = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'] as const;
-const PUBLIC_GROUPS: Record<string, string> = {
-  'http://acs.amazonaws.com/groups/global/AllUsers': 'AllUsers',
-  'http://acs.amazonaws.com/groups/global/AuthenticatedUsers': 'AuthenticatedUsers',
-};
+// A Map: a grantee URI in a handed-in snapshot may be `constructor`, which a plain object would answer.
+const PUBLIC_GROUPS = new Map([
+  ['http://acs.amazonaws.com/groups/global/AllUsers', 'AllUsers'],
+  ['http://acs.amazonaws.com/groups/global/AuthenticatedUsers', 'AuthenticatedUsers'],
+]);
 
 type Block = Json<PublicAccessBlockConfiguration> | null;
 
@@ -52,7 +53,7 @@ export default defineCheck({
     const publicGrants = lab
       .readKeyed('bucketAcls', name)
       .flatMap((grant) => {
-        const group = grant.Grantee?.URI ? PUBLIC_GROUPS[grant.Grantee.URI] : undefined;
+        const group = grant.Grantee?.URI ? PUBLIC_GROUPS.get(grant.Grantee.URI) : undefined;
         return group ? [`${group} ${grant.Permission}`] : [];
       });
     evidence.push(`bucket ${name}: ${publicGrants.length > 0 ? `ACL grants ${publicGrants.join(', ')}` : 'ACL grants nothing to AllUsers or AuthenticatedUsers'}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gradeChecks, type Mistake, testMistakes } from '../../test/support/mistakes.js';
+import { gradeChecks, type Mistake, testMistakes, testNamesAreData } from '../../test/support/mistakes.js';
 import { completeLabWith, denied, example, labParams, runCheck } from '../../test/support/fixtures.js';
 import modelFiles from './model-files.js';
 
@@ -23,6 +23,15 @@ const mistakes: Mistake[] = [
       if (acl?.ok) acl.data.push({ Grantee: { Type: 'Group', URI: 'http://acs.amazonaws.com/groups/global/AllUsers' }, Permission: 'READ' });
     },
     expected: { 's3.private-bucket': { status: 'fail', says: [`bucket ${BUCKET}`, 'AllUsers READ'] } },
+  },
+  {
+    name: 'an ACL grant to a group whose URI is a prototype key (a handed-in snapshot) is no public grant',
+    mutate: (s) => {
+      s.facts.bucketPublicAccessBlocks[BUCKET] = { ok: true, data: null };
+      const acl = s.facts.bucketAcls[BUCKET];
+      if (acl?.ok) for (const uri of ['constructor', '__proto__', 'toString']) acl.data.push({ Grantee: { Type: 'Group', URI: uri }, Permission: 'READ' });
+    },
+    expected: { 's3.private-bucket': { status: 'partial', fraction: 0.5, says: ['turn Block Public Access back on'] } },
   },
   {
     name: 'public access block turned off, nothing public yet',
@@ -159,4 +168,8 @@ describe('s3 checks', () => {
   });
 
   testMistakes(mistakes);
+});
+
+describe('names are data, never object keys', () => {
+  testNamesAreData([{ resource: 'the model bucket', name: 'sentiment-models-123456789012' }]);
 });

@@ -42,7 +42,8 @@ export function factReader(facts: Facts): FactReader {
       const fact = facts[key] as Fact<unknown> | Record<string, Fact<unknown>> | undefined;
       if (fact === undefined) return false;
       if (resourceKey === undefined) return 'ok' in fact ? fact.ok === true : true;
-      const entry = (fact as Record<string, Fact<unknown>>)[resourceKey];
+      // A resource may be called `constructor` or `__proto__`: only the map's own entries count.
+      const entry = Object.hasOwn(fact, resourceKey) ? (fact as Record<string, Fact<unknown>>)[resourceKey] : undefined;
       return entry !== undefined && entry.ok;
     },
   } as FactReader;

@@ -133,10 +133,8 @@ export function withoutCredentials<T>(value: T, depth = 0): T {
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_DEPTH) return null as T;
   if (Array.isArray(value)) return value.map((child: unknown) => withoutCredentials(child, depth + 1)) as T;
-  const copy: Record<string, unknown> = {};
-  for (const [key, child] of Object.entries(value)) {
-    if (CREDENTIAL_KEYS.test(key)) continue;
-    copy[key] = withoutCredentials(child, depth + 1);
-  }
-  return copy as T;
+  // Built from entries, so a key named `__proto__` (an IAM group may be called so) stays a key.
+  return Object.fromEntries(
+    Object.entries(value).flatMap(([key, child]) => (CREDENTIAL_KEYS.test(key) ? [] : [[key, withoutCredentials(child, depth + 1)]])),
+  ) as T;
 }

@@ -112,7 +112,9 @@ export function parseSnapshot(text: string, file: string): Snapshot {
         (parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more problems)` : ''),
     );
   }
-  return parsed.data as unknown as Snapshot;
+  // The schema validates and transforms nothing; its output would lose keys named `__proto__`
+  // (zod assigns them, which sets a prototype), so the parsed JSON itself is the snapshot.
+  return value as Snapshot;
 }
 
 /** Read and validate a snapshot file. */

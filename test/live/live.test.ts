@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { collectSnapshot } from '../../src/collect/index.js';
 import { readLiveAccount } from '../../src/live/index.js';
+import { parseSnapshot } from '../../src/snapshot/load.js';
 import type { Probes } from '../../src/snapshot/types.js';
 import { mockAccount, type MockedAccount } from '../collect/mock-account.js';
-import { example, labParams } from '../support/fixtures.js';
+import { completeLabRenamed, example, labParams, PROTOTYPE_NAMES } from '../support/fixtures.js';
 
 let account: MockedAccount | undefined;
 afterEach(() => {
@@ -29,5 +30,20 @@ describe('the live path: collect, then resolve the probe target, then probe', ()
     expect(targets).toHaveLength(1);
     expect(live.probes.target?.source).toBe('alb-dns-name');
     expect(live.facts).toEqual(collected.facts);
+  });
+});
+
+describe('names are data in a live snapshot', () => {
+  it.each(PROTOTYPE_NAMES)('an admin group and an admin user named %s keep their policies, members, keys and MFA devices', async (name) => {
+    const built = completeLabRenamed(['student-admin', name], ['admin', name]);
+    account = mockAccount(built);
+    const live = await readLiveAccount({ params: labParams({ 'iam.adminGroup': name }), region: 'eu-west-1', probe: async (target) => ({ target, results: [] }) });
+    // Saved and loaded again, as --save-snapshot and --snapshot do.
+    const { facts } = parseSnapshot(JSON.stringify(live), 'live.json');
+    for (const [fact, key] of [['groupPolicies', name], ['groupMembers', name], ['userAccessKeys', name], ['userMfaDevices', name]] as const) {
+      expect(Object.hasOwn(facts[fact], key), `${fact} ${key}`).toBe(true);
+      expect(facts[fact][key]).toEqual(built.facts[fact][key]);
+    }
+    expect(facts.groupMembers[name]).toMatchObject({ ok: true, data: [{ UserName: name }] });
   });
 });

@@ -10,6 +10,8 @@ import { applyParamOverrides } from '../../src/rubric/overrides.js';
 import type { LabParams } from '../../src/rubric/params.js';
 import { resolveLab } from '../../src/resolve/index.js';
 import type { Lab, Submission } from '../../src/resolve/lab.js';
+import { withoutCredentials } from '../../src/snapshot/credentials.js';
+import { parseSnapshot } from '../../src/snapshot/load.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -24,6 +26,23 @@ export function completeLabWith(mutation: (snapshot: Snapshot) => void): Snapsho
   const snapshot = example('complete-lab');
   mutation(snapshot);
   return snapshot;
+}
+
+/** Names AWS allows for groups, users, buckets, repositories, clusters or log groups that are also keys of every object's prototype. */
+export const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'prototype'] as const;
+
+/**
+ * The complete lab with each resource called `name` called `to` everywhere (its name, ARNs,
+ * references), as a live collection leaves it (credential cleaning) and `--snapshot` loads it:
+ * the JSON text is edited, so a key `__proto__` is a key, as in a file.
+ */
+export function completeLabRenamed(...renames: (readonly [name: string, to: string])[]): Snapshot {
+  let text = readFileSync(`${root}examples/complete-lab.snapshot.json`, 'utf8');
+  for (const [name, to] of renames) {
+    text = text.replace(new RegExp(`(?<![\\w.-])${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(?![\\w.-])`, 'g'), to);
+    if (text.includes(`"${name}"`)) throw new Error(`${name} was not renamed everywhere`);
+  }
+  return parseSnapshot(JSON.stringify(withoutCredentials(JSON.parse(text))), 'renamed.snapshot.json');
 }
 
 /** The bundled rubric.yaml, parsed once: check tests grade with its params and its hints. */

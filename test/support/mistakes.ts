@@ -6,7 +6,7 @@ import type { CheckDefinition, CheckStatus } from '../../src/check/define.js';
 import type { Evaluation } from '../../src/grade/evaluate.js';
 import type { Submission } from '../../src/resolve/lab.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
-import { completeLabWith, example, labOf, labParams, runCheck, runChecks } from './fixtures.js';
+import { completeLabRenamed, completeLabWith, example, labOf, labParams, PROTOTYPE_NAMES, runCheck, runChecks } from './fixtures.js';
 import { submission as studentTests } from './submission.js';
 
 export interface GradeOptions {
@@ -90,5 +90,26 @@ export function testUnreadable(cases: readonly (readonly [check: string, mutate:
     const result = runCheck(checksById.get(id)!, completeLabWith(mutate));
     expect(result.status).toBe('error');
     expect(result.cause).toContain(call);
+  });
+}
+
+/** A resource of the complete lab by its name there, to be renamed. */
+export interface NamedResource {
+  resource: string;
+  name: string;
+}
+
+/**
+ * Names are data: one test per resource and per name of PROTOTYPE_NAMES, in which the complete
+ * lab with that resource so named grades exactly as with an ordinary name (its policies, members,
+ * objects, images or streams kept, never dropped or taken from Object.prototype).
+ */
+export function testNamesAreData(resources: readonly NamedResource[]): void {
+  const cases = resources.flatMap((named) => PROTOTYPE_NAMES.map((to) => ({ ...named, to })));
+  it.each(cases)('$resource named $to grades as with an ordinary name', ({ name, to }) => {
+    const ordinary = JSON.stringify(gradeChecks(completeLabRenamed([name, 'ordinary-name'])));
+    const named = JSON.stringify(gradeChecks(completeLabRenamed([name, to])));
+    expect(named).toContain(to);
+    expect(JSON.parse(named.replaceAll(to, 'ordinary-name'))).toEqual(JSON.parse(ordinary));
   });
 }
