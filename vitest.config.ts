@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -12,5 +13,16 @@ export default defineConfig({
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     testTimeout: 20_000,
     pool: 'forks',
+    // One worker per core, and at least two: vitest's default leaves a core to itself (one worker
+    // on a 2-core machine), while most of a worker's time here is spent waiting on the processes,
+    // servers and browser its tests start.
+    maxWorkers: Math.max(2, availableParallelism()),
+    // The bin every CLI test runs, built once per run from the current sources.
+    globalSetup: ['test/support/built-package.ts'],
+    // Test files share a worker's loaded modules (the SDK, zod, yaml and the sources are loaded
+    // once per worker instead of once per file); test/support/isolation.ts puts back what a file
+    // changed in the process (environment, spies, timers, working folder) when it ends.
+    isolate: false,
+    setupFiles: ['test/support/isolation.ts'],
   },
 });

@@ -20,7 +20,10 @@ beforeAll(async () => {
   await exportModel(dir);
   for (const file of ['lexicon.json', 'metadata.json']) artifacts.set(`models/sentiment/${file}`, await readFile(join(dir, file)));
 });
-afterAll(() => rm(dir, { recursive: true, force: true }));
+afterAll(async () => {
+  s3Mock.restore();
+  await rm(dir, { recursive: true, force: true });
+});
 beforeEach(() => s3Mock.reset());
 
 describe('loading the model from S3', () => {

@@ -18,8 +18,9 @@ interface Pending {
   resolve: (result: GradeResult) => void;
 }
 
-/** A built install runs worker.js; from source (tests, tsx) the thread first registers tsx to read worker.ts. */
-function startWorker(context: GradingContext): Worker {
+/** A built install runs worker.js; from source (tsx) the thread first registers tsx to read worker.ts. */
+function startWorker(context: GradingContext, given: URL | undefined): Worker {
+  if (given) return new Worker(given, { workerData: context });
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData: context });
   const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
   const entry = JSON.stringify(new URL('./worker.ts', import.meta.url).href);
@@ -35,12 +36,14 @@ export class GradingPool {
   constructor(
     private readonly context: GradingContext,
     threads: number,
+    /** The thread's code, when not the default (see startWorker). */
+    private readonly entry?: URL,
   ) {
     for (let index = 0; index < threads; index += 1) this.idle.push(this.spawn());
   }
 
   private spawn(): Worker {
-    const worker = startWorker(this.context);
+    const worker = startWorker(this.context, this.entry);
     worker.on('message', (reply: WorkerReply) => this.settle(worker, reply.result));
     worker.on('error', (error) => {
       // A crashed thread fails only the student it held; a fresh thread takes its place.

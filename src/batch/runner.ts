@@ -72,6 +72,8 @@ export interface BatchOptions {
    * core when there are at least THREADS_FROM of them, else 0 (graded in this thread).
    */
   threads?: number;
+  /** The grading thread's code: worker.js beside the bin by default (worker.ts through tsx from source); tests give the built one. */
+  threadEntry?: URL;
   /** `warn` (default) shows verification's flags; `strict` gives a flagged student 0. */
   integrity?: IntegrityMode;
   /** The assignment window and the bundled examples; without it only the roster accounts and shared evidence are checked. */
@@ -228,7 +230,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
     if (source.kind === 'snapshot') {
       result =
         threads > 0
-          ? await (pool ??= new GradingPool(context, threads)).run({ ...job, snapshotPath: source.path })
+          ? await (pool ??= new GradingPool(context, threads, options.threadEntry)).run({ ...job, snapshotPath: source.path })
           : await gradeStudent(context, job, () => readRosterSnapshot(source.path));
     } else {
       // The collector stops its own calls at the deadline; gradeStudent stops waiting for it then too.

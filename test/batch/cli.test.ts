@@ -1,30 +1,11 @@
-// `lab-grader batch` and `lab-grader watch` end to end: the real entry point run by node with tsx.
-import { execFile, spawn } from 'node:child_process';
+// `lab-grader batch` and `lab-grader watch` end to end: the built bin run by node, as a user runs it.
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, start } from '../support/cli.js';
 import { readGradebook, writeClass } from './support.js';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const main = join(root, 'src/cli/main.ts');
-const tsx = import.meta.resolve('tsx');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', tsx, main, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1', ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr });
-    });
-  });
-}
 
 let work: string;
 beforeAll(async () => {
@@ -110,11 +91,8 @@ describe('lab-grader watch', { timeout: 60_000 }, () => {
   });
 
   it('stops cleanly on Ctrl-C during a round: a final line and exit 0', async () => {
-    const child = spawn(process.execPath, ['--import', tsx, main, 'watch', '--interval', '5'], {
-      cwd: root,
+    const child = start(['watch', '--interval', '5'], {
       env: {
-        ...process.env,
-        NO_COLOR: '1',
         AWS_ENDPOINT_URL: endpoint,
         AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
         AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',

@@ -1,20 +1,23 @@
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRoster, parseRoster } from '../../src/batch/roster.js';
 import { runBatch, type BatchOptions, type LiveCollector } from '../../src/batch/runner.js';
 import { AwsAccessError, UsageError } from '../../src/errors.js';
 import { loadRubric } from '../../src/rubric/load.js';
+import { builtPackage } from '../support/cli.js';
 import { example } from '../support/fixtures.js';
 import { hundredths, readGradebook, writeClass } from './support.js';
 
 const rubricPath = fileURLToPath(new URL('../../rubric.yaml', import.meta.url));
 const rubric = loadRubric(rubricPath, 'rubric.yaml');
+// Grading threads run the built worker (as an installed lab-grader does), not the sources through tsx in each thread.
+const threadEntry = pathToFileURL(join(builtPackage(), 'dist/bin/worker.js'));
 
 function options(rosterFile: string, outDir: string, extra: Partial<BatchOptions> = {}): BatchOptions {
-  return { roster: loadRoster(rosterFile), rubric, rubricFile: 'rubric.yaml', outDir, concurrency: 4, force: false, formats: ['html'], ...extra };
+  return { roster: loadRoster(rosterFile), rubric, rubricFile: 'rubric.yaml', outDir, concurrency: 4, force: false, formats: ['html'], threadEntry, ...extra };
 }
 
 describe('batch over a roster of 50 snapshot files', { timeout: 60_000 }, () => {

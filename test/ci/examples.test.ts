@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { ClassroomResults } from '../../src/report/classroom.js';
+import { bin as builtBin } from '../support/cli.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const read = (path: string): string => readFileSync(join(root, path), 'utf8');
@@ -53,10 +54,10 @@ describe('the GitHub Classroom template', () => {
   const work = mkdtempSync(join(tmpdir(), 'lab-grader-classroom-'));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  // `lab-grader` on PATH runs this checkout's CLI, as the installed package would.
+  // `lab-grader` on PATH runs this checkout's CLI as the installed package does: its built bin.
   const bin = join(work, 'bin');
   mkdirSync(bin);
-  writeFileSync(join(bin, 'lab-grader'), `#!/bin/sh\nexec "${process.execPath}" --import "${import.meta.resolve('tsx')}" "${join(root, 'src/cli/main.ts')}" "$@"\n`);
+  writeFileSync(join(bin, 'lab-grader'), `#!/bin/sh\nexec "${process.execPath}" "${builtBin()}" "$@"\n`);
   chmodSync(join(bin, 'lab-grader'), 0o755);
 
   /** Runs the grading step's script in a student's repository and decodes what the reporter reads. */

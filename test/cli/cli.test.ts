@@ -1,4 +1,4 @@
-// The CLI end to end: the real entry point run by node with tsx, as a user would run it.
+// The CLI end to end: the built bin run by node, as a user runs it.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,25 +1,13 @@
 // `grade --snapshot` verifies what it is given, end to end through the real entry point.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cli, root } from '../support/cli.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const main = join(root, 'src/cli/main.ts');
 const completeLab = join(root, 'examples/complete-lab.snapshot.json');
 const work = mkdtempSync(join(tmpdir(), 'lab-grader-cli-integrity-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const tsx = import.meta.resolve('tsx');
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', tsx, main, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr });
-    });
-  });
-}
 
 describe('lab-grader grade --snapshot verifies it', { timeout: 60_000 }, () => {
   it('flags the bundled example, the wrong account and an early collection, and keeps the points under warn', async () => {

@@ -1,16 +1,12 @@
 // A live grade through AWS_ENDPOINT_URL against a stand-in on 127.0.0.1 that knows the
 // caller and refuses the rest: the real entry point prints the report and nothing else.
-import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const main = join(root, 'src/cli/main.ts');
+import { run, type Run } from '../support/cli.js';
 
 const IDENTITY =
   '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>' +
@@ -35,22 +31,16 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise((resolve) => server.close(resolve)));
 
-function grade(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function grade(args: string[]): Promise<Run> {
   const env = {
-    ...process.env,
     AWS_ENDPOINT_URL: endpoint,
     AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
     AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
     AWS_REGION: 'eu-west-1',
     AWS_CONFIG_FILE: '/nonexistent/lab-grader-config',
     AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/lab-grader-credentials',
-    NO_COLOR: '1',
   };
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', import.meta.resolve('tsx'), main, 'grade', ...args], { cwd: root, env }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr });
-    });
-  });
+  return run(['grade', ...args], { env });
 }
 
 describe('a live grade against a stand-in', { timeout: 60_000 }, () => {

@@ -1,38 +1,21 @@
-// The published bin, as npm installs it: scripts/bundle.mjs builds it into a bare package folder
-// (package.json, rubric.yaml, policy/, examples/ and dist/bin, no node_modules), and these tests run it.
-import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// The published bin, as npm installs it: the global setup (test/support/built-package.ts) has
+// scripts/bundle.mjs build it into a bare package folder (package.json, rubric.yaml, policy/,
+// examples/ and dist/bin, no node_modules), and these tests run it from that folder.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Metafile } from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundle } from '../../scripts/bundle.mjs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bin as builtBin, builtMetafile, builtPackage, root, run as runCli, type Run } from '../support/cli.js';
 import { readGradebook, writeClass } from '../batch/support.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const pkg = mkdtempSync(join(tmpdir(), 'lab-grader-published-'));
-const bin = join(pkg, 'dist/bin/lab-grader.js');
-let metafile: Metafile;
-
-beforeAll(async () => {
-  for (const file of ['package.json', 'rubric.yaml', 'policy', 'examples']) cpSync(join(root, file), join(pkg, file), { recursive: true });
-  metafile = await bundle(join(pkg, 'dist/bin'));
-}, 180_000);
-afterAll(() => rmSync(pkg, { recursive: true, force: true }));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+const pkg = builtPackage();
+const bin = builtBin();
+const metafile = builtMetafile();
+const work = mkdtempSync(join(tmpdir(), 'lab-grader-published-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function run(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: pkg, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr });
-    });
-  });
+  return runCli(args, { cwd: pkg });
 }
 
 /** The source files an output loads before it runs: its own and those of the chunks it imports statically. */
@@ -56,7 +39,7 @@ function chunkOf(source: string): string {
 
 describe('the published bin', { timeout: 60_000 }, () => {
   it('regrades the complete example (the demo) with nothing but its own files: checklist, reports, exit 0', async () => {
-    const out = join(pkg, 'reports');
+    const out = join(work, 'reports');
     const result = await run(['grade', '--snapshot', join(root, 'examples/complete-lab.snapshot.json'), '--submission', join(root, 'examples/submission'), '--format', 'console,json,html', '--out', out]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('Total 9.50 / 10.00');
@@ -74,8 +57,8 @@ describe('the published bin', { timeout: 60_000 }, () => {
   });
 
   it('grades a class in its grading threads (worker.js beside the bin)', async () => {
-    const { roster, broken } = await writeClass(join(pkg, 'class'), 42);
-    const out = join(pkg, 'class-out');
+    const { roster, broken } = await writeClass(join(work, 'class'), 42);
+    const out = join(work, 'class-out');
     const result = await run(['batch', roster, '--out', out, '--format', 'html']);
     // Exit 4: the class is graded, but two students could not be.
     expect(result.code, result.stderr).toBe(4);

@@ -1,17 +1,14 @@
 // `grade --role-arn`: the student's account read live through their role, assumed with the
 // caller's own credentials. A local stand-in answers every AWS call on 127.0.0.1: STS for the
 // role and the caller, AccessDenied for the rest (the grade still completes, as `error`).
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { root, run, type Run } from '../support/cli.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const main = join(root, 'src/cli/main.ts');
 const work = mkdtempSync(join(tmpdir(), 'lab-grader-role-'));
 const ROLE = 'arn:aws:iam::210987654321:role/lab-grader-readonly';
 const ASSUMED = 'arn:aws:sts::210987654321:assumed-role/lab-grader-readonly/lab-grader-grade';
@@ -68,10 +65,8 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function cli(args: string[]): Promise<Run> {
   const env = {
-    ...process.env,
-    NO_COLOR: '1',
     AWS_ENDPOINT_URL: endpoint,
     AWS_ACCESS_KEY_ID: 'AKIAINSTRUCTOREXAMPL',
     AWS_SECRET_ACCESS_KEY: 'instructorSecretExampleinstructorSecret0',
@@ -81,11 +76,7 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
     AWS_CONFIG_FILE: join(work, 'none'),
     AWS_SHARED_CREDENTIALS_FILE: join(work, 'none'),
   };
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', import.meta.resolve('tsx'), main, ...args], { cwd: root, env, timeout: 50_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr });
-    });
-  });
+  return run(args, { env, timeoutMs: 50_000 });
 }
 
 describe('lab-grader grade --role-arn', { timeout: 60_000 }, () => {

@@ -1,11 +1,28 @@
-// The real entry point run by node with tsx, as a user would run it.
-import { execFile } from 'node:child_process';
+// The CLI run as a process, as a user runs it: the published bin that the global setup
+// (test/support/built-package.ts) built from the current sources for this test run.
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
+import type { Metafile } from 'esbuild';
+import { expect, inject } from 'vitest';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
-const main = join(root, 'src/cli/main.ts');
+
+/** The built package's folder: package.json, rubric.yaml, policy/, examples/ and dist/bin. */
+export function builtPackage(): string {
+  return join(inject('builtPackage'), 'package');
+}
+
+/** The built package's bin, `lab-grader`. */
+export function bin(): string {
+  return join(builtPackage(), 'dist/bin/lab-grader.js');
+}
+
+/** What esbuild put in each output of the built bin (paths relative to the repository root). */
+export function builtMetafile(): Metafile {
+  return JSON.parse(readFileSync(join(inject('builtPackage'), 'metafile.json'), 'utf8')) as Metafile;
+}
 
 export interface Run {
   code: number;
@@ -13,14 +30,38 @@ export interface Run {
   stderr: string;
 }
 
-/** Runs `lab-grader <args>` from `cwd` (the repository by default). */
+export interface CliOptions {
+  /** The working folder; the repository by default. */
+  cwd?: string;
+  /** Added to (or, with `undefined`, removed from) the test's environment, NO_COLOR=1 first. */
+  env?: NodeJS.ProcessEnv;
+  /** Kills the process after this long (its code is then -1 or the signal's). */
+  timeoutMs?: number;
+}
+
+function environment(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const merged: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...env };
+  for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key];
+  return merged;
+}
+
+/** Runs `lab-grader <args>` and resolves with its exit code and output. */
 export function cli(args: string[], cwd = root, env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  const tsx = import.meta.resolve('tsx');
+  return run(args, { cwd, env });
+}
+
+export function run(args: string[], options: CliOptions = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', tsx, main, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env } }, (error, stdout, stderr) => {
+    const settings = { cwd: options.cwd ?? root, env: environment(options.env), ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}) };
+    execFile(process.execPath, [bin(), ...args], settings, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr });
     });
   });
+}
+
+/** Starts `lab-grader <args>` with piped output, for a test that signals it while it runs. */
+export function start(args: string[], options: Omit<CliOptions, 'timeoutMs'> = {}): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, [bin(), ...args], { cwd: options.cwd ?? root, env: environment(options.env) });
 }
 
 /** A user error: the message, and no stack trace. */
