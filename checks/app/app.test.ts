@@ -93,6 +93,25 @@ describe('whose fault a failed probe is', () => {
       'app.get-endpoints': 'error',
       'app.predicts-sentiment': 'error',
     });
+    // A live grade and a regrade of its snapshot say the same, so the hint holds for both: no "without --snapshot".
+    expect(results['app.alb-responds']?.hint).toMatch(/^The load balancer's DNS name did not resolve .* Grade again in a few minutes, or probe a URL you choose with --alb-url URL\.$/);
+    expect(Object.values(results).map((result) => result.hint ?? '').join(' ')).not.toContain('--snapshot');
+  });
+
+  it('gives each reason the grader could not probe its own hint', () => {
+    const hintFor = (code: string) =>
+      runCheck(
+        albResponds,
+        completeLabWith((s) =>
+          s.probes.results.forEach((r) => {
+            delete r.status;
+            r.error = { code, message: code };
+          }),
+        ),
+      ).hint;
+    expect(hintFor('refused-address')).toContain('an address the grader never probes');
+    expect(hintFor('budget-spent')).toContain('--timeout');
+    expect(new Set(['dns', 'refused-address', 'budget-spent'].map(hintFor)).size).toBe(3);
   });
 
   it('says in the evidence that the target was overridden', () => {

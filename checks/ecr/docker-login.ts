@@ -1,5 +1,6 @@
 import { defineCheck, fail, pass } from '../../src/check/define.js';
 import { pushedImages } from './image-pushed.js';
+import { briefAnswer } from '../../src/snapshot/error-class.js';
 
 const MAX_LISTED = 3;
 
@@ -25,7 +26,7 @@ export default defineCheck({
     const trailFact = lab.snapshot.facts.ecrLoginEvents;
     const trailLine = logins
       ? 'CloudTrail: no ecr:GetAuthorizationToken call in the event history (it keeps 90 days)'
-      : `CloudTrail unreadable (${trailFact && !trailFact.ok ? `${trailFact.error.call} answered ${trailFact.error.code}` : 'not collected'})`;
+      : `CloudTrail unreadable (${trailFact && !trailFact.ok ? `${trailFact.error.call} answered ${briefAnswer(trailFact.error.code, trailFact.error.message)}` : 'not collected'})`;
     const repository = lab.repository?.repositoryName;
     const latest = repository === undefined ? undefined : pushedImages(lab, repository)[0];
     if (repository !== undefined && latest) {

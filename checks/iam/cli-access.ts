@@ -2,6 +2,7 @@ import type { Event as TrailEvent } from '@aws-sdk/client-cloudtrail';
 import { defineCheck, fail, partial, partlyUnread, pass, type UnreadFact } from '../../src/check/define.js';
 import type { Lab } from '../../src/resolve/lab.js';
 import type { Json } from '../../src/snapshot/types.js';
+import { briefAnswer } from '../../src/snapshot/error-class.js';
 
 type Caller = { kind: 'root' } | { kind: 'user'; name: string } | { kind: 'session'; arn: string };
 
@@ -31,7 +32,7 @@ function cliCallsByUser(lab: Lab): { byUser: Map<string, Json<TrailEvent>[]>; un
       fact && !fact.ok
         ? { fact: 'userEvents', ...fact.error }
         : { fact: 'userEvents', call: 'cloudtrail:LookupEvents', code: 'NotCollected', message: 'the snapshot has no userEvents' };
-    return { byUser, unread, unreadable: `CloudTrail event history unreadable (${unread.call} answered ${unread.code}): CLI use not confirmed from it` };
+    return { byUser, unread, unreadable: `CloudTrail event history unreadable (${unread.call} answered ${briefAnswer(unread.code, unread.message)}): CLI use not confirmed from it` };
   }
   for (const event of lab.read('userEvents')) {
     if (!event.Username || !userAgentOf(event)?.startsWith('aws-cli/')) continue;

@@ -4,6 +4,7 @@ import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { errorCode, safeMessage, type Sender } from '../aws/errors.js';
 import { EarlierFailure, type Fact, type FactError, type NoneAnswer } from '../facts/define.js';
 import { COLLECT_ITEMS } from '../facts/index.js';
+import { answerInWords, isParseFailure, plainMessage } from '../snapshot/error-class.js';
 import { SDK } from './sdk.js';
 import type { RequestId } from '../snapshot/types.js';
 
@@ -174,11 +175,36 @@ export class CallContext {
   }
 }
 
+/** What the SDK keeps of an answer it could not deserialize, on hidden fields of its error. */
+interface UndeserializedAnswer {
+  $response?: { statusCode?: unknown; headers?: Record<string, unknown> };
+  $responseBodyText?: unknown;
+}
+
+/**
+ * An answer the SDK could not read, in words (`HTTP 500 with an HTML page, not an AWS
+ * response`): its parser's message and the SDK's advice to inspect a hidden field say nothing
+ * to a person. The body itself is never kept.
+ */
+function undeserializedAnswer(error: unknown, text: string): string | undefined {
+  const { $response: response, $responseBodyText: body } = (error ?? {}) as UndeserializedAnswer;
+  if (response === undefined || !(isParseFailure(text) || typeof body === 'string')) return undefined;
+  const contentType = Object.entries(response.headers ?? {}).find(([name]) => name.toLowerCase() === 'content-type')?.[1];
+  return answerInWords({
+    ...(typeof response.statusCode === 'number' ? { status: response.statusCode } : {}),
+    ...(typeof contentType === 'string' ? { contentType } : {}),
+    ...(typeof body === 'string' ? { body: body.slice(0, 64) } : {}),
+  });
+}
+
 /** The error to store on a fact: the IAM action of the call that failed, AWS's code and message. */
 export function factError(error: unknown, fallbackAction: string): FactError {
   if (error instanceof EarlierFailure) return error.failure;
   const action = (typeof error === 'object' && error !== null && failedActions.get(error)) || fallbackAction;
-  const text = (error instanceof Error ? error.message : String(error)) || errorCode(error);
+  const raw = (error instanceof Error ? error.message : String(error)) || errorCode(error);
+  const answer = undeserializedAnswer(error, raw);
+  if (answer !== undefined) return { call: action, code: errorCode(error), message: answer };
+  const text = plainMessage(raw);
   // A server fault's status tells an endpoint that broke from one that refused (the code alone may be `Unknown`).
   const status = (error as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata?.httpStatusCode;
   const message = typeof status === 'number' && status >= 500 && !text.includes(String(status)) ? `${text} (HTTP ${status})` : text;

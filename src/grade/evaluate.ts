@@ -1,7 +1,7 @@
 // Runs one check against the lab: an unreadable fact becomes `error` with its cause,
 // never a `fail` (the student is not marked down for the grader's blindness).
 import type { CheckDefinition, CheckStatus, UnreadFact, Verdict } from '../check/define.js';
-import { causeHint } from '../snapshot/error-class.js';
+import { causeHint, unreadCause } from '../snapshot/error-class.js';
 import { FactUnavailable } from '../resolve/facts.js';
 import type { LabParams } from '../rubric/params.js';
 import type { Lab } from '../resolve/lab.js';
@@ -21,7 +21,7 @@ function unavailable(error: FactUnavailable): Evaluation {
     status: 'error',
     fraction: 0,
     evidence: [],
-    cause: `could not read ${error.fact}: ${error.call} answered ${error.code}: ${error.awsMessage}`,
+    cause: unreadCause(error.fact, error.call, error.code, error.awsMessage),
     hint: error.hint ?? causeHint(error.call, error.code, error.awsMessage),
   };
 }
@@ -59,7 +59,7 @@ function partlyUnreadEvaluation(verdict: Verdict, unread: UnreadFact): Evaluatio
     fraction: verdict.fraction,
     evidence: verdict.evidence,
     ...(verdict.notes?.length ? { notes: verdict.notes } : {}),
-    cause: `could not read ${unread.fact}: ${unread.call} answered ${unread.code}: ${unread.message}; the ${verdict.fraction > 0 ? 'points not yet earned are' : 'points are'} ungraded, not withheld`,
+    cause: `${unreadCause(unread.fact, unread.call, unread.code, unread.message)}; the ${verdict.fraction > 0 ? 'points not yet earned are' : 'points are'} ungraded, not withheld`,
     hint: causeHint(unread.call, unread.code, unread.message),
   };
 }

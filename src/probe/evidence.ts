@@ -14,12 +14,26 @@ import type { ProbeResult, Probes } from '../snapshot/types.js';
 /** Probe errors that say nothing about the student's lab. */
 const GRADER_SIDE_ERRORS = new Set(['dns', 'refused-address', 'budget-spent']);
 
-const PROBE_HINT =
-  'Probe the load balancer from a network that can reach it (grade again without --snapshot, or with --alb-url URL).';
+/**
+ * What to do when the grader could not observe the app, by why: the snapshot is the same
+ * whether it is graded live or saved and regraded, so each hint holds for both.
+ */
+const PROBE_HINTS: Record<string, string> = {
+  dns:
+    "The load balancer's DNS name did not resolve from the grader's network: a new load balancer's name can take a few minutes to appear. " +
+    'Grade again in a few minutes, or probe a URL you choose with --alb-url URL.',
+  'refused-address':
+    "The load balancer's name resolved to an address the grader never probes (private, loopback or link-local): grade from a network where it resolves to its public address, " +
+    'or probe a URL you choose with --alb-url URL.',
+  'budget-spent': "The probes' time ran out before this request (the grade's --timeout, or the rubric's probe.budgetMs): grade again, with a longer --timeout if the app is slow.",
+  NotProbed: 'This evidence was collected without probing the load balancer: grade the account live to probe it, or probe a URL you choose with --alb-url URL.',
+};
 
 /** Thrown so the engine reports `error`: the grader could not observe the app, which is not the student's miss. */
 export function probeUnavailable(what: string, code: string, message: string): FactUnavailable {
-  return new FactUnavailable('probes', `http:${what}`, code, message, PROBE_HINT);
+  // A snapshot's code is data: only the hints' own keys are looked up.
+  const hint = Object.hasOwn(PROBE_HINTS, code) ? PROBE_HINTS[code]! : 'Grade again live, from a network that can reach the load balancer, or probe a URL you choose with --alb-url URL.';
+  return new FactUnavailable('probes', `http:${what}`, code, message, hint);
 }
 
 /**

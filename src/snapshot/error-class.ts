@@ -64,8 +64,10 @@ export const NETWORK = new Set([
   'RequestTimeout',
 ]);
 
-// An answer the SDK could not read: its deserializer's words, JSON.parse's, or the XML parser's.
-const UNPARSEABLE = /deserialization error|unexpected token|is not valid json|unexpected end of (json )?input|non-whitespace|invalid xml|\(HTTP 5\d\d\)/i;
+// An answer the SDK could not read: its deserializer's words, JSON.parse's, the XML parser's, or
+// the collector's own account of it (answerInWords).
+const PARSE_FAILURE = /deserialization error|unexpected token|is not valid json|unexpected end of (json )?input|non-whitespace|invalid xml|not an AWS response/i;
+const UNPARSEABLE = new RegExp(`${PARSE_FAILURE.source}|\\(HTTP 5\\d\\d\\)`, 'i');
 
 /** The class of a failed call, from the AWS error name (or network code) and its message. */
 export function classifyError(code: string, message = ''): ErrorClass {
@@ -75,6 +77,87 @@ export function classifyError(code: string, message = ''): ErrorClass {
   if (NETWORK.has(code)) return 'network';
   if (ENDPOINT.has(code) || UNPARSEABLE.test(message)) return 'endpoint';
   return 'other';
+}
+
+/** The AWS service an IAM action's prefix names, as a person reads it. */
+const SERVICE_NAMES: Record<string, string> = {
+  sts: 'STS',
+  iam: 'IAM',
+  budgets: 'Budgets',
+  s3: 'S3',
+  ecr: 'ECR',
+  ec2: 'EC2',
+  elasticloadbalancing: 'Elastic Load Balancing',
+  ecs: 'ECS',
+  logs: 'CloudWatch Logs',
+  cloudwatch: 'CloudWatch',
+  cloudtrail: 'CloudTrail',
+};
+
+/** `cloudtrail:LookupEvents` → `CloudTrail`. */
+export function serviceName(call: string): string {
+  const prefix = call.slice(0, Math.max(0, call.indexOf(':')));
+  return Object.hasOwn(SERVICE_NAMES, prefix) ? SERVICE_NAMES[prefix]! : prefix || call;
+}
+
+// The SDK's advice to a programmer, appended to every error it could not deserialize.
+const SDK_ADVICE = /\s*Deserialization error: to see the raw response, inspect the hidden field \{error\}\.\$response on this object\.?/gi;
+// `at parse (file:///…/index.js:12:5)` and the like: where code failed, which a person cannot act on.
+const STACK_FRAME = /\s+at\s+(?:[^\n()]*\()?(?:file:\/\/|node:|\/)[^\s)]*:\d+:\d+\)?/g;
+/** A cause's message is a sentence, not a dump. */
+const MAX_MESSAGE = 300;
+
+/** A message as a report shows it: no SDK advice to programmers, no stack frames, one line, bounded. */
+export function plainMessage(message: string): string {
+  const plain = message.replace(SDK_ADVICE, '').replace(STACK_FRAME, '').replace(/\s+/g, ' ').trim();
+  return plain.length > MAX_MESSAGE ? `${plain.slice(0, MAX_MESSAGE - 1)}…` : plain;
+}
+
+/**
+ * What an answer the SDK could not read was, in words: `HTTP 500 with an HTML page, not an AWS
+ * response`. From the raw answer when the collector has it, or from the parser's message, which
+ * quotes the body's first characters (`Unexpected token '<', "<!doctype "... is not valid JSON`).
+ */
+export function answerInWords(answer: { status?: number; contentType?: string; body?: string }): string {
+  const body = (answer.body ?? '').trimStart();
+  const kind =
+    /html/i.test(answer.contentType ?? '') || /^<(!doctype\b|html|head|body)/i.test(body)
+      ? 'an HTML page'
+      : answer.body === ''
+        ? 'an empty body'
+        : body.startsWith('<')
+          ? 'markup it could not read'
+          : 'a body it could not read';
+  return `${answer.status === undefined ? '' : `HTTP ${answer.status} with `}${kind}, not an AWS response`;
+}
+
+/** Whether a message is a parser's complaint about an answer (the SDK could not read it). */
+export function isParseFailure(message: string): boolean {
+  return PARSE_FAILURE.test(message);
+}
+
+/** For an answer the SDK could not read, what it was in words; undefined for an error AWS itself sent. */
+export function unreadableAnswer(code: string, message: string): string | undefined {
+  if (/not an AWS response/.test(message)) return plainMessage(message);
+  if (!PARSE_FAILURE.test(message) && code !== 'SyntaxError') return undefined;
+  const status = /\bHTTP (\d{3})\b/.exec(message)?.[1];
+  const quoted = /"\s*(<[^"]*)"?/.exec(message)?.[1];
+  return answerInWords({ ...(status === undefined ? {} : { status: Number(status) }), ...(quoted === undefined ? {} : { body: quoted }) });
+}
+
+/** `HTTP 500 with an HTML page` or `AccessDenied`: what a call answered, in a few words, for evidence lines. */
+export function briefAnswer(code: string, message: string): string {
+  return unreadableAnswer(code, message)?.replace(/, not an AWS response$/, '') ?? code;
+}
+
+/**
+ * Why a fact could not be read, as a report shows it: what answered and what it said
+ * ("the CloudTrail endpoint answered HTTP 500 with an HTML page, not an AWS response").
+ */
+export function unreadCause(fact: string, call: string, code: string, message: string): string {
+  const answer = unreadableAnswer(code, message);
+  if (answer !== undefined) return `could not read ${fact} (${call}): the ${serviceName(call)} endpoint answered ${answer}`;
+  return `could not read ${fact}: ${call} answered ${code}: ${plainMessage(message)}`;
 }
 
 /** What to do about a failed call to `call` (an IAM action): a hint for the report. */
@@ -87,7 +170,8 @@ export function causeHint(call: string, code: string, message = ''): string {
     case 'credentials':
       return `The credentials were refused (${code}): refresh them (a new Learner Lab session, \`aws sso login\`, new access keys) and grade again.`;
     case 'endpoint':
-      return `The endpoint did not answer ${call} usefully (${code}; a stand-in that lacks it?): this is not a permission problem; check AWS_ENDPOINT_URL or grade against AWS.`;
+      // An unreadable answer is described by the cause; its parser's error name says nothing more.
+      return `The ${serviceName(call)} endpoint did not answer ${call} usefully (${unreadableAnswer(code, message) === undefined ? `${code}; ` : ''}a stand-in that lacks it, or a proxy in the way?): this is not a permission problem; check AWS_ENDPOINT_URL or grade against AWS.`;
     case 'network':
       return `The AWS endpoint for ${call} was unreachable (${code}): check the network, proxy, --region and AWS_ENDPOINT_URL, and grade again.`;
     case 'other':

@@ -31,8 +31,8 @@ export const HOW_TO_RUN =
  */
 export const STANDIN_FACT_GAPS: Record<string, { call: string; cause: RegExp; optional?: true }> = {
   accountPublicAccessBlock: { call: 's3:GetAccountPublicAccessBlock', cause: /account endpoint cannot be formed from the endpoint URL/ },
-  ecrLoginEvents: { call: 'cloudtrail:LookupEvents', cause: /not valid JSON/ },
-  userEvents: { call: 'cloudtrail:LookupEvents', cause: /not valid JSON/ },
+  ecrLoginEvents: { call: 'cloudtrail:LookupEvents', cause: /^HTTP 500 with an HTML page, not an AWS response$/ },
+  userEvents: { call: 'cloudtrail:LookupEvents', cause: /^HTTP 500 with an HTML page, not an AWS response$/ },
   // Stock moto 5.2 lacks DescribeSubscribersForNotification; this repository's stand-in adds it.
   'budgetNotifications[sentiment-app-monthly-cost]': { call: 'budgets:DescribeSubscribersForNotification', cause: /./, optional: true },
 };
