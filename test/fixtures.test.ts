@@ -5,7 +5,6 @@ import { completeLabWith, denied, example, runCheck } from './support/fixtures.j
 const vpcCount = defineCheck({
   id: 'test.vpc-count',
   title: 'counts VPCs',
-  needs: ['vpcs'],
   run: (lab) => {
     const vpcs = lab.read('vpcs');
     return vpcs.length > 0 ? pass([`${vpcs.length} VPCs`]) : fail('create a VPC', ['no VPC']);

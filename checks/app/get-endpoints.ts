@@ -4,7 +4,6 @@ import { describeResult, failureHint, isSuccess, probesOf, resultsFor, throwIfGr
 export default defineCheck({
   id: 'app.get-endpoints',
   title: "Every GET endpoint of the app's OpenAPI document answers",
-  needs: [],
   run(lab, params) {
     const seen = probesOf(lab);
     if ('failure' in seen) return fail(seen.failure, seen.evidence);

@@ -36,7 +36,6 @@ const quoted = (values: Iterable<string>): string => [...new Set(values)].map((v
 export default defineCheck({
   id: 'app.predicts-sentiment',
   title: 'The prediction endpoint tells positive from negative texts',
-  needs: [],
   run(lab) {
     const seen = probesOf(lab);
     if ('failure' in seen) return fail(seen.failure, seen.evidence);

@@ -3,7 +3,6 @@ import { defineCheck, fail, manual, partial, pass } from '../../src/check/define
 export default defineCheck({
   id: 'app.test-script',
   title: "The student's Python script tests the app's endpoints",
-  needs: [],
   run(lab, params) {
     const submission = lab.submission;
     if (submission === null) {

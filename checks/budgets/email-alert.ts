@@ -3,7 +3,6 @@ import { defineCheck, fail, partial, pass } from '../../src/check/define.js';
 export default defineCheck({
   id: 'budgets.email-alert',
   title: 'A budget alert that emails someone',
-  needs: ['budgets', 'budgetNotifications'],
   run(lab) {
     const alerts = lab
       .read('budgets')

@@ -50,7 +50,6 @@ function partsOf(budget: Json<Budget>, notifications: BudgetNotification[], para
 export default defineCheck({
   id: 'budgets.monthly-cost-budget',
   title: 'A monthly cost budget with a limit, tracking actual cost',
-  needs: ['budgets', 'budgetNotifications'],
   run(lab, params) {
     const budgets = lab.read('budgets');
     if (budgets.length === 0) {

@@ -4,7 +4,6 @@ import { missingRepository } from './repository.js';
 export default defineCheck({
   id: 'ecr.aes256-encryption',
   title: 'The repository is encrypted with AES-256',
-  needs: ['repositories'],
   run(lab, params) {
     const repository = lab.repository;
     if (!repository) return missingRepository(lab, params);

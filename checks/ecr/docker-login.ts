@@ -1,20 +1,17 @@
-import { defineCheck, fail, pass } from '../../src/check/define.js';
+import { answered, attempt, defineCheck, fail, partlyUnread, pass } from '../../src/check/define.js';
 import { pushedImages } from './image-pushed.js';
-import { briefAnswer } from '../../src/snapshot/error-class.js';
 
 const MAX_LISTED = 3;
 
 export default defineCheck({
   id: 'ecr.docker-login',
   title: 'Docker authenticated to ECR',
-  needs: ['repositories', 'repositoryImages'],
   run(lab) {
-    const logins = lab.has('ecrLoginEvents')
-      ? [...lab.read('ecrLoginEvents')]
-          .filter((event) => event.EventName === 'GetAuthorizationToken')
-          .sort((a, b) => ((a.EventTime ?? '') < (b.EventTime ?? '') ? 1 : -1))
-      : undefined;
-    if (logins && logins.length > 0) {
+    const trail = attempt(() => lab.read('ecrLoginEvents'));
+    const logins = trail.ok
+      ? [...trail.value].filter((event) => event.EventName === 'GetAuthorizationToken').sort((a, b) => ((a.EventTime ?? '') < (b.EventTime ?? '') ? 1 : -1))
+      : [];
+    if (logins.length > 0) {
       return pass([
         `CloudTrail: ${logins.length} ecr:GetAuthorizationToken call(s) (docker login), latest: ` +
           logins
@@ -23,10 +20,9 @@ export default defineCheck({
             .join(', '),
       ]);
     }
-    const trailFact = lab.snapshot.facts.ecrLoginEvents;
-    const trailLine = logins
+    const trailLine = trail.ok
       ? 'CloudTrail: no ecr:GetAuthorizationToken call in the event history (it keeps 90 days)'
-      : `CloudTrail unreadable (${trailFact && !trailFact.ok ? `${trailFact.error.call} answered ${briefAnswer(trailFact.error.code, trailFact.error.message)}` : 'not collected'})`;
+      : `CloudTrail unreadable (${answered(trail.unread)})`;
     const repository = lab.repository?.repositoryName;
     const latest = repository === undefined ? undefined : pushedImages(lab, repository)[0];
     if (repository !== undefined && latest) {
@@ -36,13 +32,14 @@ export default defineCheck({
         `repository ${repository}: image ${latest.imageTags?.join(', ') || latest.imageDigest} pushed at ${latest.imagePushedAt}, which required a docker login`,
       ]);
     }
+    const evidence = [trailLine, repository ? `repository ${repository}: no image pushed` : 'no lab repository'];
     // Without CloudTrail and without an image there is no evidence either way: the grader is blind, not the student wrong.
-    if (!logins) lab.read('ecrLoginEvents');
+    if (!trail.ok) return partlyUnread(0, trail.unread, evidence);
     const registry = `${lab.snapshot.account}.dkr.ecr.${lab.snapshot.region}.amazonaws.com`;
     return fail(
       `Authenticate Docker to ECR: \`aws ecr get-login-password --region ${lab.snapshot.region} | docker login --username AWS --password-stdin ${registry}\` ` +
         `then push the image to ${repository ?? 'the app\'s repository'}: CloudTrail shows no login and ${repository ? 'the repository holds no image' : 'no repository was found for the app'}.`,
-      [trailLine, repository ? `repository ${repository}: no image pushed` : 'no lab repository'],
+      evidence,
     );
   },
 });

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateCheck } from '../../src/grade/evaluate.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
 import { gradeChecks, type Mistake, testMistakes, testNamesAreData } from '../../test/support/mistakes.js';
-import { completeLabWith, denied, example, labOf, labParams } from '../../test/support/fixtures.js';
+import { TASK_DEFINITION, taskDefinitionOf } from '../../test/support/complete-lab.js';
+import { completeLabWith, denied, example, runCheck } from '../../test/support/fixtures.js';
 import imagePushed from './image-pushed.js';
 
 const REPOSITORY = 'sentiment-app';
 const URI = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/${REPOSITORY}`;
-const TASK_DEFINITION = 'arn:aws:ecs:eu-west-1:123456789012:task-definition/sentiment-app-task:3';
 
 function images(s: Snapshot) {
   const entry = s.facts.repositoryImages[REPOSITORY];
@@ -114,10 +113,11 @@ const mistakes: Mistake[] = [
     },
   },
   {
+    // CloudTrail's login still passes ecr.docker-login: it needs no repository.
     name: 'unreadable repositories',
     mutate: (s) => { s.facts.repositories = denied('ecr:DescribeRepositories'); },
     expected: Object.fromEntries(
-      ['ecr.repository', 'ecr.aes256-encryption', 'ecr.docker-login', 'ecr.version-tag', 'ecr.image-pushed'].map((id) => [
+      ['ecr.repository', 'ecr.aes256-encryption', 'ecr.version-tag', 'ecr.image-pushed'].map((id) => [
         id,
         { status: 'error', says: ['ecr:DescribeRepositories'] },
       ]),
@@ -163,23 +163,24 @@ describe('ecr checks', () => {
   });
 
   it('notes whether the lab\'s task definition runs the pushed image, without points', () => {
-    const snapshot = example('complete-lab');
-    const params = labParams();
-    const taskDefinition = snapshot.facts.taskDefinitions[TASK_DEFINITION];
-    if (!taskDefinition?.ok) throw new Error('the complete lab has its task definition');
-    const runs = evaluateCheck(imagePushed, { ...labOf(snapshot), taskDefinition: taskDefinition.data }, params);
-    expect(runs).toMatchObject({ status: 'pass', notes: [`task definition sentiment-app-task:3 runs ${URI}:14.01.25, an image pushed here (graded with the task definition)`] });
-
-    const elsewhere = structuredClone(taskDefinition.data);
-    elsewhere.containerDefinitions![0]!.image = 'public.ecr.aws/docker/library/python:3.12';
-    const other = evaluateCheck(imagePushed, { ...labOf(snapshot), taskDefinition: elsewhere }, params);
-    expect(other).toMatchObject({ status: 'pass', fraction: 1 });
-    expect(other.notes).toEqual([
+    const notes = (snapshot: Snapshot) => {
+      const result = runCheck(imagePushed, snapshot);
+      expect(result).toMatchObject({ status: 'pass', fraction: 1 });
+      return result.notes;
+    };
+    expect(notes(example('complete-lab'))).toEqual([`task definition sentiment-app-task:3 runs ${URI}:14.01.25, an image pushed here (graded with the task definition)`]);
+    const elsewhere = completeLabWith((s) => void (taskDefinitionOf(s).containerDefinitions![0]!.image = 'public.ecr.aws/docker/library/python:3.12'));
+    expect(notes(elsewhere)).toEqual([
       `task definition sentiment-app-task:3 runs public.ecr.aws/docker/library/python:3.12, not an image pushed to ${REPOSITORY} (graded with the task definition)`,
     ]);
-
-    const unknown = evaluateCheck(imagePushed, { ...labOf(snapshot), taskDefinition: undefined }, params);
-    expect(unknown.notes?.[0]).toContain("the lab's task definition was not resolved");
+    const none = completeLabWith((s) => {
+      s.facts.services = {};
+      s.facts.taskDefinitions = {};
+    });
+    expect(notes(none)?.[0]).toContain("the lab's task definition was not resolved");
+    // The note is no verdict: a task definition that could not be read leaves the pass a pass.
+    const unreadable = completeLabWith((s) => void (s.facts.taskDefinitions[TASK_DEFINITION] = denied('ecs:DescribeTaskDefinition')));
+    expect(notes(unreadable)?.[0]).toContain("the lab's task definition was not read (ecs:DescribeTaskDefinition answered AccessDenied)");
   });
 });
 

@@ -1,4 +1,4 @@
-import { defineCheck, fail, pass } from '../../src/check/define.js';
+import { answered, attempt, defineCheck, fail, pass } from '../../src/check/define.js';
 import { imageInRepository, taskDefinitionImages } from '../../src/resolve/storage.js';
 import type { ImageDetail } from '@aws-sdk/client-ecr';
 import type { Lab } from '../../src/resolve/lab.js';
@@ -16,7 +16,6 @@ export function pushedImages(lab: Lab, repositoryName: string): Json<ImageDetail
 export default defineCheck({
   id: 'ecr.image-pushed',
   title: 'The image is pushed to the repository',
-  needs: ['repositories', 'repositoryImages'],
   run(lab, params) {
     const repository = lab.repository;
     if (!repository?.repositoryName) return missingRepository(lab, params);
@@ -34,7 +33,8 @@ export default defineCheck({
       `repository ${name}: ${pushed.length} image(s); newest ${latest.imageTags?.join(', ') || 'untagged'} (${latest.imageDigest?.slice(0, 19)}) pushed at ${latest.imagePushedAt}, ${megabytes} MiB`,
     ];
     // Which image runs is the task definition check's to grade; here it is only worth a note.
-    const taskDefinition = lab.taskDefinition;
+    const resolved = attempt(() => lab.taskDefinition);
+    const taskDefinition = resolved.ok ? resolved.value : undefined;
     const images = taskDefinitionImages(taskDefinition).filter((image) => imageInRepository(image, repository));
     const usesPushed = images.some((image) =>
       pushed.some(
@@ -43,7 +43,7 @@ export default defineCheck({
       ),
     );
     const note = !taskDefinition
-      ? "the lab's task definition was not resolved, so whether it runs this image is unknown (graded with the task definition)"
+      ? `the lab's task definition was ${resolved.ok ? 'not resolved' : `not read (${answered(resolved.unread)})`}, so whether it runs this image is unknown (graded with the task definition)`
       : `task definition ${taskDefinition.family}:${taskDefinition.revision} ` +
         (usesPushed
           ? `runs ${images.join(', ')}, an image pushed here (graded with the task definition)`

@@ -16,7 +16,6 @@ export function missingRepository(lab: Lab, params: LabParams): Verdict {
 export default defineCheck({
   id: 'ecr.repository',
   title: 'An ECR repository for the app',
-  needs: ['repositories'],
   run(lab, params) {
     const repository = lab.repository;
     if (!repository) return missingRepository(lab, params);

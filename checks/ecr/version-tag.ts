@@ -5,7 +5,6 @@ import { missingRepository } from './repository.js';
 export default defineCheck({
   id: 'ecr.version-tag',
   title: 'An image tagged with a version, not only latest',
-  needs: ['repositories', 'repositoryImages'],
   run(lab, params) {
     const repository = lab.repository;
     if (!repository?.repositoryName) return missingRepository(lab, params);

@@ -3,7 +3,6 @@ import { defineCheck, fail, pass } from '../../src/check/define.js';
 export default defineCheck({
   id: 'ecs.cluster',
   title: 'An ECS cluster exists and is ACTIVE',
-  needs: ['clusters'],
   run(lab, params) {
     const cluster = lab.cluster;
     const example = `e.g. ${params.ecs.clusterNameHints[0]}-app-cluster`;

@@ -1,13 +1,11 @@
 import { defineCheck, fail, partial, pass } from '../../src/check/define.js';
-import { nameFromArn, requireComputeReadable } from '../../src/resolve/compute.js';
+import { nameFromArn } from '../../src/resolve/compute.js';
 
 export default defineCheck({
   id: 'ecs.service-load-balancer',
   title: "The service is attached to the lab's target group on the container port",
-  needs: ['services'],
   run(lab, params) {
     const service = lab.service;
-    if (!service) requireComputeReadable(lab);
     if (!service) return fail('Create the ECS service first.', ['no ECS service found for the lab']);
     const { appPort } = params.network;
     const attached = service.loadBalancers ?? [];

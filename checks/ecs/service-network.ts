@@ -1,5 +1,4 @@
 import type { AwsVpcConfiguration } from '@aws-sdk/client-ecs';
-import { requireComputeReadable } from '../../src/resolve/compute.js';
 import { defaultRoute, routeTableOf } from '../../src/resolve/routing.js';
 import { openToGroup } from '../../src/resolve/rules.js';
 import { nameTag } from '../../src/resolve/tags.js';
@@ -9,10 +8,8 @@ import type { Json } from '../../src/snapshot/types.js';
 export default defineCheck({
   id: 'ecs.service-network',
   title: 'The service runs in the private subnets, behind the app security group, without a public IP',
-  needs: ['services', 'subnets', 'routeTables', 'securityGroups'],
   run(lab, params) {
     const service = lab.service;
-    if (!service) requireComputeReadable(lab);
     if (!service) return fail('Create the ECS service first.', ['no ECS service found for the lab']);
     const primary = service.deployments?.find((deployment) => deployment.status === 'PRIMARY');
     const network: Json<AwsVpcConfiguration> | undefined =

@@ -1,13 +1,10 @@
-import { requireComputeReadable } from '../../src/resolve/compute.js';
 import { defineCheck, fail, pass } from '../../src/check/define.js';
 
 export default defineCheck({
   id: 'ecs.service-running',
   title: 'The service runs its tasks, its deployment completed and its targets are healthy',
-  needs: ['services', 'targetHealth'],
   run(lab) {
     const service = lab.service;
-    if (!service) requireComputeReadable(lab);
     if (!service) return fail('Create the ECS service in the lab cluster and run its tasks.', ['no ECS service found for the lab']);
     const running = service.runningCount ?? 0;
     const desired = service.desiredCount ?? 0;

@@ -1,14 +1,11 @@
-import { requireComputeReadable } from '../../src/resolve/compute.js';
 import { defineCheck, fail, partial, pass } from '../../src/check/define.js';
 
 export default defineCheck({
   id: 'ecs.service',
   title: 'An ECS service runs on Fargate with the desired task count',
-  needs: ['services'],
   run(lab, params) {
     const service = lab.service;
     if (!service) {
-      requireComputeReadable(lab);
       return fail("Create an ECS service in the lab cluster with launch type Fargate and the lab's task definition.", [
         'no ECS service found for the lab',
       ]);

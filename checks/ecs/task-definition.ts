@@ -1,16 +1,14 @@
-import { defineCheck, fail, partial, pass } from '../../src/check/define.js';
-import { appContainer, nameFromArn, requireComputeReadable } from '../../src/resolve/compute.js';
+import { answered, attempt, defineCheck, fail, partial, pass } from '../../src/check/define.js';
+import { appContainer, nameFromArn } from '../../src/resolve/compute.js';
 
 const ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?\/([^:@]+)/;
 
 export default defineCheck({
   id: 'ecs.task-definition',
   title: 'The service runs a Fargate task definition as the lab specifies',
-  needs: ['clusters', 'taskDefinitions'],
   run(lab, params) {
     const td = lab.taskDefinition;
     if (!td) {
-      requireComputeReadable(lab);
       return fail('Create a task definition for Fargate and run it in the lab service.', ['no task definition found for the lab']);
     }
     const name = `${td.family}:${td.revision}`;
@@ -53,15 +51,22 @@ export default defineCheck({
     const container = appContainer(td, appPort);
     const image = container?.image ?? '';
     const ecr = ECR_IMAGE.exec(image);
-    const repositories = lab.has('repositories') ? lab.read('repositories') : [];
-    const repository = ecr ? repositories.find((candidate) => candidate.repositoryName === ecr[2]) : undefined;
+    // Which repository the image is in only names it in the evidence; the part is judged on the image's URI.
+    const repositories = attempt(() => lab.read('repositories'));
+    const repository = ecr && repositories.ok ? repositories.value.find((candidate) => candidate.repositoryName === ecr[2]) : undefined;
     const fromAccountEcr = ecr !== null && ecr[1] === lab.snapshot.account;
     part(
       fromAccountEcr,
       `image ${image || 'unset'}${repository ? ` (ECR repository ${repository.repositoryName})` : ''}`,
       "an image from the lab's ECR repository (the URI the image was pushed to)",
     );
-    if (fromAccountEcr && !repository) notes.push(`ECR repository ${ecr?.[2]} is not among the account's repositories that were read.`);
+    if (fromAccountEcr && !repository) {
+      notes.push(
+        repositories.ok
+          ? `ECR repository ${ecr?.[2]} is not among the account's repositories that were read.`
+          : `The account's ECR repositories could not be read (${answered(repositories.unread)}).`,
+      );
+    }
 
     const ports = (td.containerDefinitions ?? []).flatMap((definition) => definition.portMappings ?? []).map((mapping) => mapping.containerPort);
     part(ports.includes(appPort), `container ports [${ports.join(', ')}]`, `container port ${appPort}`);

@@ -4,7 +4,6 @@ import { forwardedTargetGroupArns } from '../../src/resolve/entry.js';
 export default defineCheck({
   id: 'elb.listener',
   title: 'An HTTP:80 listener forwarding to the target group',
-  needs: ['loadBalancers', 'listeners', 'targetGroups'],
   run(lab, params) {
     const { albPort } = params.network;
     const alb = lab.loadBalancer;

@@ -5,7 +5,6 @@ import { label } from '../../src/resolve/tags.js';
 export default defineCheck({
   id: 'elb.load-balancer',
   title: 'An internet-facing IPv4 application load balancer in two public subnets, with the ALB security group',
-  needs: ['loadBalancers'],
   run(lab) {
     const alb = lab.loadBalancer;
     const { vpc, publicSubnets, albSecurityGroup } = lab;

@@ -5,7 +5,6 @@ import { label } from '../../src/resolve/tags.js';
 export default defineCheck({
   id: 'elb.target-group',
   title: 'A target group of IP targets, HTTP on port 8000, health check /health, in the lab VPC',
-  needs: ['targetGroups'],
   run(lab, params) {
     const { appPort } = params.network;
     const { healthCheckPath } = params.loadBalancer;

@@ -3,7 +3,6 @@ import { defineCheck, fail, pass } from '../../src/check/define.js';
 export default defineCheck({
   id: 'iam.account-alias',
   title: 'The account has an alias for the IAM sign-in URL',
-  needs: ['accountAliases'],
   run(lab) {
     const account = lab.snapshot.account;
     const alias = lab.read('accountAliases')[0];

@@ -3,7 +3,6 @@ import { defineCheck, fail, partial, pass } from '../../src/check/define.js';
 export default defineCheck({
   id: 'iam.admin-group',
   title: 'An admin group with AdministratorAccess attached',
-  needs: ['groups', 'groupPolicies'],
   run(lab, params) {
     const wanted = params.iam.adminGroup;
     const group = lab.adminGroup;

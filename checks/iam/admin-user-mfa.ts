@@ -3,7 +3,6 @@ import { defineCheck, fail, pass } from '../../src/check/define.js';
 export default defineCheck({
   id: 'iam.admin-user-mfa',
   title: 'The admin user has an MFA device',
-  needs: ['groupMembers', 'userMfaDevices'],
   run(lab) {
     const group = lab.adminGroup?.GroupName;
     const members = group === undefined ? [] : lab.readKeyed('groupMembers', group);

@@ -3,7 +3,6 @@ import { defineCheck, fail, pass } from '../../src/check/define.js';
 export default defineCheck({
   id: 'iam.admin-user',
   title: 'An IAM user in the admin group',
-  needs: ['groups', 'groupMembers'],
   run(lab, params) {
     const group = lab.adminGroup?.GroupName;
     if (group === undefined) {

@@ -1,8 +1,7 @@
 import type { Event as TrailEvent } from '@aws-sdk/client-cloudtrail';
-import { defineCheck, fail, partial, partlyUnread, pass, type UnreadFact } from '../../src/check/define.js';
+import { answered, attempt, defineCheck, fail, partial, partlyUnread, pass, type UnreadFact } from '../../src/check/define.js';
 import type { Lab } from '../../src/resolve/lab.js';
 import type { Json } from '../../src/snapshot/types.js';
-import { briefAnswer } from '../../src/snapshot/error-class.js';
 
 type Caller = { kind: 'root' } | { kind: 'user'; name: string } | { kind: 'session'; arn: string };
 
@@ -26,15 +25,12 @@ function userAgentOf(event: Json<TrailEvent>): string | undefined {
 /** CloudTrail calls each user made from the AWS CLI, or why the event history could not say. */
 function cliCallsByUser(lab: Lab): { byUser: Map<string, Json<TrailEvent>[]>; unreadable?: string; unread?: UnreadFact } {
   const byUser = new Map<string, Json<TrailEvent>[]>();
-  const fact = lab.snapshot.facts.userEvents;
-  if (!lab.has('userEvents')) {
-    const unread: UnreadFact =
-      fact && !fact.ok
-        ? { fact: 'userEvents', ...fact.error }
-        : { fact: 'userEvents', call: 'cloudtrail:LookupEvents', code: 'NotCollected', message: 'the snapshot has no userEvents' };
-    return { byUser, unread, unreadable: `CloudTrail event history unreadable (${unread.call} answered ${briefAnswer(unread.code, unread.message)}): CLI use not confirmed from it` };
+  const events = attempt(() => lab.read('userEvents'));
+  if (!events.ok) {
+    const { unread } = events;
+    return { byUser, unread, unreadable: `CloudTrail event history unreadable (${answered(unread)}): CLI use not confirmed from it` };
   }
-  for (const event of lab.read('userEvents')) {
+  for (const event of events.value) {
     if (!event.Username || !userAgentOf(event)?.startsWith('aws-cli/')) continue;
     byUser.set(event.Username, [...(byUser.get(event.Username) ?? []), event]);
   }
@@ -49,7 +45,6 @@ function cliLine(user: string, calls: Json<TrailEvent>[]): string {
 export default defineCheck({
   id: 'iam.cli-access',
   title: 'CLI access with the IAM user\'s access key',
-  needs: ['callerIdentity'],
   run(lab, params) {
     const arn = lab.read('callerIdentity').Arn;
     const caller = callerOf(arn);

@@ -3,7 +3,6 @@ import { defineCheck, fail, pass } from '../../src/check/define.js';
 export default defineCheck({
   id: 'iam.root-mfa',
   title: 'The root user has MFA enabled',
-  needs: ['accountSummary'],
   run(lab) {
     const summary = lab.read('accountSummary');
     const account = lab.snapshot.account;

@@ -33,7 +33,6 @@ export function missingBucket(lab: Lab, params: LabParams): Verdict {
 export default defineCheck({
   id: 's3.model-files',
   title: 'The model files are in the lab bucket',
-  needs: ['buckets', 'bucketObjects'],
   run(lab, params) {
     const name = lab.bucket?.Name;
     if (name === undefined) return missingBucket(lab, params);

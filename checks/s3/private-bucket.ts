@@ -28,7 +28,6 @@ function describePolicy(policy: { IsPublic?: boolean } | null): string {
 export default defineCheck({
   id: 's3.private-bucket',
   title: 'The lab bucket blocks public access and is not public',
-  needs: ['buckets', 'bucketPublicAccessBlocks', 'bucketPolicyStatus', 'bucketAcls'],
   run(lab, params) {
     const name = lab.bucket?.Name;
     if (name === undefined) return missingBucket(lab, params);

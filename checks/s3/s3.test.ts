@@ -93,9 +93,13 @@ const mistakes: Mistake[] = [
     expected: {},
   },
   {
+    // Which bucket is the lab's rests on which one holds model files: without its objects, no bucket is graded.
     name: 'unreadable objects of the lab bucket',
     mutate: (s) => { s.facts.bucketObjects[BUCKET] = denied('s3:ListBucket'); },
-    expected: { 's3.model-files': { status: 'error', says: ['s3:ListBucket'] } },
+    expected: {
+      's3.model-files': { status: 'error', says: ['s3:ListBucket'] },
+      's3.private-bucket': { status: 'error', says: ["could not read bucketObjects to find the lab's bucket: s3:ListBucket answered AccessDenied"] },
+    },
   },
   {
     name: 'unreadable bucket list',
@@ -103,7 +107,6 @@ const mistakes: Mistake[] = [
     expected: {
       's3.private-bucket': { status: 'error', says: ['s3:ListAllMyBuckets'] },
       's3.model-files': { status: 'error', says: ['s3:ListAllMyBuckets'] },
-      's3.workflow-review': { status: 'error', says: ['s3:ListAllMyBuckets'] },
     },
   },
 ];
@@ -144,6 +147,20 @@ describe('s3 checks', () => {
     )['s3.workflow-review'];
     expect(result?.status).toBe('manual');
     expect(result?.evidence).toContain('the deployed app was not asked for predictions (no internet-facing load balancer found)');
+  });
+
+  it('stays for a person when the bucket or the task definition could not be read, saying so', () => {
+    const result = gradeChecks(
+      completeLabWith((s) => {
+        s.facts.buckets = denied('s3:ListAllMyBuckets');
+        s.facts.services = Object.fromEntries(Object.keys(s.facts.services).map((cluster) => [cluster, denied('ecs:DescribeServices')]));
+      }),
+    )['s3.workflow-review'];
+    expect(result?.status).toBe('manual');
+    expect(result?.evidence.slice(0, 2)).toEqual([
+      "the lab's bucket could not be read (s3:ListAllMyBuckets answered AccessDenied)",
+      "the lab's task definition could not be read (ecs:DescribeServices answered AccessDenied)",
+    ]);
   });
 
   it('counts the account-level block, setting by setting, when the bucket has none', () => {

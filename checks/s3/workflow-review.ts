@@ -1,21 +1,26 @@
-import { defineCheck, manual } from '../../src/check/define.js';
+import { answered, attempt, defineCheck, manual, type UnreadFact } from '../../src/check/define.js';
 import { modelFileObjects, taskDefinitionImages } from '../../src/resolve/storage.js';
 import { listObjects } from './model-files.js';
 
 export default defineCheck({
   id: 's3.workflow-review',
   title: 'The app loads its model from S3 (reviewed by a person)',
-  needs: ['buckets', 'bucketObjects'],
   run(lab, params) {
-    const name = lab.bucket?.Name;
+    // A person judges this check whatever the grader could read: what it could not is listed for them.
+    const unreadable = (what: string, unread: UnreadFact) => `${what} could not be read (${answered(unread)})`;
+    const bucket = attempt(() => lab.bucket);
+    const name = bucket.ok ? bucket.value?.Name : undefined;
     const evidence: string[] = [];
-    if (name === undefined) evidence.push('no lab bucket was found');
-    else if (!lab.has('bucketObjects', name)) evidence.push(`bucket ${name}: objects could not be listed`);
+    const objects = name === undefined ? undefined : attempt(() => lab.readKeyed('bucketObjects', name));
+    if (!bucket.ok) evidence.push(unreadable("the lab's bucket", bucket.unread));
+    else if (objects === undefined) evidence.push('no lab bucket was found');
+    else if (!objects.ok) evidence.push(`bucket ${name}: objects could not be listed`);
     else {
-      const files = modelFileObjects(lab.readKeyed('bucketObjects', name), params);
+      const files = modelFileObjects(objects.value, params);
       evidence.push(`bucket ${name}: ${files.length > 0 ? `model files ${listObjects(files)}` : 'no model files'}`);
     }
-    const taskDefinition = lab.taskDefinition;
+    const resolved = attempt(() => lab.taskDefinition);
+    const taskDefinition = resolved.ok ? resolved.value : undefined;
     if (taskDefinition) {
       const environment = (taskDefinition.containerDefinitions ?? []).flatMap((container) => container.environment ?? []);
       // A variable naming the bucket is a strong sign the app reads its model from it.
@@ -26,7 +31,7 @@ export default defineCheck({
             ? `environment names the bucket (${mentions.map((variable) => variable.name).join(', ')})`
             : 'no environment variable names the bucket'),
       );
-    } else evidence.push("the lab's task definition was not resolved");
+    } else evidence.push(resolved.ok ? "the lab's task definition was not resolved" : unreadable("the lab's task definition", resolved.unread));
     const predictions = lab.snapshot.probes.results.filter((result) => result.id.startsWith('predict.'));
     if (predictions.length === 0) evidence.push(`the deployed app was not asked for predictions${lab.snapshot.probes.skipped ? ` (${lab.snapshot.probes.skipped})` : ''}`);
     for (const probe of predictions) {

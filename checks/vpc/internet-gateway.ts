@@ -4,7 +4,6 @@ import { label, nameTag } from '../../src/resolve/tags.js';
 export default defineCheck({
   id: 'vpc.internet-gateway',
   title: 'An internet gateway attached to the lab VPC',
-  needs: ['internetGateways'],
   run(lab, params) {
     const vpc = lab.vpc;
     const igwName = params.network.internetGatewayName;

@@ -6,7 +6,6 @@ import { label, nameTag } from '../../src/resolve/tags.js';
 export default defineCheck({
   id: 'vpc.lab-vpc',
   title: 'A new VPC (not the default) with the lab CIDR and default tenancy',
-  needs: ['vpcs'],
   run(lab, params) {
     const { vpcName, vpcCidr } = params.network;
     const asked = `a VPC named ${vpcName} with IPv4 CIDR ${vpcCidr} and default tenancy`;

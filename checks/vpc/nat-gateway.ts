@@ -6,7 +6,6 @@ import { label } from '../../src/resolve/tags.js';
 export default defineCheck({
   id: 'vpc.nat-gateway',
   title: 'An available NAT gateway in a public subnet, with an Elastic IP, that the private route table uses',
-  needs: ['natGateways', 'routeTables'],
   run(lab) {
     const routeTables = lab.read('routeTables');
     const nat = lab.natGateway;

@@ -5,7 +5,6 @@ import { subnetPlan } from '../../src/check/subnet-plan.js';
 export default defineCheck({
   id: 'vpc.public-subnets',
   title: 'Two public subnets in different Availability Zones, inside the VPC, without overlaps',
-  needs: ['vpcs', 'subnets'],
   run(lab, params) {
     const { parts, evidence, notes } = subnetPlan(lab, params, 'public');
     return byParts(parts, evidence, notes);

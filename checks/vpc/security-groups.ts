@@ -16,7 +16,6 @@ function inbound(group: Json<SecurityGroup>): string {
 export default defineCheck({
   id: 'vpc.security-groups',
   title: 'ALB group open on port 80 to the world; app group open on port 8000 to the ALB group only',
-  needs: ['securityGroups'],
   run(lab, params) {
     const { albPort, appPort } = params.network;
     const { albSecurityGroup: albGroup, appSecurityGroup: appGroup, loadBalancer, service } = lab;

@@ -1,5 +1,6 @@
 // The shape of a check: one exported definition per file under checks/<service>/.
-import type { FactKey } from '../snapshot/types.js';
+import { FactUnavailable } from '../resolve/facts.js';
+import { briefAnswer } from '../snapshot/error-class.js';
 import type { LabParams } from '../rubric/params.js';
 import type { Lab } from '../resolve/lab.js';
 
@@ -30,14 +31,19 @@ export interface UnreadFact {
   call: string;
   code: string;
   message: string;
+  /** The lab resource it was read to find, in words, when the resolver read it. */
+  finding?: string;
 }
 
 export interface CheckDefinition {
   /** `<service>.<what>`, e.g. `vpc.cidr`; the file is checks/<service>/<what>.ts. */
   id: string;
   title: string;
-  /** Facts the check reads: if one could not be collected, the engine reports `error` with its cause. */
-  needs: FactKey[];
+  /**
+   * The verdict, from the resolved lab: `lab.vpc`, `lab.read('routeTables')`... A fact or
+   * resource that could not be read throws, and the engine reports the check `error` with
+   * its cause; to judge without it, read it through `attempt`.
+   */
   run(lab: Lab, params: LabParams): Verdict;
 }
 
@@ -69,6 +75,26 @@ export function partial(fraction: number, hint: string, evidence: string[], note
 export function partlyUnread(fraction: number, unread: UnreadFact, evidence: string[], notes?: string[]): Verdict {
   if (!(fraction >= 0 && fraction < 1)) throw new RangeError(`partlyUnread fraction must be in [0, 1), got ${fraction}`);
   return { status: 'partial', fraction, evidence, unread, ...(notes?.length ? { notes } : {}) };
+}
+
+/**
+ * Evidence a check can judge without: its value, or which fact could not be read and why.
+ * A check that goes on without it must not fail the student for it: pass on other evidence,
+ * or `partlyUnread` for the share it decided.
+ */
+export function attempt<T>(read: () => T): { ok: true; value: T } | { ok: false; unread: UnreadFact } {
+  try {
+    return { ok: true, value: read() };
+  } catch (error) {
+    if (!(error instanceof FactUnavailable)) throw error;
+    const { fact, call, code, awsMessage: message, finding } = error;
+    return { ok: false, unread: { fact, call, code, message, ...(finding === undefined ? {} : { finding }) } };
+  }
+}
+
+/** What the call of an unread fact answered, for evidence: `cloudtrail:LookupEvents answered AccessDenied`. */
+export function answered(unread: UnreadFact): string {
+  return `${unread.call} answered ${briefAnswer(unread.code, unread.message)}`;
 }
 
 /** Only a person can judge: no points until they do; the evidence is listed for them. */

@@ -4,7 +4,8 @@ import type { CheckDefinition, CheckStatus, UnreadFact, Verdict } from '../check
 import { causeHint, unreadCause } from '../snapshot/error-class.js';
 import { FactUnavailable } from '../resolve/facts.js';
 import type { LabParams } from '../rubric/params.js';
-import type { Lab } from '../resolve/lab.js';
+import { labView, type Lab } from '../resolve/lab.js';
+import type { FactKey } from '../snapshot/types.js';
 
 export interface Evaluation {
   status: CheckStatus;
@@ -14,6 +15,11 @@ export interface Evaluation {
   hint?: string;
   notes?: string[];
   cause?: string;
+  /**
+   * The facts the verdict rests on: every fact the check read, itself or through the
+   * resources it read (the facts each was chosen from), readable or not. Not reported.
+   */
+  restsOn?: readonly FactKey[];
 }
 
 function unavailable(error: FactUnavailable): Evaluation {
@@ -21,7 +27,7 @@ function unavailable(error: FactUnavailable): Evaluation {
     status: 'error',
     fraction: 0,
     evidence: [],
-    cause: unreadCause(error.fact, error.call, error.code, error.awsMessage),
+    cause: unreadCause(error.fact, error.call, error.code, error.awsMessage, error.finding),
     hint: error.hint ?? causeHint(error.call, error.code, error.awsMessage),
   };
 }
@@ -33,23 +39,18 @@ export function withRubricHint(evaluation: Evaluation, rubricHint: string | unde
 }
 
 export function evaluateCheck(check: CheckDefinition, lab: Lab, params: LabParams): Evaluation {
-  for (const need of check.needs) {
-    try {
-      if (!lab.has(need)) lab.read(need);
-    } catch (error) {
-      if (error instanceof FactUnavailable) return unavailable(error);
-      throw error;
-    }
-  }
+  // The check reads the lab through a view that records what it read: the facts its verdict rests on.
+  const read = new Set<FactKey>();
+  const restsOn = () => [...read].sort();
   let verdict: Verdict;
   try {
-    verdict = check.run(lab, params);
+    verdict = check.run(labView(lab, (key) => read.add(key)), params);
   } catch (error) {
-    if (error instanceof FactUnavailable) return unavailable(error);
+    if (error instanceof FactUnavailable) return { ...unavailable(error), restsOn: restsOn() };
     throw error;
   }
-  if (verdict.unread) return partlyUnreadEvaluation(verdict, verdict.unread);
-  return verdict;
+  if (verdict.unread) return { ...partlyUnreadEvaluation(verdict, verdict.unread), restsOn: restsOn() };
+  return { ...verdict, restsOn: restsOn() };
 }
 
 /** A verdict that judged only part of the check: `error` for the rest, the judged share kept. */
@@ -59,7 +60,7 @@ function partlyUnreadEvaluation(verdict: Verdict, unread: UnreadFact): Evaluatio
     fraction: verdict.fraction,
     evidence: verdict.evidence,
     ...(verdict.notes?.length ? { notes: verdict.notes } : {}),
-    cause: `${unreadCause(unread.fact, unread.call, unread.code, unread.message)}; the ${verdict.fraction > 0 ? 'points not yet earned are' : 'points are'} ungraded, not withheld`,
+    cause: `${unreadCause(unread.fact, unread.call, unread.code, unread.message, unread.finding)}; the ${verdict.fraction > 0 ? 'points not yet earned are' : 'points are'} ungraded, not withheld`,
     hint: causeHint(unread.call, unread.code, unread.message),
   };
 }

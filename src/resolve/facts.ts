@@ -11,9 +11,16 @@ export class FactUnavailable extends Error {
     readonly awsMessage: string,
     /** What a person can do about it, when granting the call is not the fix (e.g. a probe that was not run). */
     readonly hint?: string,
+    /** The lab resource the fact was read to find, in words (`the lab's VPC`), when the resolver read it. */
+    readonly finding?: string,
   ) {
     super(`${call} failed (${code}): ${awsMessage}`);
     this.name = 'FactUnavailable';
+  }
+
+  /** The same failure, as the reason a resource of the lab could not be found. */
+  whileFinding(resource: string): FactUnavailable {
+    return this.finding === undefined ? new FactUnavailable(this.fact, this.call, this.code, this.awsMessage, this.hint, resource) : this;
   }
 }
 
@@ -27,24 +34,28 @@ function unwrap<T>(key: FactKey, fact: Fact<T> | undefined, resourceKey?: string
   return fact.data;
 }
 
-/** A reader over the snapshot's facts that throws `FactUnavailable` for anything not collected. */
-export function factReader(facts: Facts): FactReader {
+/**
+ * A reader over the snapshot's facts that throws `FactUnavailable` for anything not
+ * collected, and tells `onRead` of every fact it is asked for, readable or not.
+ */
+export function factReader(facts: Facts, onRead: (key: FactKey) => void = () => undefined): FactReader {
+  const keyed = (key: FactKey): Record<string, Fact<never>> => {
+    onRead(key);
+    const map = facts[key] as Record<string, Fact<never>> | undefined;
+    if (map === undefined) return unwrap(key, undefined);
+    return map;
+  };
   return {
     read(key) {
+      onRead(key);
       return unwrap(key, facts[key] as Fact<never> | undefined);
     },
     readKeyed(key, resourceKey) {
-      const map = facts[key] as Record<string, Fact<never>> | undefined;
-      if (map === undefined) return unwrap(key, undefined);
+      const map = keyed(key);
       return unwrap(key, Object.hasOwn(map, resourceKey) ? map[resourceKey] : undefined, resourceKey);
     },
-    has(key, resourceKey) {
-      const fact = facts[key] as Fact<unknown> | Record<string, Fact<unknown>> | undefined;
-      if (fact === undefined) return false;
-      if (resourceKey === undefined) return 'ok' in fact ? fact.ok === true : true;
-      // A resource may be called `constructor` or `__proto__`: only the map's own entries count.
-      const entry = Object.hasOwn(fact, resourceKey) ? (fact as Record<string, Fact<unknown>>)[resourceKey] : undefined;
-      return entry !== undefined && entry.ok;
+    keysOf(key) {
+      return Object.keys(keyed(key));
     },
   } as FactReader;
 }

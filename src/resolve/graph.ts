@@ -1,23 +1,29 @@
-// Reading the resource graph during resolution: a stage never throws on an unreadable
-// fact, it treats it as "nothing found here" and the checks that need it report `error`.
+// Reading the resource graph during resolution. Reads are strict: a fact that could not be
+// read throws `FactUnavailable`, and the resource whose choice rests on it is unreadable.
 import type { Service } from '@aws-sdk/client-ecs';
-import type { FactKey, Facts, Json, Snapshot } from '../snapshot/types.js';
+import type { FactKey, Facts, Json } from '../snapshot/types.js';
 import type { FactReader } from './lab.js';
 
-type FactData<K extends FactKey> = Facts[K] extends { ok: true; data: infer D } | { ok: false } ? D : never;
+type EntryData<K extends FactKey> = Facts[K] extends Record<string, infer F> ? (F extends { ok: true; data: infer D } ? D : never) : never;
 
-/** A list fact, or an empty list when it could not be collected. */
-export function listOrEmpty<K extends FactKey>(facts: FactReader, key: K): FactData<K> {
-  return facts.has(key) ? facts.read(key) : ([] as FactData<K>);
+/**
+ * One entry of a per-resource fact, or `none` when the collector did not read that key (it
+ * bounds per-resource reads to the lab-like resources first); an entry it read and could not
+ * get throws.
+ */
+export function entryIfRead<K extends FactKey>(facts: FactReader, key: K, resourceKey: string | undefined, none: EntryData<K>): EntryData<K> {
+  if (resourceKey === undefined || !facts.keysOf(key).includes(resourceKey)) return none;
+  return facts.readKeyed(key, resourceKey) as EntryData<K>;
 }
 
-/** Every ECS service the snapshot holds, across clusters whose services could be read. */
-export function allServices(snapshot: Snapshot): Json<Service>[] {
-  const services: Json<Service>[] = [];
-  for (const fact of Object.values(snapshot.facts.services ?? {})) {
-    if (fact.ok) services.push(...fact.data);
-  }
-  return services;
+/**
+ * Every ECS service of the clusters the collector read. With no cluster read, the cluster
+ * list itself must have been readable: a failed ecs:ListClusters leaves no cluster to read.
+ */
+export function allServices(facts: FactReader): Json<Service>[] {
+  const clusters = facts.keysOf('services');
+  if (clusters.length === 0) facts.read('clusters');
+  return clusters.flatMap((cluster) => facts.readKeyed('services', cluster));
 }
 
 /** Services (not deleted) registered with the target group. */
@@ -35,7 +41,10 @@ export function serviceNetwork(service: Json<Service> | undefined): { subnets: s
   return { subnets: awsvpc?.subnets ?? [], securityGroups: awsvpc?.securityGroups ?? [] };
 }
 
-/** Sorts by a list of keys, earlier keys first; booleans rank true before false. */
+/**
+ * Sorts by a list of keys, earlier keys first; booleans rank true before false. Keys are
+ * asked only when the earlier ones tie, so a key that reads a fact is read only when it decides.
+ */
 export function rankBy<T>(items: readonly T[], keys: ((item: T) => boolean | number | string)[]): T[] {
   return [...items].sort((a, b) => {
     for (const key of keys) {
@@ -47,4 +56,17 @@ export function rankBy<T>(items: readonly T[], keys: ((item: T) => boolean | num
     }
     return 0;
   });
+}
+
+/** Runs `compute` once, when first asked: a ranking key that reads facts reads them only if it is consulted. */
+export function lazy<T>(compute: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = compute();
+      done = true;
+    }
+    return value;
+  };
 }

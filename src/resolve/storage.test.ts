@@ -1,15 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import type { TaskDefinition } from '@aws-sdk/client-ecs';
-import type { Json, Snapshot } from '../snapshot/types.js';
-import { completeLabWith, denied, example, labParams } from '../../test/support/fixtures.js';
-import { factReader } from './facts.js';
-import { globToRegExp, resolveStorage } from './storage.js';
+import type { Snapshot } from '../snapshot/types.js';
+import { taskDefinitionOf } from '../../test/support/complete-lab.js';
+import { completeLabWith, denied, example, labOf } from '../../test/support/fixtures.js';
+import { globToRegExp } from './storage.js';
 
 const BUCKET = 'sentiment-models-123456789012';
 const MODEL = { Key: 'model.joblib', Size: 1000 };
+const STORAGE = ['adminGroup', 'bucket', 'repository'];
 
-function resolve(snapshot: Snapshot, taskDefinition?: Json<TaskDefinition>) {
-  return resolveStorage({ snapshot, facts: factReader(snapshot.facts), params: labParams(), lab: { taskDefinition } });
+/** What the storage stage resolved from the snapshot (states and values), and its choices in order. */
+function resolve(snapshot: Snapshot) {
+  const lab = labOf(snapshot);
+  const value = <T>(resolved: { state: string; value?: T }) => (resolved.state === 'found' ? resolved.value : undefined);
+  return {
+    lab,
+    resolved: { adminGroup: value(lab.resolved.adminGroup), bucket: value(lab.resolved.bucket), repository: value(lab.resolved.repository) },
+    choices: lab.choices.filter((choice) => STORAGE.includes(choice.resource)),
+  };
 }
 
 function withBuckets(buckets: Record<string, { Key: string; Size: number }[]>): Snapshot {
@@ -48,8 +55,13 @@ describe('resolveStorage', () => {
         candidates: 2,
         why: 'holds 2 model file(s) and its name matches a hint (sentiment, model, mlops, artifact); 2 buckets in the account',
       },
-      { resource: 'repository', chosen: 'sentiment-app', candidates: 1, why: 'its name matches a hint (sentiment)' },
+      { resource: 'repository', chosen: 'sentiment-app', candidates: 1, why: "the lab's task definition sentiment-app-task:3 runs its image" },
     ]);
+  });
+
+  it('takes a repository by its name when no task definition runs an image of the region', () => {
+    const snapshot = completeLabWith((s) => void (taskDefinitionOf(s).containerDefinitions![0]!.image = 'docker.io/library/nginx:latest'));
+    expect(resolve(snapshot).choices[2]).toEqual({ resource: 'repository', chosen: 'sentiment-app', candidates: 1, why: 'its name matches a hint (sentiment)' });
   });
 
   it('takes the repository whose image the lab\'s task definition runs, over name hints', () => {
@@ -62,10 +74,10 @@ describe('resolveStorage', () => {
         });
       }
     });
-    const taskDefinition = { family: 'web', revision: 2, containerDefinitions: [{ image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/my-app@sha256:abc' }] };
-    const { resolved, choices } = resolve(snapshot, taskDefinition);
+    taskDefinitionOf(snapshot).containerDefinitions![0]!.image = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/my-app@sha256:abc';
+    const { resolved, choices } = resolve(snapshot);
     expect(resolved.repository?.repositoryName).toBe('my-app');
-    expect(choices[2]).toEqual({ resource: 'repository', chosen: 'my-app', candidates: 2, why: "the lab's task definition web:2 runs its image" });
+    expect(choices[2]).toEqual({ resource: 'repository', chosen: 'my-app', candidates: 2, why: "the lab's task definition sentiment-app-task:3 runs its image" });
   });
 
   it('takes the only repository when no hint matches, and none among several', () => {
@@ -97,9 +109,29 @@ describe('resolveStorage', () => {
     expect(resolve(withBuckets({ 'files-a': [], 'files-b': [] })).choices[1]).toMatchObject({ chosen: null, candidates: 2 });
   });
 
-  it('still finds a bucket by name when its objects are unreadable', () => {
+  it('chooses no bucket when the objects that rank the buckets could not be listed', () => {
+    // A bucket holding model files outranks one named like the lab's: without the objects, the choice is not known.
     const snapshot = completeLabWith((s) => { s.facts.bucketObjects[BUCKET] = denied('s3:ListBucket'); });
-    expect(resolve(snapshot).choices[1]).toMatchObject({ chosen: BUCKET, why: expect.stringContaining('no bucket holds model files; the name matches a hint') });
+    const { lab, choices } = resolve(snapshot);
+    expect(lab.resolved.bucket).toMatchObject({ state: 'unreadable', unread: { call: 's3:ListBucket', code: 'AccessDenied', finding: "the lab's bucket" } });
+    expect(choices[1]).toEqual({ resource: 'bucket', chosen: null, candidates: 0, why: 's3:ListBucket could not be read (AccessDenied), so nothing was chosen' });
+    expect(() => lab.bucket).toThrow('s3:ListBucket failed (AccessDenied)');
+  });
+
+  it('ranks a bucket whose objects the collector did not list (beyond its bound) as holding no model file', () => {
+    const snapshot = withBuckets({ 'sentiment-store': [MODEL], 'other-files': [] });
+    delete snapshot.facts.bucketObjects['other-files'];
+    expect(resolve(snapshot).resolved.bucket?.Name).toBe('sentiment-store');
+  });
+
+  it('takes the only repository even when the task definition that could point to it is unreadable', () => {
+    const snapshot = completeLabWith((s) => void (s.facts.taskDefinitions = Object.fromEntries(Object.keys(s.facts.taskDefinitions).map((arn) => [arn, denied('ecs:DescribeTaskDefinition')]))));
+    expect(resolve(snapshot).choices[2]).toEqual({
+      resource: 'repository',
+      chosen: 'sentiment-app',
+      candidates: 1,
+      why: 'the only repository in the region (ecs:DescribeTaskDefinition could not be read)',
+    });
   });
 
   it('takes a group with AdministratorAccess when none is named admin; matches the name regardless of case', () => {
@@ -123,12 +155,13 @@ describe('resolveStorage', () => {
       s.facts.buckets = denied('s3:ListAllMyBuckets');
       s.facts.repositories = denied('ecr:DescribeRepositories');
     });
-    const { resolved, choices } = resolve(snapshot);
+    const { lab, resolved, choices } = resolve(snapshot);
     expect(resolved).toEqual({ adminGroup: undefined, bucket: undefined, repository: undefined });
+    expect([lab.resolved.adminGroup.state, lab.resolved.bucket.state, lab.resolved.repository.state]).toEqual(['unreadable', 'unreadable', 'unreadable']);
     expect(choices.map((choice) => choice.why)).toEqual([
-      'iam:ListGroups could not be read, so nothing was chosen',
-      's3:ListAllMyBuckets could not be read, so nothing was chosen',
-      'ecr:DescribeRepositories could not be read, so nothing was chosen',
+      'iam:ListGroups could not be read (AccessDenied), so nothing was chosen',
+      's3:ListAllMyBuckets could not be read (AccessDenied), so nothing was chosen',
+      'ecr:DescribeRepositories could not be read (AccessDenied), so nothing was chosen',
     ]);
   });
 });

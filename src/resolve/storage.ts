@@ -6,8 +6,10 @@ import type { Group } from '@aws-sdk/client-iam';
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
 import type { LabParams } from '../rubric/params.js';
 import type { Json } from '../snapshot/types.js';
-import type { Choice, FactReader } from './lab.js';
-import type { Stage } from './stage.js';
+import { FactUnavailable } from './facts.js';
+import { entryIfRead, lazy } from './graph.js';
+import type { Choice, FactReader, Lab } from './lab.js';
+import type { Step } from './stage.js';
 import { matchesHint } from '../facts/names.js';
 
 /** A glob such as `**\/*.joblib` as a regular expression over S3 keys: `**\/` spans folders, `*` and `?` stay in one. */
@@ -60,13 +62,7 @@ const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 /** Buckets that AWS tools create on their own; never the student's lab bucket by default. */
 const TOOL_BUCKET_PREFIXES = ['cf-templates-', 'aws-cloudtrail-logs-', 'elasticbeanstalk-', 'sagemaker-', 'cdk-', 'aws-athena-query-results-'];
 
-function unreadable(facts: FactReader, key: Parameters<FactReader['has']>[0], call: string): string | undefined {
-  return facts.has(key) ? undefined : `${call} could not be read, so nothing was chosen`;
-}
-
 function resolveAdminGroup(facts: FactReader, params: LabParams): { adminGroup?: Json<Group>; choice: Choice } {
-  const blocked = unreadable(facts, 'groups', 'iam:ListGroups');
-  if (blocked) return { choice: { resource: 'adminGroup', chosen: null, candidates: 0, why: blocked } };
   const groups = facts.read('groups');
   const wanted = params.iam.adminGroup.toLowerCase();
   // IAM group names are unique regardless of case, so `Admin` is the lab's `admin`.
@@ -85,8 +81,8 @@ function resolveAdminGroup(facts: FactReader, params: LabParams): { adminGroup?:
   const withPolicy = groups
     .filter((group) => {
       const name = group.GroupName;
-      if (name === undefined || !facts.has('groupPolicies', name)) return false;
-      return facts.readKeyed('groupPolicies', name).some((policy) => policy.PolicyArn === params.iam.adminPolicyArn);
+      // A group whose policies the collector did not read (beyond its bound) is not known to have it.
+      return entryIfRead(facts, 'groupPolicies', name, []).some((policy) => policy.PolicyArn === params.iam.adminPolicyArn);
     })
     .sort((a, b) => byName(a.GroupName ?? '', b.GroupName ?? ''));
   const chosen = withPolicy[0];
@@ -105,34 +101,34 @@ function resolveAdminGroup(facts: FactReader, params: LabParams): { adminGroup?:
 }
 
 function resolveBucket(facts: FactReader, params: LabParams): { bucket?: Json<Bucket>; choice: Choice } {
-  const blocked = unreadable(facts, 'buckets', 's3:ListAllMyBuckets');
-  if (blocked) return { choice: { resource: 'bucket', chosen: null, candidates: 0, why: blocked } };
   const ranked = facts
     .read('buckets')
     .filter((bucket): bucket is Json<Bucket> & { Name: string } => bucket.Name !== undefined)
     .map((bucket) => {
-      const objects = facts.has('bucketObjects', bucket.Name) ? facts.readKeyed('bucketObjects', bucket.Name) : [];
-      const modelFiles = modelFileObjects(objects, params).filter((object) => (object.Size ?? 0) > 0).length;
+      // Objects the collector did not list (it lists the lab-like buckets first) hold no model files it knows of.
+      const modelFiles = lazy(
+        () => modelFileObjects(entryIfRead(facts, 'bucketObjects', bucket.Name, []), params).filter((object) => (object.Size ?? 0) > 0).length,
+      );
       return {
         bucket,
         modelFiles,
-        holdsModel: modelFiles >= params.bucket.minModelFiles,
+        holdsModel: () => modelFiles() >= params.bucket.minModelFiles,
         hinted: matchesHint(bucket.Name, params.bucket.nameHints),
         tool: TOOL_BUCKET_PREFIXES.some((prefix) => bucket.Name.startsWith(prefix)),
       };
     })
     .sort(
       (a, b) =>
-        Number(b.holdsModel) - Number(a.holdsModel) ||
+        Number(b.holdsModel()) - Number(a.holdsModel()) ||
         Number(b.hinted) - Number(a.hinted) ||
-        b.modelFiles - a.modelFiles ||
+        b.modelFiles() - a.modelFiles() ||
         byName(a.bucket.Name, b.bucket.Name),
     );
   const candidates = ranked.length;
   const best = ranked[0];
   const why = (reason: string): string => (candidates > 1 ? `${reason}; ${candidates} buckets in the account` : reason);
-  if (best?.holdsModel) {
-    const rivals = ranked.filter((entry) => entry.holdsModel).length;
+  if (best?.holdsModel()) {
+    const rivals = ranked.filter((entry) => entry.holdsModel()).length;
     return {
       bucket: best.bucket,
       choice: {
@@ -140,7 +136,7 @@ function resolveBucket(facts: FactReader, params: LabParams): { bucket?: Json<Bu
         chosen: best.bucket.Name,
         candidates,
         why: why(
-          `holds ${best.modelFiles} model file(s)` +
+          `holds ${best.modelFiles()} model file(s)` +
             (best.hinted ? ` and its name matches a hint (${params.bucket.nameHints.join(', ')})` : '') +
             (rivals > 1 ? `; first of ${rivals} buckets holding model files (by name hint, file count, then name)` : ''),
         ),
@@ -180,19 +176,21 @@ function resolveBucket(facts: FactReader, params: LabParams): { bucket?: Json<Bu
   };
 }
 
-function resolveRepository(
-  facts: FactReader,
-  params: LabParams,
-  taskDefinition: Json<TaskDefinition> | undefined,
-): { repository?: Json<Repository>; choice: Choice } {
-  const blocked = unreadable(facts, 'repositories', 'ecr:DescribeRepositories');
-  if (blocked) return { choice: { resource: 'repository', chosen: null, candidates: 0, why: blocked } };
-  const repositories = [...facts.read('repositories')].sort((a, b) => byName(a.repositoryName ?? '', b.repositoryName ?? ''));
+function resolveRepository(lab: Lab, params: LabParams): { repository?: Json<Repository>; choice: Choice } {
+  const repositories = [...lab.read('repositories')].sort((a, b) => byName(a.repositoryName ?? '', b.repositoryName ?? ''));
   const candidates = repositories.length;
   const choose = (repository: Json<Repository> | undefined, why: string) => ({
     ...(repository ? { repository } : {}),
     choice: { resource: 'repository' as const, chosen: repository?.repositoryName ?? null, candidates, why },
   });
+  let taskDefinition: Json<TaskDefinition> | undefined;
+  try {
+    taskDefinition = lab.taskDefinition;
+  } catch (error) {
+    // The image a task definition runs, its name or being the only one: the only repository is chosen by every rule.
+    if (!(error instanceof FactUnavailable) || repositories.length !== 1) throw error;
+    return choose(repositories[0], `the only repository in the region (${error.call} could not be read)`);
+  }
   const images = taskDefinitionImages(taskDefinition);
   const used = repositories.find((repository) => images.some((image) => imageInRepository(image, repository)));
   if (used) return choose(used, `the lab's task definition ${taskDefinition?.family}:${taskDefinition?.revision} runs its image`);
@@ -213,12 +211,29 @@ function resolveRepository(
   );
 }
 
-export const resolveStorage: Stage<'adminGroup' | 'bucket' | 'repository'> = ({ facts, params, lab }) => {
-  const admin = resolveAdminGroup(facts, params);
-  const storage = resolveBucket(facts, params);
-  const registry = resolveRepository(facts, params, lab.taskDefinition);
-  return {
-    resolved: { adminGroup: admin.adminGroup, bucket: storage.bucket, repository: registry.repository },
-    choices: [admin.choice, storage.choice, registry.choice],
-  };
+const adminGroupStep: Step<'adminGroup'> = {
+  resources: ['adminGroup'],
+  choose({ lab, params }) {
+    const { adminGroup, choice } = resolveAdminGroup(lab, params);
+    return { resolved: { adminGroup }, choices: [choice] };
+  },
 };
+
+const bucketStep: Step<'bucket'> = {
+  resources: ['bucket'],
+  choose({ lab, params }) {
+    const { bucket, choice } = resolveBucket(lab, params);
+    return { resolved: { bucket }, choices: [choice] };
+  },
+};
+
+const repositoryStep: Step<'repository'> = {
+  resources: ['repository'],
+  choose({ lab, params }) {
+    const { repository, choice } = resolveRepository(lab, params);
+    return { resolved: { repository }, choices: [choice] };
+  },
+};
+
+/** The storage stage; last, so the task definition the compute stage chose can point at its repository. */
+export const storageSteps = [adminGroupStep, bucketStep, repositoryStep] as const;

@@ -154,10 +154,12 @@ export function briefAnswer(code: string, message: string): string {
  * Why a fact could not be read, as a report shows it: what answered and what it said
  * ("the CloudTrail endpoint answered HTTP 500 with an HTML page, not an AWS response").
  */
-export function unreadCause(fact: string, call: string, code: string, message: string): string {
+export function unreadCause(fact: string, call: string, code: string, message: string, finding?: string): string {
+  // "could not read vpcs to find the lab's VPC": the resource a check read, when the fact was read to find it.
+  const what = finding === undefined ? fact : `${fact} to find ${finding}`;
   const answer = unreadableAnswer(code, message);
-  if (answer !== undefined) return `could not read ${fact} (${call}): the ${serviceName(call)} endpoint answered ${answer}`;
-  return `could not read ${fact}: ${call} answered ${code}: ${plainMessage(message)}`;
+  if (answer !== undefined) return `could not read ${what} (${call}): the ${serviceName(call)} endpoint answered ${answer}`;
+  return `could not read ${what}: ${call} answered ${code}: ${plainMessage(message)}`;
 }
 
 /** What to do about a failed call to `call` (an IAM action): a hint for the report. */

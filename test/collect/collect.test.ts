@@ -154,7 +154,7 @@ describe('errors are facts', () => {
     expect(snapshot.facts.vpcs.ok).toBe(true);
     expect(snapshot.facts.targetGroups.ok).toBe(true);
     expect(Object.keys(snapshot.facts.services)).toHaveLength(1);
-    const check = defineCheck({ id: 'elb.example', title: 'an ALB', needs: ['loadBalancers'], run: () => pass(['found']) });
+    const check = defineCheck({ id: 'elb.example', title: 'an ALB', run: (lab) => pass([`found ${lab.loadBalancer?.LoadBalancerName}`]) });
     const params = labParams();
     const evaluation = evaluateCheck(check, resolveLab(snapshot, params, { profile: 'own-account' }), params);
     expect(evaluation.status).toBe('error');

@@ -10,15 +10,14 @@ import { usageMessage } from '../rubric/support.js';
 
 let counterRuns = 0;
 const checks: CheckDefinition[] = [
-  defineCheck({ id: 't.pass', title: 'always passes', needs: [], run: () => pass(['all good']) }),
-  defineCheck({ id: 't.fail', title: 'always fails', needs: [], run: () => fail('do the thing', ['thing not done']) }),
-  defineCheck({ id: 't.third', title: 'a third done', needs: [], run: () => partial(1 / 3, 'do the rest', ['one of three']) }),
-  defineCheck({ id: 't.manual', title: 'a person judges', needs: [], run: () => manual('look at the code', ['code is there']) }),
-  defineCheck({ id: 't.nat', title: 'reads NAT gateways', needs: ['natGateways'], run: (lab) => pass([`${lab.read('natGateways').length} NAT gateways`]) }),
+  defineCheck({ id: 't.pass', title: 'always passes', run: () => pass(['all good']) }),
+  defineCheck({ id: 't.fail', title: 'always fails', run: () => fail('do the thing', ['thing not done']) }),
+  defineCheck({ id: 't.third', title: 'a third done', run: () => partial(1 / 3, 'do the rest', ['one of three']) }),
+  defineCheck({ id: 't.manual', title: 'a person judges', run: () => manual('look at the code', ['code is there']) }),
+  defineCheck({ id: 't.nat', title: 'reads NAT gateways', run: (lab) => pass([`${lab.read('natGateways').length} NAT gateways`]) }),
   defineCheck({
     id: 't.counter',
     title: 'counts its runs',
-    needs: [],
     run: () => {
       counterRuns += 1;
       return pass(['counted']);
@@ -27,7 +26,6 @@ const checks: CheckDefinition[] = [
   defineCheck({
     id: 't.role',
     title: 'tasks run as the required role',
-    needs: [],
     run: (_lab, params) =>
       params.ecs.requiredRoleName === 'LabRole' ? pass(['LabRole required']) : fail('use LabRole', [`required: ${params.ecs.requiredRoleName}`]),
   }),
@@ -178,7 +176,7 @@ describe('grade', () => {
 
   it('names the check whose code threw, keeping the cause', () => {
     const broken = new Map(registry);
-    broken.set('t.pass', defineCheck({ id: 't.pass', title: 'broken', needs: [], run: () => { throw new TypeError('boom'); } }));
+    broken.set('t.pass', defineCheck({ id: 't.pass', title: 'broken', run: () => { throw new TypeError('boom'); } }));
     expect(() => gradeWith({ checks: broken })).toThrow(expect.objectContaining({ message: expect.stringContaining('check t.pass threw'), cause: expect.any(TypeError) }));
     expect(() => gradeWith({ checks: broken })).not.toThrow(UsageError);
   });

@@ -14,12 +14,12 @@ import { parseRubric } from '../../src/rubric/load.js';
 import { completeLabWith, denied, labParams } from '../support/fixtures.js';
 
 const checks: CheckDefinition[] = [
-  defineCheck({ id: 't.pass', title: 'holds', needs: [], run: () => pass(['all good']) }),
+  defineCheck({ id: 't.pass', title: 'holds', run: () => pass(['all good']) }),
   // Cites the first probe, so its step is timed by that probe's latency.
-  defineCheck({ id: 't.probe', title: 'the app answers', needs: [], run: (lab) => pass([describeResult(lab.snapshot.probes.results[0]!)]) }),
-  defineCheck({ id: 't.fail', title: 'does not hold', needs: [], run: () => fail('do the thing', ['thing not done']) }),
-  defineCheck({ id: 't.review', title: 'a person judges', needs: [], run: () => manual('look at the code', ['code is there']) }),
-  defineCheck({ id: 't.nat', title: 'reads NAT gateways', needs: ['natGateways'], run: () => pass(['NAT gateway found']) }),
+  defineCheck({ id: 't.probe', title: 'the app answers', run: (lab) => pass([describeResult(lab.snapshot.probes.results[0]!)]) }),
+  defineCheck({ id: 't.fail', title: 'does not hold', run: () => fail('do the thing', ['thing not done']) }),
+  defineCheck({ id: 't.review', title: 'a person judges', run: () => manual('look at the code', ['code is there']) }),
+  defineCheck({ id: 't.nat', title: "reads the lab's NAT gateway", run: (lab) => (lab.natGateway ? pass(['NAT gateway found']) : fail('create it', ['no NAT gateway'])) }),
 ];
 
 const rubric = parseRubric(

@@ -113,17 +113,49 @@ describe('resolveEntry', () => {
     expect(unattached.choices.find((c) => c.resource === 'loadBalancer')).toMatchObject({ chosen: null, candidates: 0 });
   });
 
-  it('treats unreadable load balancers as none found, naming the call, without throwing', () => {
+  it('says the load balancer, its listeners and target group are unreadable when the load balancers are, naming the call', () => {
     const lab = labOf(
       completeLabWith((s) => {
         s.facts.loadBalancers = denied('elasticloadbalancing:DescribeLoadBalancers');
       }),
     );
-    expect(lab.loadBalancer).toBeUndefined();
-    expect(lab.listeners).toEqual([]);
-    expect(lab.choices.find((c) => c.resource === 'loadBalancer')?.why).toContain(
-      'elasticloadbalancing:DescribeLoadBalancers',
+    for (const resource of ['loadBalancer', 'listeners', 'targetGroup'] as const) {
+      expect(lab.resolved[resource]).toMatchObject({ state: 'unreadable', unread: { call: 'elasticloadbalancing:DescribeLoadBalancers', finding: "the lab's load balancer" } });
+    }
+    expect(() => lab.loadBalancer).toThrow('elasticloadbalancing:DescribeLoadBalancers failed (AccessDenied)');
+    expect(lab.choices.find((c) => c.resource === 'loadBalancer')?.why).toBe(
+      'elasticloadbalancing:DescribeLoadBalancers could not be read (AccessDenied), so nothing was chosen',
     );
+    // The only live service is the lab's whatever its target group: it is still found.
+    expect(lab.service?.serviceName).toBe('sentiment-app-service');
+  });
+
+  it('keeps the only load balancer when what ranks load balancers could not be read, and says less why', () => {
+    const lab = labOf(completeLabWith((s) => void (s.facts.targetGroups = denied('elasticloadbalancing:DescribeTargetGroups'))));
+    expect(lab.resolved.loadBalancer).toMatchObject({ state: 'found', from: expect.arrayContaining(['loadBalancers', 'targetGroups']) });
+    expect(lab.choices.find((c) => c.resource === 'loadBalancer')?.why).toBe(
+      'it is an internet-facing application load balancer; its name matches a hint (sentiment)',
+    );
+    expect(lab.resolved.targetGroup.state).toBe('unreadable');
+  });
+
+  it('keeps the only target group attached to the load balancer when the listeners could not be read', () => {
+    const lab = labOf(
+      completeLabWith((s) => {
+        for (const arn of Object.keys(s.facts.listeners)) s.facts.listeners[arn] = denied('elasticloadbalancing:DescribeListeners');
+      }),
+    );
+    expect(lab.resolved.listeners.state).toBe('unreadable');
+    expect(lab.targetGroup?.TargetGroupName).toBe(LAB_TG);
+    expect(lab.choices.find((c) => c.resource === 'targetGroup')?.why).toBe(
+      'the only target group, attached to sentiment-app-alb (elasticloadbalancing:DescribeListeners could not be read)',
+    );
+  });
+
+  it('records the facts each resource was chosen from', () => {
+    const lab = labOf(example('complete-lab'));
+    expect(lab.resolved.loadBalancer.from).toEqual(['listeners', 'loadBalancers', 'services', 'targetGroups']);
+    expect(lab.resolved.listeners.from).toEqual(expect.arrayContaining(['listeners', 'loadBalancers']));
   });
 
   it('reads only the listeners of the chosen load balancer', () => {

@@ -6,7 +6,7 @@ import type { Lab } from '../../src/resolve/lab.js';
 import { addHalfBuiltVpc, addSecondAlb, DECOY_VPC_ID } from '../fixtures/network/decoys.js';
 import { elbChecks } from '../../checks/elb/index.js';
 import { vpcChecks } from '../../checks/vpc/index.js';
-import { completeLabWith, dataOf, example, labOf, labParams, runChecks } from '../support/fixtures.js';
+import { completeLabWith, dataOf, denied, example, labOf, labParams, runChecks } from '../support/fixtures.js';
 import { gradeChecks } from '../support/mistakes.js';
 
 const LAB_VPC = 'vpc-0a1b2c3d4e5f60718';
@@ -250,16 +250,27 @@ describe('resolveNetwork', () => {
     expect(why(lab, 'natGateway')).toContain('no private route points to a NAT gateway; available in the lab VPC, ranked above nat-0deleted0000000001');
   });
 
-  it('never throws on unreadable network facts: it resolves what it can', () => {
+  it('makes what rests on an unreadable fact unreadable, and resolves what does not', () => {
     const lab = labOf(
       completeLabWith((s) => {
-        s.facts.vpcs = { ok: false, error: { call: 'ec2:DescribeVpcs', code: 'AccessDenied', message: 'denied' } };
-        s.facts.securityGroups = { ok: false, error: { call: 'ec2:DescribeSecurityGroups', code: 'AccessDenied', message: 'denied' } };
+        s.facts.vpcs = denied('ec2:DescribeVpcs');
       }),
     );
-    expect(lab.vpc).toBeUndefined();
-    expect(lab.albSecurityGroup).toBeUndefined();
-    expect(why(lab, 'vpc')).toBe('no VPC could be read in this region');
+    for (const resource of ['vpc', 'publicSubnets', 'privateSubnets', 'internetGateway', 'natGateway'] as const) {
+      expect(lab.resolved[resource]).toMatchObject({ state: 'unreadable', unread: { call: 'ec2:DescribeVpcs', finding: "the lab's VPC" } });
+    }
+    expect(why(lab, 'vpc')).toBe('ec2:DescribeVpcs could not be read (AccessDenied), so nothing was chosen');
+    // The load balancer's and the service's own groups need no VPC.
+    expect(lab.albSecurityGroup?.GroupId).toBe('sg-0a1a1a1a1a1a1a1a1');
+    expect(lab.appSecurityGroup?.GroupId).toBe('sg-0b2b2b2b2b2b2b2b2');
+    expect(lab.resolved.albSecurityGroup.from).not.toContain('vpcs');
+  });
+
+  it('finds the VPC from the load balancer alone when the subnets that tie the service to it could not be read', () => {
+    const lab = labOf(completeLabWith((s) => void (s.facts.subnets = denied('ec2:DescribeSubnets'))));
+    expect(lab.vpc?.VpcId).toBe(LAB_VPC);
+    expect(why(lab, 'vpc')).toBe('load balancer sentiment-app-alb is in it; target group sentiment-app-target-group is in it');
+    expect(lab.resolved.publicSubnets.state).toBe('unreadable');
   });
 
   it('does not mistake the decoy VPC for the lab even by name and CIDR', () => {
