@@ -1,6 +1,8 @@
-// Gradescope autograder results.json: one fixed max_score for every profile (a step the
-// profile makes not applicable counts as earned), the bonus as extra credit, one test per
-// step, Markdown output; `manualPoints: 'exclude'` leaves review shares to a manual question.
+// Gradescope autograder results.json, only the fields of its specification (gradescope/
+// autograder_samples docs/specs.md): the score out of one fixed total for every profile (a step
+// the profile makes not applicable counts as earned; the total itself is the assignment's
+// autograder points, set in Gradescope), the bonus as extra credit, one test per step with an
+// explicit status, Markdown output; `manualPoints: 'exclude'` leaves review shares to a manual question.
 import type { Scorecard, StepResult } from '../grade/scorecard.js';
 import { escapeMarkdownInline } from './markdown.js';
 import {
@@ -29,15 +31,15 @@ export interface GradescopeTest {
   number: string;
   score: number;
   max_score: number;
-  /** Absent for a step waiting for a person: Gradescope then judges by the score, and the name says why. */
-  status?: 'passed' | 'failed';
+  /** Always given: without it Gradescope fails a test whose score is below its max_score (a step waiting for a person). */
+  status: 'passed' | 'failed';
   output: string;
   output_format: 'md';
 }
 
+/** No max_score: the specification has none; the assignment's autograder points are the denominator. */
 export interface GradescopeResults {
   score: number;
-  max_score: number;
   execution_time?: number;
   output: string;
   output_format: 'md';
@@ -78,10 +80,11 @@ const STATUS: Record<StepResult['status'], GradescopeTest['status']> = {
   skip: 'passed',
   // The bonus is extra credit: not earning it is no failure.
   unearned: 'passed',
+  // Every automatic part earned its points; the rest waits for a person, which is no failure either.
+  manual: 'passed',
   partial: 'failed',
   fail: 'failed',
   error: 'failed',
-  manual: undefined,
 };
 
 function testName(step: StepResult): string {
@@ -93,13 +96,12 @@ function testName(step: StepResult): string {
 
 function test(step: StepResult, profile: string, manualPoints: ManualPoints): GradescopeTest {
   const points = fixedPoints(step, manualPoints);
-  const status = STATUS[step.status];
   return {
     name: testName(step),
     number: step.id,
     score: points.earned,
     max_score: points.max,
-    ...(status === undefined ? {} : { status }),
+    status: STATUS[step.status],
     output: testOutput(step, profile, manualPoints),
     output_format: 'md',
   };
@@ -120,7 +122,6 @@ export function gradescopeResults(scorecard: Scorecard, options: ReportOptions):
   if (total.reviewed > 0) notes.push(`${formatPoints(total.reviewed)} points left to the manual question`);
   return {
     score,
-    max_score: total.max,
     ...(options.executionTimeSeconds === undefined ? {} : { execution_time: Math.round(options.executionTimeSeconds) }),
     output: [
       `${md(scorecard.lab)}: **${formatScore(total)} points**, bonus ${formatScore(scorecard.bonusPoints)} (${notes.join('; ')})`,

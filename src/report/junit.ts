@@ -1,7 +1,9 @@
 // JUnit XML as CI servers show it (GitLab, Jenkins, GitHub test-report actions): they show
 // names, outcomes and messages but not properties, so the points are in every testcase's
 // name, the total in the root's name and in a summary testcase. Valid against the strict
-// Ant schema for every testsuite.
+// Ant schema for every testsuite. Tested against the consumers' own code: GitLab shows an
+// outcome element's body (never its message), dorny/test-reporter a skipped case's name only,
+// Jenkins and mikepenz/action-junit-report split the classname at its last dot.
 import type { Points, Scorecard, StepResult } from '../grade/scorecard.js';
 import {
   allSteps,
@@ -50,33 +52,39 @@ function attributes(values: Record<string, string | number>): string {
     .join('');
 }
 
-/** The body of a failure or error element: what was observed, then the notes. */
-function evidenceBody(step: StepResult): string {
-  const lines = [...stepEvidence(step).map((line) => `observed: ${line}`), ...stepNotes(step).map((note) => `note: ${note}`)];
-  return lines.join('\n');
+/** What was observed, then the notes: the rest of a failure or error element's body. */
+function evidenceLines(step: StepResult): string[] {
+  return [...stepEvidence(step).map((line) => `observed: ${line}`), ...stepNotes(step).map((note) => `note: ${note}`)];
+}
+
+/**
+ * A failure, error or skipped element. GitLab shows only the body and Jenkins only the
+ * message, so the body starts with what the message says, and a skipped element has one too.
+ */
+function outcomeElement(tag: 'failure' | 'error' | 'skipped', message: string, more: string[] = [], type?: string): string {
+  const body = [message, ...more].join('\n');
+  return `      <${tag}${attributes(type === undefined ? { message } : { message, type })}>${escapeXmlText(body)}</${tag}>\n`;
 }
 
 /** What a consumer shows for the step: nothing for a pass, else one failure, error or skipped element. */
 function outcome(step: StepResult, profile: string): string {
   const hints = stepHints(step).join(' ');
-  const skipped = (message: string): string => `      <skipped${attributes({ message })}/>\n`;
   switch (step.status) {
     case 'pass':
       return '';
     case 'fail':
     case 'partial':
-      return `      <failure${attributes({ message: hints || STATUS_WORDS[step.status], type: step.status })}>${escapeXmlText(evidenceBody(step))}</failure>\n`;
+      return outcomeElement('failure', hints || STATUS_WORDS[step.status], evidenceLines(step), step.status);
     case 'error': {
-      const causes = stepCauses(step).join(' ');
-      const body = [hints, evidenceBody(step)].filter(Boolean).join('\n');
-      return `      <error${attributes({ message: causes || hints || 'the grader could not read what this step needs', type: 'error' })}>${escapeXmlText(body)}</error>\n`;
+      const causes = stepCauses(step).join(' ') || 'the grader could not read what this step needs';
+      return outcomeElement('error', causes, [...(hints ? [hints] : []), ...evidenceLines(step)], 'error');
     }
     case 'skip':
-      return skipped(skipReason(step, profile));
+      return outcomeElement('skipped', skipReason(step, profile));
     case 'manual':
-      return skipped(`${statusText(step)}; a person judges the rest: ${hints || 'review the evidence'}`);
+      return outcomeElement('skipped', `${statusText(step)}; a person judges the rest: ${hints || 'review the evidence'}`);
     case 'unearned':
-      return skipped(`${STATUS_WORDS.unearned} (extra credit, not a failure)${hints ? `: ${hints}` : ''}`);
+      return outcomeElement('skipped', `${STATUS_WORDS.unearned} (extra credit, not a failure)${hints ? `: ${hints}` : ''}`);
   }
 }
 
@@ -116,10 +124,32 @@ function stepMilliseconds(step: StepResult): number {
   return step.checks.reduce((sum, check) => sum + (check.probeMs ?? 0), 0);
 }
 
-/** The name every consumer shows: the step and its points, e.g. `1.4 Set up billing and cost alerts [0.15/0.25]`. */
-export function testcaseName(step: StepResult): string {
-  return `${step.id} ${step.title} [${step.status === 'skip' ? STATUS_WORDS.skip : formatScore(step.points)}]`;
+/**
+ * The name every consumer shows: the step and its points, e.g. `1.4 Set up billing and cost
+ * alerts [0.15/0.25]`; a skipped step says why in its name, the one place dorny/test-reporter
+ * shows anything of a skipped case.
+ */
+export function testcaseName(step: StepResult, profile: string): string {
+  const points = formatScore(step.points);
+  const shown: Partial<Record<StepResult['status'], string>> = {
+    skip: `${STATUS_WORDS.skip} with the ${profile} profile`,
+    manual: `${points} so far, ${STATUS_WORDS.manual}`,
+    unearned: `${points}, ${STATUS_WORDS.unearned}`,
+  };
+  return `${step.id} ${step.title} [${shown[step.status] ?? points}]`;
 }
+
+/**
+ * The classname, which Jenkins splits at its last dot into package and class and
+ * mikepenz/action-junit-report into an annotation's path: `lab-grader.4 Virtual Private Cloud
+ * (VPC) configuration`, with no other dot.
+ */
+function classnameOf(group: StepGroup): string {
+  const section = group.id === 'bonus' ? group.title : `${group.id} ${group.title}`;
+  return `${PACKAGE}.${section.replace(/\./g, '\u00B7')}`;
+}
+
+const PACKAGE = 'lab-grader';
 
 /** A testcase element: self-closing when it passed, else holding its one outcome. */
 function testcase(classname: string, name: string, milliseconds: number, outcomeElement: string): string {
@@ -144,7 +174,7 @@ interface SuiteContext {
 function testsuite(name: string, tally: Tally, milliseconds: number, points: Points, testcases: string, systemOut: string, context: SuiteContext): string {
   const header = attributes({
     name,
-    package: 'lab-grader',
+    package: PACKAGE,
     id: context.id,
     ...tally,
     time: seconds(milliseconds),
@@ -158,23 +188,37 @@ function testsuite(name: string, tally: Tally, milliseconds: number, points: Poi
 }
 
 function groupSuite(group: StepGroup, context: SuiteContext): string {
-  const classname = group.id === 'bonus' ? group.title : `${group.id}. ${group.title}`;
-  const testcases = group.steps
-    .map((step) => testcase(classname, testcaseName(step), stepMilliseconds(step), outcome(step, context.scorecard.profile)))
-    .join('');
+  const { profile } = context.scorecard;
+  const classname = classnameOf(group);
+  const testcases = group.steps.map((step) => testcase(classname, testcaseName(step, profile), stepMilliseconds(step), outcome(step, profile))).join('');
   const milliseconds = group.steps.reduce((sum, step) => sum + stepMilliseconds(step), 0);
-  return testsuite(`${classname} [${formatScore(group.points)}]`, outcomeCounts(group.steps), milliseconds, group.points, testcases, '', context);
+  const title = group.id === 'bonus' ? group.title : `${group.id}. ${group.title}`;
+  return testsuite(`${title} [${formatScore(group.points)}]`, outcomeCounts(group.steps), milliseconds, group.points, testcases, '', context);
 }
 
-/** One passing testcase whose name is the total, so consumers that list only testcases still show it. */
+/**
+ * One passing testcase whose name is the total, so consumers that list only testcases still
+ * show it; with integrity flags, a second one that says so (failed when --integrity strict
+ * withheld the points, else skipped), since GitLab and dorny read no suite-level output.
+ */
 function summarySuite(context: SuiteContext): string {
   const { scorecard } = context;
+  const classname = `${PACKAGE}.Total`;
   const tally = statusTally(allSteps(scorecard)).join(', ');
-  const total = testcase('Total', `Total: ${formatScore(scorecard.total)} points, bonus ${formatScore(scorecard.bonusPoints)}`, 0, '');
+  const total = testcase(classname, `Total: ${formatScore(scorecard.total)} points, bonus ${formatScore(scorecard.bonusPoints)}`, 0, '');
   const headline = integrityHeadline(scorecard);
   const flags = integrityFlags(scorecard).flatMap((flag) => [`- ${flag.title}`, ...flag.evidence.map((line) => `    ${line}`)]);
   const summary = [`${totalName(scorecard)} (lab profile ${scorecard.profile}); steps: ${tally}`, ...(headline === undefined ? [] : [headline, ...flags])].join('\n');
-  return testsuite('Total', { tests: 1, failures: 0, errors: 0, skipped: 0 }, 0, scorecard.total, total, summary, context);
+  if (headline === undefined) return testsuite('Total', { tests: 1, failures: 0, errors: 0, skipped: 0 }, 0, scorecard.total, total, summary, context);
+  const withheld = scorecard.integrity?.withheld !== undefined;
+  const flagged = testcase(
+    classname,
+    headline,
+    0,
+    withheld ? outcomeElement('failure', headline, flags, 'integrity') : outcomeElement('skipped', headline, flags),
+  );
+  const counts = { tests: 2, failures: withheld ? 1 : 0, errors: 0, skipped: withheld ? 0 : 1 };
+  return testsuite('Total', counts, 0, scorecard.total, total + flagged, summary, context);
 }
 
 function render(scorecard: Scorecard): string {

@@ -33,14 +33,15 @@ describe('lab-grader grade --snapshot verifies it', { timeout: 60_000 }, () => {
     expect(run.stdout).toMatch(/Total 0\.00 \/ 10\.00 +Bonus 0\.00 \/ 1\.00/);
     expect(run.stderr).toContain('score 0 is below --min-score 5');
     // Every LMS format gives the 0 and says why; the steps still show what the checks found.
-    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { score: number; max_score: number; output: string; tests: { score: number }[] };
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { score: number; output: string; tests: { score: number }[] };
     expect(results.score).toBe(0);
-    expect(results.max_score).toBe(10);
+    expect(results.output).toContain('**0.00/10.00 points**');
     expect(results.output).toContain('0 points under --integrity strict');
     expect(results.tests.some((test) => test.score > 0)).toBe(true);
-    const classroom = JSON.parse(Buffer.from(readFileSync(join(out, 'classroom.b64'), 'utf8'), 'base64').toString('utf8')) as { tests: { score: number; message: string }[] };
+    const classroom = JSON.parse(Buffer.from(readFileSync(join(out, 'classroom.b64'), 'utf8'), 'base64').toString('utf8')) as { status: string; tests: { name: string; status: string; score: number }[] };
     expect(classroom.tests.reduce((sum, test) => sum + test.score, 0)).toBe(0);
-    expect(classroom.tests.every((test) => test.message.startsWith(headline))).toBe(true);
+    expect(classroom.status).toBe('fail');
+    expect(classroom.tests.at(-1)).toMatchObject({ name: `Grade: Points 0/10 (lab 0.00/10.00, bonus 0.00/1.00). ${headline}`, status: 'fail' });
     const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
     expect(junit).toContain('[0.00/10.00 points, bonus 0.00/1.00]');
     expect(junit).toContain(headline);

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
 import type { Scorecard } from '../../src/grade/scorecard.js';
 import { escapeXmlAttribute, escapeXmlText } from '../../src/report/junit.js';
+import { withIntegrity } from '../../src/integrity/apply.js';
 import { renderReport } from '../../src/report/index.js';
 import { FIXTURES, scorecard, withStep } from './support.js';
 
@@ -60,12 +61,33 @@ describe('junit report', () => {
       'Bonus [0.00/1.00]',
       'Total',
     ]);
+    const shown: Record<string, string> = {
+      skip: 'not applicable with the academy profile',
+      manual: 'so far, manual review',
+      unearned: 'bonus not earned',
+    };
     expect(elements(xml, 'testcase').map((testcase) => testcase.name)).toEqual([
-      ...[...card.sections.flatMap((section) => section.steps), ...card.bonus].map((step) =>
-        step.status === 'skip' ? `${step.id} ${step.title} [not applicable]` : `${step.id} ${step.title} [${step.points.earned.toFixed(2)}/${step.points.max.toFixed(2)}]`,
-      ),
+      ...[...card.sections.flatMap((section) => section.steps), ...card.bonus].map((step) => {
+        const points = `${step.points.earned.toFixed(2)}/${step.points.max.toFixed(2)}`;
+        if (step.status === 'skip') return `${step.id} ${step.title} [${shown.skip}]`;
+        if (step.status === 'manual') return `${step.id} ${step.title} [${points} ${shown.manual}]`;
+        if (step.status === 'unearned') return `${step.id} ${step.title} [${points}, ${shown.unearned}]`;
+        return `${step.id} ${step.title} [${points}]`;
+      }),
       'Total: 7.54/9.25 points, bonus 0.00/1.00',
     ]);
+  });
+
+  it('names classes so that the last dot splits a package from the section (Jenkins, mikepenz/action-junit-report)', () => {
+    const card = scorecard('mixed');
+    const classnames = [...new Set(elements(junit(card), 'testcase').map((testcase) => testcase.classname!))];
+    expect(classnames).toEqual([...card.sections.map((section) => `lab-grader.${section.id} ${section.title}`), 'lab-grader.Bonus', 'lab-grader.Total']);
+    // Jenkins' package and class, and mikepenz's annotation path: what follows the last dot, with no leading space.
+    expect(classnames.map((classname) => classname.slice(0, classname.lastIndexOf('.')))).toEqual(classnames.map(() => 'lab-grader'));
+    expect(classnames.map((classname) => classname.slice(classname.lastIndexOf('.') + 1))[3]).toBe('4 Virtual Private Cloud (VPC) configuration');
+    const dotted = withStep('mixed', '2.1', () => undefined);
+    dotted.sections[1]!.title = 'S3 v2.0 and files';
+    expect(elements(junit(dotted), 'testcase').map((testcase) => testcase.classname)).toContain('lab-grader.2 S3 v2\u00B70 and files');
   });
 
   it('counts failures, errors and skips per suite from the step statuses', () => {
@@ -97,11 +119,11 @@ describe('junit report', () => {
     expect(properties.filter((property) => property.name === 'points.max')).toHaveLength(8);
   });
 
-  it('gives the hint as the failure message and the evidence as its body', () => {
+  it("gives the hint as the failure message, and as the body's first line before the evidence", () => {
     const xml = junit(scorecard('mixed'));
     const step52 = xml.slice(xml.indexOf('name="5.2 '));
     expect(step52).toMatch(
-      /<failure message="Task definition sentiment-app-task:3 should have: 1 vCPU \/ 3 GB \(cpu 1024, memory 3072\)[^"]*" type="partial">observed: task definition sentiment-app-task:3\nobserved: ok: requires compatibilities \[FARGATE\]/,
+      /<failure message="Task definition sentiment-app-task:3 should have: 1 vCPU \/ 3 GB \(cpu 1024, memory 3072\)[^"]*" type="partial">Task definition sentiment-app-task:3 should have: 1 vCPU \/ 3 GB[^\n<]*\nobserved: task definition sentiment-app-task:3\nobserved: ok: requires compatibilities \[FARGATE\]/,
     );
   });
 
@@ -175,9 +197,9 @@ describe('junit report as a consumer reads it (test-results-parser)', () => {
   it('shows every step with its points, and fails only what lost points or could not be read', () => {
     const result = parsed(scorecard('mixed'));
     const cases = Object.fromEntries(result.suites.flatMap((suite) => suite.cases).map((testcase) => [testcase.name.split(' ')[0], testcase]));
-    expect(cases['1.4']).toMatchObject({ name: '1.4 Set up billing and cost alerts [not applicable]', status: 'SKIP' });
+    expect(cases['1.4']).toMatchObject({ name: '1.4 Set up billing and cost alerts [not applicable with the academy profile]', status: 'SKIP' });
     expect(cases['2.1']).toMatchObject({ name: '2.1 Create a private S3 bucket [0.00/0.25]', status: 'FAIL' });
-    expect(cases['2.3']).toMatchObject({ name: '2.3 Integrate S3 into the ML workflow [0.50/1.00]', status: 'SKIP' });
+    expect(cases['2.3']).toMatchObject({ name: '2.3 Integrate S3 into the ML workflow [0.50/1.00 so far, manual review]', status: 'SKIP' });
     expect(cases['3.1']).toMatchObject({ name: '3.1 Create an ECR repository with AES-256 encryption [0.25/0.50]', status: 'FAIL' });
     expect(cases['3.1']?.failure).toMatch(/^Repository sentiment-app is encrypted with KMS/);
     expect(cases['6.3']).toMatchObject({ status: 'FAIL' });
@@ -194,6 +216,62 @@ describe('junit report as a consumer reads it (test-results-parser)', () => {
     const notPassed = result.suites.flatMap((suite) => suite.cases).filter((testcase) => testcase.status !== 'PASS');
     // 2.3's code review waits for a person: skipped, not failed.
     expect(notPassed.map((testcase) => [testcase.name.split(' ')[0], testcase.status])).toEqual([['2.3', 'SKIP']]);
+  });
+});
+
+/**
+ * A testcase as GitLab's parser (lib/gitlab/ci/parsers/test/junit.rb) reads it: Rails'
+ * Hash.from_xml turns an outcome element with text into that text alone (its attributes, the
+ * message included, are dropped) and an empty one into its attributes; the status comes from
+ * which element is there. Suite-level output is not read at all.
+ */
+function asGitLab(xml: string): { name: string; classname: string; status: string; output: string | Record<string, string> | null }[] {
+  return [...xml.matchAll(/<testcase((?:\s+[\w.-]+="[^"]*")*)\s*(?:\/>|>([\s\S]*?)<\/testcase>)/g)].map((match) => {
+    const attributes = Object.fromEntries([...(match[1] ?? '').matchAll(/([\w.-]+)="([^"]*)"/g)].map((pair) => [pair[1]!, unescapeXml(pair[2] ?? '')]));
+    const inner = /<(failure|error|skipped)((?:\s+[\w.-]+="[^"]*")*)\s*(?:\/>|>([\s\S]*?)<\/\1>)/.exec(match[2] ?? '');
+    const status = inner ? { failure: 'failed', error: 'error', skipped: 'skipped' }[inner[1] as 'failure' | 'error' | 'skipped'] : 'success';
+    const elementAttributes = Object.fromEntries([...(inner?.[2] ?? '').matchAll(/([\w.-]+)="([^"]*)"/g)].map((pair) => [pair[1]!, unescapeXml(pair[2] ?? '')]));
+    const text = inner?.[3] ? unescapeXml(inner[3]) : '';
+    return { name: attributes.name!, classname: attributes.classname!, status, output: inner ? (text !== '' ? text : elementAttributes) : null };
+  });
+}
+
+describe('junit report as GitLab reads it', () => {
+  const card = scorecard('mixed');
+  const cases: Record<string, ReturnType<typeof asGitLab>[number]> = Object.fromEntries(asGitLab(junit(card)).map((testcase) => [testcase.name.split(' ')[0], testcase]));
+
+  it('shows the hint first for every step that lost points, then what was observed', () => {
+    const missed = card.sections.flatMap((section) => section.steps).filter((step) => step.status === 'fail' || step.status === 'partial');
+    expect(missed.map((step) => step.id)).toEqual(['2.1', '3.1', '4.6', '5.2']);
+    for (const step of missed) {
+      const output = cases[step.id]!.output as string;
+      expect(typeof output).toBe('string');
+      expect(output.startsWith(step.checks.find((check) => check.status !== 'pass')!.hint!)).toBe(true);
+      expect(output).toMatch(/\nobserved: /);
+    }
+  });
+
+  it("shows an error's cause first, then the hint", () => {
+    expect(cases['6.3']).toMatchObject({ status: 'error' });
+    expect(cases['6.3']!.output).toMatch(/^could not read logEvents: logs:GetLogEvents answered AccessDenied[^\n]*\nGrant logs:GetLogEvents/);
+  });
+
+  it('shows a reason for every skipped step', () => {
+    const skipped = Object.values(cases).filter((testcase) => testcase.status === 'skipped');
+    expect(skipped.map((testcase) => testcase.name.split(' ')[0])).toEqual(['1.1', '1.2', '1.4', '2.3', '6.2', 'bonus']);
+    for (const testcase of skipped) expect(typeof testcase.output).toBe('string');
+    expect(cases['1.4']!.output).toBe('not applicable with the academy profile');
+    expect(cases['2.3']!.output).toMatch(/^manual review, 0\.50\/1\.00 earned so far; a person judges the rest: A person judges whether the app loads its model/);
+    expect(cases.bonus!.output).toMatch(/^bonus not earned \(extra credit, not a failure\): Create a CloudWatch alarm/);
+  });
+
+  it.each(['warn', 'strict'] as const)('shows an integrity flag as a testcase of its own (%s)', (mode) => {
+    const flagged = withIntegrity(card, [{ kind: 'bundled-example', summary: 'the bundled example examples/mistakes.snapshot.json, unchanged', evidence: ['sha256 939f5c'] }], mode);
+    const integrity = asGitLab(junit(flagged)).find((testcase) => testcase.name.startsWith('Integrity flag '))!;
+    expect(integrity).toMatchObject({ classname: 'lab-grader.Total', status: mode === 'strict' ? 'failed' : 'skipped' });
+    expect(integrity.output).toMatch(mode === 'strict' ? /^Integrity flag \(bundled-example\): 0 points under --integrity strict/ : /^Integrity flag \(bundled-example\): points kept/);
+    expect(integrity.output).toContain('- bundled-example: the bundled example examples/mistakes.snapshot.json, unchanged\n    sha256 939f5c');
+    expect(asGitLab(junit(card)).some((testcase) => testcase.classname === 'lab-grader.Total' && testcase.name !== 'Total: 7.54/9.25 points, bonus 0.00/1.00')).toBe(false);
   });
 });
 
