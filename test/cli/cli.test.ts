@@ -217,8 +217,12 @@ describe('consumer options', () => {
     const submission = join(root, 'examples/submission');
     const run = await cli(['grade', '--snapshot', completeLab, '--submission', submission, '--format', 'gradescope', '--manual-points', 'exclude', '--out', out]);
     expect(run.code, run.stderr).toBe(0);
-    // With the student's test script, only 2.3's review share (0.50) is left to a person.
-    expect(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'))).toMatchObject({ score: 10.5, max_score: 9.5 });
+    // With the student's test script, only 2.3's review share (0.50) is left to a person: the
+    // tests are out of 9.50, the autograder points to set (results.json has no total of its own).
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { score: number; output: string; tests: { number: string; max_score: number }[] };
+    expect(results.score).toBe(10.5);
+    expect(results.output).toContain('**9.50/9.50 points**');
+    expect(results.tests.filter((test) => test.number !== 'bonus').reduce((sum, test) => sum + Math.round(test.max_score * 100), 0)).toBe(950);
   });
 
   it('--manual-points takes only include or exclude (exit 2)', async () => {
