@@ -70,17 +70,25 @@ export function parseCsv(text: string): CsvRecord[] {
 // A cell starting with one of these is run as a formula by spreadsheet programs.
 const FORMULA_START = /^[=+\-@\t\r]/;
 
+/** Text made inert for spreadsheets: a leading = + - @ (or tab, carriage return) gets a `'`. */
+function inert(value: string | number | undefined): string {
+  if (value === undefined) return '';
+  const text = typeof value === 'number' ? String(value) : value;
+  return typeof value === 'string' && FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+const quoted = (text: string): string => `"${text.replace(/"/g, '""')}"`;
+
 /**
  * One cell as RFC 4180 writes it, made inert for spreadsheets: text starting with
  * = + - @ (or a tab or carriage return) gets a leading `'`; numbers are written as numbers.
  */
 export function csvCell(value: string | number | undefined): string {
-  if (value === undefined) return '';
-  let text = typeof value === 'number' ? String(value) : value;
-  if (typeof value === 'string' && FORMULA_START.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  const text = inert(value);
+  return /[",\r\n]/.test(text) ? quoted(text) : text;
 }
 
-export function csvLine(values: readonly (string | number | undefined)[]): string {
-  return `${values.map(csvCell).join(',')}\r\n`;
+/** A record; `quoteAll` quotes every cell (Blackboard asks for every value of a comma-separated file in quotes). */
+export function csvLine(values: readonly (string | number | undefined)[], quoteAll = false): string {
+  return `${values.map((value) => (quoteAll ? quoted(inert(value)) : csvCell(value))).join(',')}\r\n`;
 }

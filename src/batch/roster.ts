@@ -7,6 +7,7 @@ import { EXTERNAL_ID, REGION, ROLE_ARN } from '../role-names.js';
 import { UsageError } from '../errors.js';
 import { assertShallow, INPUT_LIMITS, readLimitedSync } from '../limits.js';
 import { parseCsv } from './csv.js';
+import { lmsExportReader, lmsOfExport, type LmsExport } from './lms.js';
 
 export type StudentSource =
   | { kind: 'snapshot'; /** As written in the roster. */ file: string; /** Resolved against the roster's folder. */ path: string }
@@ -34,6 +35,8 @@ export interface Student {
 export interface Roster {
   file: string;
   students: Student[];
+  /** When the roster is an LMS's gradebook export (Canvas, Blackboard, Moodle): which, and its assignment columns. */
+  export?: LmsExport;
 }
 
 const FIELDS = ['id', 'name', 'email', 'awsProfile', 'roleArn', 'externalId', 'region', 'snapshot', 'labProfile', 'account', 'submission', 'extra'] as const;
@@ -164,7 +167,18 @@ function canonicalField(header: string): string {
   return FIELDS.find((field) => field.toLowerCase() === squashed) ?? header.trim();
 }
 
-function csvEntries(file: string, text: string): RawEntry[] {
+interface CsvRoster {
+  entries: RawEntry[];
+  export?: LmsExport;
+}
+
+/**
+ * A CSV roster, or an LMS's gradebook export with the grader's columns added (snapshot,
+ * roleArn...): its identity columns are carried through, its grade columns and rows that are
+ * no student (Canvas's "Points Possible") are left out, and its ids give the roster's where
+ * the roster has none.
+ */
+function csvEntries(file: string, text: string): CsvRoster {
   let records;
   try {
     records = parseCsv(text);
@@ -173,28 +187,48 @@ function csvEntries(file: string, text: string): RawEntry[] {
   }
   const [header, ...rows] = records;
   if (!header) throw new UsageError(`${file}: empty roster: the first line names the columns (id, name, email, snapshot, awsProfile, roleArn, externalId, region, labProfile, account, submission, and any of your own)`);
-  const columns = header.cells.map(canonicalField);
+  const lms = lmsOfExport(header.cells);
+  const reader = lms === undefined ? undefined : lmsExportReader(lms);
+  const lmsColumns = header.cells.map((cell) => reader?.column(cell));
+  // An LMS's identity columns keep their own names (Canvas's "ID" is not the roster's id, though it gives it).
+  const columns = header.cells.map((cell, index) => (lmsColumns[index] === 'identity' ? cell.trim() : canonicalField(cell)));
   const known = (column: string): boolean => ((FIELDS as readonly string[]).includes(column) && column !== 'extra') || column === 'profile';
   const duplicate = columns.find((column, index) => columns.indexOf(column) !== index);
   if (duplicate !== undefined) throw new UsageError(`${file}:${header.line}: the column "${duplicate}" is named twice: rename or remove one`);
-  if (!columns.includes('id')) {
+  if (!columns.includes('id') && lms === undefined) {
     throw new UsageError(`${file}:${header.line}: the first line must name the columns, including id (e.g. id,name,snapshot)`);
   }
-  return rows.map((row) => {
+  const entries = rows.flatMap((row): RawEntry[] => {
     if (row.cells.length > columns.length) {
       throw new UsageError(`${file}:${row.line}: ${row.cells.length} cells but ${columns.length} columns: quote cells that contain commas`);
     }
+    const cell = (name: string): string | undefined => {
+      const index = columns.findIndex((column) => column.toLowerCase() === name.toLowerCase());
+      const value = index < 0 ? undefined : row.cells[index]?.trim();
+      return value ? value : undefined;
+    };
+    if (reader?.notAStudent(row.cells, cell)) return [];
     const values: Record<string, unknown> = {};
     const extra: Record<string, string> = {};
-    row.cells.forEach((cell, index) => {
+    row.cells.forEach((value, index) => {
       const column = columns[index]!;
+      const kind = lmsColumns[index];
+      // The LMS's grade columns are not the grader's to pass on; its identity columns are.
+      if (kind === 'assignment' || kind === 'lms') return;
       // A column the roster does not define (an LMS or SIS id...) is passed through, even when empty.
-      if (!known(column)) extra[column] = cell.trim();
-      else if (cell.trim() !== '') values[column] = cell.trim();
+      if (kind === 'identity' || !known(column)) extra[column] = value.trim();
+      else if (value.trim() !== '') values[column] = value.trim();
     });
+    if (reader) {
+      for (const [field, value] of Object.entries(reader.student(cell))) {
+        if (values[field] === undefined && value !== undefined) values[field] = value;
+      }
+    }
     if (Object.keys(extra).length > 0) values.extra = extra;
-    return { values, line: row.line, lineOf: () => row.line, label: `row on line ${row.line}` };
+    return [{ values, line: row.line, lineOf: () => row.line, label: `row on line ${row.line}` }];
   });
+  const assignments = header.cells.filter((_, index) => lmsColumns[index] === 'assignment').map((cell) => cell.trim());
+  return { entries, ...(lms === undefined ? {} : { export: { lms, assignments } }) };
 }
 
 function yamlEntries(file: string, text: string): RawEntry[] {
@@ -256,8 +290,10 @@ function yamlEntries(file: string, text: string): RawEntry[] {
 
 /** Parses roster text; `file` names it in messages and anchors relative snapshot paths. */
 export function parseRoster(text: string, file: string): Roster {
-  const csv = extname(file).toLowerCase() === '.csv';
-  return validate(file, csv ? csvEntries(file, text) : yamlEntries(file, text));
+  if (extname(file).toLowerCase() !== '.csv') return validate(file, yamlEntries(file, text));
+  const csv = csvEntries(file, text);
+  const roster = validate(file, csv.entries);
+  return csv.export === undefined ? roster : { ...roster, export: csv.export };
 }
 
 export function loadRoster(file: string): Roster {

@@ -10,6 +10,7 @@ import { UsageError } from '../errors.js';
 import { renderClassOverview } from '../report/class-overview.js';
 import { renderReport, REPORTERS, writeReports, type ReportFormat } from '../report/index.js';
 import type { LabParams } from '../rubric/params.js';
+import { addPoints } from '../rubric/points.js';
 import type { Rubric, RubricProfile } from '../rubric/types.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { snapshotEvidence } from '../integrity/evidence.js';
@@ -27,7 +28,8 @@ import {
   type StudentJob,
 } from './grade-student.js';
 import { ensureWritableFolder, writeFileAtomically } from '../files.js';
-import { gradebookSteps, renderGradebook } from './gradebook.js';
+import { gradebookSteps, renderGradebook, type GradebookRow } from './gradebook.js';
+import { renderLmsGradebook, type BonusMode, type LmsName } from './lms.js';
 import { GradingPool } from './pool.js';
 import type { Roster, Student } from './roster.js';
 
@@ -78,6 +80,8 @@ export interface BatchOptions {
   integrity?: IntegrityMode;
   /** The assignment window and the bundled examples; without it only the roster accounts and shared evidence are checked. */
   verify?: VerifyOptions;
+  /** Also write the file this LMS imports, beside gradebook.csv. */
+  lms?: { lms: LmsName; assignment?: string; bonus: BonusMode };
 }
 
 /** A live collection is bounded by the grade's own deadlines well within this. */
@@ -103,6 +107,8 @@ export interface StudentOutcome {
 export interface BatchResult {
   outcomes: StudentOutcome[];
   gradebook: string;
+  /** The LMS's import file, the column the scores went to, and what to know before importing. */
+  lms?: { file: string; column: string; warnings: string[] };
   overview: string;
   durationMs: number;
 }
@@ -273,20 +279,25 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
   await applyVerification(outcomes, verifyOptions, mode, fileFormats);
 
   const gradebook = join(options.outDir, 'gradebook.csv');
-  await writeFileAtomically(
-    gradebook,
-    renderGradebook(
-      gradebookSteps(rubric),
-      outcomes.map((outcome) => ({
-        student: outcome.student.id,
-        ...(outcome.student.name === undefined ? {} : { name: outcome.student.name }),
-        ...(outcome.student.email === undefined ? {} : { email: outcome.student.email }),
-        ...(outcome.student.extra === undefined ? {} : { extra: outcome.student.extra }),
-        ...(outcome.scorecard ? { scorecard: outcome.scorecard } : {}),
-        ...(outcome.error === undefined ? {} : { error: outcome.error }),
-      })),
-    ),
+  const rows = outcomes.map(
+    (outcome): GradebookRow => ({
+      student: outcome.student.id,
+      ...(outcome.student.name === undefined ? {} : { name: outcome.student.name }),
+      ...(outcome.student.email === undefined ? {} : { email: outcome.student.email }),
+      ...(outcome.student.extra === undefined ? {} : { extra: outcome.student.extra }),
+      ...(outcome.scorecard ? { scorecard: outcome.scorecard } : {}),
+      ...(outcome.error === undefined ? {} : { error: outcome.error }),
+    }),
   );
+  await writeFileAtomically(gradebook, renderGradebook(gradebookSteps(rubric), rows));
+  let lms: BatchResult['lms'];
+  if (options.lms) {
+    const pointsPossible = addPoints(...rubric.sections.flatMap((section) => section.steps.map((step) => step.points))) / 100;
+    const written = renderLmsGradebook(rows, { ...options.lms, lab: rubric.lab, pointsPossible, ...(roster.export ? { export: roster.export } : {}) });
+    const file = join(options.outDir, written.file);
+    await writeFileAtomically(file, written.text);
+    lms = { file, column: written.column, warnings: written.warnings };
+  }
 
   const overview = join(options.outDir, 'index.html');
   const linked = options.formats.includes('html');
@@ -305,5 +316,5 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
     }),
   );
 
-  return { outcomes, gradebook, overview, durationMs: performance.now() - started };
+  return { outcomes, gradebook, ...(lms ? { lms } : {}), overview, durationMs: performance.now() - started };
 }

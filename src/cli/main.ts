@@ -2,6 +2,7 @@
 // The lab-grader command line: it only declares commands and options; each command lives in
 // its own module, imported when it runs. The only place that calls process.exit.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { BonusMode, LmsName } from '../batch/lms.js';
 import { EXTERNAL_ID, REGION, ROLE_ARN } from '../role-names.js';
 import { AwsAccessError, UsageError } from '../errors.js';
 import { packageVersion } from '../package.js';
@@ -94,6 +95,11 @@ function positiveInteger(what: string, max: number): (value: string) => number {
   };
 }
 
+// Typed by the writers' names, so an LMS or a bonus mode cannot be added without being offered here, nor the
+// reverse; only the types are imported, so starting the CLI loads no writer.
+const LMS_CHOICES: Record<LmsName, true> = { canvas: true, blackboard: true, moodle: true };
+const BONUS_CHOICES: Record<BonusMode, true> = { add: true, separate: true, ignore: true };
+
 const BATCH_EXAMPLES = `
 Examples:
   Grade a class of saved snapshots (roster.yaml lists each student's file):
@@ -104,6 +110,9 @@ Examples:
 
   Regrade everyone, not only the students missing from an earlier run:
     $ lab-grader batch roster.yaml --out reports/class --force
+
+  Grade from Canvas's gradebook export (a snapshot or roleArn column added) and write the file Canvas imports:
+    $ lab-grader batch canvas-export.csv --lms canvas --lms-assignment "AWS lab"
 
 The roster format is described in docs/class-workflows.md.
 `;
@@ -235,6 +244,9 @@ function buildProgram(): Command {
     .option('--region <region>', 'the AWS region for live students whose roster entry names none', awsRegion({ auto: false }))
     .option('--min-score <points>', 'exit 1 when any student scored (bonus included) below this', minScore)
     .option('--student-timeout <seconds>', 'a student not graded within this (default 600) is recorded as failed and the batch goes on', positiveInteger('a number of seconds', 86400))
+    .addOption(new Option('--lms <name>', 'also write the file this LMS imports as it is, beside gradebook.csv (canvas.csv...)').choices(Object.keys(LMS_CHOICES)))
+    .option('--lms-assignment <name>', "with --lms: the lab's assignment as the LMS names it (default: the lab's title, or the roster export's column of that title)")
+    .addOption(new Option('--bonus <mode>', "with --lms: add the bonus to the lab's score, put it in a column of its own, or leave it out").choices(Object.keys(BONUS_CHOICES)))
     .addHelpText('after', BATCH_EXAMPLES)
     .action(async (roster: string, options) => {
       const { batchCommand } = await import('./commands/batch.js');

@@ -5,6 +5,7 @@ import { relative } from 'node:path';
 import { batchProgress } from '../../batch/progress.js';
 import { loadRoster } from '../../batch/roster.js';
 import { runBatch, type LiveCollector, type StudentOutcome } from '../../batch/runner.js';
+import type { BonusMode, LmsName } from '../../batch/lms.js';
 import { flagNames } from '../../integrity/apply.js';
 import { UsageError } from '../../errors.js';
 import { parseFormats } from '../../report/index.js';
@@ -29,6 +30,10 @@ export interface BatchCommandOptions extends VerificationFlags {
   minScore?: number;
   /** Seconds one student may take (default 600). */
   studentTimeout?: number;
+  /** Also write the file this LMS imports. */
+  lms?: LmsName;
+  lmsAssignment?: string;
+  bonus?: BonusMode;
 }
 
 /** Total and bonus, summed in hundredths as every score is. */
@@ -40,6 +45,9 @@ function scoreOf(outcome: StudentOutcome): number | undefined {
 export async function batchCommand(rosterFile: string, options: BatchCommandOptions): Promise<number> {
   const formats = parseFormats(options.format);
   if (options.out === '-') throw new UsageError('batch writes a folder per student: --out - (stdout) only works with grade; give a folder.');
+  if (options.lms === undefined && (options.lmsAssignment !== undefined || options.bonus !== undefined)) {
+    throw new UsageError(`--${options.bonus !== undefined ? 'bonus' : 'lms-assignment'} applies to the file --lms writes: add --lms canvas, blackboard or moodle.`);
+  }
   const roster = loadRoster(rosterFile);
   const location = rubricLocation(options.rubric);
   const rubric = loadRubric(location.path, location.name);
@@ -69,6 +77,9 @@ export async function batchCommand(rosterFile: string, options: BatchCommandOpti
       onProgress: progress.onProgress,
       integrity: options.integrity,
       verify,
+      ...(options.lms === undefined
+        ? {}
+        : { lms: { lms: options.lms, bonus: options.bonus ?? 'add', ...(options.lmsAssignment === undefined ? {} : { assignment: options.lmsAssignment }) } }),
     });
   } finally {
     progress.finish();
@@ -91,6 +102,7 @@ export async function batchCommand(rosterFile: string, options: BatchCommandOpti
     ]),
     ...(below.length > 0 ? [`Below --min-score ${options.minScore}: ${below.map((outcome) => `${outcome.student.id} (${scoreOf(outcome)})`).join(', ')}`] : []),
     `gradebook: ${result.gradebook}`,
+    ...(result.lms ? [`${options.lms} import file: ${result.lms.file} (column "${result.lms.column}")`, ...result.lms.warnings.map((warning) => `  ${warning}`)] : []),
     `class overview: ${result.overview}`,
   ];
   process.stderr.write(`${lines.join('\n')}\n`);
