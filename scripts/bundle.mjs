@@ -2,44 +2,67 @@
 // included) bundled by esbuild into ESM with source maps, so a start reads a few files instead
 // of resolving and loading about a thousand modules. The entry file holds the command line;
 // what only some commands use (the SDK, undici, the batch) is split into chunks loaded by the
-// dynamic imports that need them, so a regrade never compiles the SDK.
+// dynamic imports that need them, so a regrade never compiles the SDK. Beside the bin goes
+// prepared.json: what is the same for every run of the release (the bundled rubric parsed and
+// validated, the bundled examples' verification evidence; see src/cli/prepared.ts), so a run
+// neither loads the YAML parser nor parses the examples.
 //
 //   node scripts/bundle.mjs [outdir]     default: dist/bin
 /* global process, URL */
-import { rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 
-/** Bundles the bin into `outdir` (emptied first: chunk names carry hashes); returns esbuild's metafile. */
+/** What every build of lab-grader's sources for Node shares. */
+const NODE_BUILD = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20.19',
+  // The SDK's ES module builds: imports esbuild can follow, without CommonJS wrappers.
+  mainFields: ['module', 'main'],
+  // Bundled CommonJS code (commander, undici) still calls require() for Node's own modules.
+  banner: { js: "import { createRequire as __labGraderRequire } from 'node:module';\nconst require = __labGraderRequire(import.meta.url);" },
+  logLevel: 'warning',
+};
+
+/** The prepared state of the package at the repository root, computed by src/cli/prepared.ts itself. */
+async function prepareState() {
+  const work = mkdtempSync(join(tmpdir(), 'lab-grader-prepare-'));
+  try {
+    const script = join(work, 'prepare.mjs');
+    await build({ ...NODE_BUILD, entryPoints: ['src/cli/prepared.ts'], outfile: script });
+    const { prepareState: prepare } = await import(pathToFileURL(script).href);
+    return await prepare(root);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Bundles the bin into `outdir` (emptied first: chunk names carry hashes) with its prepared state; returns esbuild's metafile. */
 export async function bundle(outdir = 'dist/bin') {
   rmSync(resolve(root, outdir), { recursive: true, force: true });
   const result = await build({
-    absWorkingDir: root,
+    ...NODE_BUILD,
     // The grading thread is its own entry beside the bin, where the batch's pool looks for worker.js.
     entryPoints: { 'lab-grader': 'src/cli/main.ts', worker: 'src/batch/worker.ts' },
     outdir: resolve(root, outdir),
     splitting: true,
     chunkNames: '[name]-[hash]',
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20.19',
-    // The SDK's ES module builds: imports esbuild can follow, without CommonJS wrappers.
-    mainFields: ['module', 'main'],
     // Less source to parse is a faster start; names stay, for stack traces and error names.
     minify: true,
     keepNames: true,
     sourcemap: 'linked',
     sourcesContent: false,
     legalComments: 'none',
-    // Bundled CommonJS code (commander, undici) still calls require() for Node's own modules.
-    banner: { js: "import { createRequire as __labGraderRequire } from 'node:module';\nconst require = __labGraderRequire(import.meta.url);" },
     metafile: true,
-    logLevel: 'warning',
   });
+  writeFileSync(resolve(root, outdir, 'prepared.json'), JSON.stringify(await prepareState()));
   return result.metafile;
 }
 

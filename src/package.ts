@@ -4,11 +4,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The package root: the nearest folder above this module holding package.json and rubric.yaml. */
+let root: string | undefined;
+
+/** The package root: the nearest folder above this module holding package.json and rubric.yaml (found once). */
 export function packageRoot(): string {
+  if (root !== undefined) return root;
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'rubric.yaml'))) return dir;
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'rubric.yaml'))) return (root = dir);
     const parent = dirname(dir);
     // Only a broken installation gets here: rubric.yaml is in the package's `files`.
     if (parent === dir) throw new Error(`rubric.yaml not found above ${fileURLToPath(import.meta.url)}`);

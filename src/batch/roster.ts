@@ -2,7 +2,7 @@
 // role to assume, or a saved snapshot). YAML or CSV; every error names file:line and the fix.
 import { dirname, extname, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EXTERNAL_ID, REGION, ROLE_ARN } from '../role-names.js';
 import { UsageError } from '../errors.js';
 import { assertShallow, INPUT_LIMITS, readLimitedSync } from '../limits.js';

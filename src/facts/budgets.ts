@@ -1,6 +1,6 @@
 // Budgets (a global service): the account's budgets and who each notification emails.
 import type { Budget, Notification, Subscriber } from '@aws-sdk/client-budgets';
-import { z } from 'zod';
+import * as z from 'zod';
 import { call, collectPages, dataOf, keyed, listOf, sdkObject, single } from './define.js';
 
 const BOUNDS = { budgets: 20 } as const;

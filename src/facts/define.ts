@@ -2,7 +2,7 @@
 // often it changes, when it can be read and how. The collector schedules these; the
 // snapshot's types and schema, the call allow-list, the policy and watch's slow set are
 // derived from them. Only types come from the AWS SDK here, so an offline regrade loads none.
-import { z } from 'zod';
+import * as z from 'zod';
 import type * as sts from '@aws-sdk/client-sts';
 import type * as iam from '@aws-sdk/client-iam';
 import type * as budgets from '@aws-sdk/client-budgets';

@@ -1,6 +1,6 @@
 // Elastic Load Balancing v2: the load balancers, their listeners, target groups and target health.
 import type { LoadBalancer, TargetGroup } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { z } from 'zod';
+import * as z from 'zod';
 import { call, collectPages, dataOf, keyed, listOf, sdkObject, single } from './define.js';
 import { labFirst } from './names.js';
 

@@ -1,5 +1,5 @@
 // IAM (a global service): the account's MFA and keys, the admin group, its policies and members, users.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Group, User } from '@aws-sdk/client-iam';
 import { call, collectPages, dataOf, keyed, listOf, single, type ReadContext } from './define.js';
 import { labFirst, trailUsername } from './names.js';

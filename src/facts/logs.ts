@@ -1,7 +1,7 @@
 // CloudWatch Logs: the log groups, and the latest events of the lab service's log group.
 import type { LogGroup, LogStream } from '@aws-sdk/client-cloudwatch-logs';
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { call, collectPages, dataOf, EarlierFailure, keyed, listOf, sdkObject, single, type ReadContext } from './define.js';
 import { ecsHints, latestByFamily } from './ecs.js';
 import { labFirst, matchesHint } from './names.js';

@@ -1,7 +1,7 @@
 // S3: the account's public access block, the buckets, and each lab bucket's access settings
 // and objects, read in the bucket's own region.
 import type { Bucket } from '@aws-sdk/client-s3';
-import { z } from 'zod';
+import * as z from 'zod';
 import { call, collectPages, dataOf, keyed, listOf, lookup, sdkObject, single, type ReadContext } from './define.js';
 import { labFirst, matchesHint } from './names.js';
 

@@ -1,7 +1,6 @@
 // Consistency of a loaded rubric with itself, with the lab and with the check registry.
 import { addPoints, formatPoints } from './points.js';
-import { formatLocation } from './load.js';
-import type { Rubric, RubricStep, SourceLocation } from './types.js';
+import { formatLocation, type Rubric, type RubricStep, type SourceLocation } from './types.js';
 
 /** The graded lab is worth ten points, plus a bonus point declared as its own step. */
 export const LAB_TOTAL_HUNDREDTHS = 1000;

@@ -2,12 +2,13 @@
 // key and what to do; points become exact hundredths.
 import { createHash } from 'node:crypto';
 import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UsageError } from '../errors.js';
 import { parsePoints } from './points.js';
 import { assertShallow, INPUT_LIMITS, readLimitedSync } from '../limits.js';
 import { ParamOverrideError, applyParamOverrides } from './overrides.js';
 import { paramsSchema } from './params.js';
+import { formatLocation } from './types.js';
 import type { Rubric, RubricCheck, RubricProfile, RubricSection, RubricStep, SourceLocation } from './types.js';
 
 const missing = (what: string) => (issue: { input?: unknown }) =>
@@ -82,10 +83,6 @@ class Positions {
     }
     return { file: this.file, line: 1, column: 1 };
   }
-}
-
-export function formatLocation(at: SourceLocation): string {
-  return `${at.file}:${at.line}:${at.column}`;
 }
 
 /** `sections[3].steps[1].points`: the key path as a person reads it. */

@@ -1,6 +1,6 @@
 // Dotted-key overrides of the lab's params (`ecs.requiredRoleName=LabRole`), from a rubric
 // profile or from `--param` on the command line, validated against the params schema.
-import { z } from 'zod';
+import * as z from 'zod';
 import { paramsSchema, type LabParams } from './params.js';
 
 /** Why an override was refused: the key, and what to do about it. */
@@ -69,9 +69,14 @@ export function coerceParamValue(key: string, text: string): unknown {
   return text;
 }
 
-/** The params with each dotted key replaced; every key must exist and every value fit its schema. */
+/**
+ * The params with each dotted key replaced; every key must exist and every value fit its schema.
+ * `params` are a loaded rubric's, which its schema has checked: with nothing to replace they
+ * are copied as they are, and no schema runs (a grade with no `--param` needs none).
+ */
 export function applyParamOverrides(params: LabParams, overrides: Readonly<Record<string, unknown>>): LabParams {
   const next = structuredClone(params) as unknown as Record<string, Record<string, unknown>>;
+  if (Object.keys(overrides).length === 0) return next as unknown as LabParams;
   for (const [key, value] of Object.entries(overrides)) {
     const checked = leafSchema(key).safeParse(value);
     if (!checked.success) {

@@ -1,6 +1,6 @@
 // The lab's expected values. rubric.yaml sets them, a profile may override some,
 // and `--param key.path=value` overrides any leaf from the command line.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const cidr = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'an IPv4 CIDR such as 10.0.0.0/16');
 const nameHints = z.array(z.string().min(1)).min(1);

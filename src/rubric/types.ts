@@ -10,6 +10,11 @@ export interface SourceLocation {
   column: number;
 }
 
+/** `rubric.yaml:12:5`: a location as editors and terminals link it. */
+export function formatLocation(at: SourceLocation): string {
+  return `${at.file}:${at.line}:${at.column}`;
+}
+
 /** One check grading a step, and the share of the step's points it carries. */
 export interface RubricCheck {
   check: string;

@@ -1,7 +1,7 @@
 // snapshot.json → Snapshot, validated: a bad file names its first bad field by JSON path
 // and line:column, and a file holding anything like a credential is refused.
 import { printParseErrorCode, visit, type JSONPath, type ParseErrorCode } from 'jsonc-parser';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { UsageError } from '../errors.js';
 import { assertShallow, INPUT_LIMITS, readLimitedSync } from '../limits.js';
 import { findCredential, mayHoldCredential } from './credentials.js';

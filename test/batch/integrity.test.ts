@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRoster } from '../../src/batch/roster.js';
 import { runBatch, type BatchOptions, type BatchResult } from '../../src/batch/runner.js';
-import { bundledExamples } from '../../src/cli/verification.js';
+import { bundledExamples } from '../../src/cli/prepared.js';
 import { loadRubric } from '../../src/rubric/load.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
 import { anotherAccount, example } from '../support/fixtures.js';

@@ -69,13 +69,23 @@ describe('the published bin', { timeout: 60_000 }, () => {
     expect(errors.sort()).toEqual([...broken].sort());
   });
 
-  it('loads neither the AWS SDK nor undici nor the batch to start or to regrade', () => {
+  it('loads neither the AWS SDK nor undici nor the batch to start or to regrade, nor the YAML parser (the rubric is prepared)', () => {
     // esbuild names outputs relative to the repository root.
     const regrade = [...loadedAtStart(relative(root, bin)), ...loadedAtStart(chunkOf('src/cli/commands/grade.ts'))];
     expect(regrade).toContain('src/grade/engine.ts');
-    expect(regrade.filter((input) => /node_modules\/(@aws-sdk|@smithy|undici)\/|^src\/(batch|aws)\//.test(input))).toEqual([]);
-    // The live path does load them: the test above could fail.
+    expect(regrade.filter((input) => /node_modules\/(@aws-sdk|@smithy|undici|yaml)\/|^src\/(batch|aws)\/|^src\/rubric\/load\.ts$/.test(input))).toEqual([]);
+    // The live path does load the SDK, and a rubric given with --rubric the parser: the test above could fail.
     expect(loadedAtStart(chunkOf('src/collect/index.ts')).some((input) => input.includes('node_modules/@aws-sdk/client-ec2/'))).toBe(true);
+    expect(loadedAtStart(chunkOf('src/rubric/load.ts'))).toContain('node_modules/yaml/dist/index.js');
+  });
+
+  it('compiles only the zod it uses: its schema builders and English messages, not every locale', () => {
+    const zod = Object.values(metafile.outputs).flatMap((output) =>
+      Object.entries(output.inputs).flatMap(([input, { bytesInOutput }]) => (input.includes('node_modules/zod/') && bytesInOutput > 0 ? [input] : [])),
+    );
+    expect(zod).toContain('node_modules/zod/v4/classic/schemas.js');
+    expect(zod).toContain('node_modules/zod/v4/locales/en.js');
+    expect(zod.filter((input) => input.includes('/locales/') && !input.endsWith('/locales/en.js'))).toEqual([]);
   });
 
   it('runs nothing when installed: the build is prepack (npm pack builds dist/), no install-time script', () => {

@@ -37,6 +37,8 @@ export interface CliOptions {
   env?: NodeJS.ProcessEnv;
   /** Kills the process after this long (its code is then -1 or the signal's). */
   timeoutMs?: number;
+  /** Another lab-grader.js to run (a copy of the built package); the built package's by default. */
+  bin?: string;
 }
 
 function environment(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -53,7 +55,7 @@ export function cli(args: string[], cwd = root, env: NodeJS.ProcessEnv = {}): Pr
 export function run(args: string[], options: CliOptions = {}): Promise<Run> {
   return new Promise((resolve) => {
     const settings = { cwd: options.cwd ?? root, env: environment(options.env), ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}) };
-    execFile(process.execPath, [bin(), ...args], settings, (error, stdout, stderr) => {
+    execFile(process.execPath, [options.bin ?? bin(), ...args], settings, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr });
     });
   });

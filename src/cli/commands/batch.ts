@@ -9,7 +9,7 @@ import type { BonusMode, LmsName } from '../../batch/lms.js';
 import { flagNames } from '../../integrity/apply.js';
 import { UsageError } from '../../errors.js';
 import { parseFormats } from '../../report/index.js';
-import { loadRubric } from '../../rubric/load.js';
+import { loadGradingRubric } from '../prepared.js';
 import { rubricLocation } from '../paths.js';
 import { verificationFrom, type VerificationFlags } from '../verification.js';
 import { parseParams } from './grade.js';
@@ -50,7 +50,7 @@ export async function batchCommand(rosterFile: string, options: BatchCommandOpti
   }
   const roster = loadRoster(rosterFile);
   const location = rubricLocation(options.rubric);
-  const rubric = loadRubric(location.path, location.name);
+  const rubric = await loadGradingRubric(options.rubric);
   const verify = verificationFrom(options);
 
   let collect: LiveCollector | undefined;

@@ -9,13 +9,13 @@ import { assertGradable, grade, paramsFor, pickProfile } from '../../grade/engin
 import type { Submission } from '../../resolve/lab.js';
 import type { LabParams } from '../../rubric/params.js';
 import type { Rubric, RubricProfile } from '../../rubric/types.js';
-import { loadRubric } from '../../rubric/load.js';
 import { loadSnapshot } from '../../snapshot/load.js';
 import type { ProbeResult, Snapshot } from '../../snapshot/types.js';
 import type { ClientOptions } from '../../aws/clients.js';
 import type { GradingRole } from '../../aws/role.js';
 import { probeBaseUrl } from '../../probe/target.js';
 import { rubricLocation } from '../paths.js';
+import { loadGradingRubric } from '../prepared.js';
 import { verificationFrom, type VerificationFlags } from '../verification.js';
 import { withIntegrity } from '../../integrity/apply.js';
 import { snapshotEvidence } from '../../integrity/evidence.js';
@@ -124,7 +124,7 @@ export async function prepareGrading(
 ): Promise<GradingSetup> {
   if (options.albUrl !== undefined) probeBaseUrl(options.albUrl);
   const location = rubricLocation(options.rubric);
-  const rubric = loadRubric(location.path, location.name);
+  const rubric = await loadGradingRubric(options.rubric);
   const paramOverrides = parseParams(options.param);
   assertGradable(rubric, checksById);
   await assertAwsProfileExists(rubric, options.awsProfile);

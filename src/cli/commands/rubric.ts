@@ -4,9 +4,8 @@ import { UsageError } from '../../errors.js';
 import { pickProfile } from '../../grade/engine.js';
 import { addPoints, formatPoints, type Hundredths } from '../../rubric/points.js';
 import { formatProblem, lintRubric } from '../../rubric/lint.js';
-import { loadRubric } from '../../rubric/load.js';
 import type { Rubric, RubricProfile, RubricStep } from '../../rubric/types.js';
-import { rubricLocation } from '../paths.js';
+import { loadGradingRubric } from '../prepared.js';
 
 /** Two decimals everywhere in the table, so the points column lines up. */
 const fixed = (points: Hundredths): string => (points / 100).toFixed(2);
@@ -21,18 +20,13 @@ export interface RubricShowOptions {
   labProfile?: string;
 }
 
-function load(given: string | undefined): Rubric {
-  const location = rubricLocation(given);
-  return loadRubric(location.path, location.name);
-}
-
 function allSteps(rubric: Rubric): RubricStep[] {
   return [...rubric.sections.flatMap((section) => section.steps), ...rubric.bonus];
 }
 
 /** Exit 0 when the rubric is clean; otherwise a UsageError listing every problem at file:line:col. */
 export async function rubricLintCommand(options: RubricLintOptions): Promise<number> {
-  const rubric = load(options.rubric);
+  const rubric = await loadGradingRubric(options.rubric);
   const problems = lintRubric(rubric, checksById.keys());
   if (problems.length > 0) {
     const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
@@ -70,7 +64,7 @@ function stepRows(step: RubricStep, profile: RubricProfile | undefined): { rows:
 
 /** The rubric as a table: sections, steps, points and the checks that grade each step. */
 export async function rubricShowCommand(options: RubricShowOptions): Promise<number> {
-  const rubric = load(options.rubric);
+  const rubric = await loadGradingRubric(options.rubric);
   const profile = options.labProfile === undefined ? undefined : pickProfile(rubric, options.labProfile);
   const rows: string[][] = [['Step', 'Title', 'Points', 'Checks (points)']];
   let total: Hundredths = 0;
