@@ -16,8 +16,8 @@ const rows: { run: number; wallMs: number; calls: number; rounds: number }[] = [
 try {
   for (let run = 1; run <= RUNS; run += 1) {
     const started = performance.now();
-    // As the grade command reads an account: collect, resolve the probe target, probe.
-    const snapshot = await readLiveAccount({
+    // As the grade command reads an account: collect, resolve the lab, probe.
+    const { snapshot } = await readLiveAccount({
       params,
       region: 'eu-west-1',
       // The probes are HTTP, not AWS: out of this measurement.

@@ -82,7 +82,7 @@ async function stalledGrade(): Promise<void> {
     const started = performance.now();
     let outcome: string;
     try {
-      const snapshot = await readLiveAccount({ params: defaults, region: 'eu-west-1', deadline: Date.now() + budgetMs });
+      const { snapshot } = await readLiveAccount({ params: defaults, region: 'eu-west-1', deadline: Date.now() + budgetMs });
       const scorecard = grade({ rubric, rubricFile: 'rubric.yaml', snapshot, checks: checksById });
       outcome = `scorecard made, ${scorecard.counts.error} checks error`;
     } catch (error) {

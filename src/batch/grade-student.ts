@@ -4,15 +4,17 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checksById } from '../../checks/index.js';
 import { AwsAccessError, UsageError } from '../errors.js';
-import { grade } from '../grade/engine.js';
+import { settleGrading, type Grading } from '../grade/grading.js';
 import type { Scorecard } from '../grade/scorecard.js';
 import { renderReport, writeReports, type ReportFormat } from '../report/index.js';
+import type { Submission } from '../resolve/lab.js';
 import type { Rubric } from '../rubric/types.js';
 import { parseSnapshot } from '../snapshot/load.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { writeFileAtomically } from '../files.js';
 import { snapshotEvidence } from '../integrity/evidence.js';
 import type { Evidence } from '../integrity/types.js';
+import { gradeStudent, type StudentSnapshot } from '../student/grade.js';
 import { scanSubmission } from '../submission/scan.js';
 import { INPUT_LIMITS, readLimited } from '../limits.js';
 
@@ -22,6 +24,7 @@ export const SNAPSHOT_FILE = 'snapshot.json';
 /** What verification needs of the snapshot, kept so a resumed batch compares students without reading snapshots again. */
 export const EVIDENCE_FILE = 'evidence.json';
 
+/** What every student of a batch is graded with; plain data, so a grading thread can be handed it. */
 export interface GradingContext {
   rubric: Rubric;
   rubricFile: string;
@@ -56,10 +59,24 @@ export async function withDeadline<T>(work: Promise<T>, timeoutMs: number | unde
 
 export type GradeResult = { status: 'ok'; scorecard: Scorecard; evidence: Evidence } | { status: 'error'; error: string };
 
+/** The grading of one rubric profile, settled once per profile for the whole batch (once per grading thread). */
+export function gradingsOf(context: Pick<GradingContext, 'rubric' | 'rubricFile' | 'paramOverrides'>): (labProfile: string | undefined) => Grading {
+  const settled = new Map<string | undefined, Grading>();
+  return (labProfile) => {
+    let grading = settled.get(labProfile);
+    if (!grading) {
+      grading = settleGrading({ ...context, ...(labProfile === undefined ? {} : { labProfile }), checks: checksById });
+      settled.set(labProfile, grading);
+    }
+    return grading;
+  };
+}
+
 export interface StudentJob {
   studentId: string;
   dir: string;
-  profile: string;
+  /** The roster's labProfile; the rubric's default when absent. */
+  labProfile?: string;
   /** The student's project folder for step 6.2, from the roster. */
   submissionPath?: string;
 }
@@ -73,7 +90,7 @@ export function describeError(error: unknown): string {
 }
 
 /** A roster's snapshot file; a missing one is named as the roster gives it. */
-export async function readRosterSnapshot(path: string): Promise<{ snapshot: Snapshot; save: false }> {
+export async function readRosterSnapshot(path: string): Promise<StudentSnapshot> {
   let text: string;
   try {
     text = (await readLimited(path, INPUT_LIMITS.snapshotBytes, 'snapshot')).toString('utf8');
@@ -82,38 +99,37 @@ export async function readRosterSnapshot(path: string): Promise<{ snapshot: Snap
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
     throw new UsageError(`cannot read the snapshot ${path} (${code}): fix the student's snapshot path in the roster, or collect it again`);
   }
-  return { snapshot: parseSnapshot(text, path), save: false };
+  return { snapshot: parseSnapshot(text, path) };
 }
 
 /**
- * Grades one student into `dir`. `obtain` gives the snapshot (loaded from the roster's
- * file, or collected live, in which case `save` keeps it as evidence).
+ * Grades one student into `dir`. `obtain` gives the snapshot: loaded from a file, or read live
+ * (the lab resolved with their submission), in which case `save` keeps it as evidence in the
+ * folder before it is graded.
  */
-export async function gradeStudent(
+export async function gradeIntoFolder(
   context: GradingContext,
+  grading: Grading,
   job: StudentJob,
-  obtain: () => Promise<{ snapshot: Snapshot; save: boolean }>,
+  obtain: (submission: Submission | null) => Promise<StudentSnapshot>,
+  save: boolean,
 ): Promise<GradeResult> {
   const { dir } = job;
   try {
     await mkdir(dir, { recursive: true });
     // Read first: a missing submission folder costs no collection.
     const submission = job.submissionPath === undefined ? null : await scanSubmission(job.submissionPath);
-    // Raced here, so the abandoned work can never write into the folder after error.json.
-    const { snapshot, save } = await withDeadline(obtain(), context.studentTimeoutMs, `student ${job.studentId}`);
-    if (save) await writeFileAtomically(join(dir, SNAPSHOT_FILE), `${JSON.stringify(snapshot, null, 2)}\n`);
-    const scorecard = grade({
-      rubric: context.rubric,
-      rubricFile: context.rubricFile,
-      snapshot,
-      profile: job.profile,
-      paramOverrides: context.paramOverrides,
-      // A grading thread cannot be handed functions, so the batch names the lab's checks itself.
-      checks: checksById,
-      submission,
-      // Only rendered here, then sent on (a copy) or kept by the runner, which reads it.
-      freeze: false,
-    });
+    const { snapshot, scorecard } = await gradeStudent(
+      grading,
+      // Raced here, so the abandoned work can never write into the folder after error.json.
+      () => withDeadline(obtain(submission), context.studentTimeoutMs, `student ${job.studentId}`),
+      {
+        submission,
+        ...(save ? { keep: (kept: Snapshot) => writeFileAtomically(join(dir, SNAPSHOT_FILE), `${JSON.stringify(kept, null, 2)}\n`) } : {}),
+        // Only rendered here, then sent on (a copy) or kept by the runner, which reads it.
+        freeze: false,
+      },
+    );
     const evidence = snapshotEvidence(snapshot);
     await writeReports(scorecard, context.fileFormats, dir);
     await rm(join(dir, ERROR_FILE), { force: true });

@@ -4,22 +4,23 @@ import { access, readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { paramsFor, pickProfile } from '../grade/engine.js';
+import type { Grading } from '../grade/grading.js';
 import type { Scorecard } from '../grade/scorecard.js';
 import { UsageError } from '../errors.js';
 import { renderClassOverview } from '../report/class-overview.js';
 import { renderReport, REPORTERS, writeReports, type ReportFormat } from '../report/index.js';
-import type { LabParams } from '../rubric/params.js';
+import type { Submission } from '../resolve/lab.js';
 import { addPoints } from '../rubric/points.js';
-import type { Rubric, RubricProfile } from '../rubric/types.js';
-import type { Snapshot } from '../snapshot/types.js';
+import type { Rubric } from '../rubric/types.js';
+import type { StudentSnapshot } from '../student/grade.js';
 import { snapshotEvidence } from '../integrity/evidence.js';
 import { withIntegrity } from '../integrity/apply.js';
 import type { Evidence, IntegrityFlag, IntegrityMode } from '../integrity/types.js';
 import { verifyClass, verifySnapshot, type SubmittedEvidence, type VerifyOptions } from '../integrity/verify.js';
 import {
   EVIDENCE_FILE,
-  gradeStudent,
+  gradeIntoFolder,
+  gradingsOf,
   readRosterSnapshot,
   SCORECARD_FILE,
   SNAPSHOT_FILE,
@@ -33,8 +34,11 @@ import { renderLmsGradebook, type BonusMode, type LmsName } from './lms.js';
 import { GradingPool } from './pool.js';
 import type { Roster, Student } from './roster.js';
 
-/** Reads a live account for one student; the CLI passes the real collector, tests their own. */
-export type LiveCollector = (student: Student, context: { params: LabParams; profile: string; rubricSha256: string; deadline?: number }) => Promise<Snapshot>;
+/**
+ * Reads a live account for one student with the grading of their profile (the lab resolved
+ * with their submission); the CLI passes the real collector, tests their own.
+ */
+export type LiveCollector = (student: Student, context: { grading: Grading; submission: Submission | null; deadline?: number }) => Promise<StudentSnapshot>;
 
 export interface BatchProgress {
   done: number;
@@ -113,22 +117,18 @@ export interface BatchResult {
   durationMs: number;
 }
 
-/** Checked before anything is graded: a roster naming an unknown rubric profile is bad input (exit 2). */
-function profilesOf(roster: Roster, rubric: Rubric): Map<string | undefined, RubricProfile> {
-  const profiles = new Map<string | undefined, RubricProfile>();
+/**
+ * The grading of each rubric profile the roster uses, settled before anything is graded: a
+ * roster naming a profile the rubric lacks is bad input (exit 2), at its line.
+ */
+function gradingsFor(roster: Roster, gradingOf: (labProfile: string | undefined) => Grading, rubric: Rubric): void {
   for (const student of roster.students) {
-    if (profiles.has(student.labProfile)) continue;
-    try {
-      profiles.set(student.labProfile, pickProfile(rubric, student.labProfile));
-    } catch (error) {
-      if (error instanceof UsageError) {
-        const known = rubric.profiles.map((profile) => profile.name).join(', ');
-        throw new UsageError(`${roster.file}:${student.line}: student "${student.id}": labProfile "${student.labProfile}" is not a profile of ${rubric.file} (its profiles: ${known})`);
-      }
-      throw error;
+    if (student.labProfile !== undefined && !rubric.profiles.some((profile) => profile.name === student.labProfile)) {
+      const known = rubric.profiles.map((profile) => profile.name).join(', ');
+      throw new UsageError(`${roster.file}:${student.line}: student "${student.id}": labProfile "${student.labProfile}" is not a profile of ${rubric.file} (its profiles: ${known})`);
     }
+    gradingOf(student.labProfile);
   }
-  return profiles;
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -193,8 +193,8 @@ async function applyVerification(outcomes: StudentOutcome[], verifyOptions: Veri
 export async function runBatch(options: BatchOptions): Promise<BatchResult> {
   const started = performance.now();
   const { roster, rubric } = options;
-  const profiles = profilesOf(roster, rubric);
-  const paramsByProfile = new Map([...profiles].map(([key, profile]) => [key, paramsFor(rubric, profile, options.paramOverrides ?? {})]));
+  const gradingOf = gradingsOf({ rubric, rubricFile: options.rubricFile, paramOverrides: options.paramOverrides ?? {} });
+  gradingsFor(roster, gradingOf, rubric);
   const live = roster.students.filter((student) => student.source.kind !== 'snapshot');
   if (live.length > 0 && !options.collect) {
     throw new UsageError(`${roster.file}:${live[0]!.line}: student "${live[0]!.id}" is graded live, but live collection is not available here; give a snapshot file instead`);
@@ -228,23 +228,24 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
         return { student, status: 'ok', skipped: true, scorecard: kept, ...(evidence ? { evidence } : {}), dir, seconds: seconds() };
       }
     }
-    const profile = profiles.get(student.labProfile)!;
-    const params = paramsByProfile.get(student.labProfile)!;
-    const job: StudentJob = { studentId: student.id, dir, profile: profile.name, ...(student.submission ? { submissionPath: student.submission.path } : {}) };
+    const grading = gradingOf(student.labProfile);
+    const job: StudentJob = {
+      studentId: student.id,
+      dir,
+      ...(student.labProfile === undefined ? {} : { labProfile: student.labProfile }),
+      ...(student.submission ? { submissionPath: student.submission.path } : {}),
+    };
     const { source } = student;
     let result: GradeResult;
     if (source.kind === 'snapshot') {
       result =
         threads > 0
           ? await (pool ??= new GradingPool(context, threads, options.threadEntry)).run({ ...job, snapshotPath: source.path })
-          : await gradeStudent(context, job, () => readRosterSnapshot(source.path));
+          : await gradeIntoFolder(context, grading, job, () => readRosterSnapshot(source.path), false);
     } else {
-      // The collector stops its own calls at the deadline; gradeStudent stops waiting for it then too.
+      // The collector stops its own calls at the deadline; gradeIntoFolder stops waiting for it then too.
       const deadline = Date.now() + studentTimeoutMs;
-      result = await gradeStudent(context, job, async () => ({
-        snapshot: await options.collect!(student, { params, profile: profile.name, rubricSha256: rubric.sha256, deadline }),
-        save: true,
-      }));
+      result = await gradeIntoFolder(context, grading, job, (submission) => options.collect!(student, { grading, submission, deadline }), true);
     }
     return result.status === 'ok'
       ? { student, status: 'ok', skipped: false, scorecard: result.scorecard, evidence: result.evidence, dir, seconds: seconds() }

@@ -124,7 +124,23 @@ Examples:
 
   Every minute, on an AWS Academy account:
     $ lab-grader watch --lab-profile academy --interval 60
+
+  Follow a student's account through their read-only role, one line a round:
+    $ lab-grader watch --role-arn arn:aws:iam::210987654321:role/lab-grader-readonly --external-id course-2026 --quiet
 `;
+
+/** `--role-arn`: `grade` or `watch` the student's account through their read-only role. */
+function roleArnOption(verb: string): Option {
+  return new Option('--role-arn <arn>', `${verb} the student's account through this read-only role, assumed with your own credentials`).argParser(
+    matching(ROLE_ARN, 'an IAM role ARN such as arn:aws:iam::123456789012:role/lab-grader-readonly'),
+  );
+}
+
+function externalIdOption(): Option {
+  return new Option('--external-id <id>', "the external id the role's trust policy requires (with --role-arn)").argParser(
+    matching(EXTERNAL_ID, 'an external id: 2-1224 letters, digits or +=,.@:/-'),
+  );
+}
 
 /** `--aws-profile`, the AWS profile's flag before 0.2.0, still works but is no longer listed. */
 function awsProfileAlias(): Option {
@@ -179,8 +195,8 @@ function buildProgram(): Command {
     .option('--quiet', 'print errors only: no progress, no notes, no console checklist (the exit code and files tell the rest)')
     .option('--verbose', 'log every AWS call (action, region, milliseconds, outcome) and every probe on stderr')
     .option('--account <id>', "the student's 12-digit AWS account: a snapshot from any other is flagged", accountId)
-    .option('--role-arn <arn>', "grade the student's account through this read-only role, assumed with your own credentials", matching(ROLE_ARN, 'an IAM role ARN such as arn:aws:iam::123456789012:role/lab-grader-readonly'))
-    .option('--external-id <id>', "the external id the role's trust policy requires (with --role-arn)", matching(EXTERNAL_ID, 'an external id: 2-1224 letters, digits or +=,.@:/-'))
+    .addOption(roleArnOption('grade'))
+    .addOption(externalIdOption())
     .addHelpText('after', GRADE_EXAMPLES)
     .action(async (options) => {
       const { gradeCommand } = await import('./commands/grade.js');
@@ -268,7 +284,11 @@ function buildProgram(): Command {
     .option('--submission <dir>', "your project folder, to find your endpoint test script (step 6.2)")
     .option('--no-color', 'no colour in the checklist (also NO_COLOR; FORCE_COLOR=1 forces colour when piped)')
     .option('--compact', 'show only the steps that lost points or need a person, with their hints')
+    .option('--timeout <seconds>', 'each round ends within this (default 300); facts not read by then are errors and the round is still shown', positiveInteger('a number of seconds', 86400))
+    .option('--quiet', 'no checklist, notes or colour codes: one line a round with what changed, and errors')
     .option('--verbose', 'log every AWS call (action, region, milliseconds, outcome) and every probe on stderr')
+    .addOption(roleArnOption('watch'))
+    .addOption(externalIdOption())
     .addHelpText('after', WATCH_EXAMPLES)
     .action(async (options) => {
       const { watchCommand } = await import('./commands/watch.js');

@@ -1,20 +1,18 @@
-// Rubric + snapshot → Scorecard: apply the profile and overrides, resolve the lab once, run
+// A settled grading + snapshot → Scorecard: resolve the lab once (or take a live read's), run
 // each check once, award exact points, and total them. Same inputs, same bytes out.
 import type { CheckDefinition, CheckRegistry } from '../check/define.js';
 import { estimateRunningCost } from '../cost/estimate.js';
 import { UsageError } from '../errors.js';
 import { resolveLab } from '../resolve/index.js';
 import type { Lab, Submission } from '../resolve/lab.js';
-import { GRADING_RULES, formatProblem, lintRubric } from '../rubric/lint.js';
-import { ParamOverrideError, applyParamOverrides, coerceParamValue } from '../rubric/overrides.js';
-import type { LabParams } from '../rubric/params.js';
-import type { Rubric, RubricProfile, RubricStep } from '../rubric/types.js';
+import type { Rubric, RubricStep } from '../rubric/types.js';
 import { describeResult } from '../probe/evidence.js';
 import type { ProbeResult, Snapshot } from '../snapshot/types.js';
 import { evaluateCheck, withRubricHint, type Evaluation } from './evaluate.js';
 import { addPoints, sharePoints, toPoints, type Hundredths } from '../rubric/points.js';
 import { guardFactTypes, MistypedFact } from './fact-types.js';
 import type { CheckResult, Points, Scorecard, SectionResult, StepResult, StepStatus } from './scorecard.js';
+import { settleGrading, type Grading } from './grading.js';
 import { combineStatus, STEP_STATUSES } from './status.js';
 
 export interface GradeInput {
@@ -43,35 +41,6 @@ function probeTime(evidence: readonly string[], probes: readonly ProbeResult[]):
   return cited.length === 0 ? undefined : cited.reduce((sum, probe) => sum + probe.latencyMs, 0);
 }
 
-/** The rubric profile by name (the default when absent); an unknown name says what exists. */
-export function pickProfile(rubric: Rubric, name: string | undefined): RubricProfile {
-  const profile = name === undefined ? rubric.profiles.find((candidate) => candidate.default) : rubric.profiles.find((candidate) => candidate.name === name);
-  if (profile) return profile;
-  const known = rubric.profiles.map((candidate) => candidate.name).join(', ');
-  throw new UsageError(
-    `"${name}" is not a lab profile of ${rubric.file} (its profiles: ${known}). ` +
-      `To use the AWS credentials profile "${name}", pass --profile ${name}.`,
-  );
-}
-
-/** The rubric's params, then the profile's, then the command line's `--param` overrides. */
-export function paramsFor(rubric: Rubric, profile: RubricProfile, overrides: Record<string, string>): LabParams {
-  let params: LabParams;
-  try {
-    params = applyParamOverrides(rubric.params, profile.params);
-  } catch (error) {
-    if (error instanceof ParamOverrideError) throw new UsageError(`${rubric.file}: profiles.${profile.name}.params.${error.message}`);
-    throw error;
-  }
-  try {
-    const typed = Object.fromEntries(Object.entries(overrides).map(([key, text]) => [key, coerceParamValue(key, text)]));
-    return applyParamOverrides(params, typed);
-  } catch (error) {
-    if (error instanceof ParamOverrideError) throw new UsageError(`--param ${error.message}`);
-    throw error;
-  }
-}
-
 function points(earned: Hundredths, max: Hundredths): Points {
   return { earned: toPoints(earned), max: toPoints(max) };
 }
@@ -87,33 +56,6 @@ function deepFreeze<T>(value: T): T {
 interface Tally {
   earned: Hundredths;
   max: Hundredths;
-}
-
-/** Params per rubric, profile and overrides: a batch grades a class with the same few. */
-const paramsCache = new WeakMap<Rubric, Map<string, LabParams>>();
-
-function gradingParams(rubric: Rubric, profile: RubricProfile, overrides: Record<string, string>): LabParams {
-  const key = JSON.stringify([profile.name, overrides]);
-  let byKey = paramsCache.get(rubric);
-  if (!byKey) paramsCache.set(rubric, (byKey = new Map()));
-  let params = byKey.get(key);
-  if (!params) byKey.set(key, (params = paramsFor(rubric, profile, overrides)));
-  return params;
-}
-
-/** The rubric and registry pairs already found gradable (a parsed rubric is not changed afterwards). */
-const gradable = new WeakMap<Rubric, WeakSet<CheckRegistry>>();
-
-/** Refuses a rubric whose points cannot be computed: sums that disagree, unknown checks, duplicate ids. */
-export function assertGradable(rubric: Rubric, registry: CheckRegistry): void {
-  // A batch grades a whole class with one rubric and registry: lint them once.
-  if (gradable.get(rubric)?.has(registry)) return;
-  const blocking = lintRubric(rubric, registry.keys()).filter((problem) => GRADING_RULES.has(problem.rule));
-  if (blocking.length > 0) {
-    throw new UsageError(`${rubric.file} cannot be used for grading; fix it and run again:\n${blocking.map(formatProblem).join('\n')}`);
-  }
-  if (!gradable.has(rubric)) gradable.set(rubric, new WeakSet());
-  gradable.get(rubric)!.add(registry);
 }
 
 /** A wrong type under the whole grade (the resolver, the cost notice): the snapshot is bad input, exit 2. */
@@ -138,14 +80,43 @@ function mistyped(error: MistypedFact): Evaluation {
 }
 
 export function grade(input: GradeInput): Scorecard {
-  const { rubric, snapshot, checks: registry } = input;
-  assertGradable(rubric, registry);
+  const grading = settleGrading({
+    rubric: input.rubric,
+    rubricFile: input.rubricFile,
+    ...(input.profile === undefined ? {} : { labProfile: input.profile }),
+    ...(input.paramOverrides === undefined ? {} : { paramOverrides: input.paramOverrides }),
+    checks: input.checks,
+  });
+  return gradeWith(grading, input.snapshot, {
+    submission: input.submission ?? null,
+    ...(input.freeze === undefined ? {} : { freeze: input.freeze }),
+  });
+}
 
-  const profile = pickProfile(rubric, input.profile);
-  const params = gradingParams(rubric, profile, input.paramOverrides ?? {});
+/** What one student's grade needs besides the settled grading and their snapshot. */
+export interface StudentInput {
+  submission?: Submission | null;
+  /**
+   * The lab as a live read already resolved it from this snapshot's facts (with the same
+   * params, profile and submission), so it is not resolved twice.
+   */
+  lab?: Lab;
+  /** See GradeInput.freeze. */
+  freeze?: boolean;
+}
+
+/** The lab a grading sees in a snapshot; a wrong-typed field under the resolver is the snapshot's fault (exit 2). */
+function resolveForGrading(grading: Grading, snapshot: Snapshot, submission: Submission | null = null): Lab {
+  const options = { profile: grading.profile.name, submission };
+  return snapshotTyped(() => guardFactTypes(snapshot, (facts) => resolveLab(facts, grading.params, options)));
+}
+
+/** Grades one snapshot with a settled grading: the profile and params as settled, the lab resolved once. */
+export function gradeWith(grading: Grading, snapshot: Snapshot, input: StudentInput = {}): Scorecard {
+  const { rubric, profile, params, checks: registry } = grading;
   const notApplicable = new Set(profile.notApplicable);
   const resolveOptions = { profile: profile.name, submission: input.submission ?? null };
-  const lab: Lab = snapshotTyped(() => guardFactTypes(snapshot, (facts) => resolveLab(facts, params, resolveOptions)));
+  const lab: Lab = input.lab ?? resolveForGrading(grading, snapshot, resolveOptions.submission);
 
   // A check may grade two steps (s3.model-files in 2.2 and 2.3): it runs once.
   const evaluations = new Map<string, Evaluation>();
@@ -247,7 +218,7 @@ export function grade(input: GradeInput): Scorecard {
   const scorecard: Scorecard = {
     schemaVersion: 2,
     lab: rubric.lab,
-    rubric: { file: input.rubricFile, sha256: rubric.sha256 },
+    rubric: { file: grading.rubricFile, sha256: rubric.sha256 },
     profile: profile.name,
     subject: {
       account: snapshot.account,

@@ -1,10 +1,11 @@
-// A live account's evidence, stage after stage: collect the facts, resolve which load
-// balancer is the lab's, probe it. The grade, watch and batch commands all read an account
-// through this one composition; nothing below it knows about the others.
+// A live account's evidence, stage after stage: collect the facts, resolve which of the
+// account's resources are the lab, probe its load balancer. The lab is resolved once, here,
+// and handed on with the snapshot, so grading does not resolve it again. The grade, watch and
+// batch commands all read an account through this one composition (src/student/).
 import { collectSnapshot, type CollectOptions } from '../collect/index.js';
 import { probeLab, type ProbeOptions } from '../probe/index.js';
 import { resolveLab } from '../resolve/index.js';
-import type { ProfileName } from '../resolve/lab.js';
+import { labView, type Lab, type ProfileName, type Submission } from '../resolve/lab.js';
 import type { LabParams } from '../rubric/params.js';
 import { withoutCredentials } from '../snapshot/credentials.js';
 import { briefAnswer } from '../snapshot/error-class.js';
@@ -15,21 +16,29 @@ export type ProbeFunction = (target: Probes['target'], params: LabParams, option
 export interface LiveOptions extends CollectOptions {
   /** A person's override of the probe target (`--alb-url`). */
   albUrl?: string;
-  /** The rubric profile, for resolving which load balancer is the lab's (default `own-account`). */
+  /** The rubric profile the lab is resolved for (default `own-account`). */
   profile?: ProfileName;
+  /** The student's own files (`--submission`), part of the lab the checks see. */
+  submission?: Submission | null;
   /** Probes the lab (default: the probe module); tests and the benchmark stand in for it. */
   probe?: ProbeFunction;
   /** Told of every probe once it ends (the progress line, `--verbose`). */
   onProbe?: ProbeOptions['onProbe'];
 }
 
+/** What a live read gives: the snapshot (the evidence kept) and the lab resolved from it. */
+export interface LiveRead {
+  snapshot: Snapshot;
+  lab: Lab;
+}
+
 /**
  * The probe target: a person's override, else the lab's load balancer's AWS DNS name; with
  * no target, why not (no load balancer of the lab, or it could not be read).
  */
-export function probeTarget(snapshot: Snapshot, options: LiveOptions): { target: Probes['target']; skipped?: string } {
+export function probeTarget(lab: Lab, options: Pick<LiveOptions, 'albUrl' | 'params'>): { target: Probes['target']; skipped?: string } {
   if (options.albUrl !== undefined) return { target: { url: options.albUrl, source: 'override' } };
-  const resolved = resolveLab(snapshot, options.params, { profile: options.profile ?? 'own-account' }).resolved.loadBalancer;
+  const resolved = lab.resolved.loadBalancer;
   if (resolved.state === 'unreadable') {
     return { target: null, skipped: `the lab's load balancer could not be read (${resolved.unread.call} answered ${briefAnswer(resolved.unread.code, resolved.unread.awsMessage)})` };
   }
@@ -45,10 +54,13 @@ export function probeTarget(snapshot: Snapshot, options: LiveOptions): { target:
   };
 }
 
-/** Collect → resolve the probe target → probe: the snapshot a live grade is made from. */
-export async function readLiveAccount(options: LiveOptions): Promise<Snapshot> {
-  const snapshot = await collectSnapshot(options);
-  const { target, skipped } = probeTarget(snapshot, options);
+/** Collect → resolve the lab → probe: the snapshot a live grade is made from, and its lab. */
+export async function readLiveAccount(options: LiveOptions): Promise<LiveRead> {
+  // Nothing read from the account (a tag, an environment variable, a log line) may carry a
+  // credential into a report or a saved snapshot: cleaned before the lab is resolved from it.
+  const collected = withoutCredentials(await collectSnapshot(options));
+  const lab = resolveLab(collected, options.params, { profile: options.profile ?? 'own-account', submission: options.submission ?? null });
+  const { target, skipped } = probeTarget(lab, options);
   const probe = options.probe ?? probeLab;
   // The probes get what is left of the grade's deadline (`--timeout`), within their own budget.
   const probeOptions: ProbeOptions = {
@@ -57,7 +69,8 @@ export async function readLiveAccount(options: LiveOptions): Promise<Snapshot> {
     ...(options.onProbe ? { onProbe: options.onProbe } : {}),
   };
   const probes = target ? await probe(target, options.params, probeOptions) : { target: null, skipped, results: [] };
-  // Nothing read from the account or the app (a tag, an environment variable, a log line, a
-  // response body) may carry a credential into a report or a saved snapshot.
-  return withoutCredentials({ ...snapshot, probes });
+  // The app's answers are cleaned as the facts were, at the depth they have inside a snapshot.
+  const snapshot: Snapshot = { ...collected, probes: withoutCredentials(probes, 1) };
+  // The resolver read only the facts, which are unchanged: the same resolution, now seeing the probes.
+  return { snapshot, lab: labView({ snapshot, profile: lab.profile, submission: lab.submission, resolved: lab.resolved, choices: lab.choices }) };
 }

@@ -1,5 +1,5 @@
-// Watch mode's loop: collect, grade, show, wait; again until stopped. Everything that
-// touches the world (collector, clock, sleep, screen) is passed in, so tests drive it.
+// Watch mode's loop: read and grade, show, wait; again until stopped. Everything that
+// touches the world (the account, clock, sleep, screen) is passed in, so tests drive it.
 import { classifyError } from '../snapshot/error-class.js';
 import { AwsAccessError } from '../errors.js';
 import type { Scorecard } from '../grade/scorecard.js';
@@ -30,10 +30,15 @@ export interface WatchFrame {
   nextInMs: number;
 }
 
+/** What a round reads and how it grades: the snapshot, and the scorecard graded from it. */
+export interface WatchRound {
+  snapshot: Snapshot;
+  scorecard: Scorecard;
+}
+
 export interface WatchDependencies {
-  /** Reads the account; `previous` is the last round's snapshot, `refresh` says what to read again. */
-  collect(context: { round: number; previous?: Snapshot; refresh: (key: FactKey) => boolean }): Promise<Snapshot>;
-  grade(snapshot: Snapshot): Scorecard;
+  /** Reads the account and grades it; `previous` is the last round's snapshot, `refresh` says what to read again. */
+  grade(context: { round: number; previous?: Snapshot; refresh: (key: FactKey) => boolean }): Promise<WatchRound>;
   show(frame: WatchFrame): void;
   /** Resolves after `ms`, or as soon as `signal` aborts. */
   sleep(ms: number, signal: AbortSignal): Promise<void>;
@@ -107,18 +112,18 @@ export async function watchLoop(deps: WatchDependencies, options: WatchOptions):
   for (let round = 1; ; round += 1) {
     if (options.signal.aborted) break;
     const started = deps.now();
-    let snapshot: Snapshot | typeof ABORTED;
+    let read: WatchRound | typeof ABORTED;
     try {
-      snapshot = await unlessAborted(deps.collect({ round, refresh: refreshFor(round), ...(previous ? { previous } : {}) }), options.signal);
+      read = await unlessAborted(deps.grade({ round, refresh: refreshFor(round), ...(previous ? { previous } : {}) }), options.signal);
     } catch (error) {
       // Expired or missing credentials: every later round would fail the same way.
       if (error instanceof AwsAccessError) return { rounds, last, stoppedBy: 'unreadable', reason: error.message };
       throw error;
     }
-    if (snapshot === ABORTED) break;
+    if (read === ABORTED) break;
+    const { snapshot, scorecard } = read;
     const reason = unreadableReason(snapshot);
     if (reason !== undefined) return { rounds, last, stoppedBy: 'unreadable', reason };
-    const scorecard = deps.grade(snapshot);
     const durationMs = deps.now() - started;
     const nextInMs = Math.max(0, options.intervalMs - durationMs);
     rounds = round;

@@ -18,6 +18,8 @@ export interface FrameOptions {
   missesOnly?: boolean;
   /** The AWS profile the account is read with (`--profile`), for the header. */
   awsProfile?: string;
+  /** No checklist: only the round's line of what changed (`--quiet`). */
+  changesOnly?: boolean;
 }
 
 function signed(delta: number): string {
@@ -51,6 +53,7 @@ export function changeLines(diff: ScorecardDiff | null, round: number): string[]
 }
 
 export function renderFrame(frame: WatchFrame, options: FrameOptions): string {
+  if (options.changesOnly) return `${changeLines(frame.diff, frame.round).join('\n')}\n`;
   const checklist = renderReport(frame.scorecard, 'console', {
     color: options.color,
     ...(options.width === undefined ? {} : { width: options.width }),

@@ -7,7 +7,9 @@ import { roleCredentials } from '../../src/aws/role.js';
 import { liveCollector } from '../../src/batch/live.js';
 import type { Student } from '../../src/batch/roster.js';
 import { AwsAccessError } from '../../src/errors.js';
-import { labParams } from '../support/fixtures.js';
+import { checksById } from '../../checks/index.js';
+import { settleGrading } from '../../src/grade/grading.js';
+import { labRubric } from '../support/fixtures.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/lab-grader-readonly';
 
@@ -74,7 +76,7 @@ describe('role students', () => {
   it('names the role and the trust policy when the role cannot be assumed', async () => {
     deny = true;
     const student: Student = { id: 'bob', source: { kind: 'role', roleArn: ROLE, externalId: 'wrong' }, line: 3 };
-    const attempt = liveCollector({ region: 'eu-west-1' })(student, { params: labParams(), profile: 'own-account', rubricSha256: '0'.repeat(64) });
+    const attempt = liveCollector({ region: 'eu-west-1' })(student, { grading: settleGrading({ rubric: labRubric, rubricFile: 'rubric.yaml', checks: checksById }), submission: null });
     await expect(attempt).rejects.toBeInstanceOf(AwsAccessError);
     await expect(attempt).rejects.toThrow(/^could not grade through arn:aws:iam::123456789012:role\/lab-grader-readonly \(with its external id\): .*trust policy/s);
     const message = await attempt.catch((error: Error) => error.message);

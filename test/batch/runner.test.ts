@@ -140,13 +140,13 @@ describe('batch with live students', () => {
     let most = 0;
     const seen: string[] = [];
     const collect: LiveCollector = async (student, context) => {
-      seen.push(`${student.id}:${student.source.kind}:${context.profile}`);
+      seen.push(`${student.id}:${student.source.kind}:${context.grading.profile.name}`);
       inFlight += 1;
       most = Math.max(most, inFlight);
       await new Promise((resolve) => setTimeout(resolve, 10));
       inFlight -= 1;
       if (student.source.kind === 'role') throw new AwsAccessError('Your AWS credentials have expired (ExpiredToken).');
-      return example('complete-lab');
+      return { snapshot: example('complete-lab') };
     };
     const out = join(dir, 'out');
     const result = await runBatch({

@@ -116,3 +116,28 @@ describe('lab-grader grade --role-arn', { timeout: 60_000 }, () => {
     expect(runs[2]!.stderr).toContain('expected an IAM role ARN');
   });
 });
+
+describe('lab-grader watch --role-arn', { timeout: 60_000 }, () => {
+  it('watches through the role as grade does: assumed with the external id, the account read with the role', async () => {
+    assumeCalls.length = 0;
+    signers.clear();
+    const run = await cli(['watch', '--role-arn', ROLE, '--external-id', 'course-2026', '--region', 'eu-west-1', '--rounds', '1', '--quiet', '--timeout', '30']);
+    // The stand-in refuses every read but the caller's identity: watch stops with what to do.
+    expect(run.code, run.stderr).toBe(3);
+    expect(assumeCalls[0]).toMatchObject({ RoleArn: ROLE, ExternalId: 'course-2026', RoleSessionName: 'lab-grader-watch' });
+    expect([...signers].sort()).toEqual(['AKIAINSTRUCTOREXAMPL', 'ASIAROLEEXAMPLE00001']);
+    expect(run.stderr).toMatch(/every one of the \d+ reads failed \(mostly AccessDenied\)/);
+    expect(run.stdout).toBe('');
+  });
+
+  it('exits 3 naming the role when it cannot be assumed, and refuses --external-id alone (exit 2)', async () => {
+    denyRole = true;
+    const denied = await cli(['watch', '--role-arn', ROLE, '--external-id', 'wrong-id', '--region', 'eu-west-1', '--rounds', '1']);
+    denyRole = false;
+    expect(denied.code, denied.stderr).toBe(3);
+    expect(denied.stderr).toContain(`could not grade through ${ROLE} (with its external id)`);
+    const alone = await cli(['watch', '--external-id', 'course-2026', '--rounds', '1']);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain('--external-id only applies with --role-arn');
+  });
+});

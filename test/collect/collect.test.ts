@@ -34,9 +34,9 @@ async function stubProbe(target: Probes['target']): Promise<Probes> {
   return { target, results: [] };
 }
 
-// As the commands read an account: collect, resolve the probe target, probe (stubbed).
-function collect(options: Partial<LiveOptions> = {}): Promise<Snapshot> {
-  return readLiveAccount({ params: labParams(), region: 'eu-west-1', probe: stubProbe, ...options });
+// As the commands read an account: collect, resolve the lab, probe (stubbed).
+async function collect(options: Partial<LiveOptions> = {}): Promise<Snapshot> {
+  return (await readLiveAccount({ params: labParams(), region: 'eu-west-1', probe: stubProbe, ...options })).snapshot;
 }
 
 /** A snapshot where every list fact is empty and every keyed fact has no entries. */

@@ -79,7 +79,7 @@ const leakyProbe = async (target: Probes['target']): Promise<Probes> => {
 describe('collected evidence', () => {
   it('keeps no credential: CloudTrail events are reduced, credential keys dropped, credential-shaped values redacted', async () => {
     account = mockAccount(leakyAccount());
-    const snapshot = await readLiveAccount({ params: labParams(), region: 'eu-west-1', probe: leakyProbe });
+    const { snapshot } = await readLiveAccount({ params: labParams(), region: 'eu-west-1', probe: leakyProbe });
     const saved = `${JSON.stringify(snapshot, null, 2)}\n`;
 
     for (const secret of [SESSION_TOKEN, SECRET_KEY, TEMPORARY_KEY_ID]) expect(saved).not.toContain(secret);

@@ -60,7 +60,7 @@ describe('a stalled AWS endpoint', () => {
     await accountWithStalledLogs();
     let probeBudget: number | undefined;
     // The SDK's own default timeout (30 s) would come far later than this deadline.
-    const snapshot = await readLiveAccount({
+    const { snapshot } = await readLiveAccount({
       params: labParams(),
       region: 'eu-west-1',
       deadline: Date.now() + 700,

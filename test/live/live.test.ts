@@ -12,14 +12,14 @@ afterEach(() => {
   account = undefined;
 });
 
-describe('the live path: collect, then resolve the probe target, then probe', () => {
+describe('the live path: collect, then resolve the lab, then probe its load balancer', () => {
   it('collection alone probes nothing; the composition probes the load balancer the resolver chose', async () => {
     account = mockAccount(example('complete-lab'));
     const collected = await collectSnapshot({ params: labParams(), region: 'eu-west-1' });
     expect(collected.probes).toEqual({ target: null, skipped: 'not probed: collection only', results: [] });
 
     const targets: Probes['target'][] = [];
-    const live = await readLiveAccount({
+    const { snapshot: live, lab } = await readLiveAccount({
       params: labParams(),
       region: 'eu-west-1',
       probe: async (target) => {
@@ -30,6 +30,9 @@ describe('the live path: collect, then resolve the probe target, then probe', ()
     expect(targets).toHaveLength(1);
     expect(live.probes.target?.source).toBe('alb-dns-name');
     expect(live.facts).toEqual(collected.facts);
+    // The lab handed on is the one the probe target came from, and it sees the probes.
+    expect(targets[0]?.url).toBe(`http://${lab.loadBalancer?.DNSName}`);
+    expect(lab.snapshot).toBe(live);
   });
 });
 
@@ -37,7 +40,7 @@ describe('names are data in a live snapshot', () => {
   it.each(PROTOTYPE_NAMES)('an admin group and an admin user named %s keep their policies, members, keys and MFA devices', async (name) => {
     const built = completeLabRenamed(['student-admin', name], ['admin', name]);
     account = mockAccount(built);
-    const live = await readLiveAccount({ params: labParams({ 'iam.adminGroup': name }), region: 'eu-west-1', probe: async (target) => ({ target, results: [] }) });
+    const { snapshot: live } = await readLiveAccount({ params: labParams({ 'iam.adminGroup': name }), region: 'eu-west-1', probe: async (target) => ({ target, results: [] }) });
     // Saved and loaded again, as --save-snapshot and --snapshot do.
     const { facts } = parseSnapshot(JSON.stringify(live), 'live.json');
     for (const [fact, key] of [['groupPolicies', name], ['groupMembers', name], ['userAccessKeys', name], ['userMfaDevices', name]] as const) {

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { CheckDefinition } from '../../src/check/define.js';
-import { paramsFor, pickProfile } from '../../src/grade/engine.js';
+import { paramsFor, pickProfile } from '../../src/rubric/profile.js';
 import { evaluateCheck, withRubricHint, type Evaluation } from '../../src/grade/evaluate.js';
 import { loadRubric } from '../../src/rubric/load.js';
 import { applyParamOverrides } from '../../src/rubric/overrides.js';

@@ -3,7 +3,7 @@ import { AwsAccessError } from '../../src/errors.js';
 import type { Scorecard } from '../../src/grade/scorecard.js';
 import type { FactKey, Snapshot } from '../../src/snapshot/types.js';
 import { diffScorecards } from '../../src/watch/diff.js';
-import { abortableSleep, refreshFor, unreadableReason, watchLoop, type WatchDependencies, type WatchFrame } from '../../src/watch/loop.js';
+import { abortableSleep, refreshFor, unreadableReason, watchLoop, type WatchDependencies, type WatchFrame, type WatchRound } from '../../src/watch/loop.js';
 import { changeLines, CLEAR_SCREEN, finalLine, renderFrame } from '../../src/watch/render.js';
 import { sampleScorecard } from '../html/sample-scorecard.js';
 import { example } from '../support/fixtures.js';
@@ -76,22 +76,19 @@ function fakeWorld(options: { hangOnRound?: number } = {}) {
   const collected: { round: number; previousCollectedAt?: string; readsTrail: boolean; readsVpcs: boolean }[] = [];
   const sleeps: number[] = [];
   const controller = new AbortController();
-  const scorecards = new Map<string, Scorecard>();
   const deps: WatchDependencies = {
-    async collect({ round, previous, refresh }) {
+    async grade({ round, previous, refresh }) {
       collected.push({
         round,
         ...(previous ? { previousCollectedAt: previous.collectedAt } : {}),
         readsTrail: refresh('userEvents'),
         readsVpcs: refresh('vpcs'),
       });
-      if (round === options.hangOnRound) return new Promise<Snapshot>(() => {});
+      if (round === options.hangOnRound) return new Promise<WatchRound>(() => {});
       clock += 2000;
       const snapshot = { ...example('complete-lab'), collectedAt: `round-${round}` };
-      scorecards.set(snapshot.collectedAt, sampleScorecard({ earned: ROUNDS[(round - 1) % ROUNDS.length] }));
-      return snapshot;
+      return { snapshot, scorecard: sampleScorecard({ earned: ROUNDS[(round - 1) % ROUNDS.length] }) };
     },
-    grade: (snapshot) => scorecards.get(snapshot.collectedAt)!,
     show: (frame) => frames.push(frame),
     async sleep(ms) {
       sleeps.push(ms);
@@ -131,10 +128,10 @@ describe('watchLoop', () => {
 
   it('stops with the fix when the credentials expire between rounds', async () => {
     const world = fakeWorld();
-    const collect = world.deps.collect;
-    world.deps.collect = async (context) => {
+    const round = world.deps.grade;
+    world.deps.grade = async (context) => {
       if (context.round === 3) throw new AwsAccessError('Your AWS credentials have expired (ExpiredToken). Start the lab again.');
-      return collect(context);
+      return round(context);
     };
     const summary = await watchLoop(world.deps, { intervalMs: 30_000, signal: world.controller.signal });
     expect(summary).toMatchObject({ rounds: 2, stoppedBy: 'unreadable' });
@@ -152,10 +149,10 @@ describe('watchLoop', () => {
         Object.keys(snapshot.facts).map((key) => [key, { ok: false, error: { code, message: 'no', call: 'ec2:DescribeVpcs' } }]),
       ) as unknown as Snapshot['facts'],
     });
-    const collect = world.deps.collect;
-    world.deps.collect = async (context) => {
-      const snapshot = await collect(context);
-      return context.round === 2 ? denied(snapshot, 'AccessDenied') : snapshot;
+    const round = world.deps.grade;
+    world.deps.grade = async (context) => {
+      const read = await round(context);
+      return context.round === 2 ? { ...read, snapshot: denied(read.snapshot, 'AccessDenied') } : read;
     };
     const summary = await watchLoop(world.deps, { intervalMs: 30_000, signal: world.controller.signal });
     expect(summary).toMatchObject({ rounds: 1, stoppedBy: 'unreadable' });
@@ -197,7 +194,7 @@ describe('watchLoop', () => {
 
   it('passes a collection failure on (e.g. expired credentials), unless the user already stopped', async () => {
     const world = fakeWorld();
-    world.deps.collect = async () => {
+    world.deps.grade = async () => {
       throw new Error('ExpiredToken');
     };
     await expect(watchLoop(world.deps, { intervalMs: 10, signal: world.controller.signal })).rejects.toThrow('ExpiredToken');

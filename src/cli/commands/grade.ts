@@ -1,25 +1,20 @@
 // `lab-grader grade`: collect (or load) a snapshot, grade it against the rubric, write the reports.
 import { performance } from 'node:perf_hooks';
 import { checksById } from '../../../checks/index.js';
-import type { CheckRegistry } from '../../check/define.js';
 import { progressDisplay } from '../../collect/progress.js';
 import { UsageError, unwritable } from '../../errors.js';
 import { makeWritableFolder, writeFileAtomically } from '../../files.js';
-import { assertGradable, grade, paramsFor, pickProfile } from '../../grade/engine.js';
+import { settleGrading, type Grading } from '../../grade/grading.js';
 import type { Submission } from '../../resolve/lab.js';
-import type { LabParams } from '../../rubric/params.js';
-import type { Rubric, RubricProfile } from '../../rubric/types.js';
+import type { Rubric } from '../../rubric/types.js';
 import { loadSnapshot } from '../../snapshot/load.js';
 import type { ProbeResult, Snapshot } from '../../snapshot/types.js';
-import type { ClientOptions } from '../../aws/clients.js';
-import type { GradingRole } from '../../aws/role.js';
 import { probeBaseUrl } from '../../probe/target.js';
+import type { AccountAccess } from '../../student/account.js';
+import { gradeStudent, readStudentAccount, type StudentSnapshot } from '../../student/grade.js';
 import { rubricLocation } from '../paths.js';
 import { loadGradingRubric } from '../prepared.js';
 import { verificationFrom, type VerificationFlags } from '../verification.js';
-import { withIntegrity } from '../../integrity/apply.js';
-import { snapshotEvidence } from '../../integrity/evidence.js';
-import { verifySnapshot } from '../../integrity/verify.js';
 import { parseFormats, REPORTERS, renderReport, writeReports, type ManualPoints, type ReportFormat } from '../../report/index.js';
 import { consoleWidth, diagnostics, probeOutcome, useColor, type Diagnostics } from '../terminal.js';
 
@@ -72,15 +67,9 @@ export function parseParams(params: readonly string[]): Record<string, string> {
 
 /** What `grade` and `watch` settle from their flags before any AWS call. */
 export interface GradingSetup {
-  rubric: Rubric;
-  /** The rubric as the person named it, for the scorecard. */
-  rubricFile: string;
-  paramOverrides: Record<string, string>;
-  profile: RubricProfile;
-  params: LabParams;
+  /** The rubric, profile, params and checks, settled once. */
+  grading: Grading;
   submission: Submission | null;
-  /** The lab's check registry, which the engine grades with. */
-  checks: CheckRegistry;
 }
 
 /** The profile names a message lists, at most: enough to spot a typo. */
@@ -125,51 +114,51 @@ export async function prepareGrading(
   if (options.albUrl !== undefined) probeBaseUrl(options.albUrl);
   const location = rubricLocation(options.rubric);
   const rubric = await loadGradingRubric(options.rubric);
-  const paramOverrides = parseParams(options.param);
-  assertGradable(rubric, checksById);
   await assertAwsProfileExists(rubric, options.awsProfile);
-  const profile = pickProfile(rubric, options.labProfile);
-  const params = paramsFor(rubric, profile, paramOverrides);
+  const grading = settleGrading({
+    rubric,
+    rubricFile: location.name,
+    ...(options.labProfile === undefined ? {} : { labProfile: options.labProfile }),
+    paramOverrides: parseParams(options.param),
+    checks: checksById,
+  });
   let submission: Submission | null = null;
   if (options.submission !== undefined) {
     const { scanSubmission } = await import('../../submission/scan.js');
     submission = await scanSubmission(options.submission);
   }
-  return { rubric, rubricFile: location.name, paramOverrides, profile, params, submission, checks: checksById };
+  return { grading, submission };
 }
 
 /** `--region auto`: grade the region that holds the lab. */
 export const AUTO_REGION = 'auto';
 
-/**
- * The region to grade: `--region auto` searches every enabled region for the lab (a
- * UsageError when none holds it), any other value is used as given.
- */
-export async function resolveRegion(
-  options: Pick<GradeOptions, 'region' | 'awsProfile'>,
-  log: Diagnostics,
-  role?: GradingRole,
-): Promise<string | undefined> {
-  if (options.region !== AUTO_REGION) return options.region;
-  const { createClients, GLOBAL_REGION } = await import('../../aws/clients.js');
-  const { chooseLabRegion } = await import('../../collect/region.js');
-  const onCall = log.onCall ? { onCall: log.onCall } : {};
-  const awsProfile = options.awsProfile === undefined ? {} : { awsProfile: options.awsProfile };
-  // Through the student's role when grading through one: the regions searched are theirs.
-  const clients = role
-    ? await clientsForRole(role, { ...awsProfile, region: GLOBAL_REGION }, onCall)
-    : createClients({ ...awsProfile, region: GLOBAL_REGION, ...onCall });
-  try {
-    const chosen = await chooseLabRegion(clients, options.awsProfile);
-    const others = chosen.search.found.slice(1).map((found) => found.region);
-    log.note(
-      `--region auto: grading ${chosen.region}, which holds non-default VPC ${chosen.search.found[0]?.vpcIds.join(', ')}` +
-        `${others.length > 0 ? ` (also found in ${others.join(', ')}: name one with --region to grade it)` : ''}.`,
-    );
-    return chosen.region;
-  } finally {
-    clients.destroy();
+/** The flags that reach a live account, as `grade` and `watch` share them. */
+export type LiveFlags = Pick<GradeOptions, 'awsProfile' | 'region' | 'roleArn' | 'externalId' | 'quiet' | 'verbose'>;
+
+/** Refuses live flags that contradict each other, before anything is read. */
+export function assertLiveFlags(options: LiveFlags): void {
+  if (options.externalId !== undefined && options.roleArn === undefined) {
+    throw new UsageError('--external-id only applies with --role-arn: add the role to assume, or drop --external-id.');
   }
+  if (options.quiet && options.verbose) throw new UsageError('--quiet and --verbose contradict each other: pick one.');
+}
+
+/**
+ * How to reach the account the flags name: the caller's credentials (`--profile` or the
+ * chain), or the student's role assumed with them; `--region auto` searched through that access.
+ */
+export async function accountAccess(options: LiveFlags, log: Diagnostics, who: string): Promise<AccountAccess> {
+  const access: AccountAccess = {
+    who,
+    ...(options.awsProfile === undefined ? {} : { awsProfile: options.awsProfile }),
+    ...(options.roleArn === undefined ? {} : { role: { roleArn: options.roleArn, ...(options.externalId === undefined ? {} : { externalId: options.externalId }) } }),
+    ...(log.onCall ? { onCall: log.onCall } : {}),
+  };
+  if (options.region !== AUTO_REGION) return { ...access, ...(options.region === undefined ? {} : { region: options.region }) };
+  // Imported here so an offline regrade never loads the AWS SDK.
+  const { chooseRegion } = await import('../../student/account.js');
+  return { ...access, region: await chooseRegion(access, log.note) };
 }
 
 /** `--out -` prints one report on stdout instead of writing files. */
@@ -184,10 +173,30 @@ function stdoutFormat(formats: readonly ReportFormat[]): ReportFormat {
   return only;
 }
 
-/** Clients that read the student's account through their role, signed with the caller's own credentials (`--profile` or the chain). */
-async function clientsForRole(role: GradingRole, options: Pick<GradeOptions, 'region' | 'awsProfile'>, extra: Pick<ClientOptions, 'onCall'>) {
-  const [{ createClients }, { roleCredentials }] = await Promise.all([import('../../aws/clients.js'), import('../../aws/role.js')]);
-  return createClients({ ...(options.region === undefined ? {} : { region: options.region }), credentials: roleCredentials(role, 'grade', options.region, options.awsProfile), ...extra });
+/** The live read of `grade`: the account the flags name, with the progress line, `--verbose` and the wrong-region warning. */
+async function liveRead(options: GradeOptions, grading: Grading, submission: Submission | null, log: Diagnostics, deadline: number): Promise<StudentSnapshot> {
+  const access = await accountAccess(options, log, 'grade');
+  const { explainLabElsewhere } = await import('../../collect/region.js');
+  const progress = options.quiet ? undefined : progressDisplay();
+  let probes = 0;
+  try {
+    return await readStudentAccount(grading, access, submission, {
+      ...(options.albUrl === undefined ? {} : { albUrl: options.albUrl }),
+      ...(progress ? { onProgress: progress.onProgress } : {}),
+      deadline,
+      onProbe: (result: ProbeResult) => {
+        probes += 1;
+        progress?.onProbe({ done: probes, label: probeOutcome(result) });
+        log.onProbe?.(result);
+      },
+      onLabElsewhere: (search, graded) => {
+        progress?.finish();
+        log.warn(explainLabElsewhere(graded, search, process.argv.slice(2)));
+      },
+    });
+  } finally {
+    progress?.finish();
+  }
 }
 
 /** Grades and writes the reports; the exit code is 1 when the score is below --min-score. */
@@ -201,12 +210,9 @@ export async function gradeCommand(options: GradeOptions): Promise<number> {
   if (options.snapshot !== undefined && options.roleArn !== undefined) {
     throw new UsageError('--role-arn grades the account live through the role; a saved snapshot needs no role. Drop --snapshot or --role-arn.');
   }
-  if (options.externalId !== undefined && options.roleArn === undefined) {
-    throw new UsageError('--external-id only applies with --role-arn: add the role to assume, or drop --external-id.');
-  }
-  if (options.quiet && options.verbose) throw new UsageError('--quiet and --verbose contradict each other: pick one.');
+  assertLiveFlags(options);
   const toStdout = options.out === STDOUT ? stdoutFormat(formats) : undefined;
-  const { rubric, rubricFile, paramOverrides, profile, params, submission, checks } = await prepareGrading(options);
+  const { grading, submission } = await prepareGrading(options);
   // A folder that cannot hold the reports fails now, not after a minute of collection.
   if (toStdout === undefined && formats.some((format) => REPORTERS[format].file !== undefined)) {
     await makeWritableFolder(options.out).catch((error: unknown) => {
@@ -214,72 +220,26 @@ export async function gradeCommand(options: GradeOptions): Promise<number> {
     });
   }
   const log = diagnostics(options);
+  const live = options.snapshot === undefined;
 
-  let snapshot: Snapshot;
-  if (options.snapshot !== undefined) {
-    snapshot = loadSnapshot(options.snapshot);
-  } else {
-    // Imported here so an offline regrade never loads the AWS SDK.
-    const { readLiveAccount } = await import('../../live/index.js');
-    const { createClients } = await import('../../aws/clients.js');
-    const { explainLabElsewhere } = await import('../../collect/region.js');
-    const role = options.roleArn === undefined ? undefined : { roleArn: options.roleArn, ...(options.externalId === undefined ? {} : { externalId: options.externalId }) };
-    const onCall = log.onCall ? { onCall: log.onCall } : {};
-    const region = await resolveRegion(options, log, role);
-    const clients = role
-      ? await clientsForRole(role, { ...(options.awsProfile === undefined ? {} : { awsProfile: options.awsProfile }), ...(region === undefined ? {} : { region }) }, onCall)
-      : createClients({
-          ...(options.awsProfile === undefined ? {} : { awsProfile: options.awsProfile }),
-          ...(region === undefined ? {} : { region }),
-          ...onCall,
-        });
-    const progress = options.quiet ? undefined : progressDisplay();
-    let probes = 0;
-    const onProbe = (result: ProbeResult): void => {
-      probes += 1;
-      progress?.onProbe({ done: probes, label: probeOutcome(result) });
-      log.onProbe?.(result);
-    };
-    try {
-      snapshot = await readLiveAccount({
-        params,
-        profile: profile.name,
-        rubricSha256: rubric.sha256,
-        clients,
-        ...(options.awsProfile === undefined ? {} : { awsProfile: options.awsProfile }),
-        ...(region === undefined ? {} : { region }),
-        ...(options.albUrl === undefined ? {} : { albUrl: options.albUrl }),
-        ...(progress ? { onProgress: progress.onProgress } : {}),
-        deadline,
-        onProbe,
-        onLabElsewhere: (search, graded) => {
-          progress?.finish();
-          log.warn(explainLabElsewhere(graded, search, process.argv.slice(2)));
-        },
-      });
-    } catch (error) {
-      throw role ? (await import('../../aws/role.js')).explainRoleFailure(error, role) : error;
-    } finally {
-      progress?.finish();
-      clients.destroy();
-    }
-  }
-  if (options.saveSnapshot !== undefined) {
-    await writeFileAtomically(options.saveSnapshot, `${JSON.stringify(snapshot, null, 2)}\n`).catch((error: unknown) => {
-      throw unwritable(error, `--save-snapshot ${options.saveSnapshot}`);
-    });
-  }
-
-  // A saved snapshot may come from someone else: verify it (a live collection is only checked against --account).
-  const flags = verifySnapshot(
-    { student: 'this snapshot', evidence: snapshotEvidence(snapshot), live: options.snapshot === undefined, ...(options.account === undefined ? {} : { expectedAccount: options.account }) },
-    verificationFrom({ integrity: options.integrity ?? 'warn', ...options }),
-  );
-  const scorecard = withIntegrity(
-    grade({ rubric, rubricFile, snapshot, profile: profile.name, paramOverrides, submission, checks }),
-    flags,
-    options.integrity ?? 'warn',
-  );
+  const obtain = live ? () => liveRead(options, grading, submission, log, deadline) : async () => ({ snapshot: loadSnapshot(options.snapshot!) });
+  const { scorecard } = await gradeStudent(grading, obtain, {
+    submission,
+    ...(options.saveSnapshot === undefined
+      ? {}
+      : {
+          keep: (snapshot: Snapshot) =>
+            writeFileAtomically(options.saveSnapshot!, `${JSON.stringify(snapshot, null, 2)}\n`).catch((error: unknown) => {
+              throw unwritable(error, `--save-snapshot ${options.saveSnapshot}`);
+            }),
+        }),
+    // A saved snapshot may come from someone else: verify it (a live collection is only checked against --account).
+    verify: {
+      submitted: { student: 'this snapshot', live, ...(options.account === undefined ? {} : { expectedAccount: options.account }) },
+      options: verificationFrom({ integrity: options.integrity ?? 'warn', ...options }),
+      mode: options.integrity ?? 'warn',
+    },
+  });
 
   const color = useColor(options.color);
   const reportOptions = {

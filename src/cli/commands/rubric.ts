@@ -1,7 +1,7 @@
 // `lab-grader rubric lint` and `lab-grader rubric show`.
 import { checksById } from '../../../checks/index.js';
 import { UsageError } from '../../errors.js';
-import { pickProfile } from '../../grade/engine.js';
+import { pickProfile } from '../../rubric/profile.js';
 import { addPoints, formatPoints, type Hundredths } from '../../rubric/points.js';
 import { formatProblem, lintRubric } from '../../rubric/lint.js';
 import type { Rubric, RubricProfile, RubricStep } from '../../rubric/types.js';
