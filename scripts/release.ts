@@ -109,7 +109,8 @@ function main(args: string[]): void {
   // Where the course publishes lab-grader: package.json's repository, else the placeholder the docs use.
   const repositoryUrl = (pkg.repository?.url ?? 'https://github.com/example-org/lab-grader').replace(/^git\+/, '').replace(/\.git$/, '');
   writeFileSync(join(out, `lab-grader-${version}.notes.md`), releaseNotesFile(version, notes, tarball, sha256, repositoryUrl));
-  const shown = relative(process.cwd(), out) || '.';
+  const near = relative(process.cwd(), out);
+  const shown = near === '' ? '.' : near.startsWith('..') ? out : near;
   console.log(`release ${version}: ${shown}/${tarball}, ${shown}/${tarball}.sha256 (${sha256}), ${shown}/lab-grader-${version}.notes.md`);
 }
 
