@@ -1,4 +1,5 @@
 // RFC 4180 CSV: reading rosters and writing the gradebook.
+import { neutralizeControls } from '../report/safe-text.js';
 
 export interface CsvRecord {
   /** Line of the file where the record starts (1-based). */
@@ -70,18 +71,18 @@ export function parseCsv(text: string): CsvRecord[] {
 // A cell starting with one of these is run as a formula by spreadsheet programs.
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-/** Text made inert for spreadsheets: a leading = + - @ (or tab, carriage return) gets a `'`. */
+/** Text made inert for spreadsheets: one line (line breaks shown as `\n`), and a leading = + - @ (or tab) gets a `'`. */
 function inert(value: string | number | undefined): string {
   if (value === undefined) return '';
-  const text = typeof value === 'number' ? String(value) : value;
+  const text = typeof value === 'number' ? String(value) : neutralizeControls(value);
   return typeof value === 'string' && FORMULA_START.test(text) ? `'${text}` : text;
 }
 
 const quoted = (text: string): string => `"${text.replace(/"/g, '""')}"`;
 
 /**
- * One cell as RFC 4180 writes it, made inert for spreadsheets: text starting with
- * = + - @ (or a tab or carriage return) gets a leading `'`; numbers are written as numbers.
+ * One cell as RFC 4180 writes it, made inert for spreadsheets (one line, no formula); numbers
+ * are written as numbers.
  */
 export function csvCell(value: string | number | undefined): string {
   const text = inert(value);

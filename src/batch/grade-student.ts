@@ -7,6 +7,7 @@ import { AwsAccessError, UsageError } from '../errors.js';
 import { settleGrading, type Grading } from '../grade/grading.js';
 import type { Scorecard } from '../grade/scorecard.js';
 import { renderReport, writeReports, type ReportFormat } from '../report/index.js';
+import { safeText } from '../report/safe-text.js';
 import type { Submission } from '../resolve/lab.js';
 import type { Rubric } from '../rubric/types.js';
 import { parseSnapshot } from '../snapshot/load.js';
@@ -81,12 +82,13 @@ export interface StudentJob {
   submissionPath?: string;
 }
 
+/** Why a student could not be graded, on one line and safe to show (error.json, the gradebook, the overview, the summary). */
 export function describeError(error: unknown): string {
   if (error instanceof Error) {
     // Errors a person can fix carry their own advice; anything else is named with its type.
-    return error instanceof UsageError || error instanceof AwsAccessError || error instanceof StudentDeadlineError ? error.message : `${error.name}: ${error.message}`;
+    return safeText(error instanceof UsageError || error instanceof AwsAccessError || error instanceof StudentDeadlineError ? error.message : `${error.name}: ${error.message}`);
   }
-  return String(error);
+  return safeText(String(error));
 }
 
 /** A roster's snapshot file; a missing one is named as the roster gives it. */

@@ -71,31 +71,33 @@ const ID_WIDTH = 5;
 /** Wide enough for `10.00/10.00`. */
 const POINTS_WIDTH = 11;
 
-/** Text as the terminal should show it: controls and bidi characters made visible as U+FFFD, never interpreted. */
+/** Text as the terminal should show it: one line, controls and bidi characters made visible, never interpreted. */
 export const printable = neutralizeControls;
 
-/** Breaks text into lines of at most `width` characters, splitting words longer than a line. */
+/**
+ * Breaks text into lines of at most `width` characters, splitting words longer than a line. A
+ * line the text's own words would start with `::` starts `\::` instead: CI runners take a line
+ * starting `::` (after spaces) as a workflow command, and a student's name may be one.
+ */
 export function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
-  for (const paragraph of printable(text).split('\n')) {
-    let line = '';
-    for (let word of paragraph.split(/\s+/).filter(Boolean)) {
-      while (word.length > width) {
-        if (line) lines.push(line);
-        lines.push(word.slice(0, width));
-        word = word.slice(width);
-        line = '';
-      }
-      if (!line) line = word;
-      else if (line.length + 1 + word.length <= width) line += ` ${word}`;
-      else {
-        lines.push(line);
-        line = word;
-      }
+  let line = '';
+  for (let word of printable(text).split(/\s+/).filter(Boolean)) {
+    while (word.length > width) {
+      if (line) lines.push(line);
+      lines.push(word.slice(0, width));
+      word = word.slice(width);
+      line = '';
     }
-    if (line || lines.length === 0) lines.push(line);
+    if (!line) line = word;
+    else if (line.length + 1 + word.length <= width) line += ` ${word}`;
+    else {
+      lines.push(line);
+      line = word;
+    }
   }
-  return lines;
+  if (line || lines.length === 0) lines.push(line);
+  return lines.map((wrapped) => (wrapped.startsWith('::') ? `\\${wrapped}` : wrapped));
 }
 
 /** A labelled paragraph under a step, wrapped and indented so it stays inside the width. */

@@ -4,7 +4,7 @@
 // autograder points, set in Gradescope), the bonus as extra credit, one test per step with an
 // explicit status, Markdown output; `manualPoints: 'exclude'` leaves review shares to a manual question.
 import type { Scorecard, StepResult } from '../grade/scorecard.js';
-import { escapeMarkdownInline } from './markdown.js';
+import { escapeMarkdownInline } from './safe-text.js';
 import {
   allSteps,
   fixedPoints,
@@ -48,7 +48,7 @@ export interface GradescopeResults {
   tests: GradescopeTest[];
 }
 
-const md = (text: string): string => escapeMarkdownInline(text).replace(/\r\n|\r|\n/g, ' ');
+const md = escapeMarkdownInline;
 
 function testOutput(step: StepResult, profile: string, manualPoints: ManualPoints): string {
   const lines = [`**Status:** ${md(statusText(step))}`];

@@ -1,6 +1,6 @@
 // A CI job summary (e.g. $GITHUB_STEP_SUMMARY): the total, a table per section, then what
 // to fix for every miss.
-import { neutralizeControls } from './safe-text.js';
+import { escapeMarkdownInline } from './safe-text.js';
 import { costNoticeLines, type CostNotice } from '../cost/estimate.js';
 import type { Scorecard, StepResult, StepStatus } from '../grade/scorecard.js';
 import {
@@ -32,46 +32,30 @@ const EMOJI: Record<StepStatus, string> = {
   manual: '👀',
 };
 
-/**
- * Inline text that cannot break the table or inject HTML: `&`, `<`, `>` as entities, `|`
- * escaped, line breaks as `<br>`.
- */
-export function escapeMarkdownCell(text: string): string {
-  return escapeMarkdownInline(text).replace(/\r\n|\r|\n/g, '<br>');
-}
-
-/**
- * Inline text: controls made visible, the HTML-significant characters, `|`, and the
- * backslash and brackets escaped, so text from an account can never form a link or an image.
- */
-export function escapeMarkdownInline(text: string): string {
-  return neutralizeControls(text)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[\\[\]|]/g, '\\$&');
+/** A table cell: inline text (its `|` escaped, so it cannot end the cell), several of them one under the other. */
+export function escapeMarkdownCell(...texts: string[]): string {
+  return texts.map(escapeMarkdownInline).join('<br>');
 }
 
 function statusCell(step: StepResult): string {
   return `${EMOJI[step.status]} ${statusText(step)}`;
 }
 
-function hintCell(step: StepResult, profile: string): string {
-  if (step.status === 'pass') return '';
-  if (step.status === 'skip') return skipReason(step, profile);
-  return [...stepCauses(step), ...stepHints(step)].join('\n');
+function hintCell(step: StepResult, profile: string): string[] {
+  if (step.status === 'pass') return [];
+  if (step.status === 'skip') return [skipReason(step, profile)];
+  return [...stepCauses(step), ...stepHints(step)];
 }
 
 function table(steps: StepResult[], profile: string): string[] {
   const rows = steps.map((step) => {
-    const hint = hintCell(step, profile);
-    return `| ${escapeMarkdownCell(step.id)} ${escapeMarkdownCell(step.title)} | ${statusCell(step)} | ${formatScore(step.points)} | ${escapeMarkdownCell(hint)} |`;
+    return `| ${escapeMarkdownCell(step.id)} ${escapeMarkdownCell(step.title)} | ${statusCell(step)} | ${formatScore(step.points)} | ${escapeMarkdownCell(...hintCell(step, profile))} |`;
   });
   return ['| Step | Status | Points | Hint |', '| --- | --- | ---: | --- |', ...rows];
 }
 
 function bullets(label: string, items: string[]): string[] {
-  return items.map((item) => `- ${label}${escapeMarkdownInline(item).replace(/\r\n|\r|\n/g, ' ')}`);
+  return items.map((item) => `- ${label}${escapeMarkdownInline(item)}`);
 }
 
 function missDetails(step: StepResult): string[] {
@@ -116,8 +100,8 @@ function render(scorecard: Scorecard, options: ReportOptions): string {
   }
   const groups = stepGroups(scorecard);
   for (const group of groups) {
-    const heading = group.id === 'bonus' ? group.title : `${group.id}. ${group.title}`;
-    lines.push(`## ${escapeMarkdownInline(heading)} (${formatScore(group.points)})`, '', ...table(group.steps, scorecard.profile), '');
+    const heading = group.id === 'bonus' ? escapeMarkdownInline(group.title) : `${escapeMarkdownInline(group.id)}. ${escapeMarkdownInline(group.title)}`;
+    lines.push(`## ${heading} (${formatScore(group.points)})`, '', ...table(group.steps, scorecard.profile), '');
   }
   const misses = groups.flatMap((group) => group.steps).filter(isMiss);
   if (misses.length > 0) {

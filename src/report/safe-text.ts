@@ -1,23 +1,71 @@
-// The one place every report format's text passes through: controls and bidirectional
-// overrides a student's account could carry are neutralised, credential-shaped values redacted.
+// The one place every report format's text passes through. Every string of a scorecard is a
+// one-line field (a name, a URL, a region, a message, a cause), and much of it is a student's:
+// line breaks are shown escaped so no student string starts a line of its own, controls and
+// bidirectional overrides are neutralised, credential-shaped values redacted, and Markdown
+// formats get text that GitHub's renderer turns into no markup at all.
 import type { Scorecard } from '../grade/scorecard.js';
 import { redactSecrets } from '../secrets.js';
 
 /**
- * C0 controls but tab and line feed, DEL, C1 (ESC and CSI drive terminals), and the
- * bidirectional embeddings, overrides, isolates and marks that make text read other than it is.
+ * Line breaks and every other character some reader ends a line at: LF, CR, VT, FF, the
+ * information separators Python's splitlines breaks at, NEL, and Unicode's line and paragraph
+ * separators.
  */
 // eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+const LINE_BREAK = /\r\n|[\n\r\u000B\u000C\u001C-\u001E\u0085\u2028\u2029]/g;
+const SHOWN_AS = new Map([
+  ['\r\n', '\\r\\n'],
+  ['\n', '\\n'],
+  ['\r', '\\r'],
+  ['\u000B', '\\v'],
+  ['\u000C', '\\f'],
+]);
 
-/** Controls and bidi characters shown as U+FFFD, never interpreted; CRLF kept as a line break. */
+/**
+ * The other C0 controls but tab, DEL, C1 (ESC and CSI drive terminals), and the bidirectional
+ * embeddings, overrides, isolates and marks that make text read other than it is.
+ */
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u0008\u000E-\u001B\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+/** Text on one line: line breaks and separators shown as escapes (`\n`, `\u2028`), never as breaks. */
+export function oneLine(text: string): string {
+  return text.replace(LINE_BREAK, (found) => SHOWN_AS.get(found) ?? `\\u${found.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** One line, controls and bidi characters shown as U+FFFD, never interpreted. */
 export function neutralizeControls(text: string): string {
-  return text.replace(/\r\n/g, '\n').replace(UNSAFE, '\uFFFD');
+  return oneLine(text).replace(UNSAFE, '\uFFFD');
 }
 
 /** Text as a report may show it. */
 export function safeText(text: string): string {
   return redactSecrets(neutralizeControls(text));
+}
+
+/** Characters that open or close Markdown markup anywhere in a line: emphasis, code, strikethrough, links, tables, headings, math. */
+const MARKDOWN_PUNCTUATION = /[\\`*_~[\]|#$]/g;
+
+/**
+ * Inline Markdown that renders as the text itself and forms no markup: one line; `&`, `<` and
+ * `>` as entities (no HTML, no entity of the student's); a backslash before every character of
+ * emphasis, code, strikethrough, links, images, tables, headings and math; autolinks broken
+ * (`http\://`, `www\.`, `\@`, which GitHub would otherwise link bare); and a list or quote marker
+ * the text starts with escaped, as are spaces it starts with (they would make a code block).
+ */
+export function escapeMarkdownInline(text: string): string {
+  return neutralizeControls(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(MARKDOWN_PUNCTUATION, '\\$&')
+    .replace(/:(?=\/\/)/g, '\\:')
+    .replace(/(www)\./gi, '$1\\.')
+    .replace(/@/g, '\\@')
+    .replace(/^[ \t]+/, (spaces) => '&#32;'.repeat(spaces.length))
+    .replace(/^[-+]|^(\d{1,9})([.)])(?=\s|$)/, (marker: string, digits: string | undefined, after: string) =>
+      digits === undefined ? `\\${marker}` : `${digits}\\${after}`,
+    );
 }
 
 function safeValue(value: unknown): unknown {

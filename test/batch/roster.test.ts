@@ -153,16 +153,16 @@ describe('CSV cells', () => {
     ]);
   });
 
-  it('quotes per RFC 4180 and makes formulas inert', () => {
-    expect(csvLine(['plain', 'with,comma', 'say "hi"', 'two\nlines', 0.25, undefined])).toBe(
-      'plain,"with,comma","say ""hi""","two\nlines",0.25,\r\n',
+  it('quotes per RFC 4180, keeps every cell on one line and makes formulas inert', () => {
+    expect(csvLine(['plain', 'with,comma', 'say "hi"', 'two\nlines\u2028here', 0.25, undefined])).toBe(
+      'plain,"with,comma","say ""hi""",two\\nlines\\u2028here,0.25,\r\n',
     );
     expect(['=1+1', '+cmd', '-2', '@SUM(A1)', '\tx'].map(csvCell)).toEqual(["'=1+1", "'+cmd", "'-2", "'@SUM(A1)", "'\tx"]);
     expect(csvCell('=HYPERLINK("http://example.com")')).toBe(`"'=HYPERLINK(""http://example.com"")"`);
   });
 
-  it('round-trips what it writes', () => {
+  it('round-trips what it writes, a line break as the characters \\r\\n', () => {
     const row = ['x,y', 'a "b"', 'c\r\nd', '=e'];
-    expect(parseCsv(csvLine(row))[0]?.cells).toEqual(['x,y', 'a "b"', 'c\r\nd', "'=e"]);
+    expect(parseCsv(csvLine(row))[0]?.cells).toEqual(['x,y', 'a "b"', 'c\\r\\nd', "'=e"]);
   });
 });

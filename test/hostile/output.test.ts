@@ -64,7 +64,7 @@ describe('output hygiene', () => {
     // An unescaped `[` followed by `](` or `]:` would be a link, image or reference definition.
     expect(text).not.toMatch(/(?<!\\)\[[^\]\n]*(?<!\\)\](\(|:)/);
     expect(text).not.toContain('<img');
-    expect(text).toContain('!\\[x\\](https://tracker.example/p.png)');
+    expect(text).toContain('!\\[x\\](https\\://tracker.example/p.png)');
   });
 
   it('html: the payload is text, not markup', () => {

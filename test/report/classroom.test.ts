@@ -155,9 +155,10 @@ describe('classroom payload', () => {
       step.checks[0]!.evidence = ['first\r\n::warning::forged too'];
     });
     const test = decode(card).tests.find((candidate) => candidate.name.startsWith('2.1 '))!;
-    expect(test.message).toContain('emoji 🚀, quotes "x", newline ::error::forged and ü');
+    // A line break from the account is shown as \n (safe-text), so the message is one line.
+    expect(test.message).toContain('emoji 🚀, quotes "x", newline\\n::error::forged\\nand ü');
     // The job log treats a line starting with "::" as a workflow command.
     for (const line of [test.name, test.message, ...test.test_code.split('\n')]) expect(line.trimStart()).not.toMatch(/^::/);
-    expect(test.test_code).toContain('Observed: first ::warning::forged too');
+    expect(test.test_code).toContain('Observed: first\\r\\n::warning::forged too');
   });
 });

@@ -79,7 +79,7 @@ describe('console report', () => {
     });
     const text = renderReport(card, 'console', { color: false });
     for (const control of ['\u001b', '\u0007', '\r']) expect(text).not.toContain(control);
-    expect(text).toContain('group \uFFFD[2J\uFFFD]0;title\uFFFD cleared\uFFFD');
+    expect(text).toContain('group \uFFFD[2J\uFFFD]0;title\uFFFD cleared\\r');
   });
 });
 
@@ -88,7 +88,9 @@ describe('wrap', () => {
     ['short text', 20, ['short text']],
     ['one two three four', 9, ['one two', 'three', 'four']],
     ['arn:aws:iam::123456789012:role/very-long', 12, ['arn:aws:iam:', ':12345678901', '2:role/very-', 'long']],
-    ['first\nsecond', 80, ['first', 'second']],
+    ['first\nsecond', 80, ['first\\nsecond']],
+    ['::error::forged', 80, ['\\::error::forged']],
+    ['forged ::warning::x', 12, ['forged', '\\::warning::x']],
     ['', 10, ['']],
   ] as const)('wraps %j at %i columns', (text, width, expected) => {
     expect(wrap(text, width)).toEqual(expected);

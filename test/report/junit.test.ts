@@ -168,7 +168,7 @@ describe('junit report', () => {
     expect(await schemaErrors(xml)).toEqual([]);
     const failure = elements(xml, 'failure').find((element) => element.type === 'fail' && element.message?.startsWith('quote'));
     // eslint-disable-next-line no-control-regex
-    expect(failure?.message).toBe(hostile.replace(/[\u0000\u0007\u001b\uD800\uFFFF]/g, '\uFFFD'));
+    expect(failure?.message).toBe(hostile.replace(/[\u0000\u0007\u001b\uD800\uFFFF]/g, '\uFFFD').replace('\n', '\\n'));
     // eslint-disable-next-line no-control-regex
     expect(xml).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/);
     expect(xml).toContain('emoji 🚀');
