@@ -1,12 +1,32 @@
-// Values shaped like AWS credentials: access key ids, secret access keys, session tokens.
-// The snapshot guard refuses them; reports show them redacted as `AKIA…WXYZ`.
+// Values shaped like credentials: AWS access key ids, secret access keys and session tokens,
+// and the API tokens a student's app may carry (GitHub, OpenAI). The snapshot guard refuses
+// them; reports show them redacted as `AKIA…WXYZ`. Key material is found wherever it lies: alone,
+// glued to other base64 characters (an S3 key `models/<key>.joblib`, a prefix), or URL-encoded.
 
 /** Long-term (AKIA) and temporary (ASIA) access key ids. */
 const ACCESS_KEY_ID = /(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])/g;
-/** 40 characters of base64 standing alone: a secret access key's shape. */
-const SECRET_ACCESS_KEY = /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
-/** A session token: a long run of base64 (AWS's are hundreds of characters). */
-const SESSION_TOKEN = /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{100,}={0,2}(?![A-Za-z0-9/+=])/g;
+/**
+ * A run of 40 or more base64 characters (`/` and `+` also URL-encoded as `%2F`, `%2B`), with its
+ * `=` padding: a secret access key is 40 of them, a session token hundreds, and either may sit
+ * inside a longer run. Only a run that looks random counts (looksRandom).
+ */
+const KEY_MATERIAL = /(?:[A-Za-z0-9/+]|%2[BbFf]){40,}(?:=|%3[Dd]){0,2}/g;
+/** At least this many characters of key material is a session token's shape, fewer a secret access key's. */
+const SESSION_TOKEN_LENGTH = 100;
+/**
+ * API tokens by their published prefixes, whose `_` and `-` break a base64 run: GitHub's
+ * (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `github_pat_`) and OpenAI's (`sk-proj-`,
+ * `sk-svcacct-`, `sk-admin-`, found glued to anything; a bare `sk-` only where a word starts,
+ * so `task-` and `disk-` names are not tokens).
+ */
+const API_TOKEN = /gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,}|sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}|(?<![A-Za-z0-9_-])sk-[A-Za-z0-9_-]{32,}/g;
+/** Where an API token may start: the loader's quick scan sends such text to the walk. */
+const API_TOKEN_PREFIX = /gh[pousr]_[A-Za-z0-9]|github_pat_|sk-(?:proj|svcacct|admin)-|(?<![A-Za-z0-9_-])sk-[A-Za-z0-9]/;
+
+/** Key material as the characters it encodes: `%2F` is `/`. */
+function decoded(run: string): string {
+  return run.replace(/%2[Ff]/g, '/').replace(/%2[Bb]/g, '+').replace(/%3[Dd]/g, '=');
+}
 
 /** Upper and lower case and a digit or `/+`: base64 key material, not a hex digest or a word. */
 function looksRandom(value: string): boolean {
@@ -15,7 +35,8 @@ function looksRandom(value: string): boolean {
 
 /** Base64 characters by kind: 1 upper case, 2 lower case, 4 a digit or `/+` (looksRandom's three). */
 const BASE64_KIND = new Uint8Array(128);
-for (const [chars, kind] of [['ABCDEFGHIJKLMNOPQRSTUVWXYZ', 1], ['abcdefghijklmnopqrstuvwxyz', 2], ['0123456789/+', 4]] as const) {
+// `%` too, so a URL-encoded run (`%2F`) is one run here as it is for KEY_MATERIAL.
+for (const [chars, kind] of [['ABCDEFGHIJKLMNOPQRSTUVWXYZ', 1], ['abcdefghijklmnopqrstuvwxyz', 2], ['0123456789/+%', 4]] as const) {
   for (const char of chars) BASE64_KIND[char.charCodeAt(0)] = kind;
 }
 const RANDOM_RUN = 40;
@@ -26,9 +47,9 @@ function base64Kind(text: string, at: number): number {
 }
 
 /**
- * Whether `text` has a run of 40 or more base64 characters that looks random. Every secret key
- * or session token `findSecret` reports lies inside such a run, so text without one holds
- * neither. Cheap: a run of 40 covers every 40th character, so only those are looked at first.
+ * Whether `text` has a run of 40 or more base64 characters (or `%`) that looks random. Every
+ * secret key or session token `findSecret` reports lies inside such a run, so text without one
+ * holds neither. Cheap: a run of 40 covers every 40th character, so only those are looked at first.
  */
 export function hasRandomRun(text: string): boolean {
   for (let at = RANDOM_RUN - 1; at < text.length; at += RANDOM_RUN) {
@@ -45,18 +66,36 @@ export function hasRandomRun(text: string): boolean {
   return false;
 }
 
-export type SecretKind = 'access key id' | 'secret access key' | 'session token';
+/**
+ * Whether `text` may hold what `findSecret` finds: a random-looking run of key material or the
+ * start of an API token. False means it holds none.
+ */
+export function maySecret(text: string): boolean {
+  return hasRandomRun(text) || API_TOKEN_PREFIX.test(text);
+}
+
+export type SecretKind = 'AWS access key id' | 'AWS secret access key' | 'AWS session token' | 'API token';
+
+/** What a run of key material is: a session token when long, else a secret access key; undefined when it is not random-looking. */
+function keyMaterialKind(run: string): SecretKind | undefined {
+  const characters = decoded(run);
+  if (!looksRandom(characters)) return undefined;
+  return characters.replace(/=+$/, '').length >= SESSION_TOKEN_LENGTH ? 'AWS session token' : 'AWS secret access key';
+}
+
+/** An API token: its prefix and enough mixed characters after it (`sk-learn-pipeline-v2` is a name, not a key). */
+function isApiToken(value: string): boolean {
+  return value.startsWith('gh') || looksRandom(value.slice(3));
+}
 
 /** The first credential-shaped value in `text`, if any. */
 export function findSecret(text: string): { kind: SecretKind; value: string } | null {
-  for (const [kind, pattern] of [
-    ['access key id', ACCESS_KEY_ID],
-    ['session token', SESSION_TOKEN],
-    ['secret access key', SECRET_ACCESS_KEY],
-  ] as const) {
-    for (const match of text.matchAll(pattern)) {
-      if (kind === 'access key id' || looksRandom(match[0])) return { kind, value: match[0] };
-    }
+  const [id] = text.match(ACCESS_KEY_ID) ?? [];
+  if (id !== undefined) return { kind: 'AWS access key id', value: id };
+  for (const [token] of text.matchAll(API_TOKEN)) if (isApiToken(token)) return { kind: 'API token', value: token };
+  for (const [run] of text.matchAll(KEY_MATERIAL)) {
+    const kind = keyMaterialKind(run);
+    if (kind) return { kind, value: run };
   }
   return null;
 }
@@ -69,6 +108,6 @@ export function redactValue(value: string): string {
 /** The text with every credential-shaped value redacted (access key ids too, unless kept: they name a key, they do not unlock it). */
 export function redactSecrets(text: string, options: { keepAccessKeyIds?: boolean } = {}): string {
   return (options.keepAccessKeyIds ? text : text.replace(ACCESS_KEY_ID, redactValue))
-    .replace(SESSION_TOKEN, (value) => (looksRandom(value) ? redactValue(value) : value))
-    .replace(SECRET_ACCESS_KEY, (value) => (looksRandom(value) ? redactValue(value) : value));
+    .replace(API_TOKEN, (token) => (isApiToken(token) ? redactValue(token) : token))
+    .replace(KEY_MATERIAL, (run) => (keyMaterialKind(run) ? redactValue(run) : run));
 }

@@ -23,7 +23,8 @@ export default defineCheck({
     const taskDefinition = resolved.ok ? resolved.value : undefined;
     if (taskDefinition) {
       const environment = (taskDefinition.containerDefinitions ?? []).flatMap((container) => container.environment ?? []);
-      // A variable naming the bucket is a strong sign the app reads its model from it.
+      // A variable naming the bucket is a strong sign the app reads its model from it. Values are
+      // never stored; what is stored says which of the account's buckets the value named.
       const mentions = environment.filter((variable) => name !== undefined && variable.value?.includes(name));
       evidence.push(
         `task definition ${taskDefinition.family}:${taskDefinition.revision}: image ${taskDefinitionImages(taskDefinition).join(', ') || 'none'}; ` +

@@ -1,6 +1,10 @@
 // ECS: the lab's clusters, their services and running tasks, and the task definitions they
-// use (the latest revision of each family, and any older one a service still runs).
-import type { Service } from '@aws-sdk/client-ecs';
+// use (the latest revision of each family, and any older one a service still runs). A task
+// definition's containers are reduced to what the checks read before they enter the snapshot:
+// environment values, commands, labels and log options are where students put passwords and
+// API keys, so no value of them is stored.
+import type { Bucket } from '@aws-sdk/client-s3';
+import type { ContainerDefinition, Service, TaskDefinition } from '@aws-sdk/client-ecs';
 import { call, collectPages, dataOf, EarlierFailure, identified, keyed, listOf, lookup, single, type ReadContext } from './define.js';
 import { labFirst } from './names.js';
 
@@ -96,6 +100,38 @@ export const tasks = keyed({
 });
 
 /** The ACTIVE task definitions, newest first; a failure only costs the families no service uses. */
+/** What is stored for an environment variable's value: never the value, only which of the account's buckets it names (step 2.3's review reads that). */
+export function storedEnvironmentValue(value: string | undefined, bucketNames: readonly string[]): string {
+  const named = bucketNames.filter((bucket) => value?.includes(bucket));
+  return named.length > 0 ? `(value not stored; names bucket ${named.join(', ')})` : '(value not stored)';
+}
+
+/** A container as the checks read it: its name, image, ports, whether it is essential, its awslogs options and its environment's names. */
+export function containerForChecks(container: ContainerDefinition, bucketNames: readonly string[]): ContainerDefinition {
+  const { name, image, essential, portMappings, environment, logConfiguration } = container;
+  const awslogs = Object.entries(logConfiguration?.options ?? {}).filter(([option]) => option.startsWith('awslogs-'));
+  return {
+    ...(name === undefined ? {} : { name }),
+    ...(image === undefined ? {} : { image }),
+    ...(essential === undefined ? {} : { essential }),
+    ...(portMappings === undefined ? {} : { portMappings }),
+    ...(environment === undefined
+      ? {}
+      : { environment: environment.map((variable) => ({ ...(variable.name === undefined ? {} : { name: variable.name }), value: storedEnvironmentValue(variable.value, bucketNames) })) }),
+    ...(logConfiguration === undefined
+      ? {}
+      : { logConfiguration: { logDriver: logConfiguration.logDriver, ...(awslogs.length > 0 ? { options: Object.fromEntries(awslogs) } : {}) } }),
+  };
+}
+
+/** The task definition with its containers reduced to what the checks read. */
+export function taskDefinitionForChecks(taskDefinition: TaskDefinition, bucketNames: readonly string[]): TaskDefinition {
+  return {
+    ...taskDefinition,
+    ...(taskDefinition.containerDefinitions === undefined ? {} : { containerDefinitions: taskDefinition.containerDefinitions.map((container) => containerForChecks(container, bucketNames)) }),
+  };
+}
+
 const taskDefinitionArns = lookup<string[]>({
   key: 'taskDefinitionArns',
   calls: [call('ecs', 'ListTaskDefinitionsCommand', 'ecs:ListTaskDefinitions')],
@@ -109,7 +145,8 @@ export const taskDefinitions = keyed({
   description: 'Task definitions: the latest active revision of the lab families, and the revisions the services use.',
   keyedBy: 'task definition ARN',
   calls: [call('ecs', 'DescribeTaskDefinitionCommand', 'ecs:DescribeTaskDefinition')],
-  after: ['taskDefinitionArns'],
+  // The buckets, to say which one an environment value names without storing the value.
+  after: ['taskDefinitionArns', 'buckets'],
   schema: identified('taskDefinitionArn'),
   keys: (ctx) => {
     const latest = labFirst([...latestByFamily(ctx).values()], familyOf, ecsHints(ctx), BOUNDS.taskDefinitionFamilies);
@@ -119,10 +156,12 @@ export const taskDefinitions = keyed({
       .flatMap((service) => (service.taskDefinition ? [service.taskDefinition] : []));
     return [...new Set([...latest, ...used])];
   },
-  read: async ({ sdk, aws }, arn) => {
+  read: async (ctx, arn) => {
+    const { sdk, aws } = ctx;
     const answer = await aws.ecs.send(new sdk.ecs.DescribeTaskDefinitionCommand({ taskDefinition: arn }));
     if (!answer.taskDefinition) throw new Error(`ecs:DescribeTaskDefinition returned no task definition for ${arn}`);
-    return answer.taskDefinition;
+    const bucketNames = (dataOf(ctx.get<Bucket[]>('buckets')) ?? []).flatMap((bucket) => (bucket.Name ? [bucket.Name] : []));
+    return taskDefinitionForChecks(answer.taskDefinition, bucketNames);
   },
   storeAs: (arn, taskDefinition) => taskDefinition.taskDefinitionArn ?? arn,
 });

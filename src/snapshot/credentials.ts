@@ -3,7 +3,7 @@
 // (`findCredential`). Both look under credential keys, inside JSON kept as text (CloudTrail's
 // `CloudTrailEvent`), and at values shaped like secret keys and session tokens.
 import { INPUT_LIMITS } from '../limits.js';
-import { findSecret, hasRandomRun, redactSecrets } from '../secrets.js';
+import { findSecret, maySecret, redactSecrets } from '../secrets.js';
 
 /** Keys under which a credential travels: AWS's own (`sessionToken` in CloudTrail) and the CLI's. */
 const CREDENTIAL_KEYS = /^(secretaccesskey|sessiontoken|aws_secret_access_key|aws_session_token)$/i;
@@ -66,7 +66,7 @@ function bracketsInJsonStrings(text: string): number {
  * token would lie in, and no string holding enough brackets to nest JSON text too deep to check.
  */
 export function mayHoldCredential(text: string): boolean {
-  return CREDENTIAL_KEY_TEXT.test(text) || SPELLING_ESCAPE.test(text) || hasRandomRun(text) || bracketsInJsonStrings(text) > SAFE_BRACKETS_IN_STRING;
+  return CREDENTIAL_KEY_TEXT.test(text) || SPELLING_ESCAPE.test(text) || maySecret(text) || bracketsInJsonStrings(text) > SAFE_BRACKETS_IN_STRING;
 }
 
 export interface FoundCredential {
@@ -102,7 +102,7 @@ export function findCredential(value: unknown, path: JsonPath = [], inside: Json
     const json = embeddedJson(value);
     if (json) return findCredential(json, path, inside ?? [], depth + 1);
     const kind = secretIn(value);
-    return kind ? { path, inside: inside ?? [], what: `a value shaped like an AWS ${kind}` } : null;
+    return kind ? { path, inside: inside ?? [], what: `a value shaped like an ${kind}` } : null;
   }
   if (value === null || typeof value !== 'object') return null;
   if (depth >= MAX_DEPTH) return { path, inside: inside ?? [], what: `JSON nested more than ${MAX_DEPTH} deep, too deep to check for credentials` };

@@ -1,18 +1,24 @@
 // Credentials an account or an app hands the collector: a session token in a CloudTrail
 // event's JSON text, a secret key in a tag, an environment variable, a log line, a response
 // body. None reaches a snapshot; a snapshot file that still holds one is refused on regrade.
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { checksById } from '../../checks/index.js';
 import { UsageError } from '../../src/errors.js';
 import { grade } from '../../src/grade/engine.js';
 import { readLiveAccount } from '../../src/live/index.js';
 import { loadRubric } from '../../src/rubric/load.js';
-import { hasRandomRun } from '../../src/secrets.js';
+import { findSecret, hasRandomRun, redactSecrets } from '../../src/secrets.js';
 import { findCredential, mayHoldCredential, withoutCredentials } from '../../src/snapshot/credentials.js';
 import { parseSnapshot } from '../../src/snapshot/load.js';
 import type { Probes, Snapshot } from '../../src/snapshot/types.js';
 import { mockAccount, type MockedAccount } from '../collect/mock-account.js';
+import { stubTestCredentials } from '../support/aws-env.js';
 import { root } from '../support/cli.js';
 import { example, labParams } from '../support/fixtures.js';
 
@@ -21,6 +27,8 @@ const rubric = loadRubric(`${root}/rubric.yaml`, 'rubric.yaml');
 const SESSION_TOKEN = `IQoJb3JpZ2luX2VjEJr${'Xk9Qw3Zp7Lm2Vb8Nc4Rt6Yh1Gf5Dj0Sa'.repeat(8)}Aq==`;
 const SECRET_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLE9K';
 const TEMPORARY_KEY_ID = 'ASIAY34FZKBOKMUTVV7A';
+const GITHUB_TOKEN = 'ghp_R8x2KqL0vNz4TbW7yHc3Jd9Fm1Gs5Ap6Ue0Q';
+const OPENAI_KEY = 'sk-proj-Qw7Er_Ty3Ui-Op9As2Df5Gh8Jk1Lz4Xc6Vb0Nm3Qa7Ws1Ed';
 
 /** An AssumeRole event as LookupEvents returns it: the record's responseElements carry the session's credentials. */
 function assumeRoleEvent(): Record<string, unknown> {
@@ -103,8 +111,9 @@ describe('collected evidence', () => {
     // Other places: redacted where they stood, the rest of the value kept.
     expect(saved).toContain(`"Value": "wJal…LE9K"`);
     expect(saved).toContain('sentiment-models-123456789012');
-    expect(saved).toContain('"value": "wJal…LE9K"');
-    expect(saved).toContain(`"value": "IQoJ…Aq=="`);
+    // Environment values are never stored: only which bucket one names.
+    expect(saved).toContain('"value": "(value not stored; names bucket sentiment-models-123456789012)"');
+    expect(saved.match(/"value": "\(value not stored\)"/g)).toHaveLength(2);
     expect(JSON.parse(snapshot.probes.results[0]!.bodyExcerpt)).toEqual({ echo: { note: 'key wJal…LE9K' } });
 
     // The saved file reads back (the guard finds nothing) and grades as the live snapshot did.
@@ -205,7 +214,7 @@ describe("the loader's quick scan of the text (the walk is skipped when it finds
 
   it('never skips what the walk would refuse (fast-check)', () => {
     const piece = fc.oneof(
-      fc.constantFrom(SECRET_KEY, SESSION_TOKEN, TEMPORARY_KEY_ID, 'sessionToken', 'SecretAccessKey', '[[[[', '{"a":', '\\', '\n', '/', '+'),
+      fc.constantFrom(SECRET_KEY, SESSION_TOKEN, TEMPORARY_KEY_ID, GITHUB_TOKEN, OPENAI_KEY, encodeURIComponent(SECRET_KEY), 'sessionToken', 'SecretAccessKey', '[[[[', '{"a":', '\\', '\n', '/', '+', '%2F', 'sk-'),
       fc.string({ maxLength: 8 }),
       fc.stringMatching(/^[A-Za-z0-9/+]{30,50}$/),
     );
@@ -227,5 +236,120 @@ describe("the loader's quick scan of the text (the walk is skipped when it finds
       }),
       { numRuns: Number(process.env.FUZZ_RUNS ?? 300) },
     );
+  });
+});
+
+describe('key material wherever it lies', () => {
+  const around = (secret: string) => ({
+    alone: secret,
+    'after base64 characters': `models/${secret}.joblib`,
+    'glued to a prefix': `prefix${secret}`,
+    'glued to a suffix': `${secret}Suffix9`,
+    'inside a longer base64 string': `QUJD${secret}REVG`,
+    'URL-encoded': `https://x.example/?key=${encodeURIComponent(secret)}&b=1`,
+    'URL-encoded in a path': `s3://bucket/${encodeURIComponent(secret)}`,
+  });
+
+  it.each(Object.entries({ 'secret access key': SECRET_KEY, 'session token': SESSION_TOKEN }))('finds and redacts a %s in every embedding', (_kind, secret) => {
+    for (const [where, text] of Object.entries(around(secret))) {
+      expect(findSecret(text), where).not.toBeNull();
+      const redacted = redactSecrets(text);
+      for (const form of [secret, encodeURIComponent(secret)]) expect(redacted, where).not.toContain(form.slice(4, -4));
+    }
+  });
+
+  it('finds GitHub and OpenAI tokens, whose _ and - break a base64 run', () => {
+    for (const token of [GITHUB_TOKEN, OPENAI_KEY, `github_pat_11ABCDEFG0${'aB3dE5gH7j'.repeat(6)}`]) {
+      expect(findSecret(`token=${token}`)?.kind).toBe('API token');
+      expect(redactSecrets(`x ${token} y`)).not.toContain(token.slice(4, -4));
+    }
+  });
+
+  it('leaves ordinary evidence alone: digests, ARNs, ids, image URIs, names, sk- words', () => {
+    for (const text of [
+      `sha256:${'0123456789abcdef'.repeat(4)}`,
+      'arn:aws:iam::123456789012:role/service-role/AWSServiceRoleForECS',
+      'arn:aws:ecs:eu-west-1:123456789012:task-definition/sentiment-app-task:3',
+      '123456789012.dkr.ecr.eu-west-1.amazonaws.com/sentiment-app:14.01.25',
+      '9f0e1d2c-0000-4000-8000-000000000001',
+      'models/sentence_transformer.model/config.json',
+      'SentimentModelTrainedOnReviews2024',
+      'sk-learn-pipeline-trained-on-reviews-2024-final',
+      'task-definition/sentiment-app-task',
+      'aws-cli/2.22.4 Python/3.12.6 Linux/6.1.0 exe/x86_64.amzn.2023',
+    ]) {
+      expect(findSecret(text), text).toBeNull();
+      expect(redactSecrets(text)).toBe(text);
+    }
+  });
+});
+
+describe('a live grade of a lab whose task definition holds secrets (mock account, the grade command in process)', () => {
+  const PASSWORD = 'correct-horse-battery-staple-7';
+  const SPLIT_KEY = 'Zq3Tm8Wv1Xr5Yb9Nc2Kd6Lf0Hg4Js7Pa1Qe5Ru8';
+  const secrets = [PASSWORD, OPENAI_KEY, GITHUB_TOKEN, SECRET_KEY, SPLIT_KEY.slice(0, 20), SPLIT_KEY.slice(20), 'hunter2-in-a-command', 'splunk-token-value-42'];
+  let work: string | undefined;
+  let app: Server | undefined;
+  afterEach(async () => {
+    vi.unstubAllEnvs();
+    if (work) await rm(work, { recursive: true, force: true });
+    await new Promise((resolve) => (app ? app.close(resolve) : resolve(undefined)));
+    work = undefined;
+    app = undefined;
+  });
+
+  it('finds none of them in any file under --out or in the saved snapshot; the bucket its variable names is still said', async () => {
+    const built = example('complete-lab');
+    for (const fact of Object.values(built.facts.taskDefinitions)) {
+      if (!fact.ok) continue;
+      const container = fact.data.containerDefinitions![0]!;
+      container.environment = [
+        { name: 'MODEL_BUCKET', value: 's3://sentiment-models-123456789012/models' },
+        { name: 'DB_PASSWORD', value: PASSWORD },
+        { name: 'OPENAI_API_KEY', value: OPENAI_KEY },
+        { name: 'GITHUB_TOKEN', value: GITHUB_TOKEN },
+        { name: 'AWS_SECRET_ACCESS_KEY', value: SECRET_KEY },
+        { name: 'KEY_PART_1', value: SPLIT_KEY.slice(0, 20) },
+        { name: 'KEY_PART_2', value: SPLIT_KEY.slice(20) },
+      ];
+      container.command = ['python', 'app.py', '--db-password', 'hunter2-in-a-command'];
+      container.dockerLabels = { token: GITHUB_TOKEN };
+      container.logConfiguration = { logDriver: 'awslogs', options: { ...container.logConfiguration?.options, 'splunk-token': 'splunk-token-value-42' } };
+    }
+    account = mockAccount(built);
+    stubTestCredentials();
+    // The app answers with its environment too, as a debug endpoint might.
+    app = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ status: 'ok', env: { OPENAI_API_KEY: OPENAI_KEY, GITHUB_TOKEN, AWS_SECRET_ACCESS_KEY: SECRET_KEY } }));
+    });
+    await new Promise<void>((resolve) => app!.listen(0, '127.0.0.1', resolve));
+    const { port } = app.address() as AddressInfo;
+    work = await mkdtemp(join(tmpdir(), 'lab-grader-secrets-'));
+    const out = join(work, 'reports');
+    const saved = join(work, 'evidence.json');
+    const { gradeCommand } = await import('../../src/cli/commands/grade.js');
+    const code = await gradeCommand({
+      param: [],
+      format: 'json,junit,markdown,gradescope,classroom,html',
+      out,
+      saveSnapshot: saved,
+      region: 'eu-west-1',
+      albUrl: `http://127.0.0.1:${port}`,
+      color: false,
+      quiet: true,
+    });
+    expect(code).toBe(0);
+    const files = [saved, ...(await readdir(out)).map((name) => join(out, name))];
+    expect(files).toHaveLength(7);
+    for (const file of files) {
+      const bytes = await readFile(file, 'utf8');
+      const text = file.endsWith('.b64') ? Buffer.from(bytes, 'base64').toString('utf8') : bytes;
+      for (const secret of secrets) expect(text, `${secret} in ${file}`).not.toContain(secret);
+    }
+    const snapshot = await readFile(saved, 'utf8');
+    expect(snapshot).toContain('"name": "DB_PASSWORD"');
+    expect(snapshot).toContain('(value not stored; names bucket sentiment-models-123456789012)');
+    expect(await readFile(join(out, 'summary.md'), 'utf8')).toContain('environment names the bucket (MODEL\\_BUCKET)');
   });
 });
