@@ -58,7 +58,9 @@ export function probeTarget(lab: Lab, options: Pick<LiveOptions, 'albUrl' | 'par
 export async function readLiveAccount(options: LiveOptions): Promise<LiveRead> {
   // Nothing read from the account (a tag, an environment variable, a log line) may carry a
   // credential into a report or a saved snapshot: cleaned before the lab is resolved from it.
-  const collected = withoutCredentials(await collectSnapshot(options));
+  // The request ids are AWS's own answer, kept exact as evidence (a stand-in's may look like key material).
+  const read = await collectSnapshot(options);
+  const collected: Snapshot = { ...withoutCredentials({ ...read, provenance: undefined }), provenance: read.provenance };
   const lab = resolveLab(collected, options.params, { profile: options.profile ?? 'own-account', submission: options.submission ?? null });
   const { target, skipped } = probeTarget(lab, options);
   const probe = options.probe ?? probeLab;

@@ -93,7 +93,9 @@ export function parseSnapshot(text: string, file: string): Snapshot {
   }
 
   // Most files provably hold nothing the walk could find: it is skipped for them.
-  const credential = mayHoldCredential(text) ? findCredential(value) : null;
+  // The provenance holds only request ids, which its schema checks character by character.
+  const envelope = value !== null && typeof value === 'object' && !Array.isArray(value) ? { ...value, provenance: undefined } : value;
+  const credential = mayHoldCredential(text) ? findCredential(envelope) : null;
   if (credential) {
     const inside = credential.inside.length > 0 ? ` (inside its JSON text, at ${formatJsonPath(credential.inside).replace(/^\$\.?/, '')})` : '';
     throw new UsageError(

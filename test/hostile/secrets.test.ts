@@ -163,6 +163,15 @@ describe('a snapshot file holding a credential', () => {
     expect(JSON.stringify(cleaned)).not.toContain(SESSION_TOKEN);
   });
 
+  it("loads request ids that look like key material (a stand-in's), and the live path keeps them exact: they are AWS's answer, checked by their own schema", async () => {
+    const requestId = 'NQ3ZS7hVvM43UpsUD8t5bcCZp5n4hwrwpwlUU5hhQSb1Nw1Dt0dK';
+    const snapshot = { ...example('complete-lab'), provenance: { requestIds: [{ call: 'sts:GetCallerIdentity', requestId }] } };
+    expect(parseSnapshot(JSON.stringify(snapshot), 'standin.json').provenance?.requestIds[0]?.requestId).toBe(requestId);
+    // Anywhere else the same characters are key material.
+    if (snapshot.facts.vpcs.ok) snapshot.facts.vpcs.data[0]!.Tags = [{ Key: 'k', Value: requestId }];
+    expect(() => parseSnapshot(JSON.stringify(snapshot), 'tag.json')).toThrow(/Tags\[0\]\.Value: .*secret access key/);
+  });
+
   it('the examples pass the guard unchanged (it does not refuse ordinary evidence)', () => {
     for (const name of ['complete-lab', 'mistakes'] as const) expect(withoutCredentials(example(name))).toEqual(example(name));
   });

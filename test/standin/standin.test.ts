@@ -1,7 +1,7 @@
 // The reference system end to end against a live AWS stand-in (moto): collect, deploy, grade
 // live, deploy again, regrade, tear down twice. Runs when LAB_GRADER_STANDIN_URL is set.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +27,7 @@ import {
   ownStderr,
   pushImage,
   referenceScript,
+  registerTaskDefinition,
   resetStandin,
   startService,
   type AccessKey,
@@ -153,5 +154,34 @@ describe.skipIf(!standinUrl)('the reference system against an AWS stand-in', { t
     expect(data(snapshot.facts.loadBalancers)).toEqual([]);
     expect(data(snapshot.facts.addresses)).toEqual([]);
     expect((data(snapshot.facts.natGateways) ?? []).filter((gateway) => gateway.State !== 'deleted')).toEqual([]);
+  });
+
+  it('(f) a task definition holding secrets: none reaches any file under --out, the console or the saved snapshot', async () => {
+    const secrets = {
+      DB_PASSWORD: 'correct-horse-battery-staple-7',
+      OPENAI_API_KEY: 'sk-proj-Qw7Er_Ty3Ui-Op9As2Df5Gh8Jk1Lz4Xc6Vb0Nm3Qa7Ws1Ed',
+      GITHUB_TOKEN: 'ghp_R8x2KqL0vNz4TbW7yHc3Jd9Fm1Gs5Ap6Ue0Q',
+      AWS_SECRET_ACCESS_KEY: 'Zq3Tm8Wv1Xr5Yb9Nc2Kd6Lf0Hg4Js7Pa1Qe5Ru8',
+      KEY_PART_1: 'Hk4Pn7Rs2Tv9Wx1Yz3Ab',
+      KEY_PART_2: '5Cd8Ef0Gh6Ij2Kl4Mn7',
+    };
+    await registerTaskDefinition(url, {
+      environment: Object.entries(secrets).map(([name, value]) => ({ name, value })),
+      command: ['python', 'app.py', '--password', 'hunter2-in-a-command'],
+      dockerLabels: { token: secrets.GITHUB_TOKEN },
+    });
+    const out = join(work, 'secrets');
+    const saved = join(work, 'secrets.json');
+    const result = await grade(url, ['--save-snapshot', saved, '--format', 'console,json,junit,markdown,gradescope,classroom,html', '--out', out], adminKey);
+    expect(cliStderr(result.stderr)).toBe('');
+    const files = [saved, ...(await readdir(out)).map((name) => join(out, name))];
+    expect(files).toHaveLength(7);
+    const texts = [result.stdout, ...(await Promise.all(files.map(async (file) => {
+      const text = await readFile(file, 'utf8');
+      return file.endsWith('.b64') ? Buffer.from(text, 'base64').toString('utf8') : text;
+    })))];
+    for (const secret of [...Object.values(secrets), 'hunter2-in-a-command']) for (const text of texts) expect(text).not.toContain(secret);
+    // The variables are still there by name: the evidence says what was set, never to what.
+    expect(await readFile(saved, 'utf8')).toContain('"name": "DB_PASSWORD"');
   });
 });

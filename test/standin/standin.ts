@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AddUserToGroupCommand, AttachGroupPolicyCommand, CreateAccessKeyCommand, CreateAccountAliasCommand, CreateGroupCommand, CreateUserCommand, CreateVirtualMFADeviceCommand, EnableMFADeviceCommand, IAMClient } from '@aws-sdk/client-iam';
 import { ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
+import { ECSClient, RegisterTaskDefinitionCommand, type ContainerDefinition } from '@aws-sdk/client-ecs';
 import type { CheckResult, Scorecard } from '../../src/grade/scorecard.js';
 import type { Fact, Snapshot } from '../../src/snapshot/types.js';
 
@@ -224,5 +225,24 @@ export async function startService(standinUrl: string, bucket: string): Promise<
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/** Registers a revision of the lab's task definition family whose container holds `container`'s fields (environment, command...): as a student might. */
+export async function registerTaskDefinition(url: string, container: ContainerDefinition): Promise<void> {
+  const ecs = new ECSClient(clientConfig(url, REGION));
+  try {
+    await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'sentiment-app-task',
+        requiresCompatibilities: ['FARGATE'],
+        networkMode: 'awsvpc',
+        cpu: '1024',
+        memory: '3072',
+        containerDefinitions: [{ name: 'sentiment-app-container', image: `${REGISTRY}/sentiment-app:latest`, essential: true, portMappings: [{ containerPort: 8000 }], ...container }],
+      }),
+    );
+  } finally {
+    ecs.destroy();
   }
 }
