@@ -16,6 +16,8 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { performance } from 'node:perf_hooks';
+import { noteEndpoint } from './errors.js';
+import type { PendingCall, PendingCalls } from './pending.js';
 import { gradingRetryStrategy } from './retry.js';
 
 /** IAM and Budgets are global services answered in us-east-1. */
@@ -34,6 +36,8 @@ export interface ClientOptions {
   credentials?: ReturnType<typeof fromNodeProviderChain>;
   /** Told of every call once it ends, retries included (`--verbose`). */
   onCall?: (call: AwsCallRecord) => void;
+  /** The calls in flight, for the progress line: which call is waiting, where, and since when. */
+  pending?: PendingCalls;
 }
 
 /** One AWS call as `--verbose` shows it. */
@@ -46,15 +50,29 @@ export interface AwsCallRecord {
   outcome: string;
 }
 
+/** The context one command's middlewares share: its call, whose endpoint is noted once the request is built. */
+interface CallContext {
+  commandName?: string;
+  labGraderCall?: PendingCall;
+}
+
 /** What the observer needs of an SDK client; every v3 client has it. */
 interface ObservableClient {
   config: { region: () => Promise<string> };
   middlewareStack: {
     add(
-      middleware: (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => Promise<unknown>,
-      options: { step: 'initialize'; name: string },
+      middleware: (next: (args: unknown) => Promise<unknown>, context: CallContext) => (args: unknown) => Promise<unknown>,
+      options: { step: 'initialize' | 'build'; name: string },
     ): void;
   };
+}
+
+/** `https://host[:port]` of a built request, never its path or query. */
+function endpointOfRequest(request: unknown): string | undefined {
+  const { protocol, hostname, port } = (request ?? {}) as { protocol?: unknown; hostname?: unknown; port?: unknown };
+  if (typeof hostname !== 'string' || hostname === '') return undefined;
+  const scheme = typeof protocol === 'string' && protocol !== '' ? protocol.replace(/:?$/, ':') : 'https:';
+  return `${scheme}//${hostname}${typeof port === 'number' ? `:${port}` : ''}`;
 }
 
 function outcomeOf(error: unknown): string {
@@ -63,28 +81,45 @@ function outcomeOf(error: unknown): string {
   return status === undefined ? name : `${name} (HTTP ${status})`;
 }
 
-/** Times every command the client sends, from the first attempt to the last retry. */
-function observe<T>(client: T, prefix: string, onCall: ((call: AwsCallRecord) => void) | undefined): T {
-  if (!onCall) return client;
+/**
+ * Follows every command the client sends, from the first attempt to the last retry: the calls
+ * in flight (`pending`), each one's outcome (`onCall`), and the endpoint a failed call went to.
+ */
+function observe<T>(client: T, prefix: string, watchers: Pick<ClientOptions, 'onCall' | 'pending'>): T {
+  const { onCall, pending } = watchers;
   const observable = client as unknown as ObservableClient;
   observable.middlewareStack.add(
     (next, context) => async (args) => {
-      const started = performance.now();
-      const action = `${prefix}:${(context.commandName ?? 'Unknown').replace(/Command$/, '')}`;
+      const call: PendingCall = { action: `${prefix}:${(context.commandName ?? 'Unknown').replace(/Command$/, '')}`, startedAt: performance.now() };
+      context.labGraderCall = call;
+      pending?.add(call);
       const report = async (outcome: string): Promise<void> => {
+        if (!onCall) return;
         const region = await observable.config.region().catch(() => '?');
-        onCall({ action, region, ms: Math.round(performance.now() - started), outcome });
+        onCall({ action: call.action, region, ms: Math.round(performance.now() - call.startedAt), outcome });
       };
       try {
         const output = await next(args);
         await report('ok');
         return output;
       } catch (error) {
+        if (call.endpoint !== undefined) noteEndpoint(error, call.endpoint);
         await report(outcomeOf(error));
         throw error;
+      } finally {
+        pending?.delete(call);
       }
     },
     { step: 'initialize', name: 'labGraderCallLog' },
+  );
+  // Once built (before signing and retries), the request names the endpoint it goes to.
+  observable.middlewareStack.add(
+    (next, context) => async (args) => {
+      const endpoint = endpointOfRequest((args as { request?: unknown }).request);
+      if (endpoint !== undefined && context.labGraderCall) context.labGraderCall.endpoint = endpoint;
+      return next(args);
+    },
+    { step: 'build', name: 'labGraderCallEndpoint' },
   );
   return client;
 }
@@ -111,6 +146,16 @@ export interface AwsClients {
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** A connection not established in this long fails the attempt. */
+export const CONNECTION_TIMEOUT_MS = 5_000;
+
+/**
+ * The credentials check (sts:GetCallerIdentity) is the first call of every grade and answers
+ * within a second when AWS is reachable: two attempts of at most 7 s each, so an endpoint that
+ * does not answer is named within 20 s instead of after five attempts of 30 s.
+ */
+export const CREDENTIAL_CHECK_ATTEMPTS = 2;
+export const CREDENTIAL_CHECK_TIMEOUT_MS = 7_000;
 
 const quiet = (): void => undefined;
 const SILENT_LOGGER = { trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet };
@@ -164,34 +209,42 @@ export function createClients(options: ClientOptions, env: NodeJS.ProcessEnv = p
     logger: SILENT_LOGGER,
     // A stalled connection fails the call (recorded on its fact) instead of hanging grading;
     // without throwOnRequestTimeout the SDK only logs a warning and waits on.
-    requestHandler: { ...agents, connectionTimeout: 5_000, requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
+    requestHandler: { ...agents, connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
   } as const;
+  const credentialCheckAttempts = Math.min(maxAttempts, CREDENTIAL_CHECK_ATTEMPTS);
+  const credentialCheck = {
+    ...common,
+    maxAttempts: credentialCheckAttempts,
+    retryStrategy: gradingRetryStrategy(credentialCheckAttempts),
+    requestHandler: { ...common.requestHandler, requestTimeout: Math.min(common.requestHandler.requestTimeout, CREDENTIAL_CHECK_TIMEOUT_MS) },
+    ...(options.region ? { region: options.region } : {}),
+  };
   // Each client keeps its own adaptive rate (a throttled service slows only itself).
   const regional = () => ({ ...common, retryStrategy: gradingRetryStrategy(maxAttempts), ...(options.region ? { region: options.region } : {}) });
   const global = () => ({ ...common, retryStrategy: gradingRetryStrategy(maxAttempts), region: GLOBAL_REGION });
   const s3Clients = new Map<string, S3Client>();
   const ec2Clients = new Map<string, EC2Client>();
   const forcePathStyle = s3EndpointOverridden(env);
-  const { onCall } = options;
+  const watchers = { ...(options.onCall ? { onCall: options.onCall } : {}), ...(options.pending ? { pending: options.pending } : {}) };
   const clients: AwsClients = {
-    sts: observe(new STSClient(regional()), 'sts', onCall),
-    iam: observe(new IAMClient(global()), 'iam', onCall),
-    budgets: observe(new BudgetsClient(global()), 'budgets', onCall),
-    s3control: observe(withAccountEndpointCheck(new S3ControlClient(regional())), 's3control', onCall),
-    ecr: observe(new ECRClient(regional()), 'ecr', onCall),
-    ec2: observe(new EC2Client(regional()), 'ec2', onCall),
-    elb: observe(new ElasticLoadBalancingV2Client(regional()), 'elasticloadbalancing', onCall),
-    ecs: observe(new ECSClient(regional()), 'ecs', onCall),
-    logs: observe(new CloudWatchLogsClient(regional()), 'logs', onCall),
-    cloudwatch: observe(new CloudWatchClient(regional()), 'cloudwatch', onCall),
-    cloudtrail: observe(new CloudTrailClient(regional()), 'cloudtrail', onCall),
+    sts: observe(new STSClient(credentialCheck), 'sts', watchers),
+    iam: observe(new IAMClient(global()), 'iam', watchers),
+    budgets: observe(new BudgetsClient(global()), 'budgets', watchers),
+    s3control: observe(withAccountEndpointCheck(new S3ControlClient(regional())), 's3control', watchers),
+    ecr: observe(new ECRClient(regional()), 'ecr', watchers),
+    ec2: observe(new EC2Client(regional()), 'ec2', watchers),
+    elb: observe(new ElasticLoadBalancingV2Client(regional()), 'elasticloadbalancing', watchers),
+    ecs: observe(new ECSClient(regional()), 'ecs', watchers),
+    logs: observe(new CloudWatchLogsClient(regional()), 'logs', watchers),
+    cloudwatch: observe(new CloudWatchClient(regional()), 'cloudwatch', watchers),
+    cloudtrail: observe(new CloudTrailClient(regional()), 'cloudtrail', watchers),
     s3(region) {
       let client = s3Clients.get(region);
       if (!client) {
         client = observe(
           new S3Client({ ...common, retryStrategy: gradingRetryStrategy(maxAttempts), region, forcePathStyle, followRegionRedirects: true }),
           's3',
-          onCall,
+          watchers,
         );
         s3Clients.set(region, client);
       }
@@ -201,7 +254,7 @@ export function createClients(options: ClientOptions, env: NodeJS.ProcessEnv = p
       let client = ec2Clients.get(region);
       if (!client) {
         // One attempt: a region that does not answer at once is reported, not waited for.
-        client = observe(new EC2Client({ ...common, region, maxAttempts: 1, retryStrategy: gradingRetryStrategy(1) }), 'ec2', onCall);
+        client = observe(new EC2Client({ ...common, region, maxAttempts: 1, retryStrategy: gradingRetryStrategy(1) }), 'ec2', watchers);
         ec2Clients.set(region, client);
       }
       return client;

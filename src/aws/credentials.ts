@@ -2,8 +2,8 @@
 // what to do. Messages never contain a key or a token.
 import { GetCallerIdentityCommand, type GetCallerIdentityCommandOutput } from '@aws-sdk/client-sts';
 import { AwsAccessError, UsageError } from '../errors.js';
-import { errorCode, safeMessage, type Sender } from './errors.js';
-import { EXPIRED_CREDENTIALS as EXPIRED, INVALID_CREDENTIALS, NETWORK } from '../snapshot/error-class.js';
+import { endpointOf, errorCode, safeMessage, type Sender } from './errors.js';
+import { EXPIRED_CREDENTIALS as EXPIRED, INVALID_CREDENTIALS, NETWORK, plainMessage, unreadableAnswer } from '../snapshot/error-class.js';
 import type { CallerIdentity } from '../snapshot/types.js';
 
 const CONFIGURE =
@@ -45,16 +45,30 @@ export function explainCredentialError(error: unknown, profile?: string): Error 
         'for your IAM user and run `aws configure`.',
     );
   }
-  if (NETWORK.has(code)) {
+  const endpoint = endpointOf(error);
+  const at = endpoint === undefined ? '' : ` at ${endpoint}`;
+  if (NETWORK.has(code) || name === 'AbortError') {
+    const attempts = (error as { $metadata?: { attempts?: unknown } }).$metadata?.attempts;
+    const tries = typeof attempts === 'number' && attempts > 1 ? `, ${attempts} attempts` : '';
     return new AwsAccessError(
-      `Could not reach AWS STS (${code}: ${message}). Check your network connection and proxy settings, ` +
+      `Could not reach AWS STS${at} (${code}: ${plainMessage(message)}${tries}). Check your network connection and proxy settings, ` +
         'the region (--region or AWS_REGION), and AWS_ENDPOINT_URL if you set one.',
     );
   }
   if (/region is missing/i.test(message)) {
-    return new UsageError('No AWS region is set: pass --region (e.g. --region eu-west-1), set AWS_REGION, or set a region in your profile.');
+    return new UsageError(
+      'No AWS region is set: pass --region with the region you built the lab in (e.g. --region eu-west-1), or --region auto to grade the region that holds it; ' +
+        'or set AWS_REGION, or a region in your profile.',
+    );
   }
-  return new AwsAccessError(`The credentials check (sts:GetCallerIdentity) failed: ${code}: ${message}`);
+  const answer = unreadableAnswer(code, message);
+  if (answer !== undefined) {
+    return new AwsAccessError(
+      `The credentials check (sts:GetCallerIdentity) got no AWS answer: the STS endpoint${at} answered ${answer}. ` +
+        'Check AWS_ENDPOINT_URL and your proxy settings, or grade against AWS.',
+    );
+  }
+  return new AwsAccessError(`The credentials check (sts:GetCallerIdentity${at}) failed: ${code}: ${plainMessage(message)}`);
 }
 
 /** sts:GetCallerIdentity: the account and identity grading reads, or exit 3 with what to do. */

@@ -22,3 +22,16 @@ export interface Sender {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   send(command: any, options?: { abortSignal?: AbortSignal }): Promise<any>;
 }
+
+/** The endpoint each failed call went to, so a message can name where nothing answered. */
+const failedEndpoints = new WeakMap<object, string>();
+
+/** Remembers where a failed call went (`https://sts.eu-west-1.amazonaws.com`). */
+export function noteEndpoint(error: unknown, endpoint: string): void {
+  if (typeof error === 'object' && error !== null) failedEndpoints.set(error, endpoint);
+}
+
+/** The endpoint (or the AWS_ENDPOINT_URL host) a failed call of an observed client went to. */
+export function endpointOf(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null ? failedEndpoints.get(error) : undefined;
+}

@@ -2,6 +2,7 @@
 // STS AssumeRole with the course's external id, signed with the instructor's own credentials.
 import { fromIni, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { AwsAccessError } from '../errors.js';
+import { CONNECTION_TIMEOUT_MS, CREDENTIAL_CHECK_ATTEMPTS, CREDENTIAL_CHECK_TIMEOUT_MS } from './clients.js';
 
 export interface GradingRole {
   roleArn: string;
@@ -23,7 +24,13 @@ export function roleCredentials(role: GradingRole, who: string, region?: string,
       DurationSeconds: 900,
     },
     ...(awsProfile === undefined ? {} : { masterCredentials: fromIni({ profile: awsProfile }) }),
-    ...(region === undefined ? {} : { clientConfig: { region } }),
+    // AssumeRole comes before the credentials check can answer: bounded like it, so an STS
+    // endpoint that does not answer is named within seconds (the SDK's own client would wait on).
+    clientConfig: {
+      ...(region === undefined ? {} : { region }),
+      maxAttempts: CREDENTIAL_CHECK_ATTEMPTS,
+      requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: CREDENTIAL_CHECK_TIMEOUT_MS, throwOnRequestTimeout: true },
+    },
   });
 }
 

@@ -107,9 +107,24 @@ const STACK_FRAME = /\s+at\s+(?:[^\n()]*\()?(?:file:\/\/|node:|\/)[^\s)]*:\d+:\d
 /** A cause's message is a sentence, not a dump. */
 const MAX_MESSAGE = 300;
 
+/** The HTTP handler's words for its timeouts, and what they mean to a person. */
+const HANDLER_TIMEOUTS: [RegExp, (ms: number) => string][] = [
+  [/a request has exceeded the configured (\d+) ms requestTimeout\.?/, (ms) => `no complete answer within ${seconds(ms)}`],
+  [/did not establish a connection with the server within the configured timeout of (\d+) ms\.?/, (ms) => `no connection within ${seconds(ms)}`],
+  [/the request socket timed out after (\d+) ms of inactivity[^.]*\.?/, (ms) => `no answer for ${seconds(ms)}`],
+];
+
+function seconds(ms: number): string {
+  return ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
 /** A message as a report shows it: no SDK advice to programmers, no stack frames, one line, bounded. */
 export function plainMessage(message: string): string {
-  const plain = message.replace(SDK_ADVICE, '').replace(STACK_FRAME, '').replace(/\s+/g, ' ').trim();
+  let plain = message.replace(SDK_ADVICE, '').replace(STACK_FRAME, '').replace(/\s+/g, ' ').trim();
+  for (const [shape, words] of HANDLER_TIMEOUTS) {
+    const match = shape.exec(plain);
+    if (match) plain = words(Number(match[1]));
+  }
   return plain.length > MAX_MESSAGE ? `${plain.slice(0, MAX_MESSAGE - 1)}…` : plain;
 }
 

@@ -15,12 +15,14 @@ export interface AccountAccess {
   who: string;
   /** Told of every AWS call (`--verbose`). */
   onCall?: ClientOptions['onCall'];
+  /** The calls in flight, for the progress line. */
+  pending?: ClientOptions['pending'];
 }
 
 /** Clients for the account; the caller destroys them. */
 export function openAccount(access: AccountAccess): AwsClients {
   const region = access.region === undefined ? {} : { region: access.region };
-  const onCall = access.onCall ? { onCall: access.onCall } : {};
+  const onCall = { ...(access.onCall ? { onCall: access.onCall } : {}), ...(access.pending ? { pending: access.pending } : {}) };
   if (access.role) return createClients({ ...region, credentials: roleCredentials(access.role, access.who, access.region, access.awsProfile), ...onCall });
   return createClients({ ...(access.awsProfile === undefined ? {} : { awsProfile: access.awsProfile }), ...region, ...onCall });
 }

@@ -11,7 +11,8 @@ import { DescribeLogGroupsCommand, DescribeLogStreamsCommand } from '@aws-sdk/cl
 import { ListClustersCommand } from '@aws-sdk/client-ecs';
 import { createClients, GLOBAL_REGION, type AwsCallRecord } from '../../src/aws/clients.js';
 import { collectSnapshot } from '../../src/collect/index.js';
-import { AwsAccessError } from '../../src/errors.js';
+import { explainCredentialError } from '../../src/aws/credentials.js';
+import { AwsAccessError, UsageError } from '../../src/errors.js';
 import { example, labParams } from '../support/fixtures.js';
 import { mockAccount, type MockedAccount } from './mock-account.js';
 import { stubTestCredentials } from '../support/aws-env.js';
@@ -144,8 +145,15 @@ describe('clients', () => {
     vi.stubEnv('AWS_ENDPOINT_URL_STS', endpoint);
     const error = await collectSnapshot({ params: labParams(), region: 'eu-west-1', maxAttempts: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AwsAccessError);
-    expect((error as Error).message).toMatch(/Could not reach AWS STS \(ECONNREFUSED/);
+    // The message names where nothing answered.
+    expect((error as Error).message).toContain(`Could not reach AWS STS at ${endpoint} (ECONNREFUSED`);
     expect((error as Error).message).not.toContain('AKIAIOSFODNN7EXAMPLE');
+  });
+
+  it('no region anywhere: exit 2, naming --region and --region auto', () => {
+    const error = explainCredentialError(Object.assign(new Error('Region is missing'), { name: 'Error' }));
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.message).toContain('--region auto');
   });
 
   it('do not retry an operation the endpoint does not implement', async () => {

@@ -1,11 +1,14 @@
 // AWS endpoints that accept a connection and never answer, and a student whose collection
 // never ends: every wait has a deadline, what is missing becomes `error`, reports are written.
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { checksById } from '../../checks/index.js';
-import { createClients } from '../../src/aws/clients.js';
+import { CREDENTIAL_CHECK_ATTEMPTS, createClients } from '../../src/aws/clients.js';
+import { AwsAccessError } from '../../src/errors.js';
 import { parseRoster } from '../../src/batch/roster.js';
 import { runBatch } from '../../src/batch/runner.js';
 import { collectSnapshot } from '../../src/collect/index.js';
@@ -76,6 +79,78 @@ describe('a stalled AWS endpoint', () => {
     expect(logs.length).toBeGreaterThan(0);
     for (const check of logs) expect(check.status).toBe('error');
   });
+});
+
+/** The credentials check's documented bound: an endpoint that does not answer is named within this. */
+const FIRST_CALL_DEADLINE_MS = 20_000;
+
+/** Runs the CLI in a pseudo-terminal (util-linux `script`), as a student's shell would: the progress line is drawn. */
+function cliInTerminal(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string; chunks: { at: number; text: string }[] }> {
+  const quote = (arg: string) => `'${arg.replaceAll("'", "'\\''")}'`;
+  const command = [process.execPath, '--import', import.meta.resolve('tsx'), join(root, 'src/cli/main.ts'), ...args].map(quote).join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qfec', `stty cols 160 rows 40; exec ${command}`, '/dev/null'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: { at: number; text: string }[] = [];
+    const take = (chunk: Buffer) => chunks.push({ at: performance.now(), text: chunk.toString() });
+    child.stdout.on('data', take);
+    child.stderr.on('data', take);
+    child.on('error', (error) => reject(new Error(`the test needs util-linux's \`script\` (Debian: bsdutils) for a pseudo-terminal: ${error.message}`)));
+    child.on('close', (code) => resolve({ code, output: chunks.map((chunk) => chunk.text).join(''), chunks }));
+  });
+}
+
+describe('an AWS endpoint that never answers the first call', () => {
+  it('fails the credentials check after its attempts, naming the endpoint and what did not happen (injected small timeouts)', async () => {
+    stalled = await neverAnswering();
+    vi.stubEnv('AWS_ENDPOINT_URL', stalled.url);
+    const clients = createClients({ region: 'eu-west-1', requestTimeoutMs: 300 });
+    try {
+      const error = await collectSnapshot({ params: labParams(), region: 'eu-west-1', clients }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(AwsAccessError);
+      expect((error as Error).message).toMatch(
+        new RegExp(`^Could not reach AWS STS at ${stalled.url} \\(TimeoutError: no complete answer within 300 ms, ${CREDENTIAL_CHECK_ATTEMPTS} attempts\\)\\. Check your network`),
+      );
+      // Two attempts, not the five every other call gets.
+      expect(stalled.connections()).toBe(CREDENTIAL_CHECK_ATTEMPTS);
+    } finally {
+      clients.destroy();
+    }
+  });
+
+  it('a live grade with no --timeout: the progress line names the waiting call in its first second, and the grade ends within 20 s naming the endpoint', async () => {
+    stalled = await neverAnswering();
+    let firstConnection: number | undefined;
+    const connected = setInterval(() => {
+      if (firstConnection === undefined && stalled!.connections() > 0) firstConnection = performance.now();
+    }, 20);
+    const work = await mkdtemp(join(tmpdir(), 'lab-grader-stalled-sts-'));
+    try {
+      const run = await cliInTerminal(['grade', '--region', 'eu-west-1', '--format', 'json', '--out', work], {
+        PATH: process.env.PATH,
+        HOME: work,
+        AWS_ENDPOINT_URL: stalled.url,
+        AWS_ACCESS_KEY_ID: 'AKIAFAKEKEYFORTESTS1',
+        AWS_SECRET_ACCESS_KEY: 'not-a-secret',
+        AWS_CONFIG_FILE: join(work, 'no-config'),
+        AWS_SHARED_CREDENTIALS_FILE: join(work, 'no-credentials'),
+        AWS_EC2_METADATA_DISABLED: 'true',
+        NO_COLOR: '1',
+        CI: '',
+      });
+      const ended = performance.now();
+      expect(run.code, run.output).toBe(3);
+      // The display measured the wait itself: the call is named while it has waited less than a second, then the seconds count up.
+      const drawn = run.output.replaceAll(`\r${String.fromCharCode(27)}[2K`, '\n').split(/\r?\n/);
+      expect(drawn).toContain(`waiting 0 s for sts:GetCallerIdentity (${new URL(stalled.url).host})`);
+      expect(drawn).toContain(`waiting 5 s for sts:GetCallerIdentity (${new URL(stalled.url).host})`);
+      expect(run.output).toContain(`lab-grader: Could not reach AWS STS at ${stalled.url} (TimeoutError: no complete answer within 7 s, 2 attempts)`);
+      expect(firstConnection).toBeDefined();
+      expect(ended - firstConnection!).toBeLessThan(FIRST_CALL_DEADLINE_MS);
+    } finally {
+      clearInterval(connected);
+      await rm(work, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('a batch student that never finishes', () => {

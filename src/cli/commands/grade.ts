@@ -148,12 +148,13 @@ export function assertLiveFlags(options: LiveFlags): void {
  * How to reach the account the flags name: the caller's credentials (`--profile` or the
  * chain), or the student's role assumed with them; `--region auto` searched through that access.
  */
-export async function accountAccess(options: LiveFlags, log: Diagnostics, who: string): Promise<AccountAccess> {
+export async function accountAccess(options: LiveFlags, log: Diagnostics, who: string, pending?: AccountAccess['pending']): Promise<AccountAccess> {
   const access: AccountAccess = {
     who,
     ...(options.awsProfile === undefined ? {} : { awsProfile: options.awsProfile }),
     ...(options.roleArn === undefined ? {} : { role: { roleArn: options.roleArn, ...(options.externalId === undefined ? {} : { externalId: options.externalId }) } }),
     ...(log.onCall ? { onCall: log.onCall } : {}),
+    ...(pending === undefined ? {} : { pending }),
   };
   if (options.region !== AUTO_REGION) return { ...access, ...(options.region === undefined ? {} : { region: options.region }) };
   // Imported here so an offline regrade never loads the AWS SDK.
@@ -175,11 +176,14 @@ function stdoutFormat(formats: readonly ReportFormat[]): ReportFormat {
 
 /** The live read of `grade`: the account the flags name, with the progress line, `--verbose` and the wrong-region warning. */
 async function liveRead(options: GradeOptions, grading: Grading, submission: Submission | null, log: Diagnostics, deadline: number): Promise<StudentSnapshot> {
-  const access = await accountAccess(options, log, 'grade');
-  const { explainLabElsewhere } = await import('../../collect/region.js');
-  const progress = options.quiet ? undefined : progressDisplay();
+  // From the first second the progress line says which AWS call the grade waits for, and how long.
+  const { PendingCalls } = await import('../../aws/pending.js');
+  const pending = new PendingCalls();
+  const progress = options.quiet ? undefined : progressDisplay(process.stderr, process.env, { pending });
   let probes = 0;
   try {
+    const access = await accountAccess(options, log, 'grade', pending);
+    const { explainLabElsewhere } = await import('../../collect/region.js');
     return await readStudentAccount(grading, access, submission, {
       ...(options.albUrl === undefined ? {} : { albUrl: options.albUrl }),
       ...(progress ? { onProgress: progress.onProgress } : {}),
@@ -190,7 +194,7 @@ async function liveRead(options: GradeOptions, grading: Grading, submission: Sub
         log.onProbe?.(result);
       },
       onLabElsewhere: (search, graded) => {
-        progress?.finish();
+        progress?.clear();
         log.warn(explainLabElsewhere(graded, search, process.argv.slice(2)));
       },
     });
