@@ -59,7 +59,8 @@ describe.skipIf(!standinUrl)('the reference system against an AWS stand-in', { t
     // The deploy uploads the model artifacts, which are exported, never committed (deterministic bytes).
     await exportModel();
     work = await mkdtemp(join(tmpdir(), 'lab-grader-standin-'));
-  });
+    // Beside the whole suite on 2 shared cores, the reset and the export take longer than vitest's 10 s default.
+  }, 120_000);
   afterAll(async () => {
     await service?.stop();
     if (work) await rm(work, { recursive: true, force: true });
