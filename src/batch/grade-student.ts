@@ -91,15 +91,19 @@ export function describeError(error: unknown): string {
   return safeText(String(error));
 }
 
-/** A roster's snapshot file; a missing one is named as the roster gives it. */
-export async function readRosterSnapshot(path: string): Promise<StudentSnapshot> {
+/** Where a student's snapshot file comes from: the roster, or the student's folder, where a live read kept it. */
+export type SnapshotOrigin = 'roster' | 'kept';
+
+/** A student's snapshot file; a missing one is named with what to do about it. */
+export async function readSnapshotFile(path: string, origin: SnapshotOrigin = 'roster'): Promise<StudentSnapshot> {
   let text: string;
   try {
     text = (await readLimited(path, INPUT_LIMITS.snapshotBytes, 'snapshot')).toString('utf8');
   } catch (error) {
     if (error instanceof UsageError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new UsageError(`cannot read the snapshot ${path} (${code}): fix the student's snapshot path in the roster, or collect it again`);
+    const fix = origin === 'roster' ? "fix the student's snapshot path in the roster, or collect it again" : 'run the batch with --recollect to read the account again';
+    throw new UsageError(`cannot read the snapshot ${path} (${code}): ${fix}`);
   }
   return { snapshot: parseSnapshot(text, path) };
 }

@@ -34,15 +34,16 @@ function integrityCell(card: Scorecard): string {
  * Columns: student, name, email, the roster's extra columns, total, max, bonus, one per step
  * (points earned; empty when the profile makes the step not applicable; 0 when --integrity
  * strict withheld the points, so they still add up to total), status (ok/error), error,
- * integrity (verification's flags), graded_at (when the snapshot was collected).
+ * integrity (verification's flags), graded_at (when the snapshot was collected), rubric_sha256
+ * and grader_version (what graded it: a rerun grades a row of another rubric or release again).
  */
 export function renderGradebook(steps: readonly string[], rows: readonly GradebookRow[]): string {
   const extraColumns = [...new Set(rows.flatMap((row) => Object.keys(row.extra ?? {})))];
-  const header = ['student', 'name', 'email', ...extraColumns, 'total', 'max', 'bonus', ...steps, 'status', 'error', 'integrity', 'graded_at'];
+  const header = ['student', 'name', 'email', ...extraColumns, 'total', 'max', 'bonus', ...steps, 'status', 'error', 'integrity', 'graded_at', 'rubric_sha256', 'grader_version'];
   const lines = rows.map((row) => {
     const who = [row.student, row.name, row.email, ...extraColumns.map((column) => row.extra?.[column])];
     const card = row.scorecard;
-    if (!card) return csvLine([...who, '', '', '', ...steps.map(() => ''), 'error', row.error ?? 'not graded', '', '']);
+    if (!card) return csvLine([...who, '', '', '', ...steps.map(() => ''), 'error', row.error ?? 'not graded', '', '', '', '']);
     const withheld = card.integrity?.withheld !== undefined;
     const earned = new Map(
       card.sections
@@ -59,6 +60,8 @@ export function renderGradebook(steps: readonly string[], rows: readonly Gradebo
       '',
       integrityCell(card),
       card.subject.collectedAt,
+      card.rubric.sha256,
+      card.grader.version,
     ]);
   });
   return [csvLine(header), ...lines].join('');

@@ -1,11 +1,13 @@
-// A small pool of grading threads for snapshot-file students: each job goes to the next
-// free thread; results come back as plain scorecards.
+// A small pool of grading threads for students graded from a file (the roster's snapshot, or
+// the one their folder kept): each job goes to the next free thread; results come back as
+// plain scorecards.
 import { Worker } from 'node:worker_threads';
-import type { GradeResult, GradingContext, StudentJob } from './grade-student.js';
+import type { GradeResult, GradingContext, SnapshotOrigin, StudentJob } from './grade-student.js';
 
 export interface WorkerJob extends StudentJob {
   id: number;
   snapshotPath: string;
+  origin: SnapshotOrigin;
 }
 
 export interface WorkerReply {

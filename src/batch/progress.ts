@@ -18,12 +18,13 @@ export interface ProgressBar {
 
 const WIDTH = 24;
 
-/** `[██████░░░░░░] 12/50 · 1 error · 3 skipped · s0012` */
-export function barLine(progress: Pick<BatchProgress, 'done' | 'total' | 'failed' | 'skipped' | 'student'>): string {
+/** `[██████░░░░░░] 12/50 · 1 error · 3 skipped · 8 graded again · s0012` */
+export function barLine(progress: Pick<BatchProgress, 'done' | 'total' | 'failed' | 'skipped' | 'regraded' | 'student'>): string {
   const filled = progress.total === 0 ? WIDTH : Math.round((progress.done / progress.total) * WIDTH);
   const parts = [`[${'█'.repeat(filled)}${'░'.repeat(WIDTH - filled)}] ${progress.done}/${progress.total}`];
   if (progress.failed > 0) parts.push(`${progress.failed} error${progress.failed === 1 ? '' : 's'}`);
   if (progress.skipped > 0) parts.push(`${progress.skipped} skipped`);
+  if (progress.regraded > 0) parts.push(`${progress.regraded} graded again`);
   parts.push(progress.student);
   return parts.join(' · ');
 }
@@ -37,7 +38,7 @@ export function finishedLine(progress: BatchProgress): string {
   const { outcome } = progress;
   const card = outcome.scorecard;
   const result = card
-    ? `${formatPoints(card.total.earned)} / ${formatPoints(card.total.max)}, bonus ${formatPoints(card.bonusPoints.earned)}${outcome.skipped ? ' (kept from an earlier run)' : ''}`
+    ? `${formatPoints(card.total.earned)} / ${formatPoints(card.total.max)}, bonus ${formatPoints(card.bonusPoints.earned)}${outcome.skipped ? ' (kept from an earlier run)' : ''}${outcome.regraded ? ` (graded again: ${outcome.regraded.join(', ')})` : ''}`
     : `could not be graded: ${outcome.error ?? 'unknown error'}`;
   const parts = [`[${progress.done}/${progress.total}] ${progress.student} ${result}`, `${outcome.seconds.toFixed(1)} s`];
   if (progress.flags.length > 0) parts.push(`flags: ${flagNames(progress.flags)}`);

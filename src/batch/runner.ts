@@ -21,7 +21,7 @@ import {
   EVIDENCE_FILE,
   gradeIntoFolder,
   gradingsOf,
-  readRosterSnapshot,
+  readSnapshotFile,
   SCORECARD_FILE,
   SNAPSHOT_FILE,
   type GradeResult,
@@ -32,6 +32,7 @@ import { ensureWritableFolder, writeFileAtomically } from '../files.js';
 import { gradebookSteps, renderGradebook, type GradebookRow } from './gradebook.js';
 import { renderLmsGradebook, type BonusMode, type LmsName } from './lms.js';
 import { GradingPool } from './pool.js';
+import { staleBecause, type KeptScorecard } from './rerun.js';
 import type { Roster, Student } from './roster.js';
 
 /**
@@ -45,6 +46,8 @@ export interface BatchProgress {
   total: number;
   failed: number;
   skipped: number;
+  /** Graded again: what graded them changed, or --force / --recollect. */
+  regraded: number;
   /** The student just finished. */
   student: string;
   outcome: StudentOutcome;
@@ -63,8 +66,10 @@ export interface BatchOptions {
   outDir: string;
   /** Students graded at once (live collection waits on AWS, so more than the cores). */
   concurrency: number;
-  /** Regrade students whose scorecard.json already exists. */
+  /** Grade every student again from the evidence kept, even when their kept scorecard still holds. */
   force: boolean;
+  /** Read every live student's account again (a new snapshot), instead of grading the one kept. */
+  recollect?: boolean;
   /** Report files per student besides scorecard.json (console has no file and is ignored). */
   formats: readonly ReportFormat[];
   paramOverrides?: Record<string, string>;
@@ -99,6 +104,8 @@ export interface StudentOutcome {
   status: 'ok' | 'error';
   /** Graded by an earlier run: its scorecard.json was kept. */
   skipped: boolean;
+  /** Graded again over a kept scorecard, and why (the rubric changed, `--force`...). */
+  regraded?: string[];
   scorecard?: Scorecard;
   /** What verification read from the snapshot; absent when it could not be read. */
   evidence?: Evidence;
@@ -144,7 +151,7 @@ async function previousEvidence(student: Student, dir: string): Promise<Evidence
     return JSON.parse(await readFile(join(dir, EVIDENCE_FILE), 'utf8')) as Evidence;
   } catch {
     const file = student.source.kind === 'snapshot' ? student.source.path : join(dir, SNAPSHOT_FILE);
-    return readRosterSnapshot(file).then(
+    return readSnapshotFile(file).then(
       ({ snapshot }) => snapshotEvidence(snapshot),
       () => undefined,
     );
@@ -162,11 +169,10 @@ function submittedEvidence(outcome: StudentOutcome): SubmittedEvidence | undefin
   };
 }
 
-async function previousScorecard(dir: string): Promise<Scorecard | undefined> {
+async function previousScorecard(dir: string): Promise<KeptScorecard | undefined> {
   try {
-    const kept = JSON.parse(await readFile(join(dir, SCORECARD_FILE), 'utf8')) as Scorecard;
-    // Written by an earlier lab-grader, whose statuses meant something else: graded again.
-    return kept.schemaVersion === 2 ? kept : undefined;
+    const kept: unknown = JSON.parse(await readFile(join(dir, SCORECARD_FILE), 'utf8'));
+    return kept !== null && typeof kept === 'object' && !Array.isArray(kept) ? (kept as KeptScorecard) : undefined;
   } catch {
     // Missing or half-written: the student is graded again.
     return undefined;
@@ -203,7 +209,8 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
   await ensureWritableFolder(options.outDir, '--out');
   const studentTimeoutMs = options.studentTimeoutMs ?? STUDENT_TIMEOUT_MS;
   const context: GradingContext = { rubric, rubricFile: options.rubricFile, paramOverrides: options.paramOverrides ?? {}, fileFormats, studentTimeoutMs };
-  const fromFiles = roster.students.filter((student) => student.source.kind === 'snapshot').length;
+  // Live students are graded from a file too when their folder kept their snapshot (unless --recollect).
+  const fromFiles = options.recollect ? roster.students.filter((student) => student.source.kind === 'snapshot').length : roster.students.length;
   const threads = Math.min(options.threads ?? (fromFiles >= THREADS_FROM ? availableParallelism() : 0), fromFiles, options.concurrency);
   // Started on the first student to grade, so a resumed batch with nothing left starts no thread.
   let pool: GradingPool | undefined;
@@ -215,20 +222,21 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
     const started = performance.now();
     const seconds = (): number => (performance.now() - started) / 1000;
     const dir = join(options.outDir, student.id);
-    if (!options.force) {
-      const kept = await previousScorecard(dir);
-      if (kept) {
-        // A format asked for now but not in the earlier run is rendered from the kept scorecard.
-        const missing: ReportFormat[] = [];
-        for (const format of fileFormats) {
-          if (!(await exists(join(dir, REPORTERS[format].file!)))) missing.push(format);
-        }
-        if (missing.length > 0) await writeReports(kept, missing, dir);
-        const evidence = await previousEvidence(student, dir);
-        return { student, status: 'ok', skipped: true, scorecard: kept, ...(evidence ? { evidence } : {}), dir, seconds: seconds() };
-      }
-    }
     const grading = gradingOf(student.labProfile);
+    const kept = await previousScorecard(dir);
+    const regraded = kept ? (options.recollect ? ['--recollect'] : options.force ? ['--force'] : staleBecause(kept, grading)) : undefined;
+    if (kept && regraded?.length === 0) {
+      // Still holds: kept. A format asked for now but not in the earlier run is rendered from it.
+      const card = kept as Scorecard;
+      const missing: ReportFormat[] = [];
+      for (const format of fileFormats) {
+        if (!(await exists(join(dir, REPORTERS[format].file!)))) missing.push(format);
+      }
+      if (missing.length > 0) await writeReports(card, missing, dir);
+      const evidence = await previousEvidence(student, dir);
+      return { student, status: 'ok', skipped: true, scorecard: card, ...(evidence ? { evidence } : {}), dir, seconds: seconds() };
+    }
+    const again = regraded ? { regraded } : {};
     const job: StudentJob = {
       studentId: student.id,
       dir,
@@ -236,20 +244,33 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
       ...(student.submission ? { submissionPath: student.submission.path } : {}),
     };
     const { source } = student;
+    // The evidence to grade from: the roster's file, the snapshot a live read kept in the folder, or (only for
+    // a student with none kept, or with --recollect) a new read of the account.
+    const keptSnapshot = join(dir, SNAPSHOT_FILE);
+    const file =
+      source.kind === 'snapshot'
+        ? { path: source.path, origin: 'roster' as const }
+        : !options.recollect && (await exists(keptSnapshot))
+          ? { path: keptSnapshot, origin: 'kept' as const }
+          : undefined;
+    if (!file && kept && !options.recollect) {
+      const error = `graded again (${regraded!.join(', ')}), but ${dir} keeps no snapshot to grade from: run the batch with --recollect to read the account again`;
+      return { student, status: 'error', skipped: false, ...again, error, dir, seconds: seconds() };
+    }
     let result: GradeResult;
-    if (source.kind === 'snapshot') {
+    if (file) {
       result =
         threads > 0
-          ? await (pool ??= new GradingPool(context, threads, options.threadEntry)).run({ ...job, snapshotPath: source.path })
-          : await gradeIntoFolder(context, grading, job, () => readRosterSnapshot(source.path), false);
+          ? await (pool ??= new GradingPool(context, threads, options.threadEntry)).run({ ...job, snapshotPath: file.path, origin: file.origin })
+          : await gradeIntoFolder(context, grading, job, () => readSnapshotFile(file.path, file.origin), false);
     } else {
       // The collector stops its own calls at the deadline; gradeIntoFolder stops waiting for it then too.
       const deadline = Date.now() + studentTimeoutMs;
       result = await gradeIntoFolder(context, grading, job, (submission) => options.collect!(student, { grading, submission, deadline }), true);
     }
     return result.status === 'ok'
-      ? { student, status: 'ok', skipped: false, scorecard: result.scorecard, evidence: result.evidence, dir, seconds: seconds() }
-      : { student, status: 'error', skipped: false, error: result.error, dir, seconds: seconds() };
+      ? { student, status: 'ok', skipped: false, ...again, scorecard: result.scorecard, evidence: result.evidence, dir, seconds: seconds() }
+      : { student, status: 'error', skipped: false, ...again, error: result.error, dir, seconds: seconds() };
   };
 
   const outcomes: StudentOutcome[] = new Array(roster.students.length);
@@ -257,6 +278,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
   let done = 0;
   let failed = 0;
   let skipped = 0;
+  let regraded = 0;
   const worker = async (): Promise<void> => {
     while (next < roster.students.length) {
       const index = next++;
@@ -265,9 +287,10 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
       done += 1;
       if (outcome.status === 'error') failed += 1;
       if (outcome.skipped) skipped += 1;
+      if (outcome.regraded) regraded += 1;
       const submitted = submittedEvidence(outcome);
       const flags = submitted ? verifySnapshot(submitted, verifyOptions) : [];
-      options.onProgress?.({ done, total: roster.students.length, failed, skipped, student: outcome.student.id, outcome, flags });
+      options.onProgress?.({ done, total: roster.students.length, failed, skipped, regraded, student: outcome.student.id, outcome, flags });
     }
   };
   const workers = Math.max(1, Math.min(options.concurrency, roster.students.length));

@@ -108,8 +108,12 @@ Examples:
   Grade live accounts through a read-only role in each (roster gives roleArn and externalId):
     $ lab-grader batch roster.csv --concurrency 8 --format html,junit
 
-  Regrade everyone, not only the students missing from an earlier run:
+  Run again: students graded with another rubric, params, lab profile or lab-grader release
+  are graded again from the evidence kept, the rest kept; --force grades everyone again from it:
     $ lab-grader batch roster.yaml --out reports/class --force
+
+  Read every live student's account again (after the deadline was moved, say):
+    $ lab-grader batch roster.csv --out reports/class --recollect
 
   Grade from Canvas's gradebook export (a snapshot or roleArn column added) and write the file Canvas imports:
     $ lab-grader batch canvas-export.csv --lms canvas --lms-assignment "AWS lab"
@@ -253,7 +257,8 @@ function buildProgram(): Command {
     .argument('<roster>', 'the roster: YAML or CSV listing each student and how to reach their account')
     .option('--out <dir>', 'folder for the class: one sub-folder per student, gradebook.csv, index.html', 'reports/class')
     .option('--concurrency <n>', 'students graded at once', positiveInteger('a number of students', 64), 4)
-    .option('--force', 'regrade students already graded by an earlier run (default: skip them)', false)
+    .option('--force', 'grade every student again from the evidence kept (their snapshot), even when nothing changed', false)
+    .option('--recollect', "read every live student's account again (a new snapshot) instead of grading the one kept", false)
     .option('--format <list>', 'report files per student besides scorecard.json: html,junit,markdown,gradescope,classroom', 'html')
     .option('--rubric <file>', 'the rubric to grade against (default: the rubric.yaml shipped with lab-grader)')
     .option('--param <key.path=value>', "override one of the rubric's expected values (repeatable)", collectParam, [])

@@ -218,7 +218,8 @@ export function gradeWith(grading: Grading, snapshot: Snapshot, input: StudentIn
   const scorecard: Scorecard = {
     schemaVersion: 2,
     lab: rubric.lab,
-    rubric: { file: grading.rubricFile, sha256: rubric.sha256 },
+    rubric: { file: grading.rubricFile, sha256: rubric.sha256, paramsSha256: grading.paramsSha256 },
+    grader: { version: grading.graderVersion },
     profile: profile.name,
     subject: {
       account: snapshot.account,

@@ -1,8 +1,10 @@
 // What grading is settled on before any student: the rubric, checked once; the profile,
 // picked by name once; the params, derived once from the rubric, the profile and --param.
 // Every student graded after that (one, a watch's rounds, a class) uses the same Grading.
+import { createHash } from 'node:crypto';
 import type { CheckRegistry } from '../check/define.js';
 import { UsageError } from '../errors.js';
+import { packageVersion } from '../package.js';
 import { GRADING_RULES, formatProblem, lintRubric } from '../rubric/lint.js';
 import type { LabParams } from '../rubric/params.js';
 import { paramsFor, pickProfile } from '../rubric/profile.js';
@@ -15,6 +17,10 @@ export interface Grading {
   profile: RubricProfile;
   /** The rubric's params, then the profile's, then `--param`'s. */
   params: LabParams;
+  /** SHA-256 of the params as canonical JSON: a kept grade made with other params is graded again. */
+  paramsSha256: string;
+  /** The lab-grader release grading: a kept grade made by another is graded again. */
+  graderVersion: string;
   /** The checks the rubric's ids name, composed by the caller. */
   checks: CheckRegistry;
 }
@@ -44,15 +50,28 @@ export interface GradingChoice {
   checks: CheckRegistry;
 }
 
+/** JSON with every object's keys in order, so equal params always hash the same. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, child]) => `${JSON.stringify(key)}:${canonicalJson(child)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
 /** Checks the rubric against the checks, picks the profile and derives the params: bad input fails here, before any student. */
 export function settleGrading(choice: GradingChoice): Grading {
   assertGradable(choice.rubric, choice.checks);
   const profile = pickProfile(choice.rubric, choice.labProfile);
+  const params = paramsFor(choice.rubric, profile, choice.paramOverrides ?? {});
   return {
     rubric: choice.rubric,
     rubricFile: choice.rubricFile,
     profile,
-    params: paramsFor(choice.rubric, profile, choice.paramOverrides ?? {}),
+    params,
+    paramsSha256: createHash('sha256').update(canonicalJson(params)).digest('hex'),
+    graderVersion: packageVersion(),
     checks: choice.checks,
   };
 }

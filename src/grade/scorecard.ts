@@ -49,7 +49,10 @@ export interface Scorecard {
   /** 2: step statuses from points (partial, manual with points, unearned), collection time, rubricMax. */
   schemaVersion: 2;
   lab: string;
-  rubric: { file: string; sha256: string };
+  /** The rubric graded with: its file as given, the SHA-256 of its bytes and of the params as graded (profile and `--param` applied). */
+  rubric: { file: string; sha256: string; paramsSha256: string };
+  /** The lab-grader release that graded: a batch grades a kept scorecard of another again. */
+  grader: { version: string };
   profile: string;
   subject: {
     account: string;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, start } from '../support/cli.js';
-import { readGradebook, writeClass } from './support.js';
+import { readGradebook, writeClass, writeRubricWithStep21Doubled } from './support.js';
 
 let work: string;
 beforeAll(async () => {
@@ -33,7 +33,7 @@ describe('lab-grader batch', { timeout: 60_000 }, () => {
     expect(progress).toHaveLength(6);
     expect(progress.find((line) => line.includes(' s0001 '))).toMatch(/^\[\d\/6\] s0001 \d+\.\d\d \/ 10\.00, bonus 1\.00 · \d+\.\d s · flags: bundled-example$/);
     expect(progress.find((line) => line.includes(' missing-file '))).toMatch(/^\[\d\/6\] missing-file could not be graded: cannot read the snapshot .* · \d+\.\d s$/);
-    expect(run.stderr).toMatch(/^6 students: 4 graded, 0 kept from an earlier run, 2 could not be graded, 4 flagged; \d+\.\d s\.$/m);
+    expect(run.stderr).toMatch(/^6 students: 4 graded, 0 graded again, 0 kept from an earlier run, 2 could not be graded, 4 flagged; \d+\.\d s\.$/m);
     expect(run.stderr).toMatch(/^ {2}broken-json \(.*roster\.yaml:\d+\): .*not valid JSON/m);
     expect(run.stderr).toContain('Integrity flags (--integrity warn: points kept, look before the grades count):');
     expect(run.stderr).toContain(`gradebook: ${join(out, 'gradebook.csv')}`);
@@ -41,7 +41,12 @@ describe('lab-grader batch', { timeout: 60_000 }, () => {
     expect(readGradebook(await readFile(join(out, 'gradebook.csv'), 'utf8')).rows.map((row) => row.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'error', 'error']);
 
     const again = await cli(['batch', roster, '--out', out, '--format', 'html,junit']);
-    expect(again.stderr).toMatch(/^6 students: 0 graded, 4 kept from an earlier run \(--force regrades them\), 2 could not be graded, 4 flagged/m);
+    expect(again.stderr).toMatch(/^6 students: 0 graded, 0 graded again, 4 kept from an earlier run \(--force grades them again from the evidence kept, --recollect reads their accounts again\), 2 could not be graded, 4 flagged/m);
+
+    // A rubric fix: the run says who was graded again and why, and the gradebook says with what.
+    const fixed = await cli(['batch', roster, '--out', out, '--format', 'html,junit', '--rubric', await writeRubricWithStep21Doubled(work)]);
+    expect(fixed.stderr).toMatch(/^6 students: 0 graded, 4 graded again \(rubric changed: 4\), 0 kept from an earlier run, 2 could not be graded, 4 flagged/m);
+    expect(fixed.stderr).toMatch(/^\[\d\/6\] s0001 \d+\.\d\d \/ 10\.25, bonus 1\.00 \(graded again: rubric changed\) · /m);
   });
 
   it('exits 1 when a student scored below --min-score, naming them', async () => {

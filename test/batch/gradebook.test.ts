@@ -10,15 +10,15 @@ import { hundredths, readGradebook } from './support.js';
 describe('renderGradebook', () => {
   const steps = ['1.1', '1.2', '1.3', '1.4', '2.1', '2.3'];
 
-  it('writes one row per student: points per step (empty when not applicable), status, error, graded_at', () => {
+  it('writes one row per student: points per step (empty when not applicable), status, error, graded_at, what graded it', () => {
     const text = renderGradebook(steps, [
       { student: 'alice', name: 'Example, Alice', scorecard: sampleScorecard({ earned: [0.25, 0.1, 0.5, 1] }) },
       { student: 'bob', error: 'cannot read the snapshot bob.json (ENOENT)' },
     ]);
     expect(text.split('\r\n')).toEqual([
-      'student,name,email,total,max,bonus,1.1,1.2,1.3,1.4,2.1,2.3,status,error,integrity,graded_at',
-      'alice,"Example, Alice",,0.85,1.75,1.00,0.25,0.10,0.00,,0.50,0.00,ok,,,2026-11-20T16:30:00.000Z',
-      'bob,,,,,,,,,,,,error,cannot read the snapshot bob.json (ENOENT),,',
+      'student,name,email,total,max,bonus,1.1,1.2,1.3,1.4,2.1,2.3,status,error,integrity,graded_at,rubric_sha256,grader_version',
+      `alice,"Example, Alice",,0.85,1.75,1.00,0.25,0.10,0.00,,0.50,0.00,ok,,,2026-11-20T16:30:00.000Z,${'a'.repeat(64)},0.2.0`,
+      'bob,,,,,,,,,,,,error,cannot read the snapshot bob.json (ENOENT),,,,',
       '',
     ]);
     const [row] = readGradebook(text).rows;
@@ -60,11 +60,12 @@ function progressOf(counts: Omit<BatchProgress, 'outcome' | 'flags'>, outcome: P
 }
 
 describe('the progress bar', () => {
-  it('draws done/total, errors, skips and the last student', () => {
-    expect(barLine({ done: 12, total: 48, failed: 1, skipped: 3, student: 's0012' })).toBe(
+  it('draws done/total, errors, skips, students graded again and the last student', () => {
+    expect(barLine({ done: 12, total: 48, failed: 1, skipped: 3, regraded: 0, student: 's0012' })).toBe(
       '[██████░░░░░░░░░░░░░░░░░░] 12/48 · 1 error · 3 skipped · s0012',
     );
-    expect(barLine({ done: 2, total: 2, failed: 0, skipped: 0, student: 'b' })).toBe('[████████████████████████] 2/2 · b');
+    expect(barLine({ done: 12, total: 48, failed: 0, skipped: 0, regraded: 12, student: 's0012' })).toBe('[██████░░░░░░░░░░░░░░░░░░] 12/48 · 12 graded again · s0012');
+    expect(barLine({ done: 2, total: 2, failed: 0, skipped: 0, regraded: 0, student: 'b' })).toBe('[████████████████████████] 2/2 · b');
   });
 
   it('stays quiet when not on a terminal or in CI, and clears its line when done', () => {
@@ -73,7 +74,7 @@ describe('the progress bar', () => {
     expect(progressBar({ ...stream, isTTY: false }, {})).toBeUndefined();
     expect(progressBar(stream, { CI: 'true' })).toBeUndefined();
     const bar = progressBar(stream, {})!;
-    bar.onProgress(progressOf({ done: 1, total: 4, failed: 0, skipped: 0, student: 'alice' }));
+    bar.onProgress(progressOf({ done: 1, total: 4, failed: 0, skipped: 0, regraded: 0, student: 'alice' }));
     bar.finish();
     expect(written).toEqual(['\r\x1b[2K[██████░░░░░░░░░░░░░░░░░░] 1/4 · alice', '\r\x1b[2K']);
   });
@@ -84,8 +85,8 @@ describe('progress in CI and pipes', () => {
     const written: string[] = [];
     const progress = batchProgress({ isTTY: false, write: (text: string) => written.push(text) }, {});
     const flag: IntegrityFlag = { kind: 'bundled-example', summary: 'the bundled example', evidence: [] };
-    progress.onProgress(progressOf({ done: 1, total: 3, failed: 0, skipped: 0, student: 'alice' }, { scorecard: sampleScorecard({ earned: [0.25, 0.1, 0.5, 1] }) }, [flag]));
-    progress.onProgress(progressOf({ done: 2, total: 3, failed: 1, skipped: 0, student: 'bob' }, { status: 'error', error: 'cannot read the snapshot bob.json (ENOENT)', seconds: 0.02 }));
+    progress.onProgress(progressOf({ done: 1, total: 3, failed: 0, skipped: 0, regraded: 0, student: 'alice' }, { scorecard: sampleScorecard({ earned: [0.25, 0.1, 0.5, 1] }) }, [flag]));
+    progress.onProgress(progressOf({ done: 2, total: 3, failed: 1, skipped: 0, regraded: 0, student: 'bob' }, { status: 'error', error: 'cannot read the snapshot bob.json (ENOENT)', seconds: 0.02 }));
     progress.finish();
     expect(written).toEqual([
       '[1/3] alice 0.85 / 1.75, bonus 1.00 · 0.8 s · flags: bundled-example\n',
@@ -96,8 +97,8 @@ describe('progress in CI and pipes', () => {
   it('draws the bar on a terminal outside CI, and lines in CI even on a terminal', () => {
     const written: string[] = [];
     const stream = { isTTY: true, columns: 80, write: (text: string) => written.push(text) };
-    batchProgress(stream, {}).onProgress(progressOf({ done: 1, total: 2, failed: 0, skipped: 0, student: 'a' }, { scorecard: sampleScorecard() }));
-    batchProgress(stream, { CI: 'true' }).onProgress(progressOf({ done: 2, total: 2, failed: 0, skipped: 0, student: 'b' }, { scorecard: sampleScorecard() }));
+    batchProgress(stream, {}).onProgress(progressOf({ done: 1, total: 2, failed: 0, skipped: 0, regraded: 0, student: 'a' }, { scorecard: sampleScorecard() }));
+    batchProgress(stream, { CI: 'true' }).onProgress(progressOf({ done: 2, total: 2, failed: 0, skipped: 0, regraded: 0, student: 'b' }, { scorecard: sampleScorecard() }));
     // eslint-disable-next-line no-control-regex -- the bar starts with the terminal's clear-line sequence
     expect(written[0]).toMatch(/^\r\x1b\[2K\[█+░*\] 1\/2 · a$/);
     expect(written[1]).toMatch(/^\[2\/2\] b [\d.]+ \/ 1\.75, bonus [\d.]+ · 0\.8 s\n$/);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRoster, parseRoster } from '../../src/batch/roster.js';
 import { runBatch, type BatchOptions, type LiveCollector } from '../../src/batch/runner.js';
 import { AwsAccessError, UsageError } from '../../src/errors.js';
+import { packageVersion } from '../../src/package.js';
 import { loadRubric } from '../../src/rubric/load.js';
 import { builtPackage } from '../support/cli.js';
 import { example } from '../support/fixtures.js';
@@ -58,7 +59,7 @@ describe('batch over a roster of 50 snapshot files', { timeout: 60_000 }, () => 
   it('writes a gradebook whose step columns add up to each total, with status, error and graded_at', async () => {
     const { header, rows } = readGradebook(await readFile(join(out, 'gradebook.csv'), 'utf8'));
     const steps = rubric.sections.flatMap((section) => section.steps.map((step) => step.id));
-    expect(header).toEqual(['student', 'name', 'email', 'total', 'max', 'bonus', ...steps, 'status', 'error', 'integrity', 'graded_at']);
+    expect(header).toEqual(['student', 'name', 'email', 'total', 'max', 'bonus', ...steps, 'status', 'error', 'integrity', 'graded_at', 'rubric_sha256', 'grader_version']);
     expect(rows).toHaveLength(50);
     const graded = rows.filter((row) => row.status === 'ok');
     expect(graded).toHaveLength(48);
@@ -66,6 +67,7 @@ describe('batch over a roster of 50 snapshot files', { timeout: 60_000 }, () => 
       const sum = steps.reduce((total, step) => total + hundredths(row[step]!), 0);
       expect(sum, `steps of ${row.student}`).toBe(hundredths(row.total!));
       expect(row.graded_at).toBe('2026-11-20T16:30:00.000Z');
+      expect([row.rubric_sha256, row.grader_version]).toEqual([rubric.sha256, packageVersion()]);
     }
     // Totals differ across the class, so the sums above were not all of one row.
     expect(new Set(graded.map((row) => row.total)).size).toBeGreaterThanOrEqual(3);

@@ -1,7 +1,8 @@
 // A class on disk: snapshot files built from the complete lab with mutations, a roster
 // listing them, and helpers to read the gradebook back.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseCsv } from '../../src/batch/csv.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
 import { completeLabWith, denied, example } from '../support/fixtures.js';
@@ -75,4 +76,17 @@ export function readGradebook(text: string): GradebookTable {
 /** Points text → hundredths; an empty cell (not applicable) is 0. */
 export function hundredths(cell: string): number {
   return cell === '' ? 0 : Math.round(Number(cell) * 100);
+}
+
+/** The lab's rubric with step 2.1 worth 0.50 instead of 0.25 (its check and section 2 follow), written into `dir`; its path. */
+export async function writeRubricWithStep21Doubled(dir: string): Promise<string> {
+  const text = await readFile(fileURLToPath(new URL('../../rubric.yaml', import.meta.url)), 'utf8');
+  const changed = text
+    .replace('    title: Amazon S3 setup and file management\n    points: 1.5\n', '    title: Amazon S3 setup and file management\n    points: 1.75\n')
+    .replace('        title: Create a private S3 bucket\n        points: 0.25\n', '        title: Create a private S3 bucket\n        points: 0.5\n')
+    .replace('          - check: s3.private-bucket\n            points: 0.25\n', '          - check: s3.private-bucket\n            points: 0.5\n');
+  if (changed.split('\n').filter((line, index) => line !== text.split('\n')[index]).length !== 3) throw new Error('rubric.yaml no longer has step 2.1 as this helper expects');
+  const file = join(dir, 'rubric-2.1-doubled.yaml');
+  await writeFile(file, changed);
+  return file;
 }

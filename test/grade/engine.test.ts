@@ -4,6 +4,7 @@ import { defineCheck, fail, manual, partial, pass, type CheckDefinition } from '
 import { UsageError } from '../../src/errors.js';
 import { grade, type GradeInput } from '../../src/grade/engine.js';
 import { combineStatus, type StepStatus } from '../../src/grade/status.js';
+import { packageVersion } from '../../src/package.js';
 import { parseRubric } from '../../src/rubric/load.js';
 import { completeLabWith, denied, example, labParams } from '../support/fixtures.js';
 import { usageMessage } from '../rubric/support.js';
@@ -185,10 +186,14 @@ describe('grade', () => {
     expect(JSON.stringify(gradeWith())).toBe(JSON.stringify(gradeWith()));
   });
 
-  it('returns a deeply frozen scorecard with the subject, rubric hash and choices', () => {
+  it('returns a deeply frozen scorecard with the subject, what graded it (rubric, params, release) and choices', () => {
     const scorecard = gradeWith();
     expect(Object.isFrozen(scorecard.sections[0]!.steps[0]!.checks[0]!.evidence)).toBe(true);
-    expect(scorecard.rubric).toEqual({ file: 'test-rubric.yaml', sha256: rubric.sha256 });
+    expect(scorecard.rubric).toEqual({ file: 'test-rubric.yaml', sha256: rubric.sha256, paramsSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(scorecard.grader).toEqual({ version: packageVersion() });
+    // The params' hash follows the params graded with, whatever the order of their keys.
+    expect(gradeWith({ paramOverrides: { 'network.appPort': '8080' } }).rubric.paramsSha256).not.toBe(scorecard.rubric.paramsSha256);
+    expect(gradeWith({ paramOverrides: { 'network.appPort': '8000' } }).rubric.paramsSha256).toBe(scorecard.rubric.paramsSha256);
     expect(scorecard.subject).toEqual({ account: '123456789012', region: 'eu-west-1', caller: 'arn:aws:iam::123456789012:user/student-admin', collectedAt: '2026-11-20T16:30:00.000Z' });
     expect(scorecard.choices.length).toBeGreaterThan(0);
   });

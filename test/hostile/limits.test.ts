@@ -4,7 +4,7 @@ import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRosterSnapshot } from '../../src/batch/grade-student.js';
+import { readSnapshotFile } from '../../src/batch/grade-student.js';
 import { loadRoster, parseRoster } from '../../src/batch/roster.js';
 import { UsageError } from '../../src/errors.js';
 import { INPUT_LIMITS, jsonDepthOffset, lineColumn, yamlDepthOffset } from '../../src/limits.js';
@@ -45,7 +45,7 @@ describe('size', () => {
     // Sparse: the size is what the check sees; nothing is read.
     await truncate(file, 200 * 1024 * 1024);
     expect(usageMessage(() => loadSnapshot(file))).toMatch(/huge\.json: 200 MB is larger than a snapshot may be \(50 MB\)/);
-    await expect(readRosterSnapshot(file)).rejects.toThrow(/larger than a snapshot may be/);
+    await expect(readSnapshotFile(file)).rejects.toThrow(/larger than a snapshot may be/);
   });
 
   it('refuses a rubric over 1 MB and a roster over 5 MB', async () => {

@@ -42,7 +42,8 @@ export function sampleScorecard(overrides: { earned?: number[] } = {}): Scorecar
   return {
     schemaVersion: 2,
     lab: 'Introduction to Cloud Computing for MLOps',
-    rubric: { file: 'rubric.yaml', sha256: 'a'.repeat(64) },
+    rubric: { file: 'rubric.yaml', sha256: 'a'.repeat(64), paramsSha256: 'b'.repeat(64) },
+    grader: { version: '0.2.0' },
     profile: 'own-account',
     subject: {
       account: '123456789012',

@@ -4,6 +4,7 @@
 import { relative } from 'node:path';
 import { batchProgress } from '../../batch/progress.js';
 import { loadRoster } from '../../batch/roster.js';
+import { countReasons } from '../../batch/rerun.js';
 import { runBatch, type LiveCollector, type StudentOutcome } from '../../batch/runner.js';
 import type { BonusMode, LmsName } from '../../batch/lms.js';
 import { flagNames } from '../../integrity/apply.js';
@@ -21,6 +22,7 @@ export interface BatchCommandOptions extends VerificationFlags {
   out: string;
   concurrency: number;
   force: boolean;
+  recollect?: boolean;
   /** Report formats per student besides scorecard.json. */
   format: string;
   rubric?: string;
@@ -70,6 +72,7 @@ export async function batchCommand(rosterFile: string, options: BatchCommandOpti
       outDir: options.out,
       concurrency: options.concurrency,
       force: options.force,
+      recollect: options.recollect === true,
       formats,
       paramOverrides: parseParams(options.param),
       ...(options.studentTimeout === undefined ? {} : { studentTimeoutMs: options.studentTimeout * 1000 }),
@@ -91,9 +94,13 @@ export async function batchCommand(rosterFile: string, options: BatchCommandOpti
   const below =
     options.minScore === undefined ? [] : result.outcomes.filter((outcome) => (scoreOf(outcome) ?? Infinity) < options.minScore!);
   const skipped = result.outcomes.filter((outcome) => outcome.skipped).length;
-  const graded = result.outcomes.length - failed.length - skipped;
+  const regraded = result.outcomes.filter((outcome) => outcome.status === 'ok' && outcome.regraded);
+  const graded = result.outcomes.length - failed.length - skipped - regraded.length;
+  const again = regraded.length > 0 ? ` (${countReasons(regraded.map((outcome) => outcome.regraded!))})` : '';
+  const keptHint = skipped > 0 ? ' (--force grades them again from the evidence kept, --recollect reads their accounts again)' : '';
   const lines = [
-    `${result.outcomes.length} students: ${graded} graded, ${skipped} kept from an earlier run${skipped > 0 ? ' (--force regrades them)' : ''}, ${failed.length} could not be graded, ${flagged.length} flagged; ${(result.durationMs / 1000).toFixed(1)} s.`,
+    `${result.outcomes.length} students: ${graded} graded, ${regraded.length} graded again${again}, ${skipped} kept from an earlier run${keptHint}, ` +
+      `${failed.length} could not be graded, ${flagged.length} flagged; ${(result.durationMs / 1000).toFixed(1)} s.`,
     ...failed.map((outcome) => `  ${outcome.student.id} (${where(outcome)}): ${outcome.error}`),
     ...(flagged.length > 0 ? [`Integrity flags (--integrity ${options.integrity}${options.integrity === 'strict' ? ': these students get 0' : ': points kept, look before the grades count'}):`] : []),
     ...flagged.flatMap((outcome) => [
