@@ -62,7 +62,7 @@ describe('the published bin', { timeout: 60_000 }, () => {
     const result = await run(['batch', roster, '--out', out, '--format', 'html']);
     // Exit 4: the class is graded, but two students could not be.
     expect(result.code, result.stderr).toBe(4);
-    expect(result.stdout + result.stderr).toContain('42 students: 40 graded, 0 kept from an earlier run, 2 could not be graded');
+    expect(result.stdout + result.stderr).toContain('42 students: 40 graded, 0 graded again, 0 kept from an earlier run, 2 could not be graded');
     const gradebook = readGradebook(readFileSync(join(out, 'gradebook.csv'), 'utf8'));
     expect(gradebook.rows).toHaveLength(42);
     const errors = gradebook.rows.filter((row) => row.status === 'error').map((row) => row.student);
