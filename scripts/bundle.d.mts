@@ -3,3 +3,6 @@ import type { Metafile } from 'esbuild';
 
 /** Bundles the bin into `outdir` (default dist/bin, emptied first); returns esbuild's metafile. */
 export function bundle(outdir?: string): Promise<Metafile>;
+
+/** The AWS SDK schema module `source` with each computed trait key of a string constant written as that string. */
+export function literalSchemaKeys(source: string): string;

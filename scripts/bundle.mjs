@@ -10,12 +10,36 @@
 //   node scripts/bundle.mjs [outdir]     default: dist/bin
 /* global process, URL */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
+
+/**
+ * The AWS SDK's schema modules (one per client, every operation's shapes) write trait keys as
+ * computed properties of string constants (`{ [_xN]: "vpcSet" }`), which esbuild cannot prove
+ * free of side effects, so it keeps every schema of a client (EC2: 550 KB) although the bin sends
+ * a few of its operations. Written as the literal keys they are, the unused schemas are dropped.
+ */
+const sdkSchemaKeys = {
+  name: 'sdk-schema-keys',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/ }, async ({ path }) => ({
+      contents: literalSchemaKeys(await readFile(path, 'utf8')),
+      loader: 'js',
+    }));
+  },
+};
+
+/** `{ [_xN]: 1 }` → `{ "xmlName": 1 }` for every `const _xN = "xmlName";` of the module; nothing else changes. */
+export function literalSchemaKeys(source) {
+  const constants = new Map();
+  for (const [, name, value] of source.matchAll(/^const (_[A-Za-z0-9]+) = ("(?:[^"\\\n]|\\.)*");$/gm)) constants.set(name, value);
+  return source.replace(/\[(_[A-Za-z0-9]+)\]:/g, (key, name) => (constants.has(name) ? `${constants.get(name)}:` : key));
+}
 
 /** What every build of lab-grader's sources for Node shares. */
 const NODE_BUILD = {
@@ -29,6 +53,7 @@ const NODE_BUILD = {
   // Bundled CommonJS code (commander, undici) still calls require() for Node's own modules.
   banner: { js: "import { createRequire as __labGraderRequire } from 'node:module';\nconst require = __labGraderRequire(import.meta.url);" },
   logLevel: 'warning',
+  plugins: [sdkSchemaKeys],
 };
 
 /** The prepared state of the package at the repository root, computed by src/cli/prepared.ts itself. */

@@ -9,6 +9,8 @@ export interface Timed {
   wallMs: number;
   /** User + system CPU of the finished child and its children; null off Linux. */
   cpuMs: number | null;
+  /** The child's peak resident memory (VmHWM, read every 10 ms while it runs); null off Linux. */
+  peakRssMiB: number | null;
   code: number | null;
   stdout: string;
   stderr: string;
@@ -26,6 +28,16 @@ function childrenCpuMs(): number | null {
   }
 }
 
+/** The peak resident memory so far of a running process, in MiB; null when unreadable. */
+function peakRss(pid: number | undefined): number | null {
+  try {
+    const kib = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kib === undefined ? null : Number(kib) / 1024;
+  } catch {
+    return null;
+  }
+}
+
 /** Runs one command to its end; processes are timed one at a time so their CPU is told apart. */
 export function timeProcess(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Timed> {
   return new Promise((resolve, reject) => {
@@ -36,11 +48,17 @@ export function timeProcess(command: string, args: string[], options: { cwd?: st
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    let peakRssMiB: number | null = null;
+    const sample = setInterval(() => {
+      const now = peakRss(child.pid);
+      if (now !== null) peakRssMiB = Math.max(peakRssMiB ?? 0, now);
+    }, 10);
     child.on('error', reject);
     child.on('close', (code) => {
+      clearInterval(sample);
       const wallMs = performance.now() - started;
       const cpuAfter = childrenCpuMs();
-      resolve({ wallMs, cpuMs: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore, code, stdout, stderr });
+      resolve({ wallMs, cpuMs: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore, peakRssMiB, code, stdout, stderr });
     });
   });
 }

@@ -1,17 +1,168 @@
-// The AWS SDK modules the fact definitions' readers use, handed to them by the collector so
-// that the definitions themselves load no SDK code (an offline regrade never needs it).
-import * as sts from '@aws-sdk/client-sts';
-import * as iam from '@aws-sdk/client-iam';
-import * as budgets from '@aws-sdk/client-budgets';
-import * as s3 from '@aws-sdk/client-s3';
-import * as s3control from '@aws-sdk/client-s3-control';
-import * as ecr from '@aws-sdk/client-ecr';
-import * as ec2 from '@aws-sdk/client-ec2';
-import * as elb from '@aws-sdk/client-elastic-load-balancing-v2';
-import * as ecs from '@aws-sdk/client-ecs';
-import * as logs from '@aws-sdk/client-cloudwatch-logs';
-import * as cloudwatch from '@aws-sdk/client-cloudwatch';
-import * as cloudtrail from '@aws-sdk/client-cloudtrail';
+// The AWS SDK commands and paginators the fact definitions' readers use, handed to them by the
+// collector so that the definitions themselves load no SDK code (an offline regrade never
+// needs it). Imported by name, not as whole modules: the bundle then holds the code of these
+// calls only, not of every operation of EC2, S3 and the rest (src/facts/define.ts lists them).
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import {
+  GetAccountSummaryCommand,
+  GetGroupCommand,
+  ListAccessKeysCommand,
+  ListAccountAliasesCommand,
+  ListAttachedGroupPoliciesCommand,
+  ListGroupsCommand,
+  ListMFADevicesCommand,
+  ListUsersCommand,
+  paginateGetGroup,
+  paginateListAccessKeys,
+  paginateListAccountAliases,
+  paginateListAttachedGroupPolicies,
+  paginateListGroups,
+  paginateListMFADevices,
+  paginateListUsers,
+} from '@aws-sdk/client-iam';
+import {
+  DescribeBudgetsCommand,
+  DescribeNotificationsForBudgetCommand,
+  DescribeSubscribersForNotificationCommand,
+  paginateDescribeBudgets,
+  paginateDescribeNotificationsForBudget,
+  paginateDescribeSubscribersForNotification,
+} from '@aws-sdk/client-budgets';
+import {
+  GetBucketAclCommand,
+  GetBucketLocationCommand,
+  GetBucketPolicyStatusCommand,
+  GetPublicAccessBlockCommand,
+  ListBucketsCommand,
+  ListObjectsV2Command,
+  paginateListBuckets,
+  paginateListObjectsV2,
+} from '@aws-sdk/client-s3';
+import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
+import { DescribeImagesCommand, DescribeRepositoriesCommand, paginateDescribeImages, paginateDescribeRepositories } from '@aws-sdk/client-ecr';
+import {
+  DescribeAddressesCommand,
+  DescribeInternetGatewaysCommand,
+  DescribeNatGatewaysCommand,
+  DescribeRegionsCommand,
+  DescribeRouteTablesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+  paginateDescribeInternetGateways,
+  paginateDescribeNatGateways,
+  paginateDescribeRouteTables,
+  paginateDescribeSecurityGroups,
+  paginateDescribeSubnets,
+  paginateDescribeVpcs,
+} from '@aws-sdk/client-ec2';
+import {
+  DescribeListenersCommand,
+  DescribeLoadBalancersCommand,
+  DescribeTargetGroupsCommand,
+  DescribeTargetHealthCommand,
+  paginateDescribeListeners,
+  paginateDescribeLoadBalancers,
+  paginateDescribeTargetGroups,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  DescribeClustersCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  ListClustersCommand,
+  ListServicesCommand,
+  ListTaskDefinitionsCommand,
+  ListTasksCommand,
+  paginateListClusters,
+  paginateListServices,
+  paginateListTaskDefinitions,
+  paginateListTasks,
+} from '@aws-sdk/client-ecs';
+import { DescribeLogGroupsCommand, DescribeLogStreamsCommand, GetLogEventsCommand, paginateDescribeLogGroups } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeAlarmsCommand, paginateDescribeAlarms } from '@aws-sdk/client-cloudwatch';
+import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import type { Sdk } from '../facts/define.js';
 
-export const SDK: Sdk = { sts, iam, budgets, s3, s3control, ecr, ec2, elb, ecs, logs, cloudwatch, cloudtrail };
+export const SDK: Sdk = {
+  sts: { GetCallerIdentityCommand },
+  iam: {
+    GetAccountSummaryCommand,
+    GetGroupCommand,
+    ListAccessKeysCommand,
+    ListAccountAliasesCommand,
+    ListAttachedGroupPoliciesCommand,
+    ListGroupsCommand,
+    ListMFADevicesCommand,
+    ListUsersCommand,
+    paginateGetGroup,
+    paginateListAccessKeys,
+    paginateListAccountAliases,
+    paginateListAttachedGroupPolicies,
+    paginateListGroups,
+    paginateListMFADevices,
+    paginateListUsers,
+  },
+  budgets: {
+    DescribeBudgetsCommand,
+    DescribeNotificationsForBudgetCommand,
+    DescribeSubscribersForNotificationCommand,
+    paginateDescribeBudgets,
+    paginateDescribeNotificationsForBudget,
+    paginateDescribeSubscribersForNotification,
+  },
+  s3: {
+    GetBucketAclCommand,
+    GetBucketLocationCommand,
+    GetBucketPolicyStatusCommand,
+    GetPublicAccessBlockCommand,
+    ListBucketsCommand,
+    ListObjectsV2Command,
+    paginateListBuckets,
+    paginateListObjectsV2,
+  },
+  s3control: { GetPublicAccessBlockCommand: GetAccountPublicAccessBlockCommand },
+  ecr: { DescribeImagesCommand, DescribeRepositoriesCommand, paginateDescribeImages, paginateDescribeRepositories },
+  ec2: {
+    DescribeAddressesCommand,
+    DescribeInternetGatewaysCommand,
+    DescribeNatGatewaysCommand,
+    DescribeRegionsCommand,
+    DescribeRouteTablesCommand,
+    DescribeSecurityGroupsCommand,
+    DescribeSubnetsCommand,
+    DescribeVpcsCommand,
+    paginateDescribeInternetGateways,
+    paginateDescribeNatGateways,
+    paginateDescribeRouteTables,
+    paginateDescribeSecurityGroups,
+    paginateDescribeSubnets,
+    paginateDescribeVpcs,
+  },
+  elb: {
+    DescribeListenersCommand,
+    DescribeLoadBalancersCommand,
+    DescribeTargetGroupsCommand,
+    DescribeTargetHealthCommand,
+    paginateDescribeListeners,
+    paginateDescribeLoadBalancers,
+    paginateDescribeTargetGroups,
+  },
+  ecs: {
+    DescribeClustersCommand,
+    DescribeServicesCommand,
+    DescribeTaskDefinitionCommand,
+    DescribeTasksCommand,
+    ListClustersCommand,
+    ListServicesCommand,
+    ListTaskDefinitionsCommand,
+    ListTasksCommand,
+    paginateListClusters,
+    paginateListServices,
+    paginateListTaskDefinitions,
+    paginateListTasks,
+  },
+  logs: { DescribeLogGroupsCommand, DescribeLogStreamsCommand, GetLogEventsCommand, paginateDescribeLogGroups },
+  cloudwatch: { DescribeAlarmsCommand, paginateDescribeAlarms },
+  cloudtrail: { LookupEventsCommand },
+};

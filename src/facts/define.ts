@@ -46,20 +46,98 @@ export interface CallerIdentity {
   UserId: string;
 }
 
-/** The SDK modules the collector hands to readers (commands and paginators). */
+/**
+ * The commands and paginators of each SDK module the collector hands to readers
+ * (src/collect/sdk.ts): these, not whole modules, so a live grade compiles only the SDK code
+ * of the calls it can make. A reader or call using another needs it added here first.
+ */
 export interface Sdk {
-  sts: typeof sts;
-  iam: typeof iam;
-  budgets: typeof budgets;
-  s3: typeof s3;
-  s3control: typeof s3control;
-  ecr: typeof ecr;
-  ec2: typeof ec2;
-  elb: typeof elb;
-  ecs: typeof ecs;
-  logs: typeof logs;
-  cloudwatch: typeof cloudwatch;
-  cloudtrail: typeof cloudtrail;
+  sts: Pick<typeof sts, 'GetCallerIdentityCommand'>;
+  iam: Pick<
+    typeof iam,
+    | 'GetAccountSummaryCommand'
+    | 'GetGroupCommand'
+    | 'ListAccessKeysCommand'
+    | 'ListAccountAliasesCommand'
+    | 'ListAttachedGroupPoliciesCommand'
+    | 'ListGroupsCommand'
+    | 'ListMFADevicesCommand'
+    | 'ListUsersCommand'
+    | 'paginateGetGroup'
+    | 'paginateListAccessKeys'
+    | 'paginateListAccountAliases'
+    | 'paginateListAttachedGroupPolicies'
+    | 'paginateListGroups'
+    | 'paginateListMFADevices'
+    | 'paginateListUsers'
+  >;
+  budgets: Pick<
+    typeof budgets,
+    | 'DescribeBudgetsCommand'
+    | 'DescribeNotificationsForBudgetCommand'
+    | 'DescribeSubscribersForNotificationCommand'
+    | 'paginateDescribeBudgets'
+    | 'paginateDescribeNotificationsForBudget'
+    | 'paginateDescribeSubscribersForNotification'
+  >;
+  s3: Pick<
+    typeof s3,
+    | 'GetBucketAclCommand'
+    | 'GetBucketLocationCommand'
+    | 'GetBucketPolicyStatusCommand'
+    | 'GetPublicAccessBlockCommand'
+    | 'ListBucketsCommand'
+    | 'ListObjectsV2Command'
+    | 'paginateListBuckets'
+    | 'paginateListObjectsV2'
+  >;
+  s3control: Pick<typeof s3control, 'GetPublicAccessBlockCommand'>;
+  ecr: Pick<typeof ecr, 'DescribeImagesCommand' | 'DescribeRepositoriesCommand' | 'paginateDescribeImages' | 'paginateDescribeRepositories'>;
+  ec2: Pick<
+    typeof ec2,
+    | 'DescribeAddressesCommand'
+    | 'DescribeInternetGatewaysCommand'
+    | 'DescribeNatGatewaysCommand'
+    | 'DescribeRegionsCommand'
+    | 'DescribeRouteTablesCommand'
+    | 'DescribeSecurityGroupsCommand'
+    | 'DescribeSubnetsCommand'
+    | 'DescribeVpcsCommand'
+    | 'paginateDescribeInternetGateways'
+    | 'paginateDescribeNatGateways'
+    | 'paginateDescribeRouteTables'
+    | 'paginateDescribeSecurityGroups'
+    | 'paginateDescribeSubnets'
+    | 'paginateDescribeVpcs'
+  >;
+  elb: Pick<
+    typeof elb,
+    | 'DescribeListenersCommand'
+    | 'DescribeLoadBalancersCommand'
+    | 'DescribeTargetGroupsCommand'
+    | 'DescribeTargetHealthCommand'
+    | 'paginateDescribeListeners'
+    | 'paginateDescribeLoadBalancers'
+    | 'paginateDescribeTargetGroups'
+  >;
+  ecs: Pick<
+    typeof ecs,
+    | 'DescribeClustersCommand'
+    | 'DescribeServicesCommand'
+    | 'DescribeTaskDefinitionCommand'
+    | 'DescribeTasksCommand'
+    | 'ListClustersCommand'
+    | 'ListServicesCommand'
+    | 'ListTaskDefinitionsCommand'
+    | 'ListTasksCommand'
+    | 'paginateListClusters'
+    | 'paginateListServices'
+    | 'paginateListTaskDefinitions'
+    | 'paginateListTasks'
+  >;
+  logs: Pick<typeof logs, 'DescribeLogGroupsCommand' | 'DescribeLogStreamsCommand' | 'GetLogEventsCommand' | 'paginateDescribeLogGroups'>;
+  cloudwatch: Pick<typeof cloudwatch, 'DescribeAlarmsCommand' | 'paginateDescribeAlarms'>;
+  cloudtrail: Pick<typeof cloudtrail, 'LookupEventsCommand'>;
 }
 
 export type ClientName = keyof Sdk;

@@ -3,7 +3,7 @@
 // and handed on with the snapshot, so grading does not resolve it again. The grade, watch and
 // batch commands all read an account through this one composition (src/student/).
 import { collectSnapshot, type CollectOptions } from '../collect/index.js';
-import { probeLab, type ProbeOptions } from '../probe/index.js';
+import type { ProbeOptions } from '../probe/index.js';
 import { resolveLab } from '../resolve/index.js';
 import { labView, type Lab, type ProfileName, type Submission } from '../resolve/lab.js';
 import type { LabParams } from '../rubric/params.js';
@@ -56,6 +56,9 @@ export function probeTarget(lab: Lab, options: Pick<LiveOptions, 'albUrl' | 'par
 
 /** Collect → resolve the lab → probe: the snapshot a live grade is made from, and its lab. */
 export async function readLiveAccount(options: LiveOptions): Promise<LiveRead> {
+  // The prober (with undici, its HTTP client) is loaded while the collection waits on AWS, not before it.
+  const prober = options.probe ? undefined : import('../probe/index.js');
+  prober?.catch(() => undefined);
   // Nothing read from the account (a tag, an environment variable, a log line) may carry a
   // credential into a report or a saved snapshot: cleaned before the lab is resolved from it.
   // The request ids are AWS's own answer, kept exact as evidence (a stand-in's may look like key material).
@@ -63,7 +66,7 @@ export async function readLiveAccount(options: LiveOptions): Promise<LiveRead> {
   const collected: Snapshot = { ...withoutCredentials({ ...read, provenance: undefined }), provenance: read.provenance };
   const lab = resolveLab(collected, options.params, { profile: options.profile ?? 'own-account', submission: options.submission ?? null });
   const { target, skipped } = probeTarget(lab, options);
-  const probe = options.probe ?? probeLab;
+  const probe = options.probe ?? (await prober!).probeLab;
   // The probes get what is left of the grade's deadline (`--timeout`), within their own budget.
   const probeOptions: ProbeOptions = {
     allowPrivateAddresses: target?.source === 'override',

@@ -72,11 +72,19 @@ describe('the published bin', { timeout: 60_000 }, () => {
   it('loads neither the AWS SDK nor undici nor the batch to start or to regrade, nor the YAML parser (the rubric is prepared)', () => {
     // esbuild names outputs relative to the repository root.
     const regrade = [...loadedAtStart(relative(root, bin)), ...loadedAtStart(chunkOf('src/cli/commands/grade.ts'))];
+    expect(loadedAtStart(relative(root, bin))).toContain('src/cli/main.ts');
     expect(regrade).toContain('src/grade/engine.ts');
     expect(regrade.filter((input) => /node_modules\/(@aws-sdk|@smithy|undici|yaml)\/|^src\/(batch|aws)\/|^src\/rubric\/load\.ts$/.test(input))).toEqual([]);
     // The live path does load the SDK, and a rubric given with --rubric the parser: the test above could fail.
     expect(loadedAtStart(chunkOf('src/collect/index.ts')).some((input) => input.includes('node_modules/@aws-sdk/client-ec2/'))).toBe(true);
     expect(loadedAtStart(chunkOf('src/rubric/load.ts'))).toContain('node_modules/yaml/dist/index.js');
+  });
+
+  it('holds the AWS SDK schemas of the operations it calls, not of every operation of the client', () => {
+    const ec2Chunk = chunkOf('node_modules/@aws-sdk/client-ec2/dist-es/schemas/schemas_0.js');
+    const text = readFileSync(join(root, ec2Chunk), 'utf8');
+    expect(text).toContain('"DescribeVpcsRequest"');
+    expect(text).not.toContain('"RunInstancesRequest"');
   });
 
   it('compiles only the zod it uses: its schema builders and English messages, not every locale', () => {

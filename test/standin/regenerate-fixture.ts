@@ -6,15 +6,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { exportModel } from '../../reference-service/scripts/export-model.js';
-import { BUCKET, DEPLOY_FLAGS, HOW_TO_RUN, REGISTRY, SOURCE_TAG, accountSetup, grade, pushImage, referenceScript, resetStandin, startService, type Output } from './standin.js';
+import { BUCKET, HOW_TO_RUN, deployReferenceLab, expectCode, grade, resetStandin, startService } from './standin.js';
 
 export const FIXTURE = fileURLToPath(new URL('./deployed.snapshot.json', import.meta.url));
-
-function expectCode(what: string, output: Output, code: number): Output {
-  if (output.code !== code) throw new Error(`${what} exited with ${output.code}, not ${code}:\n${output.stdout}\n${output.stderr}`);
-  return output;
-}
 
 /**
  * The stand-in makes access key ids shaped like real ones; the committed fixture holds
@@ -31,14 +25,7 @@ async function maskAccessKeyIds(file: string): Promise<void> {
 }
 
 async function main(url: string): Promise<void> {
-  await resetStandin(url);
-  await exportModel(); // the deploy uploads the model artifacts, which are exported, never committed
-  const adminKey = await accountSetup(url);
-  const withoutImage = expectCode('the deploy without Docker', await referenceScript(url, 'deploy', DEPLOY_FLAGS), 4);
-  const tag = SOURCE_TAG.exec(withoutImage.stderr)?.[1];
-  if (!tag) throw new Error(`the deploy named no image tag:\n${withoutImage.stderr}`);
-  await pushImage(url, tag);
-  expectCode('the deploy with --image', await referenceScript(url, 'deploy', [...DEPLOY_FLAGS, '--image', `${REGISTRY}/sentiment-app:${tag}`]), 0);
+  const adminKey = await deployReferenceLab(url);
   const service = await startService(url, BUCKET);
   const reports = await mkdtemp(join(tmpdir(), 'lab-grader-fixture-'));
   try {

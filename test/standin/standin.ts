@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { AddUserToGroupCommand, AttachGroupPolicyCommand, CreateAccessKeyCommand, CreateAccountAliasCommand, CreateGroupCommand, CreateUserCommand, CreateVirtualMFADeviceCommand, EnableMFADeviceCommand, IAMClient } from '@aws-sdk/client-iam';
 import { ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { ECSClient, RegisterTaskDefinitionCommand, type ContainerDefinition } from '@aws-sdk/client-ecs';
+import { exportModel } from '../../reference-service/scripts/export-model.js';
 import type { CheckResult, Scorecard } from '../../src/grade/scorecard.js';
 import type { Fact, Snapshot } from '../../src/snapshot/types.js';
 
@@ -188,6 +189,29 @@ export async function pushImage(url: string, tag: string): Promise<string> {
   } finally {
     ecr.destroy();
   }
+}
+
+/** `output`, when the process exited with `code`; otherwise an error with what it printed. */
+export function expectCode(what: string, output: Output, code: number): Output {
+  if (output.code !== code) throw new Error(`${what} exited with ${output.code}, not ${code}:\n${output.stdout}\n${output.stderr}`);
+  return output;
+}
+
+/**
+ * Empties the stand-in and builds the whole lab in it as a student would: the account setup,
+ * then the reference deploy (without Docker it names the image), the image pushed, and the
+ * deploy again with it. Returns the admin user's access key, the student's credentials.
+ */
+export async function deployReferenceLab(url: string): Promise<AccessKey> {
+  await resetStandin(url);
+  await exportModel(); // the deploy uploads the model artifacts, which are exported, never committed
+  const adminKey = await accountSetup(url);
+  const withoutImage = expectCode('the deploy without Docker', await referenceScript(url, 'deploy', DEPLOY_FLAGS), 4);
+  const tag = SOURCE_TAG.exec(withoutImage.stderr)?.[1];
+  if (!tag) throw new Error(`the deploy named no image tag:\n${withoutImage.stderr}`);
+  await pushImage(url, tag);
+  expectCode('the deploy with --image', await referenceScript(url, 'deploy', [...DEPLOY_FLAGS, '--image', `${REGISTRY}/sentiment-app:${tag}`]), 0);
+  return adminKey;
 }
 
 export interface RunningService {

@@ -26,8 +26,8 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const CACHE = join(tmpdir(), 'lab-grader-test-build');
 /** The package's files beside dist/bin (package.json's `files`, without the tsc output the bin does not read). */
 const SHIPPED = ['package.json', 'rubric.yaml', 'policy', 'examples'];
-/** What else the bundle reads: the sources it bundles, the dependencies' versions, the build script. */
-const INPUTS = [...SHIPPED, 'src', 'checks', 'package-lock.json', 'scripts/bundle.mjs'];
+/** What else the bundle reads: the sources it bundles, the dependencies' versions, the build script and this setup. */
+const INPUTS = [...SHIPPED, 'src', 'checks', 'package-lock.json', 'scripts/bundle.mjs', 'test/support/built-package.ts'];
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 async function* files(path: string): AsyncGenerator<string> {
@@ -56,7 +56,8 @@ export default async function setup(project: TestProject): Promise<void> {
     const pkg = join(staging, 'package');
     await Promise.all(SHIPPED.map((file) => cp(join(root, file), join(pkg, file), { recursive: true })));
     const metafile = await bundle(join(pkg, 'dist/bin'));
-    await writeFile(join(staging, 'metafile.json'), JSON.stringify(metafile));
+    // esbuild names outputs from the repository root: as they are named once renamed into place.
+    await writeFile(join(staging, 'metafile.json'), JSON.stringify(metafile).replaceAll(`${relative(root, staging)}/`, `${relative(root, dir)}/`));
     // Another run that built the same sources first renamed its copy into place: it is as good as ours.
     await rename(staging, dir).catch(() => rm(staging, { recursive: true, force: true }));
   } else {
