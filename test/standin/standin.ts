@@ -147,7 +147,8 @@ export function cliStderr(stderr: string): string {
 }
 
 export async function resetStandin(url: string): Promise<void> {
-  const response = await fetch(`${url}/moto-api/reset`, { method: 'POST', signal: AbortSignal.timeout(10_000) });
+  // Emptying a stand-in that holds a deployed lab can take moto several seconds on a loaded machine.
+  const response = await fetch(`${url}/moto-api/reset`, { method: 'POST', signal: AbortSignal.timeout(60_000) });
   if (!response.ok) throw new Error(`the stand-in at ${url} did not reset: HTTP ${response.status}`);
 }
 
