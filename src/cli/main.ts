@@ -173,34 +173,38 @@ function buildProgram(): Command {
       '\nExit codes: 0 graded, 1 graded below --min-score, 2 bad input (rubric, snapshot, roster, flags), 3 AWS unreachable or credentials missing, 4 batch: some students could not be graded.',
     );
 
-  verificationOptions(program
-    .command('grade'))
-    .description('Grade an AWS account (live) or a saved snapshot (--snapshot) and write the reports.')
-    .option('--snapshot <file>', 'regrade a saved snapshot offline instead of reading the account')
-    .option('--rubric <file>', 'the rubric to grade against (default: the rubric.yaml shipped with lab-grader)')
-    .option('--profile <name>', 'the AWS credentials profile to collect with (default: the standard credential chain)')
-    .option('--lab-profile <name>', 'the rubric profile: own-account (default) or academy')
-    .addOption(awsProfileAlias())
-    .option('--region <region>', 'the AWS region of the lab (default: from the AWS profile or environment); auto: the enabled region that holds the lab', awsRegion({ auto: true }))
-    .option('--param <key.path=value>', "override one of the rubric's expected values (repeatable)", collectParam, [])
-    .option('--format <list>', 'report formats, comma-separated: console,json,junit,markdown,gradescope,classroom,html', 'console')
-    .option('--out <dir>', 'folder for the report files; - prints the one --format on stdout', 'reports')
-    .addOption(
-      new Option('--manual-points <mode>', "gradescope and classroom: 'exclude' leaves the points a person judges to a manual question")
-        .choices(['include', 'exclude'])
-        .default('include'),
-    )
-    .option('--min-score <points>', 'exit 1 when the score (bonus included) is below this', minScore)
-    .option('--save-snapshot <file>', 'write the collected snapshot (the evidence) as JSON, to regrade later')
-    .option('--alb-url <url>', 'probe this URL instead of the load balancer found in the account (the report says so)')
-    .option('--submission <dir>', "the student's project folder, to find their endpoint test script (step 6.2)")
-    .option('--timeout <seconds>', 'the whole grade ends within this (default 300); facts not read by then are errors and the report is still written', positiveInteger('a number of seconds', 86400))
-    .option('--no-color', 'no colour in the console report (also NO_COLOR; FORCE_COLOR=1 forces colour when piped)')
-    .option('--quiet', 'print errors only: no progress, no notes, no console checklist (the exit code and files tell the rest)')
-    .option('--verbose', 'log every AWS call (action, region, milliseconds, outcome) and every probe on stderr')
-    .option('--account <id>', "the student's 12-digit AWS account: a snapshot from any other is flagged", accountId)
-    .addOption(roleArnOption('grade'))
-    .addOption(externalIdOption())
+  // The options a student needs come first (whose account, which region, which lab profile),
+  // then the reports, then what instructors and CI add (a student's role, verification).
+  verificationOptions(
+    program
+      .command('grade')
+      .description('Grade an AWS account (live) or a saved snapshot (--snapshot) and write the reports.')
+      .option('--profile <name>', 'the AWS credentials profile to collect with (default: the standard credential chain)')
+      .addOption(awsProfileAlias())
+      .option('--region <region>', 'the AWS region of the lab (default: from the AWS profile or environment); auto: the enabled region that holds the lab', awsRegion({ auto: true }))
+      .option('--lab-profile <name>', 'the rubric profile: own-account (default) or academy (AWS Academy / Learner Lab)')
+      .option('--snapshot <file>', 'regrade a saved snapshot offline instead of reading the account')
+      .option('--save-snapshot <file>', 'write the collected snapshot (the evidence) as JSON, to regrade later')
+      .option('--submission <dir>', "the student's project folder, to find their endpoint test script (step 6.2)")
+      .option('--format <list>', 'report formats, comma-separated: console,json,junit,markdown,gradescope,classroom,html', 'console')
+      .option('--out <dir>', 'folder for the report files; - prints the one --format on stdout', 'reports')
+      .option('--min-score <points>', 'exit 1 when the score (bonus included) is below this', minScore)
+      .option('--alb-url <url>', 'probe this URL instead of the load balancer found in the account (the report says so)')
+      .option('--param <key.path=value>', "override one of the rubric's expected values (repeatable)", collectParam, [])
+      .option('--rubric <file>', 'the rubric to grade against (default: the rubric.yaml shipped with lab-grader)')
+      .option('--timeout <seconds>', 'the whole grade ends within this (default 300); facts not read by then are errors and the report is still written', positiveInteger('a number of seconds', 86400))
+      .option('--no-color', 'no colour in the console report (also NO_COLOR; FORCE_COLOR=1 forces colour when piped)')
+      .option('--quiet', 'print errors only: no progress, no notes, no console checklist (the exit code and files tell the rest)')
+      .option('--verbose', 'log every AWS call (action, region, milliseconds, outcome) and every probe on stderr')
+      .addOption(
+        new Option('--manual-points <mode>', "gradescope and classroom: 'exclude' leaves the points a person judges to a manual question")
+          .choices(['include', 'exclude'])
+          .default('include'),
+      )
+      .addOption(roleArnOption('grade'))
+      .addOption(externalIdOption())
+      .option('--account <id>', "the student's 12-digit AWS account: a snapshot from any other is flagged", accountId),
+  )
     .addHelpText('after', GRADE_EXAMPLES)
     .action(async (options) => {
       const { gradeCommand } = await import('./commands/grade.js');
@@ -232,8 +236,15 @@ function buildProgram(): Command {
     .description('Print the rubric as a table: steps, points and the checks that grade them.')
     .option('--rubric <file>', 'the rubric to show (default: the rubric.yaml shipped with lab-grader)')
     .option('--lab-profile <name>', 'show the steps a rubric profile makes not applicable')
+    // --profile was the rubric profile before 0.2.0: say what to write instead of commander's bare "unknown option".
+    .addOption(new Option('--profile <name>').hideHelp())
     .addHelpText('after', '\nExample:\n  $ lab-grader rubric show --lab-profile academy\n')
-    .action(async (options) => {
+    .action(async (options: { rubric?: string; labProfile?: string; profile?: string }) => {
+      if (options.profile !== undefined) {
+        throw new UsageError(
+          `rubric show takes the rubric profile as --lab-profile (--profile names an AWS credentials profile, which the rubric does not use): lab-grader rubric show --lab-profile ${options.profile}`,
+        );
+      }
       const { rubricShowCommand } = await import('./commands/rubric.js');
       commandExitCode = await rubricShowCommand(options);
     });
@@ -251,23 +262,25 @@ function buildProgram(): Command {
       commandExitCode = await policyCommand();
     });
 
-  verificationOptions(program
-    .command('batch'))
-    .description('Grade a class from a roster: one folder per student, gradebook.csv and a class overview (index.html).')
-    .argument('<roster>', 'the roster: YAML or CSV listing each student and how to reach their account')
-    .option('--out <dir>', 'folder for the class: one sub-folder per student, gradebook.csv, index.html', 'reports/class')
-    .option('--concurrency <n>', 'students graded at once', positiveInteger('a number of students', 64), 4)
-    .option('--force', 'grade every student again from the evidence kept (their snapshot), even when nothing changed', false)
-    .option('--recollect', "read every live student's account again (a new snapshot) instead of grading the one kept", false)
-    .option('--format <list>', 'report files per student besides scorecard.json: html,junit,markdown,gradescope,classroom', 'html')
-    .option('--rubric <file>', 'the rubric to grade against (default: the rubric.yaml shipped with lab-grader)')
-    .option('--param <key.path=value>', "override one of the rubric's expected values (repeatable)", collectParam, [])
-    .option('--region <region>', 'the AWS region for live students whose roster entry names none', awsRegion({ auto: false }))
-    .option('--min-score <points>', 'exit 1 when any student scored (bonus included) below this', minScore)
-    .option('--student-timeout <seconds>', 'a student not graded within this (default 600) is recorded as failed and the batch goes on', positiveInteger('a number of seconds', 86400))
-    .addOption(new Option('--lms <name>', 'also write the file this LMS imports as it is, beside gradebook.csv (canvas.csv...)').choices(Object.keys(LMS_CHOICES)))
-    .option('--lms-assignment <name>', "with --lms: the lab's assignment as the LMS names it (default: the lab's title, or the roster export's column of that title)")
-    .addOption(new Option('--bonus <mode>', "with --lms: add the bonus to the lab's score, put it in a column of its own, or leave it out").choices(Object.keys(BONUS_CHOICES)))
+  verificationOptions(
+    program
+      .command('batch')
+      .description('Grade a class from a roster: one folder per student, gradebook.csv and a class overview (index.html).')
+      .argument('<roster>', 'the roster: YAML or CSV listing each student and how to reach their account')
+      .option('--out <dir>', 'folder for the class: one sub-folder per student, gradebook.csv, index.html', 'reports/class')
+      .option('--concurrency <n>', 'students graded at once', positiveInteger('a number of students', 64), 4)
+      .option('--force', 'grade every student again from the evidence kept (their snapshot), even when nothing changed', false)
+      .option('--recollect', "read every live student's account again (a new snapshot) instead of grading the one kept", false)
+      .option('--format <list>', 'report files per student besides scorecard.json: html,junit,markdown,gradescope,classroom', 'html')
+      .option('--rubric <file>', 'the rubric to grade against (default: the rubric.yaml shipped with lab-grader)')
+      .option('--param <key.path=value>', "override one of the rubric's expected values (repeatable)", collectParam, [])
+      .option('--region <region>', 'the AWS region for live students whose roster entry names none', awsRegion({ auto: false }))
+      .option('--min-score <points>', 'exit 1 when any student scored (bonus included) below this', minScore)
+      .option('--student-timeout <seconds>', 'a student not graded within this (default 600) is recorded as failed and the batch goes on', positiveInteger('a number of seconds', 86400))
+      .addOption(new Option('--lms <name>', 'also write the file this LMS imports as it is, beside gradebook.csv (canvas.csv...)').choices(Object.keys(LMS_CHOICES)))
+      .option('--lms-assignment <name>', "with --lms: the lab's assignment as the LMS names it (default: the lab's title, or the roster export's column of that title)")
+      .addOption(new Option('--bonus <mode>', "with --lms: add the bonus to the lab's score, put it in a column of its own, or leave it out").choices(Object.keys(BONUS_CHOICES))),
+  )
     .addHelpText('after', BATCH_EXAMPLES)
     .action(async (roster: string, options) => {
       const { batchCommand } = await import('./commands/batch.js');

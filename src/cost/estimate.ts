@@ -37,14 +37,17 @@ type Prices = LabParams['prices'];
 const MICRO = 1_000_000;
 const micro = (usd: number): number => Math.round(usd * MICRO);
 
-/** How to stop paying, in dependency order (what depends on a resource goes first). */
+/**
+ * How to stop paying, in dependency order (what depends on a resource goes first). Students
+ * build the lab by hand, so their steps come first; the reference deploy is an instructor's.
+ */
 export const TEARDOWN_STEPS: readonly string[] = [
-  'Deployed with the reference service? Run `npm run teardown` in reference-service/ with the region and profile you deployed with; it removes everything below in this order.',
   'Update the ECS service to 0 tasks, then delete it; then delete the ECS cluster.',
   'Delete the load balancer, then its target group.',
   'Delete the NAT gateway, then release its Elastic IP (an idle Elastic IP is still billed).',
   'Delete the VPC: that removes its subnets, route tables, internet gateway and security groups.',
   'The ECR repository, S3 bucket and log group cost cents a month: delete them once your work is graded.',
+  "Built with this project's reference deploy (reference-service/) instead? `npm run teardown` there, with the region and profile of the deploy, removes all of the above.",
 ];
 
 function unreadable(fact: FactKey, error: { code: string }): string {

@@ -163,6 +163,25 @@ describe('lab-grader grade', () => {
     }
   });
 
+  it('grade --help lists what a student needs first, then the reports, then what instructors add', async () => {
+    const run = await cli(['grade', '--help']);
+    expect(run.code).toBe(0);
+    const at = (flag: string) => {
+      const index = run.stdout.search(new RegExp(`^ {2}${flag}\\b`, 'm'));
+      expect(index, flag).toBeGreaterThan(-1);
+      return index;
+    };
+    const order = ['--profile', '--region', '--lab-profile', '--snapshot', '--format', '--out', '--role-arn', '--integrity', '--collected-after'].map(at);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+  });
+
+  it('rubric show --profile academy exits 2 and says to write --lab-profile', async () => {
+    const run = await cli(['rubric', 'show', '--profile', 'academy']);
+    expectUserError(run, 2);
+    expect(run.stderr).toContain('lab-grader rubric show --lab-profile academy');
+    expect(run.stderr).not.toContain('unknown option');
+  });
+
   it('a lab profile that does not exist exits 2 and points to --profile, the AWS profile', async () => {
     const run = await cli(['grade', '--snapshot', completeLab, '--lab-profile', 'student']);
     expectUserError(run, 2);
