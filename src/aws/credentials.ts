@@ -81,3 +81,14 @@ export async function identifyCaller(sts: Sender, profile?: string): Promise<Cal
   }
   return { Account: output.Account ?? '', Arn: output.Arn ?? '', UserId: output.UserId ?? '' };
 }
+
+/** The account of the caller's own credentials (the standard chain, or a named AWS profile): one sts:GetCallerIdentity, or exit 3 with what to do. */
+export async function callerAccount(awsProfile?: string): Promise<string> {
+  const { createClients, GLOBAL_REGION } = await import('./clients.js');
+  const clients = createClients({ region: GLOBAL_REGION, ...(awsProfile === undefined ? {} : { awsProfile }) });
+  try {
+    return (await identifyCaller(clients.sts, awsProfile)).Account;
+  } finally {
+    clients.destroy();
+  }
+}

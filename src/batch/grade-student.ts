@@ -136,7 +136,8 @@ export async function gradeIntoFolder(
         freeze: false,
       },
     );
-    const evidence = snapshotEvidence(snapshot);
+    // The lab's resources, for --deadline, are those the grade chose.
+    const evidence = snapshotEvidence(snapshot, scorecard.choices);
     await writeReports(scorecard, context.fileFormats, dir);
     await rm(join(dir, ERROR_FILE), { force: true });
     await writeFileAtomically(join(dir, EVIDENCE_FILE), `${JSON.stringify(evidence, null, 2)}\n`);

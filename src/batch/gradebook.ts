@@ -22,18 +22,21 @@ export function gradebookSteps(rubric: Rubric): string[] {
   return rubric.sections.flatMap((section) => section.steps.map((step) => step.id));
 }
 
-/** `bundled-example (strict: 0 points)`: what verification found, for the `integrity` column. */
+/** `bundled-example; strict: 0 points (...)`: what verification found and did, for the `integrity` column. */
 function integrityCell(card: Scorecard): string {
   if (!card.integrity) return '';
   const names = flagNames(card.integrity.flags);
   const withheld = card.integrity.withheld;
-  return withheld ? `${names}; strict: 0 points (the checks gave ${formatPoints(withheld.total.earned)}, bonus ${formatPoints(withheld.bonusPoints.earned)})` : names;
+  if (!withheld) return names;
+  const gave = `the checks gave ${formatPoints(withheld.total.earned)}, bonus ${formatPoints(withheld.bonusPoints.earned)}`;
+  return card.integrity.heldForReview ? `${names}; strict: held for review (${gave}; not counted until a person decides)` : `${names}; strict: 0 points (${gave})`;
 }
 
 /**
  * Columns: student, name, email, the roster's extra columns, total, max, bonus, one per step
  * (points earned; empty when the profile makes the step not applicable; 0 when --integrity
- * strict withheld the points, so they still add up to total), status (ok/error), error,
+ * strict gave 0, so they still add up to total), status (ok, held: held for review under
+ * strict, the total and bonus empty and the steps' points shown; error), error,
  * integrity (verification's flags), graded_at (when the snapshot was collected), rubric_sha256
  * and grader_version (what graded it: a rerun grades a row of another rubric or release again).
  */
@@ -44,19 +47,21 @@ export function renderGradebook(steps: readonly string[], rows: readonly Gradebo
     const who = [row.student, row.name, row.email, ...extraColumns.map((column) => row.extra?.[column])];
     const card = row.scorecard;
     if (!card) return csvLine([...who, '', '', '', ...steps.map(() => ''), 'error', row.error ?? 'not graded', '', '', '', '']);
-    const withheld = card.integrity?.withheld !== undefined;
+    // Held for review: each step's points are shown, the total is left empty so no import counts it.
+    const held = card.integrity?.heldForReview === true;
+    const zeroed = card.integrity?.withheld !== undefined && !held;
     const earned = new Map(
       card.sections
         .flatMap((section) => section.steps)
-        .map((step) => [step.id, step.status === 'skip' ? '' : formatPoints(withheld ? 0 : step.points.earned)]),
+        .map((step) => [step.id, step.status === 'skip' ? '' : formatPoints(zeroed ? 0 : step.points.earned)]),
     );
     return csvLine([
       ...who,
-      formatPoints(card.total.earned),
+      held ? '' : formatPoints(card.total.earned),
       formatPoints(card.total.max),
-      formatPoints(card.bonusPoints.earned),
+      held ? '' : formatPoints(card.bonusPoints.earned),
       ...steps.map((step) => earned.get(step) ?? ''),
-      'ok',
+      held ? 'held' : 'ok',
       '',
       integrityCell(card),
       card.subject.collectedAt,

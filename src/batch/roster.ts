@@ -12,7 +12,14 @@ import { lmsExportReader, lmsOfExport, type LmsExport } from './lms.js';
 export type StudentSource =
   | { kind: 'snapshot'; /** As written in the roster. */ file: string; /** Resolved against the roster's folder. */ path: string }
   | { kind: 'awsProfile'; awsProfile: string; region?: string }
-  | { kind: 'role'; roleArn: string; externalId?: string; region?: string };
+  | {
+      kind: 'role';
+      roleArn: string;
+      externalId?: string;
+      /** The externalId came from the roster's defaults: one id for the whole course. */
+      courseWide?: true;
+      region?: string;
+    };
 
 export interface Student {
   /** Names the student's folder and gradebook row. */
@@ -48,7 +55,8 @@ const entrySchema = z
   .object({
     id: z
       .string({ error: 'every student needs an id' })
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'use 1-64 letters, digits, dots, dashes or underscores, starting with a letter or digit (it names the student\'s folder)'),
+      // An email is an id too, so a class graded on Gradescope (which knows students by email) derives the same external ids.
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$/, 'use 1-64 letters, digits, dots, dashes, underscores, @ or +, starting with a letter or digit (it names the student\'s folder)'),
     name: optionalText,
     email: z.email('not an email address').optional(),
     awsProfile: optionalText,
@@ -81,14 +89,19 @@ function sourceProblems(entry: Entry): { field: Field; message: string }[] {
   return [];
 }
 
-function toStudent(entry: Entry, line: number, rosterDir: string): Student {
+function toStudent(entry: Entry, line: number, rosterDir: string, inherited: ReadonlySet<string>): Student {
   const region = entry.region === undefined ? {} : { region: entry.region };
   const source: StudentSource =
     entry.snapshot !== undefined
       ? { kind: 'snapshot', file: entry.snapshot, path: resolve(rosterDir, entry.snapshot) }
       : entry.awsProfile !== undefined
         ? { kind: 'awsProfile', awsProfile: entry.awsProfile, ...region }
-        : { kind: 'role', roleArn: entry.roleArn!, ...(entry.externalId === undefined ? {} : { externalId: entry.externalId }), ...region };
+        : {
+            kind: 'role',
+            roleArn: entry.roleArn!,
+            ...(entry.externalId === undefined ? {} : { externalId: entry.externalId, ...(inherited.has('externalId') ? { courseWide: true as const } : {}) }),
+            ...region,
+          };
   return {
     id: entry.id,
     ...(entry.name === undefined ? {} : { name: entry.name }),
@@ -115,6 +128,8 @@ interface RawEntry {
   line: number;
   lineOf(field: string): number;
   label: string;
+  /** Fields the entry took from the roster's defaults. */
+  inherited?: ReadonlySet<string>;
 }
 
 function validate(file: string, raws: RawEntry[]): Roster {
@@ -122,6 +137,8 @@ function validate(file: string, raws: RawEntry[]): Roster {
   const problems: { line: number; text: string }[] = [];
   const students: Student[] = [];
   const seen = new Map<string, { line: number; id: string }>();
+  // A student's own external id is theirs alone: shared, a role made for one would serve both.
+  const externalIds = new Map<string, { line: number; id: string }>();
   for (const raw of raws) {
     const parsed = entrySchema.safeParse(raw.values);
     const who = typeof raw.values.id === 'string' && raw.values.id ? `student "${raw.values.id}"` : raw.label;
@@ -150,7 +167,19 @@ function validate(file: string, raws: RawEntry[]): Roster {
       continue;
     }
     seen.set(folded, { line: raw.line, id: parsed.data.id });
-    students.push(toStudent(parsed.data, raw.line, rosterDir));
+    const { externalId } = parsed.data;
+    if (externalId !== undefined && parsed.data.roleArn !== undefined && !raw.inherited?.has('externalId')) {
+      const other = externalIds.get(externalId);
+      if (other !== undefined) {
+        problems.push({
+          line: raw.lineOf('externalId'),
+          text: `${who}: externalId is also student "${other.id}"'s (line ${other.line}); one student's external id must trust only their own role: drop both and set LAB_GRADER_COURSE_SECRET to derive each student's (lab-grader role --student ID), or put one course-wide id in defaults`,
+        });
+        continue;
+      }
+      externalIds.set(externalId, { line: raw.lineOf('externalId'), id: parsed.data.id });
+    }
+    students.push(toStudent(parsed.data, raw.line, rosterDir, raw.inherited ?? new Set()));
   }
   if (problems.length > 0) {
     const shown = problems.slice(0, 10).map((problem) => `${file}:${problem.line}: ${problem.text}`);
@@ -272,15 +301,16 @@ function yamlEntries(file: string, text: string): RawEntry[] {
     }
     const own = item.toJSON() as Record<string, unknown>;
     // A student's own source replaces a default source rather than clashing with it.
+    // A default external id still serves a student who names their own role.
     const ownSource = ['snapshot', 'awsProfile', 'roleArn'].some((key) => own[key] !== undefined);
-    const inherited = Object.fromEntries(
-      Object.entries(defaults).filter(([key]) => !(ownSource && ['awsProfile', 'roleArn', 'externalId'].includes(key))),
-    );
+    const replaced = own.roleArn === undefined ? ['awsProfile', 'roleArn', 'externalId'] : ['awsProfile', 'roleArn'];
+    const inherited = Object.fromEntries(Object.entries(defaults).filter(([key]) => !(ownSource && replaced.includes(key))));
     const values = Object.fromEntries(
       Object.entries({ ...inherited, ...own }).map(([key, value]) => [key, typeof value === 'number' ? String(value) : value]),
     );
     return {
       values,
+      inherited: new Set(Object.keys(inherited).filter((key) => own[key] === undefined)),
       line,
       lineOf: (field: string) => lineAt(item.get(field, true) as YamlNode | undefined, line),
       label: `students[${index}]`,

@@ -145,17 +145,21 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
-/** A kept student's evidence: saved beside the scorecard, or read again from the snapshot graded. */
-async function previousEvidence(student: Student, dir: string): Promise<Evidence | undefined> {
-  try {
-    return JSON.parse(await readFile(join(dir, EVIDENCE_FILE), 'utf8')) as Evidence;
-  } catch {
-    const file = student.source.kind === 'snapshot' ? student.source.path : join(dir, SNAPSHOT_FILE);
-    return readSnapshotFile(file).then(
-      ({ snapshot }) => snapshotEvidence(snapshot),
-      () => undefined,
-    );
-  }
+/**
+ * A kept student's evidence: saved beside the scorecard, or read again from the snapshot graded
+ * (also when it was saved before the lab's resource times were kept, which --deadline reads).
+ */
+async function previousEvidence(student: Student, dir: string, kept: Scorecard): Promise<Evidence | undefined> {
+  const saved = await readFile(join(dir, EVIDENCE_FILE), 'utf8').then(
+    (text) => JSON.parse(text) as Evidence,
+    () => undefined,
+  );
+  if (saved?.labTimes !== undefined) return saved;
+  const file = student.source.kind === 'snapshot' ? student.source.path : join(dir, SNAPSHOT_FILE);
+  return readSnapshotFile(file).then(
+    ({ snapshot }) => snapshotEvidence(snapshot, kept.choices),
+    () => saved,
+  );
 }
 
 function submittedEvidence(outcome: StudentOutcome): SubmittedEvidence | undefined {
@@ -233,7 +237,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
         if (!(await exists(join(dir, REPORTERS[format].file!)))) missing.push(format);
       }
       if (missing.length > 0) await writeReports(card, missing, dir);
-      const evidence = await previousEvidence(student, dir);
+      const evidence = await previousEvidence(student, dir, card);
       return { student, status: 'ok', skipped: true, scorecard: card, ...(evidence ? { evidence } : {}), dir, seconds: seconds() };
     }
     const again = regraded ? { regraded } : {};

@@ -3,7 +3,7 @@
 // its own module, imported when it runs. The only place that calls process.exit.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { BonusMode, LmsName } from '../batch/lms.js';
-import { EXTERNAL_ID, REGION, ROLE_ARN } from '../role-names.js';
+import { EXTERNAL_ID, REGION, ROLE_ARN, STUDENT_ID } from '../role-names.js';
 import { AwsAccessError, UsageError } from '../errors.js';
 import { packageVersion } from '../package.js';
 import { captureLibraryConsole } from './terminal.js';
@@ -12,7 +12,7 @@ import { captureLibraryConsole } from './terminal.js';
 // so students in CloudShell would only see noise above their checklist.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-/** Exit codes: 0 graded, 1 graded below --min-score, 2 bad input, 3 AWS unreachable, 4 a batch left students ungraded, 70 a bug. */
+/** Exit codes: 0 graded, 1 graded below --min-score, 2 bad input, 3 AWS unreachable, 4 a batch left students ungraded, 5 a batch flagged students, 70 a bug. */
 const EXIT_BUG = 70;
 
 function minScore(value: string): number {
@@ -50,12 +50,21 @@ function accountId(value: string): string {
   return value.trim();
 }
 
+/** `--deadline`: a bare date is due at the end of that day (UTC), as a syllabus means it. */
+function deadlineTime(value: string): string {
+  const day = /^\s*(\d{4}-\d{2}-\d{2})\s*$/.exec(value);
+  return day ? isoTime(`${day[1]}T23:59:59.999Z`) : isoTime(value);
+}
+
+const STUDENT_WORDS = 'a student id: 1-128 letters, digits or _+=,.@- (a roster id, an email, a login)';
+
 /** The verification flags `grade` and `batch` share. */
 function verificationOptions(command: Command): Command {
   return command
-    .addOption(new Option('--integrity <mode>', 'warn: show integrity flags and keep the points; strict: a flagged student gets 0').choices(['warn', 'strict']).default('warn'))
+    .addOption(new Option('--integrity <mode>', 'warn: show integrity flags and keep the points; strict: 0 for a flag that convicts the student, shared evidence alone held for review (not counted)').choices(['warn', 'strict']).default('warn'))
     .option('--collected-after <time>', 'flag snapshots collected before the assignment opened (date or ISO date-time, UTC)', isoTime)
-    .option('--collected-before <time>', 'flag snapshots collected after the assignment closed (date or ISO date-time, UTC)', isoTime);
+    .option('--collected-before <time>', 'flag snapshots collected after the assignment closed (date or ISO date-time, UTC)', isoTime)
+    .option('--deadline <time>', "flag a lab, live or handed in, whose resources were created or changed after this (ISO date-time, UTC unless an offset is given; a date means the end of that day)", deadlineTime);
 }
 
 function collectParam(value: string, previous: string[]): string[] {
@@ -71,8 +80,9 @@ Examples:
   Grade your own account live, with a named AWS profile, and keep the evidence:
     $ lab-grader grade --profile student --region eu-west-1 --save-snapshot snapshot.json
 
-  Grade a student's account through the read-only role they deployed (policy/lab-grader-role.cfn.yaml):
-    $ lab-grader grade --role-arn arn:aws:iam::210987654321:role/lab-grader-readonly --external-id course-2026 --region eu-west-1
+  Grade a student's account through the read-only role they created with \`lab-grader role --student alice\`'s set-up
+  (their external id is derived from the course secret in LAB_GRADER_COURSE_SECRET):
+    $ lab-grader grade --role-arn arn:aws:iam::210987654321:role/lab-grader-readonly --student alice --region auto
 
   Grade an AWS Academy / Learner Lab account:
     $ lab-grader grade --lab-profile academy
@@ -105,8 +115,9 @@ Examples:
   Grade a class of saved snapshots (roster.yaml lists each student's file):
     $ lab-grader batch roster.yaml --out reports/class
 
-  Grade live accounts through a read-only role in each (roster gives roleArn and externalId):
-    $ lab-grader batch roster.csv --concurrency 8 --format html,junit
+  Grade live accounts through a read-only role in each (the roster gives roleArn; each student's external id
+  is derived from the course secret, as \`lab-grader role --student ID\` printed it for them):
+    $ lab-grader batch roster.csv --course-secret-file course-secret --concurrency 8 --format html,junit
 
   Run again: students graded with another rubric, params, lab profile or lab-grader release
   are graded again from the evidence kept, the rest kept; --force grades everyone again from it:
@@ -130,7 +141,7 @@ Examples:
     $ lab-grader watch --lab-profile academy --interval 60
 
   Follow a student's account through their read-only role, one line a round:
-    $ lab-grader watch --role-arn arn:aws:iam::210987654321:role/lab-grader-readonly --external-id course-2026 --quiet
+    $ lab-grader watch --role-arn arn:aws:iam::210987654321:role/lab-grader-readonly --student alice --quiet
 `;
 
 /** `--role-arn`: `grade` or `watch` the student's account through their read-only role. */
@@ -141,9 +152,19 @@ function roleArnOption(verb: string): Option {
 }
 
 function externalIdOption(): Option {
-  return new Option('--external-id <id>', "the external id the role's trust policy requires (with --role-arn)").argParser(
+  return new Option('--external-id <id>', "the external id the role's trust policy requires (with --role-arn); with --student it is derived from the course secret").argParser(
     matching(EXTERNAL_ID, 'an external id: 2-1224 letters, digits or +=,.@:/-'),
   );
+}
+
+function studentOption(): Option {
+  return new Option('--student <id>', 'whose account --role-arn reads: the role session is named lab-grader-<id> and the external id derived from the course secret').argParser(
+    matching(STUDENT_ID, STUDENT_WORDS),
+  );
+}
+
+function courseSecretFileOption(): Option {
+  return new Option('--course-secret-file <file>', "the course secret that derives each student's external id (default: LAB_GRADER_COURSE_SECRET)");
 }
 
 /** `--aws-profile`, the AWS profile's flag before 0.2.0, still works but is no longer listed. */
@@ -170,7 +191,7 @@ function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
-      '\nExit codes: 0 graded, 1 graded below --min-score, 2 bad input (rubric, snapshot, roster, flags), 3 AWS unreachable or credentials missing, 4 batch: some students could not be graded.',
+      '\nExit codes: 0 graded, 1 graded below --min-score, 2 bad input (rubric, snapshot, roster, flags), 3 AWS unreachable or credentials missing, 4 batch: some students could not be graded, 5 batch: all graded, some flagged by verification (4 wins over 5, 5 over 1).',
     );
 
   // The options a student needs come first (whose account, which region, which lab profile),
@@ -203,6 +224,8 @@ function buildProgram(): Command {
       )
       .addOption(roleArnOption('grade'))
       .addOption(externalIdOption())
+      .addOption(studentOption())
+      .addOption(courseSecretFileOption())
       .option('--account <id>', "the student's 12-digit AWS account: a snapshot from any other is flagged", accountId),
   )
     .addHelpText('after', GRADE_EXAMPLES)
@@ -250,6 +273,26 @@ function buildProgram(): Command {
     });
 
   program
+    .command('role')
+    .description("Print a student's external id, derived from the course secret, and the one step that creates their read-only role with it.")
+    .requiredOption('--student <id>', 'the student (repeatable): their roster id, or the identity Gradescope or Classroom gives', (value: string, previous: string[]) => [...previous, matching(STUDENT_ID, STUDENT_WORDS)(value)], [] as string[])
+    .option('--grader-account <id>', 'the 12-digit account you grade from, which the role trusts (default: the account of your AWS credentials)', accountId)
+    .option('--template-url <url>', 'the https URL of policy/lab-grader-role.cfn.yaml uploaded to S3: adds a CloudFormation quick-create link')
+    .option('--region <region>', 'the console region of the quick-create link', awsRegion({ auto: false }), 'us-east-1')
+    .option('--role-name <name>', "the role's name in each student account", matching(/^[\w+=,.@-]{1,64}$/, 'an IAM role name'), 'lab-grader-readonly')
+    .option('--course-secret-file <file>', 'the course secret (default: LAB_GRADER_COURSE_SECRET)')
+    .option('--profile <name>', 'the AWS profile of the account you grade from, when --grader-account is not given')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ openssl rand -hex 32 > course-secret      # once per course; keep it where only instructors read it\n' +
+        '  $ lab-grader role --student alice --student bob --course-secret-file course-secret --grader-account 111122223333\n',
+    )
+    .action(async (options) => {
+      const { roleCommand } = await import('./commands/role.js');
+      commandExitCode = await roleCommand(withAwsProfile(options));
+    });
+
+  program
     .command('policy')
     .description('Print the least-privilege IAM policy grading needs (read-only: Describe, List, Get, Lookup).')
     .addHelpText(
@@ -279,7 +322,9 @@ function buildProgram(): Command {
       .option('--student-timeout <seconds>', 'a student not graded within this (default 600) is recorded as failed and the batch goes on', positiveInteger('a number of seconds', 86400))
       .addOption(new Option('--lms <name>', 'also write the file this LMS imports as it is, beside gradebook.csv (canvas.csv...)').choices(Object.keys(LMS_CHOICES)))
       .option('--lms-assignment <name>', "with --lms: the lab's assignment as the LMS names it (default: the lab's title, or the roster export's column of that title)")
-      .addOption(new Option('--bonus <mode>', "with --lms: add the bonus to the lab's score, put it in a column of its own, or leave it out").choices(Object.keys(BONUS_CHOICES))),
+      .addOption(new Option('--bonus <mode>', "with --lms: add the bonus to the lab's score, put it in a column of its own, or leave it out").choices(Object.keys(BONUS_CHOICES)))
+      .option('--course-secret-file <file>', "the course secret that derives each role student's external id when the roster gives none (default: LAB_GRADER_COURSE_SECRET)")
+      .option('--allow-own-account', "grade a role in your own grading account as a student's (a test account); refused otherwise", false),
   )
     .addHelpText('after', BATCH_EXAMPLES)
     .action(async (roster: string, options) => {
@@ -307,6 +352,8 @@ function buildProgram(): Command {
     .option('--verbose', 'log every AWS call (action, region, milliseconds, outcome) and every probe on stderr')
     .addOption(roleArnOption('watch'))
     .addOption(externalIdOption())
+    .addOption(studentOption())
+    .addOption(courseSecretFileOption())
     .addHelpText('after', WATCH_EXAMPLES)
     .action(async (options) => {
       const { watchCommand } = await import('./commands/watch.js');

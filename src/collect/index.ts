@@ -49,7 +49,7 @@ export interface CollectOptions {
 
 export async function collectSnapshot(options: CollectOptions): Promise<Snapshot> {
   const started = performance.now();
-  const collectedAt = new Date().toISOString();
+  const startedAt = Date.now();
   const clients =
     options.clients ??
     createClients({
@@ -78,6 +78,10 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
     let caller!: Awaited<ReturnType<typeof identifyCaller>>;
     await ctx.round([async () => (caller = await identifyCaller(wrapped.sts, options.awsProfile))]);
     const region = options.region ?? (await clients.sts.config.region());
+    // Taken by AWS's clock, as the SDK measured it from the answer's Date header: a machine
+    // whose clock is wrong must not date the snapshot before the resources it holds.
+    const clockOffset = (clients.sts.config as { systemClockOffset?: number }).systemClockOffset ?? 0;
+    const collectedAt = new Date(startedAt + (Number.isFinite(clockOffset) ? clockOffset : 0)).toISOString();
 
     const facts = await collectFacts({
       ctx,

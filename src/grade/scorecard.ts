@@ -82,7 +82,9 @@ export interface Scorecard {
 // What verification (src/integrity/) found in a snapshot someone else collected: named
 // flags with their evidence, and what the grade did about them.
 
-export type IntegrityFlagKind = 'roster-account' | 'outside-window' | 'bundled-example' | 'shared-evidence' | 'inconsistent';
+export const INTEGRITY_FLAG_KINDS = ['roster-account', 'outside-window', 'bundled-example', 'copied-from', 'shared-evidence', 'built-late', 'inconsistent'] as const;
+
+export type IntegrityFlagKind = (typeof INTEGRITY_FLAG_KINDS)[number];
 
 export interface IntegrityFlag {
   kind: IntegrityFlagKind;
@@ -90,17 +92,28 @@ export interface IntegrityFlag {
   summary: string;
   /** What was observed, one item a line (ids, times, files). */
   evidence: string[];
-  /** For `shared-evidence`: the other students whose snapshots hold the same evidence. */
+  /**
+   * For `shared-evidence`: the other students whose evidence holds the same ids; for
+   * `copied-from`: the students whose accounts the grader read live and the snapshot copies.
+   */
   students?: string[];
 }
 
-/** `warn` shows flags and keeps the points; `strict` gives a flagged student 0, naming the flags. */
+/**
+ * `warn` shows flags and keeps the points; `strict` gives 0 for a flag that convicts the
+ * student and holds the points for a person when the flags cannot tell who copied.
+ */
 export type IntegrityMode = 'warn' | 'strict';
 
 /** Carried by a scorecard once its snapshot was verified. */
 export interface IntegrityResult {
   mode: IntegrityMode;
   flags: IntegrityFlag[];
-  /** Under `strict` with flags: the points the checks gave, withheld (the totals are 0). */
+  /** Under `strict` with flags: the points the checks gave, withheld (the totals are 0, so nothing counts them). */
   withheld?: { total: { earned: number; max: number }; bonusPoints: { earned: number; max: number } };
+  /**
+   * Under `strict` when no flag convicts this student (only `shared-evidence`, which cannot
+   * tell who copied): the withheld points are held for a person to review, not a grade of 0.
+   */
+  heldForReview?: true;
 }

@@ -1,7 +1,16 @@
 // Puts verification's flags on a scorecard. Flags never change points silently: under
-// `strict` a flagged student's totals become 0 and the scorecard keeps what was withheld.
+// `strict` a flag that convicts the student makes the totals 0, flags that cannot tell who
+// copied hold the points for a person; the scorecard keeps what was withheld either way.
 import type { Scorecard } from '../grade/scorecard.js';
-import type { IntegrityFlag, IntegrityMode } from './types.js';
+import type { IntegrityFlag, IntegrityFlagKind, IntegrityMode } from './types.js';
+
+/**
+ * Flags that show this student's own evidence is not theirs (a bundled example, another
+ * account, the wrong time, self-contradicting, copied from a live-read classmate, built after
+ * the deadline). `shared-evidence` is not one: between two handed-in snapshots nothing shows
+ * who copied, so it never zeroes anyone.
+ */
+export const CONVICTING_FLAGS: ReadonlySet<IntegrityFlagKind> = new Set(['bundled-example', 'roster-account', 'outside-window', 'inconsistent', 'copied-from', 'built-late']);
 
 /** The scorecard with these flags (none: as the checks graded it); a kept scorecard is re-verified from what the checks gave. */
 export function withIntegrity(scorecard: Scorecard, flags: readonly IntegrityFlag[], mode: IntegrityMode): Scorecard {
@@ -9,16 +18,19 @@ export function withIntegrity(scorecard: Scorecard, flags: readonly IntegrityFla
   const total = previous?.withheld?.total ?? graded.total;
   const bonusPoints = previous?.withheld?.bonusPoints ?? graded.bonusPoints;
   if (flags.length === 0) return { ...graded, total, bonusPoints };
-  const zeroed = mode === 'strict';
+  if (mode === 'warn') return { ...graded, total, bonusPoints, integrity: { mode, flags: [...flags] } };
+  const convicted = flags.some((flag) => CONVICTING_FLAGS.has(flag.kind));
   return {
     ...graded,
-    total: zeroed ? { earned: 0, max: total.max } : total,
-    bonusPoints: zeroed ? { earned: 0, max: bonusPoints.max } : bonusPoints,
-    integrity: { mode, flags: [...flags], ...(zeroed ? { withheld: { total, bonusPoints } } : {}) },
+    total: { earned: 0, max: total.max },
+    bonusPoints: { earned: 0, max: bonusPoints.max },
+    integrity: { mode, flags: [...flags], withheld: { total, bonusPoints }, ...(convicted ? {} : { heldForReview: true as const }) },
   };
 }
 
-/** `bundled-example, shared-evidence (with bob)`: the flags on one line, for a table cell. */
+/** `bundled-example, shared-evidence (with bob), copied-from (alice)`: the flags on one line, for a table cell. */
 export function flagNames(flags: readonly IntegrityFlag[]): string {
-  return flags.map((flag) => (flag.students ? `${flag.kind} (with ${flag.students.join(', ')})` : flag.kind)).join(', ');
+  return flags
+    .map((flag) => (flag.students ? `${flag.kind} (${flag.kind === 'shared-evidence' ? 'with ' : ''}${flag.students.join(', ')})` : flag.kind))
+    .join(', ');
 }

@@ -1,8 +1,10 @@
-// A snapshot's evidence for verification: its account, region and collection time, the ids
-// AWS makes random per account, and every id or ARN that contradicts its own account or region.
+// A snapshot's evidence for verification: its account, region and collection time, every
+// resource id AWS makes unique, and every id or ARN that contradicts its own account or region.
 import { createHash } from 'node:crypto';
 import type { Fact, FactKey, Snapshot } from '../snapshot/types.js';
-import type { Evidence } from './types.js';
+import type { Choice } from '../resolve/lab.js';
+import { labResourceTimes, timesAfterCollection } from './timeline.js';
+import type { Evidence, EvidenceIdKind } from './types.js';
 
 // CloudTrail events name other principals and AWS services by design; they prove nothing here.
 const NOT_WALKED: ReadonlySet<FactKey> = new Set(['userEvents', 'ecrLoginEvents']);
@@ -24,7 +26,7 @@ function sorted(values: Iterable<string | undefined>): string[] {
   return [...new Set([...values].filter((value): value is string => typeof value === 'string' && value !== ''))].sort();
 }
 
-/** Every string (and owner field) in the snapshot's facts and probes that names another account or region. */
+/** Every resource younger than the snapshot, then every string (and owner field) in its facts and probes that names another account or region. */
 function inconsistencies(snapshot: Snapshot): string[] {
   const found = new Set<string>();
   const visit = (value: unknown, key: string | undefined): void => {
@@ -47,26 +49,59 @@ function inconsistencies(snapshot: Snapshot): string[] {
     if (!NOT_WALKED.has(key)) visit(fact, undefined);
   }
   visit(snapshot.probes.target, undefined);
-  const list = [...found].sort();
+  const list = [...timesAfterCollection(snapshot), ...[...found].sort()];
   return list.length > MAX_INCONSISTENCIES
     ? [...list.slice(0, MAX_INCONSISTENCIES), `... and ${list.length - MAX_INCONSISTENCIES} more`]
     : list;
 }
 
-export function snapshotEvidence(snapshot: Snapshot): Evidence {
+/** Every id or ARN of each kind the facts hold; none of them is a name a student picks, but for buckets, whose names are global. */
+function resourceIds(facts: Snapshot['facts']): Record<EvidenceIdKind, string[]> {
+  const natGateways = dataOf(facts.natGateways) ?? [];
+  const addresses = dataOf(facts.addresses) ?? [];
+  const tasks = keyedData(facts.tasks).flat();
+  const taskInterfaces = tasks.flatMap((task) => (task.attachments ?? []).flatMap((attachment) => attachment.details ?? []));
+  return {
+    vpcs: sorted((dataOf(facts.vpcs) ?? []).map((vpc) => vpc.VpcId)),
+    subnets: sorted((dataOf(facts.subnets) ?? []).map((subnet) => subnet.SubnetId)),
+    routeTables: sorted((dataOf(facts.routeTables) ?? []).map((table) => table.RouteTableId)),
+    securityGroups: sorted((dataOf(facts.securityGroups) ?? []).map((group) => group.GroupId)),
+    internetGateways: sorted((dataOf(facts.internetGateways) ?? []).map((gateway) => gateway.InternetGatewayId)),
+    natGateways: sorted(natGateways.map((gateway) => gateway.NatGatewayId)),
+    addresses: sorted([...addresses.map((address) => address.AllocationId), ...natGateways.flatMap((gateway) => (gateway.NatGatewayAddresses ?? []).map((address) => address.AllocationId))]),
+    networkInterfaces: sorted([
+      ...addresses.map((address) => address.NetworkInterfaceId),
+      ...natGateways.flatMap((gateway) => (gateway.NatGatewayAddresses ?? []).map((address) => address.NetworkInterfaceId)),
+      ...taskInterfaces.filter((detail) => detail.name === 'networkInterfaceId').map((detail) => detail.value),
+    ]),
+    loadBalancers: sorted((dataOf(facts.loadBalancers) ?? []).map((balancer) => balancer.LoadBalancerArn)),
+    targetGroups: sorted((dataOf(facts.targetGroups) ?? []).map((group) => group.TargetGroupArn)),
+    listeners: sorted(keyedData(facts.listeners).flatMap((listeners) => listeners.map((listener) => listener.ListenerArn))),
+    repositories: sorted((dataOf(facts.repositories) ?? []).map((repository) => repository.repositoryArn)),
+    buckets: sorted((dataOf(facts.buckets) ?? []).map((bucket) => bucket.Name)),
+    logGroups: sorted((dataOf(facts.logGroups) ?? []).map((group) => group.logGroupArn ?? group.arn)),
+    clusters: sorted((dataOf(facts.clusters) ?? []).map((cluster) => cluster.clusterArn)),
+    services: sorted(keyedData(facts.services).flatMap((services) => services.map((service) => service.serviceArn))),
+    taskDefinitions: sorted([...Object.keys(facts.taskDefinitions ?? {}), ...keyedData(facts.taskDefinitions).map((definition) => definition.taskDefinitionArn)]),
+    tasks: sorted(tasks.map((task) => task.taskArn)),
+  };
+}
+
+/**
+ * What verification reads of a snapshot. `choices` are the resolver's, from the scorecard
+ * graded from it: with them the evidence keeps when the lab's own resources were created or
+ * changed, for `--deadline`.
+ */
+export function snapshotEvidence(snapshot: Snapshot, choices?: readonly Choice[]): Evidence {
   const { facts } = snapshot;
   return {
     account: snapshot.account,
     region: snapshot.region,
     collectedAt: snapshot.collectedAt,
     sha256: createHash('sha256').update(JSON.stringify(snapshot)).digest('hex'),
-    ids: {
-      vpcs: sorted((dataOf(facts.vpcs) ?? []).map((vpc) => vpc.VpcId)),
-      loadBalancers: sorted((dataOf(facts.loadBalancers) ?? []).map((balancer) => balancer.LoadBalancerArn)),
-      natGateways: sorted((dataOf(facts.natGateways) ?? []).map((gateway) => gateway.NatGatewayId)),
-      tasks: sorted(keyedData(facts.tasks).flatMap((tasks) => tasks.map((task) => task.taskArn))),
-    },
+    ids: resourceIds(facts),
     inconsistencies: inconsistencies(snapshot),
     requestIds: sorted((snapshot.provenance?.requestIds ?? []).map((entry) => entry.requestId)),
+    ...(choices === undefined ? {} : { labTimes: labResourceTimes(snapshot, choices) }),
   };
 }

@@ -1,13 +1,16 @@
 // Verification of snapshots someone else collected: pure, from each snapshot's evidence, the
 // roster's accounts, the assignment window and the bundled examples to named flags.
-import type { Evidence, EvidenceIdKind, IntegrityFlag } from './types.js';
+import { EVIDENCE_ID_KINDS, type Evidence, type EvidenceIdKind, type IntegrityFlag } from './types.js';
 
 export interface SubmittedEvidence {
   student: string;
   evidence: Evidence;
   /** The account the roster gives for the student. */
   expectedAccount?: string;
-  /** Collected by the grader itself just now: the assignment window does not apply. */
+  /**
+   * Read by the grader itself, through the student's role or profile: the assignment window
+   * does not apply, and it outranks a snapshot handed in that holds the same ids.
+   */
   live?: boolean;
 }
 
@@ -15,6 +18,8 @@ export interface VerifyOptions {
   /** ISO date-times bounding when a snapshot may have been collected. */
   collectedAfter?: string;
   collectedBefore?: string;
+  /** ISO date-time after which the lab's resources may not have been created or changed (`--deadline`), live or handed in. */
+  deadline?: string;
   /** The bundled example snapshots, by the file name a person knows them by. */
   examples: readonly { name: string; evidence: Evidence }[];
 }
@@ -23,8 +28,22 @@ const ID_WORDS: Record<EvidenceIdKind | 'account' | 'requestIds', string> = {
   account: 'account',
   requestIds: 'AWS request id',
   vpcs: 'VPC',
-  loadBalancers: 'load balancer',
+  subnets: 'subnet',
+  routeTables: 'route table',
+  securityGroups: 'security group',
+  internetGateways: 'internet gateway',
   natGateways: 'NAT gateway',
+  addresses: 'Elastic IP',
+  networkInterfaces: 'network interface',
+  loadBalancers: 'load balancer',
+  targetGroups: 'target group',
+  listeners: 'listener',
+  repositories: 'ECR repository',
+  buckets: 'S3 bucket',
+  logGroups: 'log group',
+  clusters: 'ECS cluster',
+  services: 'ECS service',
+  taskDefinitions: 'task definition',
   tasks: 'task',
 };
 
@@ -32,7 +51,7 @@ const ID_WORDS: Record<EvidenceIdKind | 'account' | 'requestIds', string> = {
 function labelledIds(evidence: Evidence): string[] {
   return [
     `${ID_WORDS.account} ${evidence.account}`,
-    ...(Object.keys(evidence.ids) as EvidenceIdKind[]).flatMap((kind) => evidence.ids[kind].map((id) => `${ID_WORDS[kind]} ${id}`)),
+    ...EVIDENCE_ID_KINDS.flatMap((kind) => (evidence.ids[kind] ?? []).map((id) => `${ID_WORDS[kind]} ${id}`)),
     ...(evidence.requestIds ?? []).map((id) => `${ID_WORDS.requestIds} ${id}`),
   ];
 }
@@ -60,6 +79,18 @@ function windowFlag(entry: SubmittedEvidence, options: VerifyOptions): Integrity
   };
 }
 
+function builtLateFlag(entry: SubmittedEvidence, options: VerifyOptions): IntegrityFlag | undefined {
+  if (options.deadline === undefined) return undefined;
+  const deadline = Date.parse(options.deadline);
+  const late = (entry.evidence.labTimes ?? []).filter((time) => Date.parse(time.at) > deadline);
+  if (late.length === 0) return undefined;
+  return {
+    kind: 'built-late',
+    summary: `${late.length === 1 ? "one of the lab's resources was" : `${late.length} of the lab's resources were`} created or changed after the deadline ${options.deadline}, as AWS records it`,
+    evidence: [...late.map((time) => `${time.resource}: ${time.event} ${time.at}`), `deadline: --deadline ${options.deadline}`],
+  };
+}
+
 function accountFlag(entry: SubmittedEvidence): IntegrityFlag | undefined {
   if (entry.expectedAccount === undefined || entry.expectedAccount === entry.evidence.account) return undefined;
   return {
@@ -70,6 +101,8 @@ function accountFlag(entry: SubmittedEvidence): IntegrityFlag | undefined {
 }
 
 function exampleFlag(entry: SubmittedEvidence, options: VerifyOptions): IntegrityFlag | undefined {
+  // What the grader read live is the account itself, whatever ids it shares with a public example.
+  if (entry.live) return undefined;
   const unchanged = options.examples.find((example) => example.evidence.sha256 === entry.evidence.sha256);
   if (unchanged) {
     return { kind: 'bundled-example', summary: `the bundled example ${unchanged.name}, unchanged`, evidence: [`sha256 ${entry.evidence.sha256}`] };
@@ -85,7 +118,8 @@ function exampleFlag(entry: SubmittedEvidence, options: VerifyOptions): Integrit
 }
 
 function inconsistentFlag(entry: SubmittedEvidence): IntegrityFlag | undefined {
-  if (entry.evidence.inconsistencies.length === 0) return undefined;
+  // Only a file can be edited to contradict itself; an account may name another (a shared image, a cross-account role).
+  if (entry.live || entry.evidence.inconsistencies.length === 0) return undefined;
   return {
     kind: 'inconsistent',
     summary: `ids or ARNs contradict the snapshot's own account ${entry.evidence.account} or region ${entry.evidence.region}`,
@@ -93,34 +127,74 @@ function inconsistentFlag(entry: SubmittedEvidence): IntegrityFlag | undefined {
   };
 }
 
-/** Per student, the others whose snapshots hold the same id; the examples' ids are public and left to their own flag. */
-function sharedFlags(entries: readonly SubmittedEvidence[], options: VerifyOptions): Map<string, IntegrityFlag> {
+const COPIED_NOTE = ' (AWS answers each request once: one snapshot was copied)';
+/** Enough to show a person; a whole copied snapshot shares every id. */
+const MAX_SHARED_LINES = 12;
+
+function shown(lines: string[]): string[] {
+  return lines.length > MAX_SHARED_LINES ? [...lines.slice(0, MAX_SHARED_LINES), `... and ${lines.length - MAX_SHARED_LINES} more ids shared`] : lines;
+}
+
+/**
+ * Per student, the flags for ids another student's evidence holds too; the examples' ids are
+ * public and left to their own flag. Evidence the grader read live outranks evidence handed
+ * in: a snapshot holding a live-read student's ids is `copied-from` them, and the live student
+ * is not flagged for it. Where nothing shows who copied (two snapshots, or two live reads of
+ * one account), both are `shared-evidence`.
+ */
+function sharedFlags(entries: readonly SubmittedEvidence[], options: VerifyOptions): Map<string, IntegrityFlag[]> {
   const exampleIds = new Set(options.examples.flatMap((example) => labelledIds(example.evidence)));
-  const holders = new Map<string, string[]>();
+  const holders = new Map<string, SubmittedEvidence[]>();
   for (const entry of entries) {
     for (const id of new Set(labelledIds(entry.evidence))) {
       if (exampleIds.has(id)) continue;
-      holders.set(id, [...(holders.get(id) ?? []), entry.student]);
+      holders.set(id, [...(holders.get(id) ?? []), entry]);
     }
   }
-  const flags = new Map<string, IntegrityFlag>();
+  const flags = new Map<string, IntegrityFlag[]>();
   for (const entry of entries) {
-    const evidence: string[] = [];
-    const others = new Set<string>();
+    const copied = { evidence: [] as string[], students: new Set<string>() };
+    const shared = { evidence: [] as string[], students: new Set<string>() };
     for (const id of new Set(labelledIds(entry.evidence))) {
-      const sharing = (holders.get(id) ?? []).filter((student) => student !== entry.student);
-      if (sharing.length === 0) continue;
-      sharing.forEach((student) => others.add(student));
-      evidence.push(`${id}: also in ${sharing.join(', ')}${id.startsWith(ID_WORDS.requestIds) ? ' (AWS answers each request once: one snapshot was copied)' : ''}`);
+      const others = (holders.get(id) ?? []).filter((other) => other.student !== entry.student);
+      const live = others.filter((other) => other.live).map((other) => other.student);
+      const handedIn = others.filter((other) => !other.live).map((other) => other.student);
+      const note = id.startsWith(ID_WORDS.requestIds) ? COPIED_NOTE : '';
+      if (entry.live) {
+        // A live read is the student's own account: only another live read of it is in question.
+        if (live.length === 0) continue;
+        live.forEach((student) => shared.students.add(student));
+        shared.evidence.push(`${id}: also read live for ${live.join(', ')}`);
+      } else if (live.length > 0) {
+        live.forEach((student) => copied.students.add(student));
+        copied.evidence.push(`${id}: read live from ${live.join(', ')}'s account by the grader${note}`);
+      } else if (handedIn.length > 0) {
+        handedIn.forEach((student) => shared.students.add(student));
+        shared.evidence.push(`${id}: also in ${handedIn.join(', ')}${note}`);
+      }
     }
-    if (others.size === 0) continue;
-    const students = [...others];
-    flags.set(entry.student, {
-      kind: 'shared-evidence',
-      summary: `the same evidence as ${students.join(', ')}: ids AWS makes random per account, or request ids it gives once, appear in both snapshots`,
-      evidence,
-      students,
-    });
+    const found: IntegrityFlag[] = [];
+    if (copied.students.size > 0) {
+      const students = [...copied.students];
+      found.push({
+        kind: 'copied-from',
+        summary: `holds evidence the grader read live from ${students.join(', ')}'s account (ids AWS makes unique to an account, or request ids it gives once): what the grader read itself outranks a file handed in`,
+        evidence: shown(copied.evidence),
+        students,
+      });
+    }
+    if (shared.students.size > 0) {
+      const students = [...shared.students];
+      found.push({
+        kind: 'shared-evidence',
+        summary: entry.live
+          ? `the grader read the same account for ${students.join(', ')}: ids AWS makes unique to an account appear in both; nothing here shows whose account it is`
+          : `the same evidence as ${students.join(', ')}: ids AWS makes unique to an account, or request ids it gives once, appear in both snapshots; nothing here shows who copied`,
+        evidence: shown(shared.evidence),
+        students,
+      });
+    }
+    if (found.length > 0) flags.set(entry.student, found);
   }
   return flags;
 }
@@ -131,7 +205,7 @@ export function verifyClass(entries: readonly SubmittedEvidence[], options: Veri
   return new Map(
     entries.map((entry) => [
       entry.student,
-      [accountFlag(entry), windowFlag(entry, options), exampleFlag(entry, options), shared.get(entry.student), inconsistentFlag(entry)]
+      [accountFlag(entry), windowFlag(entry, options), exampleFlag(entry, options), ...(shared.get(entry.student) ?? []), builtLateFlag(entry, options), inconsistentFlag(entry)]
         .filter((flag): flag is IntegrityFlag => flag !== undefined)
         .map((flag) => withProvenanceNote(entry, flag)),
     ]),

@@ -2,7 +2,7 @@
 // histogram), per step how many students earned it and who missed it (linked to their
 // reports), a student table that a few lines of inline script sort and filter (the page
 // works without), and every integrity flag.
-import type { Scorecard, StepResult } from '../grade/scorecard.js';
+import { INTEGRITY_FLAG_KINDS, type Scorecard, type StepResult } from '../grade/scorecard.js';
 import { flagNames } from '../integrity/apply.js';
 import { escapeHtml, htmlPage, STATUS_COLORS } from './html.js';
 import { allSteps, formatPoints, formatScore } from './steps.js';
@@ -206,7 +206,7 @@ function statusDetail(card: Scorecard, status: StudentStatus): string {
   const ids = (wanted: StepResult['status']): string[] => steps.filter((step) => step.status === wanted).map((step) => step.id);
   switch (status) {
     case 'flagged':
-      return `: ${flagNames(card.integrity?.flags ?? [])}`;
+      return `: ${flagNames(card.integrity?.flags ?? [])}${card.integrity?.heldForReview ? ' (held for review: not counted)' : card.integrity?.withheld ? ' (0 points)' : ''}`;
     case 'ungraded':
       return `: ${ids('error').join(', ')} unreadable`;
     case 'full':
@@ -233,7 +233,11 @@ function studentRow(student: OverviewStudent): string {
   }
   const { total, bonusPoints } = card;
   const statusCell = `${STUDENT_STATUS_WORDS[status]}${escapeHtml(statusDetail(card, status))}`;
-  return `<tr class="student status-${status}" ${data}><td class="mono">${studentLink(student)}</td><td>${name}</td><td class="num">${formatPoints(total.earned)} / ${formatPoints(total.max)}</td><td class="num">${formatPoints(bonusPoints.earned)}</td><td>${statusCell}</td></tr>`;
+  // Held for review: the checks' points are shown, marked as not counted.
+  const held = card.integrity?.heldForReview ? card.integrity.withheld : undefined;
+  const totalCell = held ? `held: ${formatPoints(held.total.earned)} / ${formatPoints(held.total.max)}` : `${formatPoints(total.earned)} / ${formatPoints(total.max)}`;
+  const bonusCell = held ? `held: ${formatPoints(held.bonusPoints.earned)}` : formatPoints(bonusPoints.earned);
+  return `<tr class="student status-${status}" ${data}><td class="mono">${studentLink(student)}</td><td>${name}</td><td class="num">${totalCell}</td><td class="num">${bonusCell}</td><td>${statusCell}</td></tr>`;
 }
 
 /** Per step that someone missed or earned only part of: who, with their points, linked to that step of their report. */
@@ -268,20 +272,22 @@ function integritySection(students: OverviewStudent[]): string {
     ),
   );
   if (rows.length === 0) return '<p id="integrity">No snapshot was flagged.</p>';
-  const zeroed = students.some((student) => student.scorecard?.integrity?.withheld);
+  const strict = students.some((student) => student.scorecard?.integrity?.mode === 'strict');
+  const said = strict
+    ? 'Under --integrity strict a flag that convicts the student (all but shared-evidence) gives 0 points; students flagged only for shared evidence, where nothing shows who copied, are held for review: their points are shown, not counted, until a person decides.'
+    : 'Points are kept (--integrity warn): look at each before the grades count.';
   return [
-    `<p>${zeroed ? 'Under --integrity strict these students got 0 points.' : 'Points are kept (--integrity warn): look at each before the grades count.'} What a snapshot can and cannot prove: docs/class-workflows.md.</p>`,
+    `<p>${said} What a snapshot can and cannot prove: docs/class-workflows.md.</p>`,
     '<table id="integrity" class="integrity"><thead><tr><th>Student</th><th>Flag</th><th>What was found</th></tr></thead>',
     `<tbody>${rows.join('\n')}</tbody></table>`,
   ].join('\n');
 }
 
-const FLAG_KINDS = ['roster-account', 'outside-window', 'bundled-example', 'shared-evidence', 'inconsistent'] as const;
 
 /** Filters and sort buttons, hidden until the script shows them, so the page without script shows no dead controls. */
 function studentControls(): string {
   const statuses = (Object.keys(STUDENT_STATUS_WORDS) as StudentStatus[]).map((status) => `<option value="${status}">${STUDENT_STATUS_WORDS[status]}</option>`);
-  const flags = FLAG_KINDS.map((kind) => `<option value="${kind}">${kind}</option>`);
+  const flags = INTEGRITY_FLAG_KINDS.map((kind) => `<option value="${kind}">${kind}</option>`);
   return [
     '<form id="student-controls" class="controls" hidden>',
     `<label>Status <select id="filter-status"><option value="">all</option>${statuses.join('')}</select></label>`,
@@ -342,20 +348,24 @@ export function renderClassOverview(input: ClassOverviewInput): string {
   const scorecards = input.students.flatMap((student) => (student.scorecard ? [student.scorecard] : []));
   const failed = input.students.length - scorecards.length;
   const flagged = scorecards.filter((scorecard) => scorecard.integrity).length;
-  const totals = scorecards.map((scorecard) => scorecard.total.earned);
+  // A total held for review is not a grade yet: the statistics leave it out, as the gradebook does.
+  const counted = scorecards.filter((scorecard) => !scorecard.integrity?.heldForReview);
+  const held = scorecards.length - counted.length;
+  const totals = counted.map((scorecard) => scorecard.total.earned);
   const tallies = tallySteps(input.steps, scorecards);
   const summary = [
     `${input.students.length} students`,
     `${scorecards.length} graded`,
     ...(failed > 0 ? [`${failed} could not be graded`] : []),
     ...(flagged > 0 ? [`${flagged} flagged`] : []),
-    ...(scorecards.length > 0 ? [`mean ${mean(totals).toFixed(2)}`, `median ${median(totals).toFixed(2)}`] : []),
+    ...(held > 0 ? [`${held} held for review`] : []),
+    ...(counted.length > 0 ? [`mean ${mean(totals).toFixed(2)}`, `median ${median(totals).toFixed(2)}`] : []),
   ].join(' · ');
   const body = [
     `<h1>${escapeHtml(input.lab)}: class overview</h1>`,
     `<p class="meta" id="class-summary">${escapeHtml(summary)}</p>`,
     '<h2>Score distribution</h2>',
-    histogram(scoreBins(scorecards)),
+    histogram(scoreBins(counted)),
     '<h2>Steps: who earned them</h2>',
     stepChart(tallies, scorecards.length),
     stepTable(tallies),

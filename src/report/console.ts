@@ -17,6 +17,7 @@ import {
   statusTally,
   integrityFlags,
   integrityHeadline,
+  heldPoints,
   targetLine,
   type Reporter,
   type ReportOptions,
@@ -169,10 +170,10 @@ function render(scorecard: Scorecard, options: ReportOptions): string {
   ];
   const headline = integrityHeadline(scorecard);
   if (headline) {
-    lines.push('', ...wrap(headline, CONSOLE_WIDTH).map((line) => paint(line, 'bold')));
+    lines.push('', ...wrap(headline, width).map((line) => paint(line, 'bold')));
     for (const flag of integrityFlags(scorecard)) {
-      lines.push(...wrap(flag.title, CONSOLE_WIDTH - 2).map((text, index) => (index === 0 ? '- ' : '  ') + text));
-      for (const line of flag.evidence) lines.push(...wrap(line, CONSOLE_WIDTH - 4).map((text) => `    ${text}`));
+      lines.push(...wrap(flag.title, width - 2).map((text, index) => (index === 0 ? '- ' : '  ') + text));
+      for (const line of flag.evidence) lines.push(...wrap(line, width - 4).map((text) => `    ${text}`));
     }
   }
   for (const group of stepGroups(scorecard)) {
@@ -184,10 +185,12 @@ function render(scorecard: Scorecard, options: ReportOptions): string {
     for (const step of steps) lines.push(...stepLines(step, scorecard.profile, layout));
   }
   const tally = statusTally(allSteps(scorecard)).join(' · ');
+  const held = heldPoints(scorecard);
+  const shown = held ?? scorecard;
   lines.push(
     '',
-    paint(`Total ${formatPoints(scorecard.total.earned)} / ${formatPoints(scorecard.total.max)}`, 'bold') +
-      `   Bonus ${formatPoints(scorecard.bonusPoints.earned)} / ${formatPoints(scorecard.bonusPoints.max)}`,
+    paint(`${held ? 'Held for review (not counted):' : 'Total'} ${formatPoints(shown.total.earned)} / ${formatPoints(shown.total.max)}`, 'bold') +
+      `   Bonus ${formatPoints(shown.bonusPoints.earned)} / ${formatPoints(shown.bonusPoints.max)}`,
     ...wrap(`Steps: ${tally}`, width),
   );
   if (scorecard.cost && !options.missesOnly) lines.push(...costLines(scorecard.cost, layout));

@@ -124,7 +124,9 @@ export function gradescopeResults(scorecard: Scorecard, options: ReportOptions):
     score,
     ...(options.executionTimeSeconds === undefined ? {} : { execution_time: Math.round(options.executionTimeSeconds) }),
     output: [
-      `${md(scorecard.lab)}: **${formatScore(total)} points**, bonus ${formatScore(scorecard.bonusPoints)} (${notes.join('; ')})`,
+      scorecard.integrity?.heldForReview
+        ? `${md(scorecard.lab)}: **held for review: ${formatScore(graded)} points shown, not counted**, bonus ${formatScore(scorecard.integrity.withheld!.bonusPoints)} (${notes.join('; ')})`
+        : `${md(scorecard.lab)}: **${formatScore(total)} points**, bonus ${formatScore(scorecard.bonusPoints)} (${notes.join('; ')})`,
       ...(headline === undefined ? [] : ['', `**${md(headline)}**`]),
       ...integrityFlags(scorecard).flatMap((flag) => [`- ${md(flag.title)}`, ...flag.evidence.map((line) => `  - ${md(line)}`)]),
     ].join('\n'),

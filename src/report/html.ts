@@ -21,6 +21,7 @@ import {
   integrityHeadline,
   targetLine,
   totalLine,
+  heldPoints,
   type Reporter,
   type ReportOptions,
 } from './steps.js';
@@ -147,7 +148,8 @@ function integritySection(scorecard: Scorecard): string {
 
 function render(scorecard: Scorecard, options: ReportOptions): string {
   const { subject, total, bonusPoints, counts } = scorecard;
-  const title = `${scorecard.lab}: ${formatPoints(total.earned)} / ${formatPoints(total.max)} (${subject.account})`;
+  const held = heldPoints(scorecard);
+  const title = `${scorecard.lab}: ${held ? 'held for review' : `${formatPoints(total.earned)} / ${formatPoints(total.max)}`} (${subject.account})`;
   const countLine = (Object.keys(counts) as StepStatus[])
     .filter((status) => counts[status] > 0)
     .map((status) => `<span>${statusBadge(status)} ${counts[status]}</span>`)
@@ -163,8 +165,15 @@ function render(scorecard: Scorecard, options: ReportOptions): string {
   const body = [
     '<header>',
     `<h1>${escapeHtml(scorecard.lab)}</h1>`,
-    `<p class="total" id="total">${formatPoints(total.earned)} / ${formatPoints(total.max)} points</p>`,
-    `<p class="meta">Bonus ${formatPoints(bonusPoints.earned)} / ${formatPoints(bonusPoints.max)}</p>`,
+    ...(held
+      ? [
+          `<p class="total" id="total">Held for review: ${formatPoints(held.total.earned)} / ${formatPoints(held.total.max)} points</p>`,
+          `<p class="meta">Bonus ${formatPoints(held.bonusPoints.earned)} / ${formatPoints(held.bonusPoints.max)} · not counted until a person decides</p>`,
+        ]
+      : [
+          `<p class="total" id="total">${formatPoints(total.earned)} / ${formatPoints(total.max)} points</p>`,
+          `<p class="meta">Bonus ${formatPoints(bonusPoints.earned)} / ${formatPoints(bonusPoints.max)}</p>`,
+        ]),
     `<p class="meta">Account <span class="mono">${escapeHtml(subject.account)}</span> · ${escapeHtml(subject.region)} · ${escapeHtml(profilesText(scorecard, options))} · collected ${escapeHtml(subject.collectedAt)}</p>`,
     `<p class="meta">Caller <span class="mono">${escapeHtml(subject.caller)}</span></p>`,
     `<p class="meta">${escapeHtml(targetLine(scorecard))}</p>`,

@@ -12,6 +12,7 @@ import {
   formatScore,
   integrityFlags,
   integrityHeadline,
+  heldPoints,
   skipReason,
   statusText,
   statusTally,
@@ -159,8 +160,9 @@ function testcase(classname: string, name: string, milliseconds: number, outcome
 
 /** The total as the root's name and the summary testcase show it. */
 export function totalName(scorecard: Scorecard): string {
-  const { total, bonusPoints } = scorecard;
-  return `${scorecard.lab} [${formatScore(total)} points, bonus ${formatScore(bonusPoints)}]`;
+  const held = heldPoints(scorecard);
+  const { total, bonusPoints } = held ?? scorecard;
+  return `${scorecard.lab} [${held ? 'held for review, not counted: ' : ''}${formatScore(total)} points, bonus ${formatScore(bonusPoints)}]`;
 }
 
 interface SuiteContext {
@@ -205,7 +207,9 @@ function summarySuite(context: SuiteContext): string {
   const { scorecard } = context;
   const classname = `${PACKAGE}.Total`;
   const tally = statusTally(allSteps(scorecard)).join(', ');
-  const total = testcase(classname, `Total: ${formatScore(scorecard.total)} points, bonus ${formatScore(scorecard.bonusPoints)}`, 0, '');
+  const held = heldPoints(scorecard);
+  const shown = held ?? scorecard;
+  const total = testcase(classname, `Total: ${held ? 'held for review, not counted: ' : ''}${formatScore(shown.total)} points, bonus ${formatScore(shown.bonusPoints)}`, 0, '');
   const headline = integrityHeadline(scorecard);
   const flags = integrityFlags(scorecard).flatMap((flag) => [`- ${flag.title}`, ...flag.evidence.map((line) => `    ${line}`)]);
   const summary = [`${totalName(scorecard)} (lab profile ${scorecard.profile}); steps: ${tally}`, ...(headline === undefined ? [] : [headline, ...flags])].join('\n');

@@ -162,10 +162,17 @@ export function allSteps(scorecard: Scorecard): StepResult[] {
   return [...scorecard.sections.flatMap((section) => section.steps), ...scorecard.bonus];
 }
 
+/** The points the checks gave a student held for review (shown, not counted); undefined otherwise. */
+export function heldPoints(scorecard: Scorecard): { total: Points; bonusPoints: Points } | undefined {
+  return scorecard.integrity?.heldForReview ? scorecard.integrity.withheld : undefined;
+}
+
 /** The one-line total every report opens or closes with. */
 export function totalLine(scorecard: Scorecard): string {
-  const { total, bonusPoints } = scorecard;
-  return `${formatPoints(total.earned)} / ${formatPoints(total.max)} points, bonus ${formatPoints(bonusPoints.earned)} / ${formatPoints(bonusPoints.max)}`;
+  const held = heldPoints(scorecard);
+  const { total, bonusPoints } = held ?? scorecard;
+  const points = `${formatPoints(total.earned)} / ${formatPoints(total.max)} points, bonus ${formatPoints(bonusPoints.earned)} / ${formatPoints(bonusPoints.max)}`;
+  return held ? `held for review: ${points}, not counted` : points;
 }
 
 /** What verification found and what it did to the points, in a sentence; undefined when nothing was flagged. */
@@ -175,7 +182,11 @@ export function integrityHeadline(scorecard: Scorecard): string | undefined {
   const count = integrity.flags.length === 1 ? 'Integrity flag' : `${integrity.flags.length} integrity flags`;
   if (integrity.withheld) {
     const { total, bonusPoints } = integrity.withheld;
-    return `${count} (${flagNames(integrity.flags)}): 0 points under --integrity strict; the checks gave ${formatPoints(total.earned)} / ${formatPoints(total.max)}, bonus ${formatPoints(bonusPoints.earned)}.`;
+    const gave = `the checks gave ${formatPoints(total.earned)} / ${formatPoints(total.max)}, bonus ${formatPoints(bonusPoints.earned)}`;
+    if (integrity.heldForReview) {
+      return `${count} (${flagNames(integrity.flags)}): held for review under --integrity strict: ${gave}, shown but not counted until a person decides (nothing shows who copied).`;
+    }
+    return `${count} (${flagNames(integrity.flags)}): 0 points under --integrity strict; ${gave}.`;
   }
   return `${count} (${flagNames(integrity.flags)}): points kept under --integrity warn; a person should look before the grade counts.`;
 }

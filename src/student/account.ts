@@ -13,6 +13,8 @@ export interface AccountAccess {
   role?: GradingRole;
   /** Names the role session `lab-grader-<who>` in the student's CloudTrail: their id, or the command. */
   who: string;
+  /** The student whose account it is, when known: a refused role is explained as not trusting their external id. */
+  student?: string;
   /** Told of every AWS call (`--verbose`). */
   onCall?: ClientOptions['onCall'];
   /** The calls in flight, for the progress line. */
@@ -39,7 +41,7 @@ export async function withAccount<T>(access: AccountAccess, use: (clients: AwsCl
 
 /** A refusal through a role names the role and its trust policy, the usual cause. */
 export function explainAccessFailure(error: unknown, access: AccountAccess): unknown {
-  return access.role ? explainRoleFailure(error, access.role) : error;
+  return access.role ? explainRoleFailure(error, access.role, access.student) : error;
 }
 
 /**

@@ -93,11 +93,12 @@ export async function gradeStudent(grading: Grading, obtain: () => Promise<Stude
   const { snapshot, lab } = await obtain();
   await options.keep?.(snapshot);
   const { verify } = options;
-  const flags = verify ? verifySnapshot({ ...verify.submitted, evidence: snapshotEvidence(snapshot) }, verify.options) : [];
   const graded = gradeWith(grading, snapshot, {
     submission: options.submission ?? null,
     ...(lab ? { lab } : {}),
     ...(options.freeze === undefined ? {} : { freeze: options.freeze }),
   });
+  // The lab's resources, for --deadline, are those the grade chose.
+  const flags = verify ? verifySnapshot({ ...verify.submitted, evidence: snapshotEvidence(snapshot, graded.choices) }, verify.options) : [];
   return { snapshot, scorecard: verify ? withIntegrity(graded, flags, verify.mode) : graded, flags };
 }

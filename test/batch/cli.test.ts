@@ -1,10 +1,11 @@
 // `lab-grader batch` and `lab-grader watch` end to end: the built bin run by node, as a user runs it.
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, start } from '../support/cli.js';
+import { anotherAccount, example } from '../support/fixtures.js';
 import { readGradebook, writeClass, writeRubricWithStep21Doubled } from './support.js';
 
 let work: string;
@@ -51,9 +52,12 @@ describe('lab-grader batch', { timeout: 60_000 }, () => {
 
   it('exits 1 when a student scored below --min-score, naming them', async () => {
     const dir = join(work, 'min-score');
-    await writeClass(dir, 4);
+    await mkdir(dir, { recursive: true });
+    // Two students' own accounts (the bundled examples would be flagged, which exits 5).
+    await writeFile(join(dir, 's0001.json'), JSON.stringify(anotherAccount(61)));
+    await writeFile(join(dir, 's0002.json'), JSON.stringify(anotherAccount(62, example('mistakes'))));
     const roster = join(dir, 'two.yaml');
-    await writeFile(roster, 'students:\n  - id: s0001\n    snapshot: snapshots/s0001.json\n  - id: s0002\n    snapshot: snapshots/s0002.json\n');
+    await writeFile(roster, 'students:\n  - id: s0001\n    snapshot: s0001.json\n  - id: s0002\n    snapshot: s0002.json\n');
     const run = await cli(['batch', roster, '--out', join(dir, 'out'), '--min-score', '9.5']);
     expect(run.code, run.stderr).toBe(1);
     expect(run.stderr).toMatch(/^Below --min-score 9\.5: s0002 \(\d+\.\d+\)$/m);

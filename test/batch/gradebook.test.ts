@@ -26,19 +26,25 @@ describe('renderGradebook', () => {
   });
 
   it("passes the roster's email and extra columns through, formulas inert, and names flags in the integrity column", () => {
-    const flag = { kind: 'shared-evidence' as const, summary: 'the same evidence as bob', evidence: ['account 210987654321: also in bob'], students: ['bob'] };
-    const flagged = withIntegrity(sampleScorecard({ earned: [0.25, 0.1, 0.5, 1] }), [flag], 'strict');
+    const copied = { kind: 'copied-from' as const, summary: 'holds evidence read live from dave', evidence: ['account 210987654321: read live from dave'], students: ['dave'] };
+    const shared = { kind: 'shared-evidence' as const, summary: 'the same evidence as bob', evidence: ['account 310987654321: also in bob'], students: ['bob'] };
+    const graded = () => sampleScorecard({ earned: [0.25, 0.1, 0.5, 1] });
     const text = renderGradebook(steps, [
-      { student: 'alice', email: 'alice@example.com', extra: { 'SIS id': '=1+1', Section: 'A' }, scorecard: flagged },
-      { student: 'carol', extra: { Section: 'B' }, scorecard: sampleScorecard({ earned: [0.25, 0.1, 0.5, 1] }) },
+      { student: 'alice', email: 'alice@example.com', extra: { 'SIS id': '=1+1', Section: 'A' }, scorecard: withIntegrity(graded(), [copied], 'strict') },
+      { student: 'carol', extra: { Section: 'B' }, scorecard: graded() },
+      { student: 'erin', scorecard: withIntegrity(graded(), [shared], 'strict') },
     ]);
     const { header, rows } = readGradebook(text);
     expect(header.slice(0, 5)).toEqual(['student', 'name', 'email', 'SIS id', 'Section']);
-    expect(rows[0]).toMatchObject({ email: 'alice@example.com', 'SIS id': "'=1+1", Section: 'A', total: '0.00', bonus: '0.00' });
-    expect(rows[0]!.integrity).toBe('shared-evidence (with bob); strict: 0 points (the checks gave 0.85, bonus 1.00)');
-    // Withheld points are 0 per step too, so the steps still add up to the total.
+    expect(rows[0]).toMatchObject({ email: 'alice@example.com', 'SIS id': "'=1+1", Section: 'A', total: '0.00', bonus: '0.00', status: 'ok' });
+    expect(rows[0]!.integrity).toBe('copied-from (dave); strict: 0 points (the checks gave 0.85, bonus 1.00)');
+    // A flag that convicts gives 0 per step too, so the steps still add up to the total.
     expect(steps.reduce((sum, step) => sum + hundredths(rows[0]![step]!), 0)).toBe(0);
     expect(rows[1]).toMatchObject({ 'SIS id': '', Section: 'B', total: '0.85', integrity: '' });
+    // Shared evidence alone cannot tell who copied: held for review, the steps' points shown, no total for an import to count.
+    expect(rows[2]).toMatchObject({ total: '', max: '1.75', bonus: '', status: 'held' });
+    expect(rows[2]!.integrity).toBe('shared-evidence (with bob); strict: held for review (the checks gave 0.85, bonus 1.00; not counted until a person decides)');
+    expect(steps.reduce((sum, step) => sum + hundredths(rows[2]![step]!), 0)).toBe(85);
   });
 
   it('makes names and errors that look like formulas inert', () => {

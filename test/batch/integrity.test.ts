@@ -1,6 +1,7 @@
 // The class an instructor fears: students who hand in the bundled example, share one
 // snapshot, grade another account or collected before the assignment opened. Each is flagged
-// as what it is, with evidence, and nobody else; `strict` zeroes exactly them.
+// as what it is, with evidence, and nobody else; `strict` zeroes exactly those a flag convicts
+// and holds for review those it cannot tell apart.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,10 @@ import { runBatch, type BatchOptions, type BatchResult } from '../../src/batch/r
 import { bundledExamples } from '../../src/cli/prepared.js';
 import { loadRubric } from '../../src/rubric/load.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
-import { anotherAccount, example } from '../support/fixtures.js';
+import { anotherAccount, collectedOn, example } from '../support/fixtures.js';
+import type { Scorecard } from '../../src/grade/scorecard.js';
+import { renderReport } from '../../src/report/index.js';
+import { cli, type Run } from '../support/cli.js';
 import { readGradebook } from './support.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -25,8 +29,7 @@ const verify = {
 const edited = example('complete-lab');
 edited.collectedAt = '2026-11-21T08:00:00.000Z';
 const shared = anotherAccount(1);
-const early = anotherAccount(3);
-early.collectedAt = '2026-10-15T09:00:00.000Z';
+const early = collectedOn(anotherAccount(3), '2026-10-15T09:00:00.000Z');
 
 const CLASS: { id: string; snapshot: Snapshot; account?: string }[] = [
   { id: 'ex-1', snapshot: example('complete-lab') },
@@ -103,8 +106,12 @@ describe('a class with flagged students', { timeout: 60_000 }, () => {
       expect(warned[id]).toBeGreaterThan(9);
       expect(zeroed[id], id).toBe(id.startsWith('honest') ? warned[id] : 0);
     }
+    // Shared evidence alone cannot tell who copied: held for a person, not a 0.
+    for (const id of ['copy-a', 'copy-b']) expect(strict.outcomes.find((outcome) => outcome.student.id === id)!.scorecard!.integrity!.heldForReview).toBe(true);
+    expect(strict.outcomes.find((outcome) => outcome.student.id === 'early')!.scorecard!.integrity!.heldForReview).toBeUndefined();
     const rows = readGradebook(await readFile(strict.gradebook, 'utf8')).rows;
     expect(rows.find((row) => row.student === 'early')).toMatchObject({ total: '0.00', bonus: '0.00' });
+    expect(rows.find((row) => row.student === 'copy-a')).toMatchObject({ total: '', bonus: '', status: 'held' });
     expect(rows.find((row) => row.student === 'early')!.integrity).toMatch(/^outside-window; strict: 0 points \(the checks gave \d+\.\d\d, bonus 1\.00\)$/);
     expect(rows.find((row) => row.student === 'honest-2')!.integrity).toBe('');
     // The student's own reports say why.
@@ -156,5 +163,95 @@ describe('a roster with per-student submissions', { timeout: 60_000 }, () => {
     expect(step('bob').points.earned).toBeLessThan(0.5);
     expect(step('carol').points.earned).toBeLessThan(0.5);
     expect(step('bob').checks.flatMap((check) => check.evidence).join('\n')).not.toEqual(step('carol').checks.flatMap((check) => check.evidence).join('\n'));
+  });
+});
+
+describe('two identical handed-in snapshots under strict, in every format', { timeout: 120_000 }, () => {
+  let dir: string;
+  let run: Run;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lab-grader-held-'));
+    const copy = anotherAccount(31);
+    await writeFile(join(dir, 'amy.json'), JSON.stringify(copy));
+    await writeFile(join(dir, 'ben.json'), JSON.stringify(copy));
+    await writeFile(join(dir, 'cat.json'), JSON.stringify(anotherAccount(32)));
+    await writeFile(join(dir, 'roster.csv'), 'id,snapshot\namy,amy.json\nben,ben.json\ncat,cat.json\n');
+    run = await cli(['batch', join(dir, 'roster.csv'), '--out', join(dir, 'class'), '--integrity', 'strict', '--format', 'json,markdown,junit,gradescope,classroom,html']);
+  });
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+  const report = (student: string, file: string) => readFile(join(dir, 'class', student, file), 'utf8');
+  const HELD = /held for review under --integrity strict: the checks gave \d+\.\d\d \/ 10\.00, bonus 1\.00, shown but not counted/;
+
+  it('holds both for review, not 0: the console summary, the gradebook and the JSON scorecard say so', async () => {
+    expect(run.stderr).toMatch(/^ {2}amy \(.*roster\.csv:2\): shared-evidence \(with ben\) — held for review$/m);
+    expect(run.stderr).toMatch(/^ {2}ben \(.*roster\.csv:3\): shared-evidence \(with amy\) — held for review$/m);
+    const rows = readGradebook(await readFile(join(dir, 'class', 'gradebook.csv'), 'utf8')).rows;
+    expect(rows.map((row) => [row.student, row.status, row.total])).toEqual([
+      ['amy', 'held', ''],
+      ['ben', 'held', ''],
+      ['cat', 'ok', expect.stringMatching(/^\d+\.\d\d$/)],
+    ]);
+    const scorecard = JSON.parse(await report('amy', 'scorecard.json')) as Scorecard;
+    expect(scorecard.total.earned).toBe(0);
+    expect(scorecard.integrity).toMatchObject({ mode: 'strict', heldForReview: true, withheld: { total: { max: 10 } } });
+    expect(scorecard.integrity!.withheld!.total.earned).toBeGreaterThan(9);
+    // `grade`'s console checklist of the same scorecard.
+    expect(renderReport(scorecard, 'console', { color: false, width: 400 })).toMatch(HELD);
+  });
+
+  it('Markdown, JUnit, Gradescope and Classroom say held for review and count no points', async () => {
+    for (const student of ['amy', 'ben']) {
+      expect(await report(student, 'summary.md')).toMatch(HELD);
+      expect(await report(student, 'junit.xml')).toMatch(HELD);
+      const gradescope = JSON.parse(await report(student, 'results.json')) as { score: number; output: string; tests: { score: number }[] };
+      expect(gradescope.score).toBe(0);
+      expect(gradescope.output).toMatch(HELD);
+      // Each step still shows what the checks found.
+      expect(gradescope.tests.some((test) => test.score > 0)).toBe(true);
+      // The reporter posts the sum of the tests' scores: 0, and its grade test says why.
+      const classroom = JSON.parse(Buffer.from(await report(student, 'classroom.b64'), 'base64').toString('utf8')) as { tests: { score: number; message: string }[] };
+      expect(classroom.tests.every((test) => test.score === 0)).toBe(true);
+      expect(classroom.tests.at(-1)!.message).toMatch(HELD);
+      expect(await report(student, 'report.html')).toMatch(HELD);
+    }
+    expect(await report('cat', 'summary.md')).not.toContain('held for review');
+  });
+});
+
+describe('a class with a deadline', { timeout: 60_000 }, () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lab-grader-deadline-'));
+    // The example's lab was built from 12 to 15 November; an on-time copy of it ten days earlier.
+    await writeFile(join(dir, 'late.json'), JSON.stringify(anotherAccount(51)));
+    await writeFile(join(dir, 'early.json'), JSON.stringify(collectedOn(anotherAccount(52), '2026-11-10T16:30:00.000Z')));
+    await writeFile(join(dir, 'roster.csv'), 'id,snapshot\nlate,late.json\nearly,early.json\n');
+  });
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+  const run = (deadline?: string) =>
+    runBatch({
+      roster: loadRoster(join(dir, 'roster.csv')),
+      rubric,
+      rubricFile: 'rubric.yaml',
+      outDir: join(dir, 'out'),
+      concurrency: 2,
+      force: false,
+      formats: [],
+      verify: { examples: bundledExamples(), ...(deadline === undefined ? {} : { deadline }) },
+    });
+
+  it('flags the lab built after --deadline, naming its resources, also for students kept from an earlier run', async () => {
+    const first = await run();
+    expect(first.outcomes.map((outcome) => outcome.scorecard?.integrity)).toEqual([undefined, undefined]);
+    const again = await run('2026-11-13T23:59:59.999Z');
+    expect(again.outcomes.every((outcome) => outcome.skipped)).toBe(true);
+    const [late, early] = again.outcomes.map((outcome) => outcome.scorecard?.integrity?.flags ?? []);
+    expect(late!.map((flag) => flag.kind)).toEqual(['built-late']);
+    expect(late![0]!.evidence).toContainEqual(expect.stringMatching(/^NAT gateway nat-\w+ \(sentiment-app-nat\): created 2026-11-14T12:00:00\.000Z$/));
+    expect(early).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import { AwsAccessError } from '../../src/errors.js';
 import { checksById } from '../../checks/index.js';
 import { settleGrading } from '../../src/grade/grading.js';
 import { labRubric } from '../support/fixtures.js';
+import { studentExternalId } from '../../src/role-names.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/lab-grader-readonly';
 
@@ -78,8 +79,28 @@ describe('role students', () => {
     const student: Student = { id: 'bob', source: { kind: 'role', roleArn: ROLE, externalId: 'wrong' }, line: 3 };
     const attempt = liveCollector({ region: 'eu-west-1' })(student, { grading: settleGrading({ rubric: labRubric, rubricFile: 'rubric.yaml', checks: checksById }), submission: null });
     await expect(attempt).rejects.toBeInstanceOf(AwsAccessError);
-    await expect(attempt).rejects.toThrow(/^could not grade through arn:aws:iam::123456789012:role\/lab-grader-readonly \(with its external id\): .*trust policy/s);
+    await expect(attempt).rejects.toThrow(
+      /^could not assume arn:aws:iam::123456789012:role\/lab-grader-readonly for student bob \(AccessDenied\): .*does not let your account assume it with bob's external id/s,
+    );
     const message = await attempt.catch((error: Error) => error.message);
     expect(message).not.toContain('wJalrXUtnFEMI');
+    deny = false;
+  });
+
+  it("derives the external id from the course secret for a role student the roster gives none, and the roster's own id wins", async () => {
+    const secret = 'a-course-secret-of-32-characters';
+    const collector = liveCollector({ region: 'eu-west-1', courseSecret: secret });
+    const context = { grading: settleGrading({ rubric: labRubric, rubricFile: 'rubric.yaml', checks: checksById }), submission: null };
+    const assumed = async (student: Student): Promise<Record<string, string>> => {
+      requests.length = 0;
+      // Only the AssumeRole matters here: the reads that follow find no stand-in and end at the deadline.
+      await collector(student, { ...context, deadline: Date.now() + 1_500 }).catch(() => undefined);
+      return Object.fromEntries(requests.find((request) => request.body.get('Action') === 'AssumeRole')!.body);
+    };
+    expect(await assumed({ id: 'carol', source: { kind: 'role', roleArn: ROLE }, line: 4 })).toMatchObject({
+      RoleSessionName: 'lab-grader-carol',
+      ExternalId: studentExternalId(secret, 'carol'),
+    });
+    expect(await assumed({ id: 'dave', source: { kind: 'role', roleArn: ROLE, externalId: 'given-2026' }, line: 5 })).toMatchObject({ ExternalId: 'given-2026' });
   });
 });

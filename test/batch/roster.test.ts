@@ -95,6 +95,30 @@ describe('parseRoster (YAML)', () => {
   });
 });
 
+describe('external ids: one per student, or one for the course said as such', () => {
+  const role = (account: string) => `arn:aws:iam::${account}:role/lab-grader-readonly`;
+
+  it("refuses a student's own externalId that a classmate has too, naming both lines (exit 2)", () => {
+    const csv = `id,roleArn,externalId\nalice,${role('210987654321')},course-2026\nbob,${role('310987654321')},course-2026\n`;
+    expect(problemsOf(csv, 'class/roster.csv')).toContain(
+      'class/roster.csv:3: student "bob": externalId is also student "alice"\'s (line 2); one student\'s external id must trust only their own role',
+    );
+  });
+
+  it('marks a default externalId as course-wide (warned about by batch), and accepts students without one (derived from the course secret)', () => {
+    const roster = parseRoster(
+      `defaults:\n  externalId: course-2026\nstudents:\n  - id: alice\n    roleArn: ${role('210987654321')}\n  - id: bob\n    roleArn: ${role('310987654321')}\n`,
+      'r.yaml',
+    );
+    expect(roster.students.map((student) => student.source)).toEqual([
+      { kind: 'role', roleArn: role('210987654321'), externalId: 'course-2026', courseWide: true },
+      { kind: 'role', roleArn: role('310987654321'), externalId: 'course-2026', courseWide: true },
+    ]);
+    const derived = parseRoster(`id,roleArn\nalice,${role('210987654321')}\n`, 'r.csv');
+    expect(derived.students[0]!.source).toEqual({ kind: 'role', roleArn: role('210987654321') });
+  });
+});
+
 describe('parseRoster (CSV)', () => {
   it('reads a header with loose spellings, quoted cells and blank cells', () => {
     const roster = parseRoster(

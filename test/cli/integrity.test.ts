@@ -61,3 +61,22 @@ describe('lab-grader grade --snapshot verifies it', { timeout: 60_000 }, () => {
     expect(runs[3]!.stderr).toContain('is not before --collected-before');
   });
 });
+
+describe('lab-grader grade --deadline', { timeout: 60_000 }, () => {
+  it("flags the lab's resources built after the deadline, naming each with its time; a date means the end of that day", async () => {
+    const late = await cli(['grade', '--snapshot', completeLab, '--deadline', '2026-11-13', '--format', 'json', '--out', '-']);
+    expect(late.code, late.stderr).toBe(0);
+    const flags = (JSON.parse(late.stdout) as { integrity: { flags: { kind: string; evidence: string[] }[] } }).integrity.flags;
+    const builtLate = flags.find((flag) => flag.kind === 'built-late')!;
+    expect(builtLate.evidence).toContain('NAT gateway nat-0e1f2a3b4c5d6e7f8 (sentiment-app-nat): created 2026-11-14T12:00:00.000Z');
+    expect(builtLate.evidence).toContain('deadline: --deadline 2026-11-13T23:59:59.999Z');
+    const onTime = await cli(['grade', '--snapshot', completeLab, '--deadline', '2026-11-16T00:00:00+01:00', '--format', 'json', '--out', '-']);
+    expect((JSON.parse(onTime.stdout) as { integrity: { flags: { kind: string }[] } }).integrity.flags.map((flag) => flag.kind)).toEqual(['bundled-example']);
+  });
+
+  it('refuses a deadline that is not a time (exit 2)', async () => {
+    const run = await cli(['grade', '--snapshot', completeLab, '--deadline', 'friday']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('expected a date or date-time');
+  });
+});

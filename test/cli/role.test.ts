@@ -1,16 +1,18 @@
 // `grade --role-arn`: the student's account read live through their role, assumed with the
 // caller's own credentials. A local stand-in answers every AWS call on 127.0.0.1: STS for the
 // role and the caller, AccessDenied for the rest (the grade still completes, as `error`).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { studentExternalId } from '../../src/role-names.js';
 import { root, run, type Run } from '../support/cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'lab-grader-role-'));
 const ROLE = 'arn:aws:iam::210987654321:role/lab-grader-readonly';
+const SECRET = '4f1c9a0e5b7d2c3e8f6a1b0c9d8e7f6a';
 const ASSUMED = 'arn:aws:sts::210987654321:assumed-role/lab-grader-readonly/lab-grader-grade';
 
 const ASSUMED_ROLE = `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>
@@ -65,8 +67,10 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-function cli(args: string[]): Promise<Run> {
+function cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
   const env = {
+    LAB_GRADER_COURSE_SECRET: '',
+    ...extraEnv,
     AWS_ENDPOINT_URL: endpoint,
     AWS_ACCESS_KEY_ID: 'AKIAINSTRUCTOREXAMPL',
     AWS_SECRET_ACCESS_KEY: 'instructorSecretExampleinstructorSecret0',
@@ -85,6 +89,8 @@ describe('lab-grader grade --role-arn', { timeout: 60_000 }, () => {
     const run = await cli(['grade', '--role-arn', ROLE, '--external-id', 'course-2026', '--region', 'eu-west-1', '--format', 'json', '--out', work, '--save-snapshot', saved]);
     expect(run.code, run.stderr).toBe(0);
     expect(assumeCalls[0]).toMatchObject({ RoleArn: ROLE, ExternalId: 'course-2026', RoleSessionName: 'lab-grader-grade', DurationSeconds: '900' });
+    // One id for the whole course lets any student's role be assumed for anyone: said, not refused.
+    expect(run.stderr).toMatch(/^warning: --external-id without --student is one external id for the whole course/m);
     // The instructor's key signs only the AssumeRole; everything else is read with the role's.
     expect([...signers].sort()).toEqual(['AKIAINSTRUCTOREXAMPL', 'ASIAROLEEXAMPLE00001']);
     const snapshot = JSON.parse(readFileSync(saved, 'utf8')) as { account: string; caller: string };
@@ -94,14 +100,28 @@ describe('lab-grader grade --role-arn', { timeout: 60_000 }, () => {
     expect(text).not.toContain('FwoGZXIvYXdzEXAMPLEROLETOKEN');
   });
 
+  it("--student names the session lab-grader-<id> and assumes the role with the student's external id, derived from the course secret", async () => {
+    assumeCalls.length = 0;
+    const run = await cli(['grade', '--role-arn', ROLE, '--student', 'alice', '--region', 'eu-west-1', '--format', 'json', '--out', join(work, 'alice')], { LAB_GRADER_COURSE_SECRET: SECRET });
+    expect(run.code, run.stderr).toBe(0);
+    expect(assumeCalls[0]).toMatchObject({ RoleArn: ROLE, ExternalId: studentExternalId(SECRET, 'alice'), RoleSessionName: 'lab-grader-alice' });
+    expect(run.stderr).not.toContain('warning');
+    expect(run.stderr).not.toContain(SECRET);
+  });
+
   it('exits 3 naming the role and its trust policy when it cannot be assumed', async () => {
     denyRole = true;
-    const run = await cli(['grade', '--role-arn', ROLE, '--external-id', 'wrong-id', '--region', 'eu-west-1']);
+    const runs = await Promise.all([
+      cli(['grade', '--role-arn', ROLE, '--external-id', 'wrong-id', '--region', 'eu-west-1']),
+      cli(['grade', '--role-arn', ROLE, '--student', 'bob', '--region', 'eu-west-1'], { LAB_GRADER_COURSE_SECRET: SECRET }),
+    ]);
     denyRole = false;
-    expect(run.code, run.stderr).toBe(3);
-    expect(run.stderr).toContain(`could not grade through ${ROLE} (with its external id)`);
-    expect(run.stderr).toContain("Check that the role's trust policy lets your account assume it with this external id");
-    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(runs.map((run) => run.code)).toEqual([3, 3]);
+    expect(runs[0]!.stderr).toContain(`could not assume ${ROLE} (AccessDenied)`);
+    expect(runs[0]!.stderr).toContain("Check that the role's trust policy lets your account assume it with this external id");
+    expect(runs[1]!.stderr).toContain(`could not assume ${ROLE} for student bob (AccessDenied)`);
+    expect(runs[1]!.stderr).toContain("does not let your account assume it with bob's external id");
+    for (const run of runs) expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('refuses --role-arn with --snapshot, --external-id alone, and a malformed ARN (exit 2)', async () => {
@@ -135,9 +155,53 @@ describe('lab-grader watch --role-arn', { timeout: 60_000 }, () => {
     const denied = await cli(['watch', '--role-arn', ROLE, '--external-id', 'wrong-id', '--region', 'eu-west-1', '--rounds', '1']);
     denyRole = false;
     expect(denied.code, denied.stderr).toBe(3);
-    expect(denied.stderr).toContain(`could not grade through ${ROLE} (with its external id)`);
+    expect(denied.stderr).toContain(`could not assume ${ROLE} (AccessDenied)`);
     const alone = await cli(['watch', '--external-id', 'course-2026', '--rounds', '1']);
     expect(alone.code).toBe(2);
     expect(alone.stderr).toContain('--external-id only applies with --role-arn');
+  });
+});
+
+describe('lab-grader role --student', { timeout: 60_000 }, () => {
+  it("prints each student's external id and the one-step set-up that trusts the grading account with it", async () => {
+    const run = await cli(['role', '--student', 'alice', '--student', 'bob', '--grader-account', '111122223333', '--template-url', 'https://example-bucket.s3.amazonaws.com/lab-grader-role.cfn.yaml'], {
+      LAB_GRADER_COURSE_SECRET: SECRET,
+    });
+    expect(run.code, run.stderr).toBe(0);
+    for (const student of ['alice', 'bob']) {
+      const id = studentExternalId(SECRET, student);
+      expect(run.stdout).toContain(`Student ${student}\n  External id: ${id}\n`);
+      expect(run.stdout).toContain(`--parameter-overrides GraderAccountId=111122223333 ExternalId=${id}`);
+      expect(run.stdout).toContain(`param_ExternalId=${id}`);
+    }
+    expect(run.stdout).not.toContain(SECRET);
+  });
+
+  it("trusts the account of the caller's credentials when --grader-account is not given", async () => {
+    const run = await cli(['role', '--student', 'alice'], { LAB_GRADER_COURSE_SECRET: SECRET });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('GraderAccountId=210987654321');
+  });
+
+  it('exits 2 without a course secret, or with a student id STS cannot name a session with', async () => {
+    const runs = await Promise.all([cli(['role', '--student', 'alice', '--grader-account', '111122223333']), cli(['role', '--student', 'al ice', '--grader-account', '111122223333'], { LAB_GRADER_COURSE_SECRET: SECRET })]);
+    expect(runs.map((run) => run.code)).toEqual([2, 2]);
+    expect(runs[0]!.stderr).toContain('set LAB_GRADER_COURSE_SECRET or pass --course-secret-file');
+    expect(runs[1]!.stderr).toContain('expected a student id');
+  });
+});
+
+describe('lab-grader batch: the roster checked against the grading credentials', { timeout: 90_000 }, () => {
+  it("refuses a role in the grading credentials' own account before grading anyone (exit 2), unless --allow-own-account", async () => {
+    // The stand-in's caller is in 210987654321, the account of ROLE.
+    const roster = join(work, 'own.csv');
+    writeFileSync(roster, `id,roleArn,externalId\nalice,${ROLE},alice-2026\n`);
+    const refused = await cli(['batch', roster, '--out', join(work, 'own-class')]);
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.stderr).toContain(`${roster}:2: student "alice": roleArn ${ROLE} is in account 210987654321, the account of the credentials you grade with`);
+    expect(existsSync(join(work, 'own-class'))).toBe(false);
+    const allowed = await cli(['batch', roster, '--out', join(work, 'own-class'), '--allow-own-account', '--region', 'eu-west-1', '--student-timeout', '60']);
+    expect(allowed.stderr).not.toContain('the account of the credentials you grade with');
+    expect(existsSync(join(work, 'own-class', 'gradebook.csv'))).toBe(true);
   });
 });

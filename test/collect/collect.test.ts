@@ -19,6 +19,8 @@ import { loadRubric } from '../../src/rubric/load.js';
 import { parseSnapshot } from '../../src/snapshot/load.js';
 import { example, labParams } from '../support/fixtures.js';
 import { awsError, mockAccount, revive, type MockedAccount } from './mock-account.js';
+import { createClients } from '../../src/aws/clients.js';
+import { stubTestCredentials } from '../support/aws-env.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -86,6 +88,23 @@ describe('collectSnapshot on a mocked complete lab', () => {
     expect(snapshot.collector.rounds).toBeLessThanOrEqual(4);
     expect(snapshot.collector.calls).toBeGreaterThan(40);
     expect(snapshot.schemaVersion).toBe(1);
+  });
+
+  it("dates the snapshot by AWS's clock, as the SDK measured it, not a wrong local clock", async () => {
+    account = mockAccount(example('complete-lab'));
+    stubTestCredentials();
+    const clients = createClients({ region: 'eu-west-1' });
+    // What the SDK sets from the answers' Date header when this machine's clock runs two hours late.
+    (clients.sts.config as { systemClockOffset: number }).systemClockOffset = 2 * 3_600_000;
+    const before = Date.now();
+    try {
+      const snapshot = await collect({ clients });
+      expect(Date.parse(snapshot.collectedAt) - before).toBeGreaterThanOrEqual(2 * 3_600_000);
+      expect(Date.parse(snapshot.collectedAt) - Date.now()).toBeLessThanOrEqual(2 * 3_600_000);
+    } finally {
+      clients.destroy();
+      vi.unstubAllEnvs();
+    }
   });
 
   it("records the package's own version as the collector's (one source: package.json)", async () => {

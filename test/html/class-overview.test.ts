@@ -143,7 +143,10 @@ describe('class overview in headless Chromium', () => {
 
     // Status says something; flagged students are named in the integrity section.
     const status = (id: string) => page.locator(`#students tr[data-student="${id}"] td:nth-child(5)`).innerText();
-    expect(await status('student-4')).toBe('flagged: shared-evidence (with student-5)');
+    expect(await status('student-4')).toBe('flagged: shared-evidence (with student-5) (held for review: not counted)');
+    // Held totals are not grades yet: shown in their row, left out of the class's statistics.
+    expect(await page.locator('#class-summary').innerText()).toMatch(/ · 2 flagged · 2 held for review · mean /);
+    expect(await page.locator('#students tr[data-student="student-4"] td:nth-child(3)').innerText()).toMatch(/^held: \d\.\d\d \/ 1\.75$/);
     expect(await status('student-12')).toMatch(/^could not grade: /);
     // Every other student's 1.3 could not be read: their grade is not known yet, which is not points missing.
     expect(await status('student-1')).toBe('could not grade: 1.3 unreadable');

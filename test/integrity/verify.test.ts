@@ -1,9 +1,16 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { checksById } from '../../checks/index.js';
+import { grade } from '../../src/grade/engine.js';
+import { withIntegrity } from '../../src/integrity/apply.js';
+import { loadRubric } from '../../src/rubric/load.js';
 import { snapshotEvidence } from '../../src/integrity/evidence.js';
 import { NO_REQUEST_IDS, verifyClass, verifySnapshot, type SubmittedEvidence } from '../../src/integrity/verify.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
-import { anotherAccount, example } from '../support/fixtures.js';
+import { anotherAccount, collectedOn, example } from '../support/fixtures.js';
 
+const root = fileURLToPath(new URL('../../', import.meta.url));
 const EXAMPLES = [
   { name: 'examples/complete-lab.snapshot.json', evidence: snapshotEvidence(example('complete-lab')) },
   { name: 'examples/mistakes.snapshot.json', evidence: snapshotEvidence(example('mistakes')) },
@@ -30,7 +37,7 @@ describe('snapshot evidence', () => {
   it('another account has none of the example ids', () => {
     const other = snapshotEvidence(anotherAccount(1));
     expect(other.account).not.toBe('123456789012');
-    expect(other.ids.vpcs.some((id) => snapshotEvidence(example('complete-lab')).ids.vpcs.includes(id))).toBe(false);
+    expect(other.ids.vpcs!.some((id) => snapshotEvidence(example('complete-lab')).ids.vpcs!.includes(id))).toBe(false);
     expect(other.inconsistencies).toEqual([]);
   });
 });
@@ -43,8 +50,7 @@ describe('verification of a class', () => {
   const shared = anotherAccount(1);
   const wrongAccount = anotherAccount(2);
   wrongAccount.provenance = { requestIds: [{ call: 'sts:GetCallerIdentity', requestId: '5f0c2a8e-7d41-4b3e-9a6f-1c2d3e4f5a6b' }] };
-  const early = anotherAccount(3);
-  early.collectedAt = '2026-10-15T09:00:00.000Z';
+  const early = collectedOn(anotherAccount(3), '2026-10-15T09:00:00.000Z');
   const entries = [
     entry('ex-1', example('complete-lab')),
     entry('ex-2', example('mistakes')),
@@ -155,9 +161,133 @@ describe('provenance request ids', () => {
       ],
       { examples: [] },
     ).get('dan')!;
-    expect(flag!.kind).toBe('shared-evidence');
+    expect(flag!.kind).toBe('copied-from');
     expect(flag!.evidence.at(-1)).toBe(NO_REQUEST_IDS);
-    const [live] = verifyClass([{ student: 'eve', evidence: snapshotEvidence(copy), live: true }, { student: 'dan', evidence: snapshotEvidence(copy) }], { examples: [] }).get('eve')!;
+    const [live] = verifyClass(
+      [
+        { student: 'eve', evidence: snapshotEvidence(copy), live: true },
+        { student: 'fay', evidence: snapshotEvidence(copy), live: true },
+      ],
+      { examples: [] },
+    ).get('eve')!;
+    expect(live!.kind).toBe('shared-evidence');
     expect(live!.evidence).not.toContain(NO_REQUEST_IDS);
+  });
+});
+
+describe('evidence ranks: what the grader read itself outranks what is handed in', () => {
+  // eve hands in a copy of bob's snapshot with alice's account id, while alice is graded live.
+  const alice = anotherAccount(11);
+  const bobsSnapshot = anotherAccount(12);
+  const forged = JSON.parse(JSON.stringify(bobsSnapshot).replaceAll(bobsSnapshot.account, alice.account)) as Snapshot;
+
+  it('flags only the snapshot, copied-from the live student, and never the live student', () => {
+    const flags = verifyClass([{ student: 'alice', evidence: snapshotEvidence(alice), live: true }, entry('eve', forged)], { examples: [] });
+    expect(flags.get('alice')).toEqual([]);
+    const eve = flags.get('eve')!;
+    expect(eve.map((flag) => flag.kind)).toEqual(['copied-from']);
+    expect(eve[0]!.students).toEqual(['alice']);
+    expect(eve[0]!.evidence[0]).toBe(`account ${alice.account}: read live from alice's account by the grader`);
+  });
+
+  it('a snapshot that copies a live student and shares more with another snapshot is flagged for both, each by what shows it', () => {
+    const flags = verifyClass([{ student: 'alice', evidence: snapshotEvidence(alice), live: true }, entry('eve', forged), entry('bob', bobsSnapshot)], { examples: [] });
+    expect(flags.get('alice')).toEqual([]);
+    expect(flags.get('eve')!.map((flag) => [flag.kind, flag.students])).toEqual([
+      ['copied-from', ['alice']],
+      ['shared-evidence', ['bob']],
+    ]);
+    // bob's evidence is in a copy eve handed in: nothing shows who copied whom.
+    expect(flags.get('bob')!.map((flag) => [flag.kind, flag.students])).toEqual([['shared-evidence', ['eve']]]);
+  });
+
+  it('two handed-in snapshots that share evidence are both shared-evidence, each naming the other', () => {
+    const copy = anotherAccount(13);
+    const flags = verifyClass([entry('amy', copy), entry('ben', structuredClone(copy))], { examples: [] });
+    expect(flags.get('amy')!.map((flag) => [flag.kind, flag.students])).toEqual([['shared-evidence', ['ben']]]);
+    expect(flags.get('ben')!.map((flag) => [flag.kind, flag.students])).toEqual([['shared-evidence', ['amy']]]);
+  });
+
+  it("a live read is the account itself: never a bundled example or inconsistent, whatever ids it holds", () => {
+    const read = example('complete-lab');
+    read.facts.vpcs = { ok: true, data: [{ VpcId: 'vpc-0a1b2c3d4e5f60718', OwnerId: '999988887777' }] } as never;
+    expect(verifySnapshot({ student: 'sam', evidence: snapshotEvidence(read), live: true }, { examples: EXAMPLES })).toEqual([]);
+    expect(verifySnapshot({ student: 'sam', evidence: snapshotEvidence(read) }, { examples: EXAMPLES }).map((flag) => flag.kind)).toEqual(['bundled-example', 'inconsistent']);
+  });
+
+  it('two live reads of one account are both shared-evidence: nothing shows whose account it is', () => {
+    const account = anotherAccount(14);
+    const flags = verifyClass(
+      [
+        { student: 'cat', evidence: snapshotEvidence(account), live: true },
+        { student: 'dov', evidence: snapshotEvidence(account), live: true },
+      ],
+      { examples: [] },
+    );
+    expect(flags.get('cat')!.map((flag) => [flag.kind, flag.students])).toEqual([['shared-evidence', ['dov']]]);
+    expect(flags.get('cat')![0]!.evidence[0]).toBe(`account ${account.account}: also read live for dov`);
+  });
+});
+
+describe('strict: 0 only for a flag that convicts one student', () => {
+  const graded = () => grade({ rubric: loadRubric(join(root, 'rubric.yaml'), 'rubric.yaml'), rubricFile: 'rubric.yaml', snapshot: anotherAccount(21), profile: 'own-account', paramOverrides: {}, submission: null, checks: checksById });
+  const shared = { kind: 'shared-evidence' as const, summary: 'the same evidence as ben', evidence: ['account 1: also in ben'], students: ['ben'] };
+  const copied = { kind: 'copied-from' as const, summary: 'holds evidence read live from alice', evidence: ['account 1: read live from alice'], students: ['alice'] };
+
+  it('holds shared evidence alone for review: the totals uncounted (0), the checks\' points kept to show', () => {
+    const card = graded();
+    const held = withIntegrity(card, [shared], 'strict');
+    expect(held.total).toEqual({ earned: 0, max: card.total.max });
+    expect(held.integrity).toEqual({ mode: 'strict', flags: [shared], withheld: { total: card.total, bonusPoints: card.bonusPoints }, heldForReview: true });
+    // The steps still show what the checks gave.
+    expect(held.sections).toEqual(card.sections);
+  });
+
+  it.each(['bundled-example', 'roster-account', 'outside-window', 'inconsistent', 'copied-from', 'built-late'] as const)('gives 0 for %s, with or without shared evidence beside it', (kind) => {
+    const card = graded();
+    const flag = { ...copied, kind };
+    for (const flags of [[flag], [flag, shared]]) {
+      const zeroed = withIntegrity(card, flags, 'strict');
+      expect(zeroed.total.earned).toBe(0);
+      expect(zeroed.integrity?.withheld?.total).toEqual(card.total);
+      expect(zeroed.integrity?.heldForReview).toBeUndefined();
+    }
+  });
+
+  it('warn keeps the points whatever the flag', () => {
+    const card = graded();
+    expect(withIntegrity(card, [copied, shared], 'warn')).toMatchObject({ total: card.total, integrity: { mode: 'warn', flags: [copied, shared] } });
+  });
+});
+
+describe('shared evidence compares every resource id a snapshot holds', () => {
+  it('keeps subnets, route tables, security groups, gateways, addresses, interfaces, target groups, listeners, repositories, buckets, log groups and task definitions', () => {
+    const ids = snapshotEvidence(anotherAccount(41)).ids;
+    for (const kind of ['subnets', 'routeTables', 'securityGroups', 'internetGateways', 'addresses', 'networkInterfaces', 'targetGroups', 'listeners', 'repositories', 'buckets', 'logGroups', 'taskDefinitions'] as const) {
+      expect(ids[kind]?.length, kind).toBeGreaterThan(0);
+    }
+  });
+
+  it('flags a copy whose VPC, load balancer, NAT gateway, task ids and account were rewritten but whose subnets were kept', () => {
+    const original = anotherAccount(42);
+    const rewritten = new Set([
+      ...(snapshotEvidence(original).ids.vpcs ?? []),
+      ...(snapshotEvidence(original).ids.natGateways ?? []),
+    ]);
+    let text = JSON.stringify(original).replaceAll(original.account, '210999999999');
+    for (const id of rewritten) text = text.replaceAll(id, `${id.slice(0, -4)}beef`);
+    // Load balancer and task ARNs end in random hex: rewrite those too.
+    text = text.replace(/(loadbalancer\/app\/[\w-]+\/|task\/[\w-]+\/)([0-9a-f]{8})/g, '$1deadbeef');
+    const copy = JSON.parse(text) as Snapshot;
+    const copyIds = snapshotEvidence(copy).ids;
+    expect(copyIds.vpcs!.some((id) => snapshotEvidence(original).ids.vpcs!.includes(id))).toBe(false);
+    expect(copyIds.loadBalancers!.some((id) => snapshotEvidence(original).ids.loadBalancers!.includes(id))).toBe(false);
+
+    const flags = verifyClass([entry('orig', original), entry('copy', copy)], { examples: EXAMPLES });
+    const [flag] = flags.get('copy')!;
+    expect(flag!.kind).toBe('shared-evidence');
+    expect(flag!.students).toEqual(['orig']);
+    expect(flag!.evidence.some((line) => /^subnet subnet-[0-9a-f]+: also in orig$/.test(line))).toBe(true);
+    expect(flag!.evidence.some((line) => /^(VPC|NAT gateway|load balancer|task) /.test(line))).toBe(false);
   });
 });

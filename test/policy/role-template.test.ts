@@ -1,9 +1,11 @@
 // The CloudFormation template students deploy: a read-only role holding exactly the grading
-// policy, assumable only by the instructor's account with the course's external id.
+// policy, assumable only by the instructor's account with the student's own external id.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { roleParameters } from '../../src/cli/commands/role.js';
+import { studentExternalId } from '../../src/role-names.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const template = parse(readFileSync(`${root}policy/lab-grader-role.cfn.yaml`, 'utf8')) as {
@@ -53,5 +55,12 @@ describe('policy/lab-grader-role.cfn.yaml', () => {
     expect(externalId.test('x')).toBe(false);
     expect(template.Parameters.RoleName!.Default).toBe('lab-grader-readonly');
     expect(template.Outputs.RoleArn).toEqual({ Description: expect.any(String), Value: { 'Fn::GetAtt': ['GraderRole', 'Arn'] } });
+  });
+
+  it('takes the parameters `lab-grader role` fills in, and accepts the external id it derives', () => {
+    const externalId = studentExternalId('4f1c9a0e5b7d2c3e8f6a1b0c9d8e7f6a', 'alice');
+    const parameters = roleParameters('111122223333', externalId, 'course-grader');
+    expect(Object.keys(parameters).every((name) => name in template.Parameters)).toBe(true);
+    expect(new RegExp(template.Parameters.ExternalId!.AllowedPattern!).test(externalId)).toBe(true);
   });
 });

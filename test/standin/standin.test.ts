@@ -1,14 +1,17 @@
 // The reference system end to end against a live AWS stand-in (moto): collect, deploy, grade
 // live, deploy again, regrade, tear down twice. Runs when LAB_GRADER_STANDIN_URL is set.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportModel } from '../../reference-service/scripts/export-model.js';
 import type { Scorecard } from '../../src/grade/scorecard.js';
 import type { Fact, Snapshot } from '../../src/snapshot/types.js';
+import { readGradebook } from '../batch/support.js';
 import {
+  ACCOUNT,
   BUCKET,
   CLI,
   DEPLOY_FLAGS,
@@ -21,10 +24,16 @@ import {
   SOURCE_TAG,
   STANDIN_CHECK_GAPS,
   accountSetup,
+  asAccount,
+  bash,
   checksOf,
+  createGraderRole,
   cliStderr,
   grade,
+  node,
+  nodeWith,
   ownStderr,
+  printedRoleParameters,
   pushImage,
   referenceScript,
   registerTaskDefinition,
@@ -117,6 +126,33 @@ describe.skipIf(!standinUrl)('the reference system against an AWS stand-in', { t
     expect(scorecard.bonusPoints).toEqual({ earned: 1, max: 1 });
   });
 
+  it('a live lab graded with --deadline an hour ago is built-late, naming its resources and their times; with --deadline tomorrow it is not', async () => {
+    const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+    const late = await grade(url, ['--alb-url', service!.url, '--deadline', hourAgo, '--format', 'json', '--out', '-'], adminKey);
+    expect(late.code, late.stderr).toBe(0);
+    const flags = (JSON.parse(late.stdout) as Scorecard).integrity?.flags ?? [];
+    expect(flags.map((flag) => flag.kind)).toEqual(['built-late']);
+    const evidence = flags[0]!.evidence;
+    const builtAt = (resource: RegExp) => evidence.some((line) => resource.test(line));
+    // The deploy made them minutes ago: each named with the time the stand-in gives it (moto
+    // gives no time for an ECS service's creation or a task definition's registration).
+    for (const resource of [
+      /^NAT gateway nat-\w+ \(sentiment-app-nat\): created \d{4}-/,
+      /^load balancer sentiment-app-alb: created \d{4}-/,
+      /^ECS service sentiment-app-service \(deployment .+\): deployed \d{4}-/,
+      /^image sentiment-app:src-[0-9a-f]+ \(sha256:[0-9a-f]+\): pushed \d{4}-/,
+      /^log group \/ecs\/sentiment-app: created \d{4}-/,
+      /^CloudWatch alarm sentiment-app-unhealthy-targets: changed \d{4}-/,
+    ]) {
+      expect(builtAt(resource), `${resource}\n${evidence.join('\n')}`).toBe(true);
+    }
+    expect(flags[0]!.evidence).toContain(`deadline: --deadline ${hourAgo}`);
+    const onTime = await grade(url, ['--alb-url', service!.url, '--deadline', tomorrow, '--format', 'json', '--out', '-'], adminKey);
+    expect(onTime.code, onTime.stderr).toBe(0);
+    expect((JSON.parse(onTime.stdout) as Scorecard).integrity).toBeUndefined();
+  });
+
   it('(a) collects the deployed account: every fact is ok but the stand-in gaps', async () => {
     const snapshot = JSON.parse(await readFile(join(work, 'deployed.json'), 'utf8')) as Snapshot;
     expect(unexpectedFacts(snapshot)).toEqual([]);
@@ -127,7 +163,13 @@ describe.skipIf(!standinUrl)('the reference system against an AWS stand-in', { t
     const result = await grade(url, ['--snapshot', join(work, 'deployed.json'), '--submission', join(REPO_ROOT, 'examples/submission'), '--format', 'json', '--out', join(work, 'regrade')]);
     expect(cliStderr(result.stderr)).toBe('');
     expect(result.code).toBe(0);
-    expect(await readFile(join(work, 'regrade/scorecard.json'), 'utf8')).toBe(await readFile(join(work, 'live/scorecard.json'), 'utf8'));
+    const regraded = JSON.parse(await readFile(join(work, 'regrade/scorecard.json'), 'utf8')) as Scorecard;
+    // A saved snapshot is a file, verified as one: the stand-in's account is the bundled example's
+    // (123456789012), so the file is flagged as derived from it, which the live read is not.
+    expect(regraded.integrity?.flags.map((flag) => flag.kind)).toEqual(['bundled-example']);
+    expect(regraded.integrity?.flags[0]?.evidence).toContain(`account ${ACCOUNT}`);
+    const { integrity: _flags, ...graded } = regraded;
+    expect(`${JSON.stringify(graded, null, 2)}\n`).toBe(await readFile(join(work, 'live/scorecard.json'), 'utf8'));
   });
 
   it('(c) deploying again, without --image (the same default tag), creates and updates nothing', async () => {
@@ -184,5 +226,121 @@ describe.skipIf(!standinUrl)('the reference system against an AWS stand-in', { t
     for (const secret of [...Object.values(secrets), 'hunter2-in-a-command']) for (const text of texts) expect(text).not.toContain(secret);
     // The variables are still there by name: the evidence says what was set, never to what.
     expect(await readFile(saved, 'utf8')).toContain('"name": "DB_PASSWORD"');
+  });
+});
+
+// Two students' accounts in the stand-in, each with the read-only role made from what
+// `lab-grader role --student` printed for them: the stand-in checks sts:AssumeRole's trust as AWS
+// does, so a role made for one student cannot be assumed while grading the other.
+describe.skipIf(!standinUrl)('every grade belongs to the student it names', { timeout: 300_000 }, () => {
+  const url = standinUrl!;
+  const alice = { id: 'alice@example.com', account: '210987654321', role: '' };
+  const bob = { id: 'bob@example.com', account: '310987654321', role: '' };
+  let dir: string;
+  let secretFile: string;
+
+  beforeAll(async () => {
+    if (!existsSync(CLI)) throw new Error(`the suite runs the built CLI: run \`npm run build\` first (${CLI} is missing)`);
+    dir = await mkdtemp(join(tmpdir(), 'lab-grader-identity-'));
+    secretFile = join(dir, 'course-secret');
+    await writeFile(secretFile, 'b3c1f0a49d8e7c6b5a4f3e2d1c0b9a8f\n');
+    // Without --grader-account the roles trust the account of the grading credentials.
+    const printed = await node(url, [CLI, 'role', '--student', alice.id, '--student', bob.id, '--course-secret-file', secretFile]);
+    expect(printed.code, printed.stderr).toBe(0);
+    for (const student of [alice, bob]) {
+      const parameters = printedRoleParameters(printed.stdout, student.id);
+      expect(parameters.GraderAccountId).toBe(ACCOUNT);
+      student.role = await createGraderRole(url, student.account, parameters);
+    }
+    // Bob built a little of the lab in eu-west-1, where --region auto finds it.
+    const ec2 = asAccount(new EC2Client({ endpoint: url, region: REGION, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } }), bob.account);
+    try {
+      await ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }));
+    } finally {
+      ec2.destroy();
+    }
+  });
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  const batch = async (name: string, roster: string) => {
+    await writeFile(join(dir, `${name}.csv`), roster);
+    // Alice is read through a profile of the instructor's config that assumes her role with her external id.
+    const config = join(dir, 'config');
+    const aliceId = printedRoleParameters((await node(url, [CLI, 'role', '--student', alice.id, '--grader-account', ACCOUNT, '--course-secret-file', secretFile])).stdout, alice.id).ExternalId;
+    await writeFile(config, `[profile alice]\nrole_arn = ${alice.role}\nexternal_id = ${aliceId}\nrole_session_name = lab-grader-alice\ncredential_source = Environment\nregion = ${REGION}\n`);
+    return nodeWith(url, [CLI, 'batch', join(dir, `${name}.csv`), '--out', join(dir, name), '--course-secret-file', secretFile, '--format', 'json'], { AWS_CONFIG_FILE: config });
+  };
+  const rowsOf = async (name: string) => readGradebook(await readFile(join(dir, name, 'gradebook.csv'), 'utf8')).rows;
+
+  it("a roster where bob names alice's role: AWS refuses it, bob could not be graded with the cause, alice is graded and unflagged", async () => {
+    const run = await batch('names-alice', `id,awsProfile,roleArn,region\n${alice.id},alice,,${REGION}\n${bob.id},,${alice.role},${REGION}\n`);
+    expect(run.code, run.stderr).toBe(4);
+    const rows = await rowsOf('names-alice');
+    const aliceRow = rows.find((row) => row.student === alice.id)!;
+    const bobRow = rows.find((row) => row.student === bob.id)!;
+    expect(aliceRow).toMatchObject({ status: 'ok', integrity: '' });
+    expect(bobRow.status).toBe('error');
+    expect(bobRow.error).toContain(`could not assume ${alice.role} for student ${bob.id} (AccessDenied)`);
+    expect(bobRow.error).toContain(`does not let your account assume it with ${bob.id}'s external id`);
+    // Nothing of alice's account was read for bob.
+    expect(existsSync(join(dir, 'names-alice', bob.id, 'snapshot.json'))).toBe(false);
+  });
+
+  it("with bob's own role both are graded, each their own account, and nobody is flagged", async () => {
+    const run = await batch('own-roles', `id,awsProfile,roleArn,region\n${alice.id},alice,,${REGION}\n${bob.id},,${bob.role},${REGION}\n`);
+    expect(run.code, run.stderr).toBe(0);
+    const rows = await rowsOf('own-roles');
+    expect(rows.map((row) => [row.student, row.status, row.integrity])).toEqual([
+      [alice.id, 'ok', ''],
+      [bob.id, 'ok', ''],
+    ]);
+    const bobSnapshot = JSON.parse(await readFile(join(dir, 'own-roles', bob.id, 'snapshot.json'), 'utf8')) as Snapshot;
+    expect(bobSnapshot.account).toBe(bob.account);
+    // The session name says in bob's CloudTrail whose grade read his account.
+    expect(bobSnapshot.caller).toBe(`arn:aws:sts::${bob.account}:assumed-role/lab-grader-readonly/lab-grader-${bob.id}`);
+  });
+
+  /** Runs the Gradescope autograder for bob's submission, as Gradescope would, against the stand-in. */
+  const autograde = async (name: string, files: Record<string, string>) => {
+    const root = join(dir, name);
+    await mkdir(join(root, 'source'), { recursive: true });
+    await mkdir(join(root, 'submission'), { recursive: true });
+    await writeFile(join(root, 'source', 'course-secret'), await readFile(secretFile, 'utf8'));
+    await writeFile(join(root, 'source', 'aws-credentials'), '[course]\naws_access_key_id = testing\naws_secret_access_key = testing\n');
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+    await writeFile(
+      join(root, 'submission_metadata.json'),
+      JSON.stringify({ id: 1, created_at: new Date().toISOString(), assignment: { due_date: tomorrow, title: 'Lab' }, users: [{ email: bob.id, id: 2002, name: 'Bob Example' }] }),
+    );
+    for (const [file, text] of Object.entries(files)) await writeFile(join(root, 'submission', file), text);
+    const run = await bash(url, [join(REPO_ROOT, 'docs/ci/gradescope/run_autograder')], {
+      AUTOGRADER_ROOT: root,
+      LAB_GRADER: `${process.execPath} ${CLI}`,
+      // Only the autograder's own credentials file grades.
+      AWS_ACCESS_KEY_ID: undefined,
+      AWS_SECRET_ACCESS_KEY: undefined,
+    });
+    expect(run.code, run.stderr).toBe(0);
+    return {
+      results: JSON.parse(await readFile(join(root, 'results', 'results.json'), 'utf8')) as { score: number; output: string; tests: unknown[] },
+      snapshot: existsSync(join(root, 'results', 'snapshot.json')) ? (JSON.parse(await readFile(join(root, 'results', 'snapshot.json'), 'utf8')) as Snapshot) : undefined,
+    };
+  };
+
+  it("Gradescope: bob's submission with a role-arn.txt naming alice's role is not graded on alice's account", async () => {
+    const { results, snapshot } = await autograde('gradescope-alice-role', { 'role-arn.txt': `${alice.role}\n` });
+    expect(results.score).toBe(0);
+    expect(results.tests).toEqual([]);
+    expect(results.output).toContain(`Not graded: the role ${alice.role} does not trust your external id`);
+    expect(snapshot).toBeUndefined();
+  });
+
+  it("Gradescope: bob's own role, no account.txt: graded live, in the region that holds his lab", async () => {
+    const { results, snapshot } = await autograde('gradescope-own-role', { 'role-arn.txt': `${bob.role}\n` });
+    expect(results.output).toMatch(new RegExp(`^Graded live through your role ${bob.role.replace(/[/.]/g, '\\$&')}\\.`));
+    expect(results.tests.length).toBeGreaterThan(20);
+    expect(snapshot).toMatchObject({ account: bob.account, region: REGION, caller: `arn:aws:sts::${bob.account}:assumed-role/lab-grader-readonly/lab-grader-${bob.id}` });
   });
 });

@@ -2,10 +2,24 @@
 // and the fixture script share. Everything goes over the wire: the built CLI, the deploy and
 // teardown scripts and the reference service run as their own processes.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AddUserToGroupCommand, AttachGroupPolicyCommand, CreateAccessKeyCommand, CreateAccountAliasCommand, CreateGroupCommand, CreateUserCommand, CreateVirtualMFADeviceCommand, EnableMFADeviceCommand, IAMClient } from '@aws-sdk/client-iam';
+import { parse } from 'yaml';
+import {
+  AddUserToGroupCommand,
+  AttachGroupPolicyCommand,
+  CreateAccessKeyCommand,
+  CreateAccountAliasCommand,
+  CreateGroupCommand,
+  CreateRoleCommand,
+  CreateUserCommand,
+  CreateVirtualMFADeviceCommand,
+  EnableMFADeviceCommand,
+  IAMClient,
+  PutRolePolicyCommand,
+} from '@aws-sdk/client-iam';
 import { ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { ECSClient, RegisterTaskDefinitionCommand, type ContainerDefinition } from '@aws-sdk/client-ecs';
 import { exportModel } from '../../reference-service/scripts/export-model.js';
@@ -103,17 +117,19 @@ export function standinEnv(url: string, key: AccessKey = DUMMY_KEY): NodeJS.Proc
   };
 }
 
-/** Runs `node ...args` in the repository root with the stand-in's environment; every run has a deadline. */
-export function node(url: string, args: string[], key?: AccessKey, timeoutMs = 120_000): Promise<Output> {
+/** Runs `command ...args` in the repository root with the stand-in's environment and `env` over it (undefined removes a variable); every run has a deadline. */
+function spawnRun(url: string, command: string, args: string[], env: NodeJS.ProcessEnv, key?: AccessKey, timeoutMs = 120_000): Promise<Output> {
+  const environment = { ...standinEnv(url, key), ...env };
+  for (const [name, value] of Object.entries(environment)) if (value === undefined) delete environment[name];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: standinEnv(url, key), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: REPO_ROOT, env: environment, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`node ${args.join(' ')} did not finish in ${timeoutMs / 1000} s\n${stdout}\n${stderr}`));
+      reject(new Error(`${command} ${args.join(' ')} did not finish in ${timeoutMs / 1000} s\n${stdout}\n${stderr}`));
     }, timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {
@@ -121,6 +137,21 @@ export function node(url: string, args: string[], key?: AccessKey, timeoutMs = 1
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** Runs `node ...args` in the repository root with the stand-in's environment; every run has a deadline. */
+export function node(url: string, args: string[], key?: AccessKey, timeoutMs = 120_000): Promise<Output> {
+  return spawnRun(url, process.execPath, args, {}, key, timeoutMs);
+}
+
+/** `node ...args` with `env` over the stand-in's environment. */
+export function nodeWith(url: string, args: string[], env: NodeJS.ProcessEnv): Promise<Output> {
+  return spawnRun(url, process.execPath, args, env);
+}
+
+/** A bash script (a CI or LMS example) with the system's tools on the PATH and `env` over the stand-in's environment. */
+export function bash(url: string, args: string[], env: NodeJS.ProcessEnv): Promise<Output> {
+  return spawnRun(url, 'bash', args, { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, ...env }, undefined, 240_000);
 }
 
 /** The reference system's scripts, run from source as `npm run deploy -w reference-service` does. */
@@ -270,4 +301,62 @@ export async function registerTaskDefinition(url: string, container: ContainerDe
   } finally {
     ecs.destroy();
   }
+}
+
+/** The client, answered by the stand-in as `account` (moto's `x-moto-account-id` header), as a second student's account. */
+export function asAccount<T extends { middlewareStack: { add: (...args: never[]) => void } }>(client: T, account: string): T {
+  const stack = client.middlewareStack as unknown as {
+    add: (middleware: (next: (args: { request: { headers: Record<string, string> } }) => Promise<unknown>) => (args: { request: { headers: Record<string, string> } }) => Promise<unknown>, options: { step: 'build' }) => void;
+  };
+  stack.add(
+    (next) => (args) => {
+      args.request.headers['x-moto-account-id'] = account;
+      return next(args);
+    },
+    { step: 'build' },
+  );
+  return client;
+}
+
+type TemplateValue = string | number | boolean | null | TemplateValue[] | { [key: string]: TemplateValue };
+
+/** CloudFormation's Ref and Fn::Sub over the template's parameters, as a stack would resolve them. */
+function resolveIntrinsics(value: TemplateValue, parameters: Record<string, string>): TemplateValue {
+  if (Array.isArray(value)) return value.map((item) => resolveIntrinsics(item, parameters));
+  if (value === null || typeof value !== 'object') return value;
+  if ('Ref' in value) return parameters[value.Ref as string]!;
+  if ('Fn::Sub' in value) return (value['Fn::Sub'] as string).replace(/\$\{([\w:]+)\}/g, (_, name: string) => (name === 'AWS::Partition' ? 'aws' : parameters[name]!));
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveIntrinsics(item, parameters)]));
+}
+
+/**
+ * Creates in `account` the role policy/lab-grader-role.cfn.yaml makes with these parameters
+ * (what `lab-grader role --student` printed), through IAM as its stack would: the stand-in's
+ * CloudFormation cannot run. Returns the role's ARN.
+ */
+export async function createGraderRole(url: string, account: string, parameters: Record<string, string>): Promise<string> {
+  const template = parse(readFileSync(join(REPO_ROOT, 'policy/lab-grader-role.cfn.yaml'), 'utf8')) as {
+    Parameters: Record<string, { Default?: string }>;
+    Resources: { GraderRole: { Properties: { AssumeRolePolicyDocument: TemplateValue; Policies: { PolicyName: string; PolicyDocument: TemplateValue }[] } } };
+  };
+  const values = { ...Object.fromEntries(Object.entries(template.Parameters).flatMap(([name, parameter]) => (parameter.Default === undefined ? [] : [[name, parameter.Default]]))), ...parameters };
+  const role = template.Resources.GraderRole.Properties;
+  const iam = asAccount(new IAMClient(clientConfig(url, 'us-east-1')), account);
+  try {
+    const created = await iam.send(new CreateRoleCommand({ RoleName: values.RoleName, AssumeRolePolicyDocument: JSON.stringify(resolveIntrinsics(role.AssumeRolePolicyDocument, values)) }));
+    for (const policy of role.Policies) {
+      await iam.send(new PutRolePolicyCommand({ RoleName: values.RoleName, PolicyName: policy.PolicyName, PolicyDocument: JSON.stringify(resolveIntrinsics(policy.PolicyDocument, values)) }));
+    }
+    return created.Role!.Arn!;
+  } finally {
+    iam.destroy();
+  }
+}
+
+/** The template parameters `lab-grader role` printed for one student (its --parameter-overrides line). */
+export function printedRoleParameters(stdout: string, student: string): Record<string, string> {
+  const block = stdout.split('\n\n').find((candidate) => candidate.startsWith(`Student ${student}\n`));
+  const overrides = /--parameter-overrides (.+)$/m.exec(block ?? '');
+  if (!overrides) throw new Error(`lab-grader role printed no set-up for ${student}:\n${stdout}`);
+  return Object.fromEntries(overrides[1]!.trim().split(' ').map((pair) => pair.split('=') as [string, string]));
 }

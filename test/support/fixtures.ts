@@ -111,6 +111,21 @@ export function anotherAccount(seed: number, snapshot: Snapshot = example('compl
   const text = JSON.stringify(snapshot)
     .replaceAll(snapshot.account, account)
     .replace(/\b((?:vpc|subnet|igw|nat|rtb|sg|eipalloc|eni|vpc-cidr-assoc|rtbassoc)-)([0-9a-f]{8,17})\b/g, (_, prefix: string, id: string) => `${prefix}${fresh(id)}`)
-    .replace(/\/([0-9a-f]{16}|[0-9a-f]{32})\b/g, (_, id: string) => `/${fresh(id)}`);
+    .replace(/\/([0-9a-f]{16}|[0-9a-f]{32})\b/g, (_, id: string) => `/${fresh(id)}`)
+    // CloudFormation's bucket for templates has a random part per account.
+    .replace(/\bcf-templates-([0-9a-z]{12})-/g, (_, id: string) => `cf-templates-${fresh(id)}-`);
+  return JSON.parse(text) as Snapshot;
+}
+
+/**
+ * The snapshot as if collected at `collectedAt`: every time in it (ISO date-times, and the
+ * epoch milliseconds CloudWatch Logs gives) moved by the same amount, so its resources are
+ * still older than the snapshot, as in one really collected then.
+ */
+export function collectedOn(snapshot: Snapshot, collectedAt: string): Snapshot {
+  const shift = Date.parse(collectedAt) - Date.parse(snapshot.collectedAt);
+  const text = JSON.stringify(snapshot)
+    .replace(/"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3})?Z)"/g, (_, time: string) => `"${new Date(Date.parse(time) + shift).toISOString()}"`)
+    .replace(/"creationTime":(\d+)/g, (_, time: string) => `"creationTime":${Number(time) + shift}`);
   return JSON.parse(text) as Snapshot;
 }

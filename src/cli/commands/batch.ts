@@ -1,10 +1,12 @@
 // `lab-grader batch ROSTER`: grade a class into one folder per student, a gradebook and a
-// class overview. Exit 4 when some students could not be graded (the gradebook says who),
-// 1 when some scored below --min-score.
+// class overview. Exit 4 when some students could not be graded (the gradebook says who), else
+// 5 when verification flagged some, else 1 when some scored below --min-score.
 import { relative } from 'node:path';
 import { batchProgress } from '../../batch/progress.js';
-import { loadRoster } from '../../batch/roster.js';
+import { checkRoster } from '../../batch/precheck.js';
+import { loadRoster, type Roster } from '../../batch/roster.js';
 import { countReasons } from '../../batch/rerun.js';
+import { COURSE_SECRET_ENV, courseWideWarning, readCourseSecret } from '../course-secret.js';
 import { runBatch, type LiveCollector, type StudentOutcome } from '../../batch/runner.js';
 import type { BonusMode, LmsName } from '../../batch/lms.js';
 import { flagNames } from '../../integrity/apply.js';
@@ -17,6 +19,8 @@ import { parseParams } from './grade.js';
 
 /** Some students could not be graded; the others were, and the gradebook lists both. */
 export const EXIT_NOT_ALL_GRADED = 4;
+/** Everyone was graded, and verification flagged someone (under warn or strict): a person must look. */
+export const EXIT_FLAGGED = 5;
 
 export interface BatchCommandOptions extends VerificationFlags {
   out: string;
@@ -36,6 +40,26 @@ export interface BatchCommandOptions extends VerificationFlags {
   lms?: LmsName;
   lmsAssignment?: string;
   bonus?: BonusMode;
+  /** The course secret's file (else LAB_GRADER_COURSE_SECRET): derives the external id of role students the roster gives none. */
+  courseSecretFile?: string;
+  /** A role in the grading credentials' own account is meant to be graded (a test account). */
+  allowOwnAccount?: boolean;
+}
+
+/** What the roster's external ids allow, said before anyone is graded. */
+function roleWarnings(roster: Roster, hasCourseSecret: boolean): string[] {
+  const roles = roster.students.flatMap((student) => (student.source.kind === 'role' ? [{ student, source: student.source }] : []));
+  const courseWide = roles.find(({ source }) => source.courseWide);
+  const without = roles.filter(({ source }) => source.externalId === undefined);
+  return [
+    ...(courseWide ? [courseWideWarning(`${roster.file}: defaults.externalId`)] : []),
+    ...(without.length > 0 && !hasCourseSecret
+      ? [
+          `${without.length === 1 ? `student "${without[0]!.student.id}" has` : `${without.length} students have`} a roleArn and no externalId, and no course secret is set: ` +
+            `their roles are assumed without an external id, which any account that knows the role's ARN and is trusted by it can do too. Set ${COURSE_SECRET_ENV} to derive each student's.`,
+        ]
+      : []),
+  ];
 }
 
 /** Total and bonus, summed in hundredths as every score is. */
@@ -51,15 +75,23 @@ export async function batchCommand(rosterFile: string, options: BatchCommandOpti
     throw new UsageError(`--${options.bonus !== undefined ? 'bonus' : 'lms-assignment'} applies to the file --lms writes: add --lms canvas, blackboard or moodle.`);
   }
   const roster = loadRoster(rosterFile);
+  // Whose account each line reads is settled before anyone is graded. A role in the grading
+  // credentials' own account would grade the instructor's account as a student's.
+  const hasRoles = roster.students.some((student) => student.source.kind === 'role');
+  const graderAccount = hasRoles && !options.allowOwnAccount ? await (await import('../../aws/credentials.js')).callerAccount() : undefined;
+  checkRoster(roster, { ...(graderAccount === undefined ? {} : { graderAccount }), ...(options.allowOwnAccount ? { allowOwnAccount: true } : {}) });
   const location = rubricLocation(options.rubric);
   const rubric = await loadGradingRubric(options.rubric);
   const verify = verificationFrom(options);
+
+  const courseSecret = readCourseSecret(options.courseSecretFile);
+  for (const warning of roleWarnings(roster, courseSecret !== undefined)) process.stderr.write(`warning: ${warning}\n`);
 
   let collect: LiveCollector | undefined;
   if (roster.students.some((student) => student.source.kind !== 'snapshot')) {
     // Imported only when someone is graded live, so a class of snapshot files never loads the AWS SDK.
     const { liveCollector } = await import('../../batch/live.js');
-    collect = liveCollector(options.region === undefined ? {} : { region: options.region });
+    collect = liveCollector({ ...(options.region === undefined ? {} : { region: options.region }), ...(courseSecret === undefined ? {} : { courseSecret }) });
   }
 
   const progress = batchProgress();
@@ -102,9 +134,15 @@ export async function batchCommand(rosterFile: string, options: BatchCommandOpti
     `${result.outcomes.length} students: ${graded} graded, ${regraded.length} graded again${again}, ${skipped} kept from an earlier run${keptHint}, ` +
       `${failed.length} could not be graded, ${flagged.length} flagged; ${(result.durationMs / 1000).toFixed(1)} s.`,
     ...failed.map((outcome) => `  ${outcome.student.id} (${where(outcome)}): ${outcome.error}`),
-    ...(flagged.length > 0 ? [`Integrity flags (--integrity ${options.integrity}${options.integrity === 'strict' ? ': these students get 0' : ': points kept, look before the grades count'}):`] : []),
+    ...(flagged.length > 0
+      ? [
+          `Integrity flags (--integrity ${options.integrity}${
+            options.integrity === 'strict' ? ': a flag that convicts gives 0; shared evidence alone is held for review, not counted' : ': points kept, look before the grades count'
+          }):`,
+        ]
+      : []),
     ...flagged.flatMap((outcome) => [
-      `  ${outcome.student.id} (${where(outcome)}): ${flagNames(outcome.scorecard!.integrity!.flags)}`,
+      `  ${outcome.student.id} (${where(outcome)}): ${flagNames(outcome.scorecard!.integrity!.flags)}${outcome.scorecard!.integrity!.heldForReview ? ' — held for review' : outcome.scorecard!.integrity!.withheld ? ' — 0 points' : ''}`,
       ...outcome.scorecard!.integrity!.flags.map((flag) => `    ${flag.kind}: ${flag.summary}`),
     ]),
     ...(below.length > 0 ? [`Below --min-score ${options.minScore}: ${below.map((outcome) => `${outcome.student.id} (${scoreOf(outcome)})`).join(', ')}`] : []),
@@ -113,6 +151,8 @@ export async function batchCommand(rosterFile: string, options: BatchCommandOpti
     `class overview: ${result.overview}`,
   ];
   process.stderr.write(`${lines.join('\n')}\n`);
+  // The first that holds wins: students left ungraded, then students a person must look at, then low scores.
   if (failed.length > 0) return EXIT_NOT_ALL_GRADED;
+  if (flagged.length > 0) return EXIT_FLAGGED;
   return below.length > 0 ? 1 : 0;
 }

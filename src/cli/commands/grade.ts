@@ -15,6 +15,7 @@ import { gradeStudent, readStudentAccount, type StudentSnapshot } from '../../st
 import { rubricLocation } from '../paths.js';
 import { loadGradingRubric } from '../prepared.js';
 import { verificationFrom, type VerificationFlags } from '../verification.js';
+import { studentRole } from '../course-secret.js';
 import { parseFormats, REPORTERS, renderReport, writeReports, type ManualPoints, type ReportFormat } from '../../report/index.js';
 import { consoleWidth, diagnostics, probeOutcome, useColor, type Diagnostics } from '../terminal.js';
 
@@ -45,6 +46,10 @@ export interface GradeOptions extends Partial<VerificationFlags> {
   /** A read-only role in the student's account, assumed with the caller's own credentials. */
   roleArn?: string;
   externalId?: string;
+  /** Whose account the role reads: names the role session and derives the external id from the course secret. */
+  student?: string;
+  /** The course secret's file (else LAB_GRADER_COURSE_SECRET). */
+  courseSecretFile?: string;
   /** Errors only on stderr: no progress, no notes, no console checklist. */
   quiet?: boolean;
   /** Every AWS call and every probe on stderr. */
@@ -134,13 +139,11 @@ export async function prepareGrading(
 export const AUTO_REGION = 'auto';
 
 /** The flags that reach a live account, as `grade` and `watch` share them. */
-export type LiveFlags = Pick<GradeOptions, 'awsProfile' | 'region' | 'roleArn' | 'externalId' | 'quiet' | 'verbose'>;
+export type LiveFlags = Pick<GradeOptions, 'awsProfile' | 'region' | 'roleArn' | 'externalId' | 'student' | 'courseSecretFile' | 'quiet' | 'verbose'>;
 
-/** Refuses live flags that contradict each other, before anything is read. */
+/** Refuses live flags that contradict each other (and a missing or short course secret), before anything is read. */
 export function assertLiveFlags(options: LiveFlags): void {
-  if (options.externalId !== undefined && options.roleArn === undefined) {
-    throw new UsageError('--external-id only applies with --role-arn: add the role to assume, or drop --external-id.');
-  }
+  studentRole(options);
   if (options.quiet && options.verbose) throw new UsageError('--quiet and --verbose contradict each other: pick one.');
 }
 
@@ -149,10 +152,14 @@ export function assertLiveFlags(options: LiveFlags): void {
  * chain), or the student's role assumed with them; `--region auto` searched through that access.
  */
 export async function accountAccess(options: LiveFlags, log: Diagnostics, who: string, pending?: AccountAccess['pending']): Promise<AccountAccess> {
+  // The student's external id: given, or derived from the course secret for --student.
+  const { role, warnings } = studentRole(options);
+  warnings.forEach((warning) => log.warn(warning));
   const access: AccountAccess = {
-    who,
+    who: options.student ?? who,
+    ...(options.student === undefined ? {} : { student: options.student }),
     ...(options.awsProfile === undefined ? {} : { awsProfile: options.awsProfile }),
-    ...(options.roleArn === undefined ? {} : { role: { roleArn: options.roleArn, ...(options.externalId === undefined ? {} : { externalId: options.externalId }) } }),
+    ...(role === undefined ? {} : { role }),
     ...(log.onCall ? { onCall: log.onCall } : {}),
     ...(pending === undefined ? {} : { pending }),
   };
@@ -237,7 +244,7 @@ export async function gradeCommand(options: GradeOptions): Promise<number> {
               throw unwritable(error, `--save-snapshot ${options.saveSnapshot}`);
             }),
         }),
-    // A saved snapshot may come from someone else: verify it (a live collection is only checked against --account).
+    // A saved snapshot may come from someone else: verify it (a live collection is only checked against --account and --deadline).
     verify: {
       submitted: { student: 'this snapshot', live, ...(options.account === undefined ? {} : { expectedAccount: options.account }) },
       options: verificationFrom({ integrity: options.integrity ?? 'warn', ...options }),
