@@ -12,12 +12,19 @@ const mistakes: Mistake[] = [
   {
     name: 'service in the public subnets',
     mutate: (s) => networkOf(s).forEach((network) => network && (network.subnets = PUBLIC_SUBNETS)),
-    expected: { 'ecs.service-network': { status: 'partial', says: ['public-subnet-1, public-subnet-2 route to an internet gateway'] } },
+    expected: {
+      'ecs.service-network': {
+        status: 'partial',
+        says: [
+          'in the private subnets private-subnet-1 (subnet-0aa11bb22cc33dd03), private-subnet-2 (subnet-0aa11bb22cc33dd04), not in public-subnet-1 (subnet-0aa11bb22cc33dd01) and public-subnet-2 (subnet-0aa11bb22cc33dd02) (public subnets of the lab)',
+        ],
+      },
+    },
   },
   {
     name: 'a public IP on the tasks',
     mutate: (s) => networkOf(s).forEach((network) => network && (network.assignPublicIp = 'ENABLED')),
-    expected: { 'ecs.service-network': { status: 'partial', says: ['public IP turned off'] } },
+    expected: { 'ecs.service-network': { status: 'partial', says: ['Turn the public IP off'] } },
   },
   {
     name: '0.5 vCPU',
@@ -143,7 +150,8 @@ describe('unreadable facts are errors, never fails', () => {
     ['ecs.cluster', (s: Snapshot) => void (s.facts.clusters = denied('ecs:DescribeClusters')), 'ecs:DescribeClusters'],
     ['ecs.service', (s: Snapshot) => void (s.facts.services[CLUSTER] = denied('ecs:DescribeServices')), 'ecs:DescribeServices'],
     ['ecs.task-definition', (s: Snapshot) => void (s.facts.taskDefinitions = {}), 'ecs:DescribeTaskDefinition'],
-    ['ecs.service-network', (s: Snapshot) => void (s.facts.routeTables = denied('ec2:DescribeRouteTables')), 'ec2:DescribeRouteTables'],
+    ['ecs.service-network', (s: Snapshot) => void (s.facts.subnets = denied('ec2:DescribeSubnets')), 'ec2:DescribeSubnets'],
+    ['ecs.service-network', (s: Snapshot) => void (s.facts.securityGroups = denied('ec2:DescribeSecurityGroups')), 'ec2:DescribeSecurityGroups'],
     ['ecs.service-running', (s: Snapshot) => void (s.facts.targetHealth[TARGET_GROUP] = denied('elasticloadbalancing:DescribeTargetHealth')), 'DescribeTargetHealth'],
   ];
   testUnreadable(cases);

@@ -1,5 +1,6 @@
 import { defineCheck, fail, partial, pass } from '../../src/check/define.js';
 import { nameFromArn } from '../../src/resolve/compute.js';
+import { targetGroupLabel } from '../../src/resolve/entry.js';
 
 export default defineCheck({
   id: 'ecs.service-load-balancer',
@@ -9,7 +10,8 @@ export default defineCheck({
     if (!service) return fail('Create the ECS service first.', ['no ECS service found for the lab']);
     const { appPort } = params.network;
     const attached = service.loadBalancers ?? [];
-    const labTargetGroup = lab.targetGroup?.TargetGroupArn;
+    const targetGroup = lab.targetGroup;
+    const labTargetGroup = targetGroup?.TargetGroupArn;
     const evidence = attached.map(
       (item) => `attached to target group ${nameFromArn(item.targetGroupArn?.replace(/\/[0-9a-f]+$/, '')) ?? item.loadBalancerName} via container ${item.containerName}:${item.containerPort}`,
     );
@@ -25,6 +27,10 @@ export default defineCheck({
     if (toLabGroup.length > 0) {
       return partial(0.5, `Attach the target group on container port ${appPort}, the port the app listens on.`, evidence);
     }
-    return partial(0.5, `Service ${service.serviceName} is attached to another target group than ${lab.targetGroup?.TargetGroupName}, the one the lab's ALB forwards to.`, evidence);
+    return partial(
+      0.5,
+      `Service ${service.serviceName} is attached to another target group than the lab's: attach it to ${targetGroup ? targetGroupLabel(targetGroup) : 'the target group'} on container port ${appPort} (update the service's load balancing).`,
+      evidence,
+    );
   },
 });

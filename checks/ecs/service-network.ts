@@ -1,10 +1,19 @@
 import type { AwsVpcConfiguration } from '@aws-sdk/client-ecs';
-import { defaultRoute, routeTableOf } from '../../src/resolve/routing.js';
-import { openToGroup } from '../../src/resolve/rules.js';
-import { nameTag } from '../../src/resolve/tags.js';
-import { defineCheck, fail, partial, pass } from '../../src/check/define.js';
+import { attempt, defineCheck, fail } from '../../src/check/define.js';
+import { byParts, judged } from '../../src/check/parts.js';
+import { label } from '../../src/resolve/tags.js';
 import type { Json } from '../../src/snapshot/types.js';
 
+const SIDE_WORDS = {
+  private: ['a private subnet of the lab', 'private subnets of the lab'],
+  public: ['a public subnet of the lab', 'public subnets of the lab'],
+  other: ['not a lab subnet', 'not lab subnets'],
+} as const;
+
+// This check grades how the service is wired: which subnets and security groups its tasks use,
+// against what the resolver found those resources to be (the private subnets by their names and
+// routes, the resource group by its rules), so a service placed on the wrong resource costs this
+// check, not the checks of the resource.
 export default defineCheck({
   id: 'ecs.service-network',
   title: 'The service runs in the private subnets, behind the app security group, without a public IP',
@@ -19,41 +28,79 @@ export default defineCheck({
         `service ${service.serviceName} has no awsvpc network configuration`,
       ]);
     }
-    const subnets = lab.read('subnets');
-    const routeTables = lab.read('routeTables');
-    const securityGroups = lab.read('securityGroups');
-    const evidence: string[] = [];
-    const misses: string[] = [];
-
-    // Private means no route to an internet gateway, whatever the subnet is called.
-    const publicOnes: string[] = [];
-    for (const subnetId of network.subnets ?? []) {
-      const subnet = subnets.find((candidate) => candidate.SubnetId === subnetId);
-      const name = nameTag(subnet?.Tags) ?? subnetId;
-      const route = subnet ? defaultRoute(routeTableOf(subnet.SubnetId, subnet.VpcId, routeTables).table) : undefined;
-      const igwRoute = route?.GatewayId?.startsWith('igw-') ? route : undefined;
-      evidence.push(`subnet ${name} (${subnet?.CidrBlock ?? 'unknown'}) routes 0.0.0.0/0 to ${igwRoute?.GatewayId ?? route?.NatGatewayId ?? 'nothing'}`);
-      if (igwRoute || !subnet) publicOnes.push(name);
-    }
-    if ((network.subnets ?? []).length === 0 || publicOnes.length > 0) {
-      misses.push(`private subnets only (${publicOnes.length > 0 ? `${publicOnes.join(', ')} route to an internet gateway or were not found` : 'no subnets set'})`);
-    }
-
+    const name = service.serviceName;
+    const subnetIds = network.subnets ?? [];
     const groupIds = network.securityGroups ?? [];
-    const groups = securityGroups.filter((group) => group.GroupId !== undefined && groupIds.includes(group.GroupId));
-    const albGroupIds = lab.loadBalancer?.SecurityGroups ?? (lab.albSecurityGroup?.GroupId ? [lab.albSecurityGroup.GroupId] : []);
-    const appGroup =
-      groups.find((group) => albGroupIds.some((albGroupId) => openToGroup(group, params.network.appPort, albGroupId))) ??
-      groups.find((group) => group.GroupId === lab.appSecurityGroup?.GroupId);
-    evidence.push(`security groups [${groups.map((group) => group.GroupName ?? group.GroupId).join(', ') || groupIds.join(', ')}]`);
-    if (!appGroup) misses.push(`the app security group (port ${params.network.appPort} open to the ALB's security group)`);
-
     const assignPublicIp = network.assignPublicIp ?? 'DISABLED';
-    evidence.push(`public IP ${assignPublicIp}`);
-    if (assignPublicIp !== 'DISABLED') misses.push('public IP turned off (tasks in private subnets are reached through the ALB)');
+    // Names only word the evidence and hints: the parts are judged on ids and the resolver's roles.
+    const subnets = attempt(() => lab.read('subnets'));
+    const groups = attempt(() => lab.read('securityGroups'));
+    const subnetName = (id: string) => {
+      const subnet = subnets.ok ? subnets.value.find((candidate) => candidate.SubnetId === id) : undefined;
+      return subnet ? label(subnet.SubnetId, subnet.Tags) : id;
+    };
+    const groupName = (id: string) => {
+      const group = groups.ok ? groups.value.find((candidate) => candidate.GroupId === id) : undefined;
+      return group ? `${group.GroupName} (${id})` : id;
+    };
+    const roles = attempt(() => ({ publicSubnets: lab.publicSubnets, privateSubnets: lab.privateSubnets }));
+    const sideOf = (id: string): keyof typeof SIDE_WORDS | undefined => {
+      if (!roles.ok) return undefined;
+      if (roles.value.privateSubnets.some((subnet) => subnet.SubnetId === id)) return 'private';
+      if (roles.value.publicSubnets.some((subnet) => subnet.SubnetId === id)) return 'public';
+      return 'other';
+    };
+    /** `public-subnet-1 (subnet-…) and public-subnet-2 (subnet-…) (public subnets of the lab)`. */
+    const describeSubnets = (ids: readonly string[]) => {
+      const bySide = new Map<keyof typeof SIDE_WORDS | undefined, string[]>();
+      for (const id of ids) bySide.set(sideOf(id), [...(bySide.get(sideOf(id)) ?? []), subnetName(id)]);
+      return [...bySide]
+        .map(([side, names]) => `${names.join(' and ')}${side ? ` (${SIDE_WORDS[side][names.length > 1 ? 1 : 0]})` : ''}`)
+        .join(', ');
+    };
 
-    if (misses.length === 0) return pass(evidence);
-    const hint = `Service ${service.serviceName} should use ${misses.join('; ')}. Update the service's networking.`;
-    return misses.length === 3 ? fail(hint, evidence) : partial((3 - misses.length) / 3, hint, evidence);
+    return byParts(
+      [
+        judged(() => {
+          const privateSubnets = lab.privateSubnets;
+          const privateIds = new Set(privateSubnets.map((subnet) => subnet.SubnetId));
+          const outside = subnetIds.filter((id) => !privateIds.has(id));
+          const wanted = privateSubnets.length
+            ? `the private subnets ${privateSubnets.map((subnet) => label(subnet.SubnetId, subnet.Tags)).join(', ')}`
+            : 'the private subnets of the lab VPC (create them first)';
+          return {
+            ok: subnetIds.length > 0 && outside.length === 0,
+            fix: subnetIds.length
+              ? `Run the tasks of service ${name} in ${wanted}, not in ${describeSubnets(outside)} (update the service's networking).`
+              : `Run the tasks of service ${name} in ${wanted}: it has no subnets.`,
+          };
+        }),
+        judged(() => {
+          const resourceGroup = lab.appSecurityGroup;
+          const albGroup = attempt(() => lab.albSecurityGroup);
+          const withAlbGroup = albGroup.ok && albGroup.value !== undefined && groupIds.includes(albGroup.value.GroupId ?? '');
+          const usesResourceGroup = resourceGroup !== undefined && groupIds.includes(resourceGroup.GroupId ?? '');
+          const uses = groupIds.map(groupName).join(', ') || 'no security group';
+          const resource = resourceGroup ? `the resource security group ${resourceGroup.GroupName} (${resourceGroup.GroupId})` : '';
+          return {
+            ok: usesResourceGroup && !withAlbGroup,
+            fix: !resourceGroup
+              ? `Give service ${name} a resource security group allowing TCP ${params.network.appPort} from the load balancer's group only (create it first): it uses ${uses}.`
+              : usesResourceGroup && albGroup.ok && albGroup.value
+                ? `Remove the load balancer's group ${groupName(albGroup.value.GroupId ?? '')} from service ${name}: its tasks take traffic through ${resource} only (update the service's networking).`
+                : `Give service ${name} ${resource} instead of ${uses} (update the service's networking).`,
+          };
+        }),
+        {
+          ok: assignPublicIp === 'DISABLED',
+          fix: `Turn the public IP off for service ${name}: tasks in private subnets are reached through the ALB.`,
+        },
+      ],
+      [
+        `subnets: ${describeSubnets(subnetIds) || 'none'}`,
+        `security groups: ${groupIds.map(groupName).join(', ') || 'none'}`,
+        `public IP ${assignPublicIp}`,
+      ],
+    );
   },
 });

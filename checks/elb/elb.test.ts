@@ -26,7 +26,7 @@ const mistakes: Mistake[] = [
       'elb.load-balancer': {
         status: 'partial',
         fraction: 6 / 7,
-        says: ['private-subnet-1 (subnet-0aa11bb22cc33dd03) (private subnet, eu-west-1a)', 'place it in the public subnets (public-subnet-1'],
+        says: ['private-subnet-1 (subnet-0aa11bb22cc33dd03) (private subnet, eu-west-1a)', 'place it in the public subnets public-subnet-1 (subnet-0aa11bb22cc33dd01), public-subnet-2'],
       },
     },
   },

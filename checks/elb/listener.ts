@@ -1,5 +1,5 @@
 import { defineCheck, fail, partial, pass } from '../../src/check/define.js';
-import { forwardedTargetGroupArns } from '../../src/resolve/entry.js';
+import { forwardedTargetGroupArns, targetGroupLabel } from '../../src/resolve/entry.js';
 
 export default defineCheck({
   id: 'elb.listener',
@@ -24,7 +24,7 @@ export default defineCheck({
       ? listeners.map((listener) => `load balancer ${alb.LoadBalancerName} listener ${describe(listener)}`)
       : [`load balancer ${alb.LoadBalancerName} has no listener`];
     const tg = lab.targetGroup;
-    const wantedTg = tg ? `target group ${tg.TargetGroupName}` : 'the target group (create it: IP targets, HTTP 8000)';
+    const wantedTg = tg ? `target group ${targetGroupLabel(tg)}` : 'the target group (create it: IP targets, HTTP 8000)';
     const http = listeners.find((listener) => listener.Port === albPort && listener.Protocol === 'HTTP');
     if (!http) {
       return fail(

@@ -9,6 +9,10 @@ export default defineCheck({
   run(lab) {
     const routeTables = lab.read('routeTables');
     const nat = lab.natGateway;
+    const privateRouteTable = lab.privateRouteTable;
+    const privateTable = privateRouteTable
+      ? `the private route table ${label(privateRouteTable.RouteTableId, privateRouteTable.Tags)}`
+      : 'the private route table (e.g. private-route-table)';
     const publicExample = lab.publicSubnets[0] ? label(lab.publicSubnets[0].SubnetId, lab.publicSubnets[0].Tags) : 'public-subnet-1';
     const privateRoutes = lab.privateSubnets.map((subnet) => {
       const route = defaultRoute(routeTableOf(subnet.SubnetId, subnet.VpcId, routeTables).table);
@@ -16,7 +20,7 @@ export default defineCheck({
     });
     if (!nat) {
       return fail(
-        `Create a NAT gateway in a public subnet (e.g. ${publicExample}) with an Elastic IP, then add 0.0.0.0/0 → nat-<id> to the private route table.`,
+        `Create a NAT gateway in a public subnet (e.g. ${publicExample}) with an Elastic IP, then add 0.0.0.0/0 → nat-<id> to ${privateTable}.`,
         [`no NAT gateway in ${lab.vpc?.VpcId ?? 'the lab VPC'}`, ...privateRoutes],
       );
     }
@@ -46,7 +50,7 @@ export default defineCheck({
         { ok: nat.State === 'available', fix: `NAT gateway ${name} is ${nat.State}; it must be available (a failed or deleted one must be created again).` },
         { ok: inPublic, fix: `NAT gateway ${name} is in ${where}; the lab places it in a public subnet (e.g. ${publicExample}) so it reaches the internet gateway: create it there.` },
         { ok: elasticIp, fix: `NAT gateway ${name} has no Elastic IP: create it with public connectivity and allocate an Elastic IP.` },
-        { ok: tables.length > 0, fix: `Add the route 0.0.0.0/0 → ${nat.NatGatewayId} to the private route table (e.g. private-route-table).` },
+        { ok: tables.length > 0, fix: `Add the route 0.0.0.0/0 → ${nat.NatGatewayId} to ${privateTable}.` },
       ],
       evidence,
       notes,

@@ -3,6 +3,7 @@ import { attempt, defineCheck, fail } from '../../src/check/define.js';
 import { byParts } from '../../src/check/parts.js';
 import { defaultRoute, internetGatewayRoutes, routeTableOf, routeTarget } from '../../src/resolve/routing.js';
 import { label } from '../../src/resolve/tags.js';
+import { routesToInternetGateway } from '../../src/resolve/route-tables.js';
 import type { Json } from '../../src/snapshot/types.js';
 
 function tableOf(subnet: Json<Subnet>, routeTables: Json<RouteTable>[]) {
@@ -44,20 +45,27 @@ export default defineCheck({
       );
       if (toIgw.length) privateMisses.push(`${label(subnet.SubnetId, subnet.Tags)} (${name} routes ${toIgw.map((r) => r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock).join(', ')} → ${toIgw[0]?.GatewayId})`);
     }
+    // Which table to name in a hint: the public and private route tables as the resolver found them by their routes and names.
+    const { publicRouteTable, privateRouteTable } = lab;
+    const publicTable = publicRouteTable ? label(publicRouteTable.RouteTableId, publicRouteTable.Tags) : undefined;
+    const publicFix = (): string => {
+      if (!publicSubnets.length) return 'No public subnets to route: create them and a public route table with 0.0.0.0/0 → the internet gateway.';
+      const misses = publicMisses.join('; ');
+      if (!publicRouteTable) return `Create a public route table (e.g. public-route-table) with the route 0.0.0.0/0 → ${igw} and associate the public subnets with it: ${misses}.`;
+      if (!routesToInternetGateway(publicRouteTable)) return `Add the route 0.0.0.0/0 → ${igw} to the public route table ${publicTable} and associate the public subnets with it: ${misses}.`;
+      return `Associate the public subnets with the public route table ${publicTable} (0.0.0.0/0 → ${routeTarget(defaultRoute(publicRouteTable))}): ${misses}.`;
+    };
+    const privateFix = (): string => {
+      if (!privateSubnets.length) return 'No private subnets to route: create them and a private route table associated with them.';
+      const table = privateRouteTable
+        ? `the private route table ${label(privateRouteTable.RouteTableId, privateRouteTable.Tags)}`
+        : 'a private route table (e.g. private-route-table) whose 0.0.0.0/0 goes to the NAT gateway';
+      return `A private subnet must not route to the internet gateway: associate ${privateMisses.join('; ')} with ${table}.`;
+    };
     return byParts(
       [
-        {
-          ok: publicSubnets.length > 0 && !publicMisses.length,
-          fix: publicSubnets.length
-            ? `Add the route 0.0.0.0/0 → ${igw} to a public route table (e.g. public-route-table) associated with the public subnets: ${publicMisses.join('; ')}.`
-            : 'No public subnets to route: create them and a public route table with 0.0.0.0/0 → the internet gateway.',
-        },
-        {
-          ok: privateSubnets.length > 0 && !privateMisses.length,
-          fix: privateSubnets.length
-            ? `A private subnet must not route to the internet gateway: associate ${privateMisses.join('; ')} with a private route table (e.g. private-route-table) whose 0.0.0.0/0 goes to the NAT gateway.`
-            : 'No private subnets to route: create them and a private route table associated with them.',
-        },
+        { ok: publicSubnets.length > 0 && !publicMisses.length, fix: publicFix() },
+        { ok: privateSubnets.length > 0 && !privateMisses.length, fix: privateFix() },
       ],
       evidence,
     );

@@ -52,9 +52,12 @@ const mistakes: Mistake[] = [
       privateTable.Associations = [];
     },
     expected: {
-      'vpc.route-tables': { status: 'partial', fraction: 0.5, says: ['must not route to the internet gateway', 'private-subnet-1'] },
-      // The service's tasks now sit in subnets that route to the internet gateway, which its own check grades too.
-      'ecs.service-network': { status: 'partial', fraction: 2 / 3 },
+      // The service still runs in the lab's private subnets: their routing is step 4.4's, and costs only 4.4.
+      'vpc.route-tables': {
+        status: 'partial',
+        fraction: 0.5,
+        says: ['must not route to the internet gateway', 'private-subnet-1', `with the private route table private-route-table (${PRIVATE_RTB})`],
+      },
     },
   },
   {
@@ -92,7 +95,7 @@ const mistakes: Mistake[] = [
       'vpc.security-groups': {
         status: 'partial',
         fraction: 0.5,
-        says: ['tcp 8000 from 0.0.0.0/0', 'open to the world', 'source the load balancer group sg-0a1a1a1a1a1a1a1a1'],
+        says: ['tcp 8000 from 0.0.0.0/0', 'open to the world', 'source the load balancer group sentiment-app-alb-sg (sg-0a1a1a1a1a1a1a1a1)'],
       },
     },
   },
@@ -136,9 +139,9 @@ const mistakes: Mistake[] = [
     mutate: (s) => {
       alb(s).SecurityGroups = ['sg-0c3c3c3c3c3c3c3c3'];
     },
+    // Step 4.6 made the groups right: only 4.7, which wires the load balancer, pays.
     expected: {
-      'vpc.security-groups': { status: 'partial', fraction: 0.75, says: ['load balancer sentiment-app-alb uses sg-0c3c3c3c3c3c3c3c3, not sentiment-app-alb-sg'] },
-      'elb.load-balancer': { status: 'partial', fraction: 6 / 7, says: ['uses sg-0c3c3c3c3c3c3c3c3; choose the load balancer security group sentiment-app-alb-sg'] },
+      'elb.load-balancer': { status: 'partial', fraction: 6 / 7, says: ['uses sg-0c3c3c3c3c3c3c3c3; choose the load balancer security group sentiment-app-alb-sg (sg-0a1a1a1a1a1a1a1a1)'] },
     },
   },
 ];

@@ -91,7 +91,7 @@ const clusterStep: Step<'cluster'> = {
 
 const taskDefinitionStep: Step<'taskDefinition'> = {
   resources: ['taskDefinition'],
-  choose({ lab, params }) {
+  choose({ lab, params, words }) {
     const service = lab.service;
     const arns = lab.keysOf('taskDefinitions');
     const choice = (taskDefinition: Json<TaskDefinition> | undefined, why: string) => ({
@@ -110,7 +110,7 @@ const taskDefinitionStep: Step<'taskDefinition'> = {
       const taskDefinition = lab.readKeyed('taskDefinitions', service.taskDefinition);
       const newer = arns
         .filter((arn) => arn !== service.taskDefinition)
-        .flatMap((arn) => unlessUnreadable(() => [lab.readKeyed('taskDefinitions', arn)], []))
+        .flatMap((arn) => unlessUnreadable(() => [words.readKeyed('taskDefinitions', arn)], []))
         .filter((candidate) => candidate.family === taskDefinition.family && candidate.status === 'ACTIVE' && (candidate.revision ?? 0) > (taskDefinition.revision ?? 0));
       return choice(
         taskDefinition,

@@ -1,12 +1,11 @@
-// The lab's entry point: the load balancer the world reaches, its listeners, and the
-// target group it forwards to. Compute resolution starts from `lab.targetGroup`.
+// The lab's entry point: the load balancer the world reaches, its listeners, and the lab's
+// target group. Compute resolution starts from `lab.targetGroup`.
 import type { Service } from '@aws-sdk/client-ecs';
 import type { Listener, LoadBalancer, TargetGroup } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { LabParams } from '../rubric/params.js';
 import type { Json } from '../snapshot/types.js';
-import { allServices, entryIfRead, lazy, rankBy, servicesOfTargetGroup } from './graph.js';
-import type { Choice, FactReader } from './lab.js';
-import { FactUnavailable } from './facts.js';
+import { allServices, bestBy, entryIfRead, lazy, rankBy, servicesOfTargetGroup } from './graph.js';
+import type { Choice, FactReader, Lab } from './lab.js';
 import { unlessUnreadable, type Step } from './stage.js';
 import { matchesHint } from '../facts/names.js';
 
@@ -21,6 +20,11 @@ export function forwardedTargetGroupArns(listener: Json<Listener>): string[] {
     }
   }
   return [...arns];
+}
+
+/** A target group as a hint names it: its name and its ARN, the id the console and the CLI take. */
+export function targetGroupLabel(targetGroup: Json<TargetGroup>): string {
+  return targetGroup.TargetGroupName ? `${targetGroup.TargetGroupName} (${targetGroup.TargetGroupArn})` : (targetGroup.TargetGroupArn ?? 'unnamed');
 }
 
 /**
@@ -97,10 +101,14 @@ function reasonsFor(fit: LoadBalancerFit, params: LabParams): string[] {
   return reasons;
 }
 
-function chooseLoadBalancer(fits: LoadBalancerFit[], params: LabParams): Choice & { fit?: LoadBalancerFit } {
+function chooseLoadBalancer(
+  fits: LoadBalancerFit[],
+  params: LabParams,
+  explain: (loadBalancer: Json<LoadBalancer>) => LoadBalancerFit,
+): Choice & { fit?: LoadBalancerFit } {
   const [best, runnerUp, ...rest] = rankBy(fits, fitKeys);
   if (!best) return { resource: 'loadBalancer', chosen: null, candidates: 0, why: 'the account has no load balancer in this region' };
-  const reasons = reasonsFor(best, params);
+  const reasons = reasonsFor(explain(best.loadBalancer), params);
   const why = [reasons.length ? reasons.join('; ') : 'the only load balancer, though nothing ties it to the lab'];
   if (runnerUp) {
     // The ranking read these keys of both to place them.
@@ -121,50 +129,54 @@ function chooseLoadBalancer(fits: LoadBalancerFit[], params: LabParams): Choice 
   };
 }
 
-interface TargetGroupFit {
-  targetGroup: Json<TargetGroup>;
-  /** Ports of the chosen load balancer's listeners that forward to it. */
-  listenerPorts: number[];
-  registered: boolean;
-  servedBy: () => Json<Service>[];
+/** How the lab's load balancer, its listeners and the services are wired to target groups, each read when first asked. */
+interface TargetGroupWiring {
+  loadBalancer: () => Json<LoadBalancer> | undefined;
+  listeners: () => readonly Json<Listener>[];
+  services: () => readonly Json<Service>[];
 }
 
+/** What the lab's target group is (step 4.7): HTTP on the app port, IP targets, health checks on the health path. */
+function labShape(targetGroup: Json<TargetGroup>, params: LabParams): string[] {
+  return [
+    ...(targetGroup.Protocol === 'HTTP' ? ['HTTP'] : []),
+    ...(targetGroup.Port === params.network.appPort ? [`port ${params.network.appPort}`] : []),
+    ...(targetGroup.TargetType === 'ip' ? ['IP targets'] : []),
+    ...(targetGroup.HealthCheckPath === params.loadBalancer.healthCheckPath ? [`health check ${params.loadBalancer.healthCheckPath}`] : []),
+  ];
+}
+
+/**
+ * The lab's target group: what it is decides (protocol, port, target type, health check), its
+ * name breaks ties, and only then whether the load balancer's listener forwards to it or the
+ * service registers in it, so a listener or a service wired to another target group is judged
+ * in the step that wires it (4.7, 5.3). One attached to another load balancer is that one's.
+ */
 function chooseTargetGroup(
-  loadBalancer: Json<LoadBalancer> | undefined,
-  listeners: readonly Json<Listener>[],
   targetGroups: readonly Json<TargetGroup>[],
-  services: () => readonly Json<Service>[],
+  wiring: TargetGroupWiring,
+  /** The same, for the words of the choice only. */
+  told: TargetGroupWiring,
   params: LabParams,
 ): { targetGroup?: Json<TargetGroup>; choice: Choice } {
-  const lbArn = loadBalancer?.LoadBalancerArn;
-  const fits: TargetGroupFit[] = targetGroups.map((targetGroup) => ({
-    targetGroup,
-    listenerPorts: listeners
-      .filter((listener) => forwardedTargetGroupArns(listener).includes(targetGroup.TargetGroupArn ?? ''))
-      .map((listener) => listener.Port ?? 0),
-    registered: lbArn !== undefined && (targetGroup.LoadBalancerArns ?? []).includes(lbArn),
-    servedBy: lazy(() => servicesOfTargetGroup(services(), targetGroup.TargetGroupArn)),
-  }));
-  const forwarded = fits.filter((fit) => fit.listenerPorts.length > 0);
-  const registered = fits.filter((fit) => fit.registered);
-  // A target group attached to another load balancer belongs to that one, not to a lab whose ALB is missing.
-  const unattached = fits.filter((fit) => (fit.targetGroup.LoadBalancerArns ?? []).length === 0);
-  const [pool, how] = forwarded.length
-    ? [forwarded, `a listener of ${loadBalancer?.LoadBalancerName} forwards to it`]
-    : registered.length
-      ? [registered, `it is attached to ${loadBalancer?.LoadBalancerName}`]
-      : [
-          loadBalancer ? unattached : fits,
-          loadBalancer
-            ? `no listener of ${loadBalancer.LoadBalancerName} forwards to a target group; it is not attached to any load balancer`
-            : 'there is no lab load balancer to start from',
-        ];
-  const [best] = rankBy(pool, [
-    (fit) => fit.listenerPorts.includes(params.network.albPort),
-    (fit) => fit.servedBy().length > 0,
-    (fit) => fit.targetGroup.Port === params.network.appPort,
-    (fit) => matchesHint(fit.targetGroup.TargetGroupName, params.loadBalancer.targetGroupNameHints),
-    (fit) => fit.targetGroup.TargetGroupArn ?? '',
+  const lbArn = () => wiring.loadBalancer()?.LoadBalancerArn;
+  // Whose a target group attached to load balancers is: read only for one that is attached.
+  const candidates = targetGroups.filter((tg) => {
+    const attached = tg.LoadBalancerArns ?? [];
+    return attached.length === 0 || attached.includes(lbArn() ?? '');
+  });
+  const listenerPorts = (tg: Json<TargetGroup>, { listeners }: TargetGroupWiring = wiring) =>
+    listeners()
+      .filter((listener) => forwardedTargetGroupArns(listener).includes(tg.TargetGroupArn ?? ''))
+      .map((listener) => listener.Port ?? 0);
+  const servedBy = (tg: Json<TargetGroup>, { services }: TargetGroupWiring = wiring) => servicesOfTargetGroup(services(), tg.TargetGroupArn);
+  const best = bestBy(candidates, [
+    (tg) => -labShape(tg, params).length,
+    (tg) => matchesHint(tg.TargetGroupName, params.loadBalancer.targetGroupNameHints),
+    (tg) => listenerPorts(tg).includes(params.network.albPort),
+    (tg) => listenerPorts(tg).length > 0,
+    (tg) => servedBy(tg).length > 0,
+    (tg) => tg.TargetGroupArn ?? '',
   ]);
   if (!best) {
     return {
@@ -173,22 +185,27 @@ function chooseTargetGroup(
         chosen: null,
         candidates: targetGroups.length,
         why: targetGroups.length
-          ? `none of the ${targetGroups.length} target groups is reached from the lab's load balancer or unattached`
+          ? `none of the ${targetGroups.length} target groups is unattached or attached to the lab's load balancer`
           : 'the region has no target group',
       },
     };
   }
-  const reasons = [how];
-  if (best.listenerPorts.length) reasons.push(`listener port ${best.listenerPorts.join(', ')}`);
-  const service = unlessUnreadable(() => best.servedBy()[0], undefined);
-  if (service) reasons.push(`ECS service ${service.serviceName} registers its tasks in it`);
-  if (best.targetGroup.Port === params.network.appPort) reasons.push(`port ${params.network.appPort}`);
-  if (pool.length > 1) reasons.push(`chosen among ${pool.length} such target groups`);
+  const shape = labShape(best, params);
+  // How the lab wires it, for the words only: what could not be read is left out.
+  const ports = unlessUnreadable(() => listenerPorts(best, told), []);
+  const service = unlessUnreadable(() => servedBy(best, told)[0], undefined);
+  const name = unlessUnreadable(() => told.loadBalancer()?.LoadBalancerName, undefined);
+  const reasons = [
+    shape.length ? `it is ${shape.join(', ')}` : 'nothing of it is as the lab asks',
+    ...(ports.length ? [`a listener of ${name} forwards to it on port ${ports.join(', ')}`] : []),
+    ...(service ? [`ECS service ${service.serviceName} registers its tasks in it`] : []),
+    ...(candidates.length > 1 ? [`chosen among ${candidates.length} target groups unattached or attached to the lab's load balancer`] : []),
+  ];
   return {
-    targetGroup: best.targetGroup,
+    targetGroup: best,
     choice: {
       resource: 'targetGroup',
-      chosen: best.targetGroup.TargetGroupName ?? best.targetGroup.TargetGroupArn ?? null,
+      chosen: best.TargetGroupName ?? best.TargetGroupArn ?? null,
       candidates: targetGroups.length,
       why: reasons.join('; '),
     },
@@ -197,11 +214,14 @@ function chooseTargetGroup(
 
 const loadBalancerStep: Step<'loadBalancer'> = {
   resources: ['loadBalancer'],
-  choose({ lab, params }) {
-    const targetGroups = lazy(() => indexTargetGroups(lab.read('targetGroups')));
-    const services = lazy(() => allServices(lab));
-    const fits = lab.read('loadBalancers').map((lb) => fitOf(lb, lab, targetGroups, services, params));
-    const { fit, ...choice } = chooseLoadBalancer(fits, params);
+  choose({ lab, params, words }) {
+    const fitsIn = (view: Lab) => {
+      const targetGroups = lazy(() => indexTargetGroups(view.read('targetGroups')));
+      const services = lazy(() => allServices(view));
+      return (lb: Json<LoadBalancer>) => fitOf(lb, view, targetGroups, services, params);
+    };
+    const fits = lab.read('loadBalancers').map(fitsIn(lab));
+    const { fit, ...choice } = chooseLoadBalancer(fits, params, fitsIn(words));
     return { resolved: { loadBalancer: fit?.loadBalancer }, choices: [choice] };
   },
 };
@@ -216,30 +236,13 @@ const listenersStep: Step<'listeners'> = {
 
 const targetGroupStep: Step<'targetGroup'> = {
   resources: ['targetGroup'],
-  choose({ lab, params }) {
-    const loadBalancer = lab.loadBalancer;
-    const targetGroups = lab.read('targetGroups');
-    const services = lazy(() => allServices(lab));
-    try {
-      const { targetGroup, choice } = chooseTargetGroup(loadBalancer, lab.listeners, targetGroups, services, params);
-      return { resolved: { targetGroup }, choices: [choice] };
-    } catch (error) {
-      // Without the listeners, the only target group, attached to the lab's load balancer, is still the one every rule picks.
-      const [only] = targetGroups;
-      const lbArn = loadBalancer?.LoadBalancerArn;
-      if (!(error instanceof FactUnavailable) || targetGroups.length !== 1 || !only || !lbArn || !(only.LoadBalancerArns ?? []).includes(lbArn)) throw error;
-      return {
-        resolved: { targetGroup: only },
-        choices: [
-          {
-            resource: 'targetGroup',
-            chosen: only.TargetGroupName ?? only.TargetGroupArn ?? null,
-            candidates: 1,
-            why: `the only target group, attached to ${loadBalancer?.LoadBalancerName} (${error.call} could not be read)`,
-          },
-        ],
-      };
-    }
+  choose({ lab, params, words }) {
+    const wiring = (view: Lab): TargetGroupWiring => {
+      const services = lazy(() => allServices(view));
+      return { loadBalancer: () => view.loadBalancer, listeners: () => view.listeners, services };
+    };
+    const { targetGroup, choice } = chooseTargetGroup(lab.read('targetGroups'), wiring(lab), wiring(words), params);
+    return { resolved: { targetGroup }, choices: [choice] };
   },
 };
 

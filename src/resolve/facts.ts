@@ -57,5 +57,8 @@ export function factReader(facts: Facts, onRead: (key: FactKey) => void = () => 
     keysOf(key) {
       return Object.keys(keyed(key));
     },
+    hasEntry(key, resourceKey) {
+      return Object.hasOwn(keyed(key), resourceKey);
+    },
   } as FactReader;
 }

@@ -12,7 +12,7 @@ type EntryData<K extends FactKey> = Facts[K] extends Record<string, infer F> ? (
  * get throws.
  */
 export function entryIfRead<K extends FactKey>(facts: FactReader, key: K, resourceKey: string | undefined, none: EntryData<K>): EntryData<K> {
-  if (resourceKey === undefined || !facts.keysOf(key).includes(resourceKey)) return none;
+  if (resourceKey === undefined || !facts.hasEntry(key, resourceKey)) return none;
   return facts.readKeyed(key, resourceKey) as EntryData<K>;
 }
 
@@ -56,6 +56,46 @@ export function rankBy<T>(items: readonly T[], keys: ((item: T) => boolean | num
     }
     return 0;
   });
+}
+
+/**
+ * The first of `items` by a list of keys, as `rankBy` orders them, asking each key only of the
+ * items still tied for first: a key that reads a fact is read only where it decides between
+ * candidates for the choice, never to order the ones left behind.
+ */
+export function bestBy<T>(items: readonly T[], keys: ((item: T) => boolean | number | string)[]): T | undefined {
+  let tied = [...items];
+  for (const key of keys) {
+    if (tied.length <= 1) break;
+    const values = tied.map(key);
+    const first = values.reduce((best, value) => (typeof value === 'boolean' ? value || best : value < best ? value : best));
+    tied = tied.filter((_, index) => values[index] === first);
+  }
+  return tied[0];
+}
+
+/** One way a candidate can fit a role, and why it was chosen, in words asked only of the one chosen. */
+export interface RoleRule<T> {
+  fits: (item: T) => boolean;
+  why: (item: T) => string;
+}
+
+/**
+ * A role's resource: the first rule that some candidates fit decides, and `keys` pick among
+ * those (`bestBy`); `kind` words how many were tied (`chosen among 2 such groups`).
+ */
+export function byRules<T>(
+  items: readonly T[],
+  rules: readonly RoleRule<T>[],
+  keys: ((item: T) => boolean | number | string)[],
+  kind: string,
+): { chosen?: T; why?: string } {
+  for (const rule of rules) {
+    const fitting = items.filter(rule.fits);
+    const chosen = bestBy(fitting, keys);
+    if (chosen !== undefined) return { chosen, why: fitting.length > 1 ? `${rule.why(chosen)}; chosen among ${fitting.length} such ${kind}` : rule.why(chosen) };
+  }
+  return {};
 }
 
 /** Runs `compute` once, when first asked: a ranking key that reads facts reads them only if it is consulted. */

@@ -20,8 +20,10 @@ import { networkSteps } from './network.js';
 import type { AnyStep } from './stage.js';
 import { storageSteps } from './storage.js';
 
-// Order matters: the load balancer leads to the service, the service to the private
-// subnets and the image, the image to the repository.
+// Order matters: a step reads what earlier steps chose. The load balancer leads to the
+// service, the service to its task definition and image, the image to the repository; the
+// network's roles come from what its resources are, and the load balancer and the service
+// are asked only to break ties.
 const STEPS: readonly AnyStep[] = [...entrySteps, ...computeSteps, ...networkSteps, ...storageSteps];
 
 /** The choice of a resource whose decision rests on a fact that could not be read. */
@@ -42,7 +44,7 @@ export function resolveLab(
     const read = new Set<FactKey>();
     const lab = labView(core, (key) => read.add(key));
     try {
-      const result = step.choose({ lab, params });
+      const result = step.choose({ lab, params, words: labView(core) });
       const from = [...read].sort();
       for (const resource of step.resources) resolved[resource] = resolvedValue(result.resolved[resource], from);
       choices.push(...result.choices);

@@ -3,7 +3,7 @@
 // remembers its source: a check that touches an unreadable one is `error` by construction.
 import type { Bucket } from '@aws-sdk/client-s3';
 import type { Repository } from '@aws-sdk/client-ecr';
-import type { InternetGateway, NatGateway, SecurityGroup, Subnet, Vpc } from '@aws-sdk/client-ec2';
+import type { InternetGateway, NatGateway, RouteTable, SecurityGroup, Subnet, Vpc } from '@aws-sdk/client-ec2';
 import type { Listener, LoadBalancer, TargetGroup } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Cluster, Service, TaskDefinition } from '@aws-sdk/client-ecs';
 import type { LogGroup } from '@aws-sdk/client-cloudwatch-logs';
@@ -25,9 +25,15 @@ export interface LabResources {
   vpc?: Json<Vpc>;
   publicSubnets: Json<Subnet>[];
   privateSubnets: Json<Subnet>[];
+  /** The route table that makes subnets public: its 0.0.0.0/0 goes to an internet gateway. */
+  publicRouteTable?: Json<RouteTable>;
+  /** The route table the private subnets are meant to use: its 0.0.0.0/0 goes to a NAT gateway. */
+  privateRouteTable?: Json<RouteTable>;
   internetGateway?: Json<InternetGateway>;
   natGateway?: Json<NatGateway>;
+  /** The load balancer security group: it opens the ALB port to the world. */
   albSecurityGroup?: Json<SecurityGroup>;
+  /** The lab's resource security group: it admits the app port from another group (the load balancer's). */
   appSecurityGroup?: Json<SecurityGroup>;
   cluster?: Json<Cluster>;
   service?: Json<Service>;
@@ -51,10 +57,12 @@ export const RESOURCE_WORDS: Readonly<Record<LabResource, string>> = {
   vpc: "the lab's VPC",
   publicSubnets: "the lab's public subnets",
   privateSubnets: "the lab's private subnets",
+  publicRouteTable: "the lab's public route table",
+  privateRouteTable: "the lab's private route table",
   internetGateway: "the lab's internet gateway",
   natGateway: "the lab's NAT gateway",
   albSecurityGroup: "the load balancer's security group",
-  appSecurityGroup: "the app's security group",
+  appSecurityGroup: "the lab's resource security group",
   cluster: "the lab's ECS cluster",
   service: "the lab's ECS service",
   taskDefinition: "the lab's task definition",
@@ -93,6 +101,8 @@ export interface FactReader {
   ): Facts[K] extends Record<string, infer F> ? (F extends { ok: true; data: infer D } ? D : never) : never;
   /** The keys a per-resource fact was read for (readable or not), in the order collected. */
   keysOf(key: FactKey): string[];
+  /** True when a per-resource fact was read for this key (readable or not): `keysOf(key).includes(resourceKey)` without listing them. */
+  hasEntry(key: FactKey, resourceKey: string): boolean;
 }
 
 /** What `--submission DIR` showed of the student's own files (step 6.2's Python test script). */
@@ -144,6 +154,7 @@ class ResolvedLab implements LabCore {
   read: FactReader['read'] = (key) => this.#reader.read(key);
   readKeyed: FactReader['readKeyed'] = (key, resourceKey) => this.#reader.readKeyed(key, resourceKey);
   keysOf: FactReader['keysOf'] = (key) => this.#reader.keysOf(key);
+  hasEntry: FactReader['hasEntry'] = (key, resourceKey) => this.#reader.hasEntry(key, resourceKey);
 
   take(resource: LabResource): unknown {
     const resolved = this.resolved[resource] as Resolved<unknown> | undefined;

@@ -8,6 +8,19 @@ export interface StepResult<R extends LabResource> {
   choices: Choice[];
 }
 
+/** What a step reads from. */
+export interface StepInput {
+  /** The lab so far: every fact read through it is a fact the step's resources come from. */
+  lab: Lab;
+  params: LabParams;
+  /**
+   * The same lab, for the words of a choice only: what is read through it (where the load
+   * balancer is, which service uses a target group) explains a choice it did not decide, so
+   * the resources do not come from it. Read it through `unlessUnreadable`.
+   */
+  words: Lab;
+}
+
 /**
  * One step of resolution: the resources it finds, in the order of their choices. Steps run
  * in order and read what earlier steps chose from `lab`. A step reads facts strictly: when
@@ -16,18 +29,18 @@ export interface StepResult<R extends LabResource> {
  */
 export interface Step<R extends LabResource> {
   resources: readonly R[];
-  choose(input: { lab: Lab; params: LabParams }): StepResult<R>;
+  choose(input: StepInput): StepResult<R>;
 }
 
 /** Any step, as the resolver runs them in order. */
 export interface AnyStep {
   resources: readonly LabResource[];
-  choose(input: { lab: Lab; params: LabParams }): { resolved: Partial<LabResources>; choices: Choice[] };
+  choose(input: StepInput): { resolved: Partial<LabResources>; choices: Choice[] };
 }
 
 /**
- * For the words of a choice only, never for the decision: the value, or `fallback` when it
- * rests on a fact that could not be read.
+ * For the words of a choice only, never for the decision (read through `words`): the value,
+ * or `fallback` when it rests on a fact that could not be read.
  */
 export function unlessUnreadable<T>(read: () => T, fallback: T): T {
   try {

@@ -83,7 +83,7 @@ describe('resolveEntry', () => {
   it('follows the listener on another port to the target group', () => {
     const lab = labOf(completeLabWith((s) => { labListeners(s)[0]!.Port = 8080; }));
     expect(lab.targetGroup?.TargetGroupName).toBe(LAB_TG);
-    expect(lab.choices.find((c) => c.resource === 'targetGroup')?.why).toContain('listener port 8080');
+    expect(lab.choices.find((c) => c.resource === 'targetGroup')?.why).toContain('a listener of sentiment-app-alb forwards to it on port 8080');
   });
 
   it('follows a weighted forward (ForwardConfig only)', () => {
@@ -95,10 +95,30 @@ describe('resolveEntry', () => {
     expect(lab.targetGroup?.TargetGroupName).toBe(LAB_TG);
   });
 
-  it('falls back to the target group registered with the load balancer when no listener forwards', () => {
+  it('keeps the target group that is the lab\'s by what it is when no listener forwards to it', () => {
     const lab = labOf(completeLabWith((s) => { labListeners(s)[0]!.DefaultActions = [{ Type: 'fixed-response' }]; }));
     expect(lab.targetGroup?.TargetGroupName).toBe(LAB_TG);
-    expect(lab.choices.find((c) => c.resource === 'targetGroup')?.why).toContain('attached to sentiment-app-alb');
+    expect(lab.choices.find((c) => c.resource === 'targetGroup')?.why).toBe(
+      'it is HTTP, port 8000, IP targets, health check /health; ECS service sentiment-app-service registers its tasks in it',
+    );
+  });
+
+  it('keeps the lab\'s target group when the listener forwards to another one, which is not what the lab asks for', () => {
+    const lab = labOf(
+      completeLabWith((s) => {
+        if (!s.facts.targetGroups.ok) throw new Error('unreadable');
+        const [labTg] = s.facts.targetGroups.data;
+        const decoyArn = labTg!.TargetGroupArn!.replace('sentiment-app-target-group/6d0ecf831eec9f09', 'sentiment-web/7e1fd0942ffe0a1a');
+        s.facts.targetGroups.data.push({ ...structuredClone(labTg!), TargetGroupArn: decoyArn, TargetGroupName: 'sentiment-web', Port: 80, TargetType: 'instance', HealthCheckPath: '/' });
+        labTg!.LoadBalancerArns = [];
+        labListeners(s)[0]!.DefaultActions = [{ Type: 'forward', TargetGroupArn: decoyArn }];
+      }),
+    );
+    expect(lab.targetGroup?.TargetGroupName).toBe(LAB_TG);
+    expect(lab.choices.find((c) => c.resource === 'targetGroup')).toMatchObject({
+      candidates: 2,
+      why: 'it is HTTP, port 8000, IP targets, health check /health; ECS service sentiment-app-service registers its tasks in it; chosen among 2 target groups unattached or attached to the lab\'s load balancer',
+    });
   });
 
   it('without a load balancer, still picks an unattached target group but not one of another load balancer', () => {
@@ -132,7 +152,7 @@ describe('resolveEntry', () => {
 
   it('keeps the only load balancer when what ranks load balancers could not be read, and says less why', () => {
     const lab = labOf(completeLabWith((s) => void (s.facts.targetGroups = denied('elasticloadbalancing:DescribeTargetGroups'))));
-    expect(lab.resolved.loadBalancer).toMatchObject({ state: 'found', from: expect.arrayContaining(['loadBalancers', 'targetGroups']) });
+    expect(lab.resolved.loadBalancer).toEqual({ state: 'found', value: expect.anything(), from: ['loadBalancers'] });
     expect(lab.choices.find((c) => c.resource === 'loadBalancer')?.why).toBe(
       'it is an internet-facing application load balancer; its name matches a hint (sentiment)',
     );
@@ -147,15 +167,20 @@ describe('resolveEntry', () => {
     );
     expect(lab.resolved.listeners.state).toBe('unreadable');
     expect(lab.targetGroup?.TargetGroupName).toBe(LAB_TG);
+    // The listeners only word the choice: what could not be read is left out of the words.
     expect(lab.choices.find((c) => c.resource === 'targetGroup')?.why).toBe(
-      'the only target group, attached to sentiment-app-alb (elasticloadbalancing:DescribeListeners could not be read)',
+      'it is HTTP, port 8000, IP targets, health check /health; ECS service sentiment-app-service registers its tasks in it',
     );
   });
 
-  it('records the facts each resource was chosen from', () => {
+  it('records the facts each resource was chosen from, not those that only word its choice', () => {
     const lab = labOf(example('complete-lab'));
-    expect(lab.resolved.loadBalancer.from).toEqual(['listeners', 'loadBalancers', 'services', 'targetGroups']);
+    // The only load balancer is chosen whatever its target groups and services say; they only explain it.
+    expect(lab.resolved.loadBalancer.from).toEqual(['loadBalancers']);
+    expect(lab.choices.find((c) => c.resource === 'loadBalancer')?.why).toContain('its target group is used by ECS service sentiment-app-service');
     expect(lab.resolved.listeners.from).toEqual(expect.arrayContaining(['listeners', 'loadBalancers']));
+    // Beside a second load balancer, what ties each to the lab decides.
+    expect(labOf(completeLabWith(addSecondAlb)).resolved.loadBalancer.from).toEqual(['listeners', 'loadBalancers', 'services', 'targetGroups']);
   });
 
   it('reads only the listeners of the chosen load balancer', () => {

@@ -1,5 +1,5 @@
-// The network resolver on decoys and on students' own names: it finds the lab's resources,
-// and the Choices say why.
+// The network resolver on decoys and on students' own names: it finds the lab's resources by
+// what they are, and the Choices say why.
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../src/snapshot/types.js';
 import type { Lab } from '../../src/resolve/lab.js';
@@ -66,17 +66,31 @@ function expectLabNetwork(lab: Lab): void {
   expect(lab.natGateway?.NatGatewayId).toBe('nat-0e1f2a3b4c5d6e7f8');
   expect(lab.albSecurityGroup?.GroupId).toBe('sg-0a1a1a1a1a1a1a1a1');
   expect(lab.appSecurityGroup?.GroupId).toBe('sg-0b2b2b2b2b2b2b2b2');
+  expect(lab.publicRouteTable?.RouteTableId).toBe('rtb-0b0b0b0b0b0b0b0b1');
+  expect(lab.privateRouteTable?.RouteTableId).toBe('rtb-0c0c0c0c0c0c0c0c1');
 }
 
 describe('resolveNetwork', () => {
-  it('follows the graph in the complete lab: ALB → VPC and public subnets, service → private subnets and app group', () => {
+  it('finds each resource of the complete lab by what it is: names, routes, rules', () => {
     const lab = labOf(example('complete-lab'));
     expectLabNetwork(lab);
-    expect(why(lab, 'vpc')).toContain('load balancer sentiment-app-alb is in it');
-    expect(why(lab, 'publicSubnets')).toBe('load balancer sentiment-app-alb is in them');
-    expect(why(lab, 'privateSubnets')).toBe('ECS service sentiment-app-service runs its tasks in them');
-    expect(why(lab, 'natGateway')).toBe('the private subnets route 0.0.0.0/0 to it');
-    expect(why(lab, 'appSecurityGroup')).toBe('ECS service sentiment-app-service uses it');
+    expect(why(lab, 'vpc')).toBe(
+      'named sentiment-app-vpc; CIDR 10.0.0.0/16; load balancer sentiment-app-alb is in it; ECS service sentiment-app-service is in it; target group sentiment-app-target-group is in it',
+    );
+    expect(why(lab, 'publicSubnets')).toBe('named like public/pub');
+    expect(why(lab, 'privateSubnets')).toBe('named like private/priv');
+    expect(why(lab, 'publicRouteTable')).toBe('its 0.0.0.0/0 route goes to an internet gateway');
+    expect(why(lab, 'privateRouteTable')).toBe('its 0.0.0.0/0 route goes to a NAT gateway');
+    expect(why(lab, 'natGateway')).toBe('the private route table private-route-table (rtb-0c0c0c0c0c0c0c0c1) routes 0.0.0.0/0 to it');
+    expect(why(lab, 'albSecurityGroup')).toBe('it opens port 80 to the world');
+    expect(why(lab, 'appSecurityGroup')).toBe("it admits port 8000 from the load balancer's group");
+  });
+
+  it('chooses the subnets, route tables and security groups without asking where the load balancer and the service are attached', () => {
+    const lab = labOf(example('complete-lab'));
+    for (const resource of ['publicSubnets', 'privateSubnets', 'publicRouteTable', 'privateRouteTable', 'albSecurityGroup', 'appSecurityGroup'] as const) {
+      expect({ resource, from: lab.resolved[resource].from }).toEqual({ resource, from: expect.not.arrayContaining(['loadBalancers', 'services', 'targetGroups']) });
+    }
   });
 
   it('ignores the default VPC, a half-built VPC with the lab names and a second ALB', () => {
@@ -100,14 +114,10 @@ describe('resolveNetwork', () => {
     );
     expectLabNetwork(lab);
     expect(why(lab, 'vpc')).toContain('ranked above sentiment-app-vpc (vpc-0decoy0decoy0de01)');
-    expect(why(lab, 'publicSubnets')).toContain('no load balancer subnets to start from; named like public/pub');
-    expect(why(lab, 'appSecurityGroup')).toContain("opens port 8000 to the load balancer's group");
+    expect(why(lab, 'publicSubnets')).toBe('named like public/pub');
+    expect(why(lab, 'appSecurityGroup')).toBe("it admits port 8000 from the load balancer's group");
     const results = gradeNetwork(lab);
     for (const id of SECTION_4_1_TO_4_6) expect({ id, status: results[id]?.status }).toEqual({ id, status: 'pass' });
-    expect(results['vpc.security-groups']?.notes).toEqual([
-      'no load balancer yet: which group it uses could not be verified (the load balancer check grades it)',
-      'no ECS service yet: which group it uses could not be verified (the ECS service check grades it)',
-    ]);
     expect(results['elb.load-balancer']).toMatchObject({ status: 'fail', hint: expect.stringContaining('Create an application load balancer') });
     expect(results['elb.target-group']?.status).toBe('fail');
   });
@@ -165,7 +175,7 @@ describe('resolveNetwork', () => {
     );
     expect(ids(lab.publicSubnets)).toEqual(PUBLIC);
     expect(ids(lab.privateSubnets)).toEqual(PRIVATE);
-    expect(why(lab, 'publicSubnets')).toContain("load balancer sentiment-app-alb is not in the lab's public subnets");
+    expect(why(lab, 'publicSubnets')).toBe('named like public/pub');
   });
 
   it("prefers the student's VPC to the default VPC the ALB was put in, and 4.7 says so", () => {
@@ -181,7 +191,7 @@ describe('resolveNetwork', () => {
     const lab = labOf(snapshot);
     expect(lab.vpc?.VpcId).toBe(LAB_VPC);
     expect(why(lab, 'vpc')).toBe(
-      `target group sentiment-app-target-group is in it; but load balancer sentiment-app-alb is in ${DEFAULT_VPC} (the default VPC)`,
+      `named sentiment-app-vpc; CIDR 10.0.0.0/16; target group sentiment-app-target-group is in it; but load balancer sentiment-app-alb is in ${DEFAULT_VPC} (the default VPC)`,
     );
     const results = gradeNetwork(lab);
     expect(results['vpc.lab-vpc']?.status).toBe('pass');
@@ -198,8 +208,8 @@ describe('resolveNetwork', () => {
     );
     expect(lab.vpc?.VpcId).toBe(LAB_VPC);
     expect(why(lab, 'vpc')).toBe(
-      `named sentiment-app-vpc; CIDR 10.0.0.0/16; load balancer sentiment-app-alb is in the default VPC ${DEFAULT_VPC}; ` +
-        `target group sentiment-app-target-group is in the default VPC ${DEFAULT_VPC}`,
+      `named sentiment-app-vpc; CIDR 10.0.0.0/16; but load balancer sentiment-app-alb is in ${DEFAULT_VPC} (the default VPC); ` +
+        `but target group sentiment-app-target-group is in ${DEFAULT_VPC} (the default VPC)`,
     );
   });
 
@@ -226,7 +236,7 @@ describe('resolveNetwork', () => {
     expect(results['vpc.lab-vpc']).toMatchObject({ status: 'fail', evidence: [`only the default VPC: ${DEFAULT_VPC}`] });
   });
 
-  it('resolves a detached internet gateway through the public route that still names it', () => {
+  it('resolves a detached internet gateway through the public route table that still names it', () => {
     const lab = labOf(
       completeLabWith((s) => {
         const igw = dataOf(s.facts.internetGateways).find((g) => g.InternetGatewayId === 'igw-0c4d5e6f7a8b9c0d1')!;
@@ -235,7 +245,7 @@ describe('resolveNetwork', () => {
       }),
     );
     expect(lab.internetGateway?.InternetGatewayId).toBe('igw-0c4d5e6f7a8b9c0d1');
-    expect(why(lab, 'internetGateway')).toBe('not attached to any VPC, but the public subnets route 0.0.0.0/0 to it');
+    expect(why(lab, 'internetGateway')).toBe('not attached to any VPC, but the public route table routes 0.0.0.0/0 to it');
   });
 
   it('takes the available NAT gateway of the VPC when no private route points to one', () => {
@@ -256,20 +266,22 @@ describe('resolveNetwork', () => {
         s.facts.vpcs = denied('ec2:DescribeVpcs');
       }),
     );
-    for (const resource of ['vpc', 'publicSubnets', 'privateSubnets', 'internetGateway', 'natGateway'] as const) {
+    const network = ['vpc', 'publicSubnets', 'privateSubnets', 'publicRouteTable', 'privateRouteTable', 'internetGateway', 'natGateway', 'albSecurityGroup', 'appSecurityGroup'] as const;
+    for (const resource of network) {
       expect(lab.resolved[resource]).toMatchObject({ state: 'unreadable', unread: { call: 'ec2:DescribeVpcs', finding: "the lab's VPC" } });
     }
     expect(why(lab, 'vpc')).toBe('ec2:DescribeVpcs could not be read (AccessDenied), so nothing was chosen');
-    // The load balancer's and the service's own groups need no VPC.
-    expect(lab.albSecurityGroup?.GroupId).toBe('sg-0a1a1a1a1a1a1a1a1');
-    expect(lab.appSecurityGroup?.GroupId).toBe('sg-0b2b2b2b2b2b2b2b2');
-    expect(lab.resolved.albSecurityGroup.from).not.toContain('vpcs');
+    // The entry point and the compute resources need no VPC.
+    expect(lab.loadBalancer?.LoadBalancerName).toBe('sentiment-app-alb');
+    expect(lab.targetGroup?.TargetGroupName).toBe('sentiment-app-target-group');
+    expect(lab.service?.serviceName).toBe('sentiment-app-service');
+    expect(lab.resolved.service.from).not.toContain('vpcs');
   });
 
-  it('finds the VPC from the load balancer alone when the subnets that tie the service to it could not be read', () => {
+  it('finds the VPC by what it is when the subnets that tie the service to it could not be read', () => {
     const lab = labOf(completeLabWith((s) => void (s.facts.subnets = denied('ec2:DescribeSubnets'))));
     expect(lab.vpc?.VpcId).toBe(LAB_VPC);
-    expect(why(lab, 'vpc')).toBe('load balancer sentiment-app-alb is in it; target group sentiment-app-target-group is in it');
+    expect(why(lab, 'vpc')).toBe('named sentiment-app-vpc; CIDR 10.0.0.0/16; load balancer sentiment-app-alb is in it; target group sentiment-app-target-group is in it');
     expect(lab.resolved.publicSubnets.state).toBe('unreadable');
   });
 

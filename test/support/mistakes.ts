@@ -5,6 +5,7 @@ import { allChecks, checksById } from '../../checks/index.js';
 import type { CheckDefinition, CheckStatus } from '../../src/check/define.js';
 import type { Evaluation } from '../../src/grade/evaluate.js';
 import type { Submission } from '../../src/resolve/lab.js';
+import { permissionsFor } from '../../src/resolve/rules.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
 import { completeLabRenamed, completeLabWith, example, labOf, labParams, PROTOTYPE_NAMES, runCheck, runChecks } from './fixtures.js';
 import { submission as studentTests } from './submission.js';
@@ -54,9 +55,42 @@ function baseline(options: GradeOptions): Record<string, Evaluation> {
   return results;
 }
 
+/**
+ * The groups of the snapshot that admit the app port from another group: resource groups by
+ * their own rules, whatever the load balancer or the service is attached to.
+ */
+export function resourceGroupIds(snapshot: Snapshot, appPort: number): string[] {
+  const groups = snapshot.facts.securityGroups.ok ? snapshot.facts.securityGroups.data : [];
+  const fromAnotherGroup = (group: (typeof groups)[number]) =>
+    permissionsFor(group, appPort).some((permission) => (permission.UserIdGroupPairs ?? []).some((pair) => pair.GroupId !== undefined && pair.GroupId !== group.GroupId));
+  return groups.filter(fromAnotherGroup).map((group) => group.GroupId ?? '');
+}
+
+/** A hint's clauses: its sentences, and the parts of each between semicolons. */
+export function clauses(hint: string): string[] {
+  return hint.split(/(?<=\.)\s+|;\s*/).map((clause) => clause.trim()).filter(Boolean);
+}
+
+/**
+ * Hints never weaken security: no clause of any hint names a resource group together with
+ * `0.0.0.0/0` or `::/0` unless it asks to remove that rule; what a group already has is said
+ * in a clause of its own, without the group's id.
+ */
+export function expectSafeHints(snapshot: Snapshot, results: Record<string, Evaluation>, appPort = labParams().network.appPort): void {
+  const resourceGroups = resourceGroupIds(snapshot, appPort);
+  for (const [id, result] of Object.entries(results)) {
+    for (const clause of clauses(result.hint ?? '')) {
+      if (!/0\.0\.0\.0\/0|::\/0/.test(clause) || clause.startsWith('Remove ')) continue;
+      const opened = resourceGroups.filter((group) => clause.includes(group));
+      expect({ check: id, clause, opens: opened }).toEqual({ check: id, clause, opens: [] });
+    }
+  }
+}
+
 /** Asserts the expected checks changed as described, and every other check graded as on the complete lab, with the same hint (none for a pass). */
 export function expectOnly(snapshot: Snapshot, expected: Record<string, Expected>, options: GradeOptions = {}): Record<string, Evaluation> {
   const results = gradeChecks(snapshot, options);
+  expectSafeHints(snapshot, results, labParams({}, options.profile).network.appPort);
   const complete = baseline(options);
   for (const [id, result] of Object.entries(results)) {
     const want = expected[id];
