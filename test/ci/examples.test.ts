@@ -61,7 +61,7 @@ describe('the GitHub Classroom template', () => {
   chmodSync(join(bin, 'lab-grader'), 0o755);
 
   /** Runs the grading step's script in a student's repository and decodes what the reporter reads. */
-  function gradeRepository(name: string, files: Record<string, string>): Promise<{ results: ClassroomResults; summary: string }> {
+  function gradeRepository(name: string, files: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<{ results: ClassroomResults; summary: string }> {
     const repo = join(work, name);
     mkdirSync(repo);
     for (const [file, source] of Object.entries(files)) copyFileSync(source, join(repo, file));
@@ -73,7 +73,7 @@ describe('the GitHub Classroom template', () => {
       execFile(
         'bash',
         ['-e', '-c', gradeStep.run!],
-        { cwd: repo, env: { ...process.env, ...workflow.env, PATH: `${bin}:${process.env.PATH}`, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary, NO_COLOR: '1' } },
+        { cwd: repo, env: { ...process.env, ...workflow.env, PATH: `${bin}:${process.env.PATH}`, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary, NO_COLOR: '1', ...env } },
         (error) => {
           if (error) return reject(error);
           const line = readFileSync(output, 'utf8').split('\n').find((candidate) => candidate.startsWith('result='))!;
@@ -114,7 +114,30 @@ describe('the GitHub Classroom template', () => {
     const { results } = await gradeRepository('empty', {});
     expect(results).toMatchObject({ version: 1, status: 'error', max_score: 10 });
     expect(results.tests).toEqual([expect.objectContaining({ status: 'error', score: 0, max_score: 10 })]);
-    expect(results.tests[0]?.message).toContain('no snapshot.json in the repository');
+    expect(results.tests[0]?.message).toContain('nothing to grade in the repository: commit role-arn.txt');
+  }, 60_000);
+
+  it("takes the student from the repository's name, never from its files, and assumes their role with that student's external id", async () => {
+    writeFileSync(join(work, 'role-arn.txt'), 'arn:aws:iam::210987654321:role/lab-grader-readonly\n');
+    const secret = '9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f';
+    const { results } = await gradeRepository(
+      'identity',
+      { 'role-arn.txt': join(work, 'role-arn.txt') },
+      {
+        GITHUB_REPOSITORY: 'example-class/mlops-lab-bob',
+        LAB_GRADER_COURSE_SECRET: secret,
+        LAB_GRADER_AWS_ACCESS_KEY_ID: 'AKIAFAKEKEYFORTESTS1',
+        LAB_GRADER_AWS_SECRET_ACCESS_KEY: 'fakeSecretForTheClassroomTemplateTest00',
+        // Nothing answers here: the grade stops at the role, naming whose grade it was.
+        AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+        AWS_REGION: 'eu-west-1',
+        AWS_CONFIG_FILE: join(work, 'none'),
+        AWS_SHARED_CREDENTIALS_FILE: join(work, 'none'),
+      },
+    );
+    expect(results).toMatchObject({ version: 1, status: 'error' });
+    expect(results.tests[0]?.message).toMatch(/^lab-grader: could not grade through arn:aws:iam::210987654321:role\/lab-grader-readonly for student bob /);
+    expect(JSON.stringify(results)).not.toContain(secret);
   }, 60_000);
 
   it('says why when the snapshot is broken', async () => {

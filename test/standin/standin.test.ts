@@ -3,9 +3,10 @@
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { exportModel } from '../../reference-service/scripts/export-model.js';
 import type { Scorecard } from '../../src/grade/scorecard.js';
 import type { Fact, Snapshot } from '../../src/snapshot/types.js';
@@ -328,6 +329,48 @@ describe.skipIf(!standinUrl)('every grade belongs to the student it names', { ti
       snapshot: existsSync(join(root, 'results', 'snapshot.json')) ? (JSON.parse(await readFile(join(root, 'results', 'snapshot.json'), 'utf8')) as Snapshot) : undefined,
     };
   };
+
+  /** Runs the GitHub Classroom template's grading step in bob's repository, as a runner would, against the stand-in. */
+  const classroom = async (name: string, roleArn: string) => {
+    const workflow = parse(await readFile(join(REPO_ROOT, 'docs/ci/classroom/classroom.yml'), 'utf8')) as { env: Record<string, string>; jobs: Record<string, { steps: { id?: string; run?: string }[] }> };
+    const step = workflow.jobs['run-autograding-tests']!.steps.find((candidate) => candidate.id === 'labgrader')!;
+    const repo = join(dir, name);
+    const bin = join(dir, 'classroom-bin');
+    await mkdir(repo, { recursive: true });
+    await mkdir(bin, { recursive: true });
+    await writeFile(join(bin, 'lab-grader'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`, { mode: 0o755 });
+    await writeFile(join(repo, 'role-arn.txt'), `${roleArn}\n`);
+    await writeFile(join(repo, 'github-output'), '');
+    await writeFile(join(repo, 'step-summary'), '');
+    const run = await bash(url, ['-e', '-c', step.run!], {
+      ...workflow.env,
+      PATH: `${bin}:${dirname(process.execPath)}:/usr/bin:/bin`,
+      // The repository Classroom made for bob; the secrets the course set; no other credentials.
+      GITHUB_REPOSITORY: `example-class/${workflow.env.ASSIGNMENT_PREFIX}-bob`,
+      LAB_GRADER_COURSE_SECRET: (await readFile(secretFile, 'utf8')).trim(),
+      LAB_GRADER_AWS_ACCESS_KEY_ID: 'testing',
+      LAB_GRADER_AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_ACCESS_KEY_ID: undefined,
+      AWS_SECRET_ACCESS_KEY: undefined,
+      GITHUB_OUTPUT: join(repo, 'github-output'),
+      GITHUB_STEP_SUMMARY: join(repo, 'step-summary'),
+    }, repo);
+    expect(run.code, run.stderr).toBe(0);
+    const line = (await readFile(join(repo, 'github-output'), 'utf8')).split('\n').find((candidate) => candidate.startsWith('result='))!;
+    return JSON.parse(Buffer.from(line.slice('result='.length), 'base64').toString('utf8')) as { status: string; tests: { name: string; score: number; message: string }[] };
+  };
+
+  it("Classroom: bob's repository naming alice's role is not graded on alice's account; his own role is graded live", async () => {
+    // bob's role for Classroom, made for his GitHub login.
+    const printed = await node(url, [CLI, 'role', '--student', 'bob', '--role-name', 'lab-grader-classroom', '--course-secret-file', secretFile]);
+    const bobRole = await createGraderRole(url, bob.account, printedRoleParameters(printed.stdout, 'bob'));
+    const refused = await classroom('classroom-alice-role', alice.role);
+    expect(refused.status).toBe('error');
+    expect(refused.tests).toEqual([expect.objectContaining({ score: 0, message: expect.stringContaining(`not graded: the role ${alice.role} does not trust your external id`) })]);
+    const own = await classroom('classroom-own-role', bobRole);
+    expect(own.tests.length).toBeGreaterThan(20);
+    expect(own.tests.at(-1)!.name).toMatch(/^Grade: Points /);
+  });
 
   it("Gradescope: bob's submission with a role-arn.txt naming alice's role is not graded on alice's account", async () => {
     const { results, snapshot } = await autograde('gradescope-alice-role', { 'role-arn.txt': `${alice.role}\n` });

@@ -118,11 +118,11 @@ export function standinEnv(url: string, key: AccessKey = DUMMY_KEY): NodeJS.Proc
 }
 
 /** Runs `command ...args` in the repository root with the stand-in's environment and `env` over it (undefined removes a variable); every run has a deadline. */
-function spawnRun(url: string, command: string, args: string[], env: NodeJS.ProcessEnv, key?: AccessKey, timeoutMs = 120_000): Promise<Output> {
+function spawnRun(url: string, command: string, args: string[], env: NodeJS.ProcessEnv, key?: AccessKey, timeoutMs = 120_000, cwd = REPO_ROOT): Promise<Output> {
   const environment = { ...standinEnv(url, key), ...env };
   for (const [name, value] of Object.entries(environment)) if (value === undefined) delete environment[name];
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: REPO_ROOT, env: environment, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, env: environment, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -150,8 +150,8 @@ export function nodeWith(url: string, args: string[], env: NodeJS.ProcessEnv): P
 }
 
 /** A bash script (a CI or LMS example) with the system's tools on the PATH and `env` over the stand-in's environment. */
-export function bash(url: string, args: string[], env: NodeJS.ProcessEnv): Promise<Output> {
-  return spawnRun(url, 'bash', args, { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, ...env }, undefined, 240_000);
+export function bash(url: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<Output> {
+  return spawnRun(url, 'bash', args, { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, ...env }, undefined, 240_000, cwd);
 }
 
 /** The reference system's scripts, run from source as `npm run deploy -w reference-service` does. */
