@@ -124,6 +124,13 @@ function observe<T>(client: T, prefix: string, watchers: Pick<ClientOptions, 'on
   return client;
 }
 
+/** The clients that read what bills by the hour in a region: NAT gateways, addresses, load balancers, tasks. */
+export interface BillingClients {
+  ec2: EC2Client;
+  elb: ElasticLoadBalancingV2Client;
+  ecs: ECSClient;
+}
+
 export interface AwsClients {
   sts: STSClient;
   iam: IAMClient;
@@ -140,6 +147,8 @@ export interface AwsClients {
   s3(region: string): S3Client;
   /** EC2 in another region: the search for the lab when the graded region is empty. */
   ec2In(region: string): EC2Client;
+  /** EC2, Elastic Load Balancing and ECS in another region: what bills by the hour where the lab appears to be. */
+  billingIn(region: string): BillingClients;
   /** Closes every client's connection pool so the process can exit promptly. */
   destroy(): void;
 }
@@ -224,6 +233,7 @@ export function createClients(options: ClientOptions, env: NodeJS.ProcessEnv = p
   const global = () => ({ ...common, retryStrategy: gradingRetryStrategy(maxAttempts), region: GLOBAL_REGION });
   const s3Clients = new Map<string, S3Client>();
   const ec2Clients = new Map<string, EC2Client>();
+  const billingClients = new Map<string, BillingClients>();
   const forcePathStyle = s3EndpointOverridden(env);
   const watchers = { ...(options.onCall ? { onCall: options.onCall } : {}), ...(options.pending ? { pending: options.pending } : {}) };
   const clients: AwsClients = {
@@ -259,10 +269,24 @@ export function createClients(options: ClientOptions, env: NodeJS.ProcessEnv = p
       }
       return client;
     },
+    billingIn(region) {
+      let billing = billingClients.get(region);
+      if (!billing) {
+        // Two attempts: this is about the cost notice, never worth a grade's wait.
+        const elsewhere = () => ({ ...common, region, maxAttempts: 2, retryStrategy: gradingRetryStrategy(2) });
+        billing = {
+          ec2: observe(new EC2Client(elsewhere()), 'ec2', watchers),
+          elb: observe(new ElasticLoadBalancingV2Client(elsewhere()), 'elasticloadbalancing', watchers),
+          ecs: observe(new ECSClient(elsewhere()), 'ecs', watchers),
+        };
+        billingClients.set(region, billing);
+      }
+      return billing;
+    },
     destroy() {
-      const { s3: _s3, ec2In: _ec2In, destroy: _destroy, ...serviceClients } = clients;
+      const { s3: _s3, ec2In: _ec2In, billingIn: _billingIn, destroy: _destroy, ...serviceClients } = clients;
       for (const client of Object.values(serviceClients)) client.destroy();
-      for (const client of [...s3Clients.values(), ...ec2Clients.values()]) client.destroy();
+      for (const client of [...s3Clients.values(), ...ec2Clients.values(), ...[...billingClients.values()].flatMap((billing) => Object.values(billing))]) client.destroy();
       agents.httpAgent.destroy();
       agents.httpsAgent.destroy();
     },

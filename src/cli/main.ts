@@ -12,7 +12,7 @@ import { captureLibraryConsole } from './terminal.js';
 // so students in CloudShell would only see noise above their checklist.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-/** Exit codes: 0 graded, 1 graded below --min-score, 2 bad input, 3 AWS unreachable, 4 a batch left students ungraded, 5 a batch flagged students, 70 a bug. */
+/** Exit codes: 0 graded, 1 graded below --min-score, 2 bad input, 3 AWS unreachable, 4 a batch left students ungraded, 5 a batch flagged students, 6 the lab is in another region than the one graded, 70 a bug. */
 const EXIT_BUG = 70;
 
 function minScore(value: string): number {
@@ -191,7 +191,7 @@ function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
-      '\nExit codes: 0 graded, 1 graded below --min-score, 2 bad input (rubric, snapshot, roster, flags), 3 AWS unreachable or credentials missing, 4 batch: some students could not be graded, 5 batch: all graded, some flagged by verification (4 wins over 5, 5 over 1).',
+      '\nExit codes: 0 graded, 1 graded below --min-score, 2 bad input (rubric, snapshot, roster, flags), 3 AWS unreachable or credentials missing, 4 batch: some students could not be graded, 5 batch: all graded, some flagged by verification (4 wins over 5, 5 over 1), 6 grade: the region graded holds none of the lab, which is in another region (the report names it).',
     );
 
   // The options a student needs come first (whose account, which region, which lab profile),

@@ -20,7 +20,7 @@ import { readFact, type CallContext } from './calls.js';
 import { SDK } from './sdk.js';
 
 /** The collector's view of the clients: every `send` goes through the CallContext. */
-export type CollectClients = Omit<AwsClients, 'destroy'>;
+export type CollectClients = Omit<AwsClients, 'destroy' | 'billingIn'>;
 
 export interface FactsInput {
   ctx: CallContext;

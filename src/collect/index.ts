@@ -7,7 +7,7 @@ import type { LabParams } from '../rubric/params.js';
 import type { FactKey, Snapshot } from '../snapshot/types.js';
 import { CallContext } from './calls.js';
 import { collectFacts, type CollectClients } from './facts.js';
-import { labAbsent, searchLabRegions, type RegionSearch } from './region.js';
+import { labAbsent, surveyOtherRegions, type RegionSearch } from './region.js';
 import { packageVersion } from '../package.js';
 
 /** What every snapshot names as its collector: this package, at its own version. */
@@ -112,7 +112,20 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
     };
     if (options.onLabElsewhere && labAbsent(snapshot)) {
       // After the snapshot's counts: the search is about the account, not the graded region's facts.
-      options.onLabElsewhere(await searchLabRegions(wrapped.ec2, wrapped.ec2In, region), region);
+      const survey = await surveyOtherRegions({
+        ctx,
+        clients: wrapped,
+        billingIn: (other) => {
+          const billing = clients.billingIn(other);
+          return { ec2: ctx.wrap(billing.ec2), elb: ctx.wrap(billing.elb), ecs: ctx.wrap(billing.ecs) };
+        },
+        caller,
+        region,
+        params: options.params,
+        facts,
+      });
+      options.onLabElsewhere(survey, region);
+      return { ...snapshot, regionSearch: survey };
     }
     return snapshot;
   } finally {

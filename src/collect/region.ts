@@ -5,40 +5,18 @@ import { DescribeRegionsCommand, DescribeVpcsCommand, type DescribeRegionsComman
 import { GLOBAL_REGION, type AwsClients } from '../aws/clients.js';
 import { identifyCaller } from '../aws/credentials.js';
 import { UsageError } from '../errors.js';
-import type { Fact, Snapshot } from '../snapshot/types.js';
+import { BILLABLE_FACTS, type BillableFacts, type RegionSearch, type RegionSurvey } from '../snapshot/region-search.js';
+import type { CallerIdentity, Facts } from '../snapshot/types.js';
+import type { NameHints } from '../facts/define.js';
 import { errorCode, type Sender } from '../aws/errors.js';
 import { CallContext } from './calls.js';
+import { collectFacts, type CollectClients } from './facts.js';
+import { commandWith } from '../command-line.js';
+
+export { labAbsent, type RegionSearch } from '../snapshot/region-search.js';
 
 /** Regions asked at once: all of them (about 17 enabled by default) in one wave. */
 const DEFAULT_SEARCH_CONCURRENCY = 32;
-
-/** What the search saw: the regions that hold a non-default VPC, and those it could not read. */
-export interface RegionSearch {
-  /** The regions searched (every enabled region but the graded one, or all of them for `--region auto`). */
-  searched: string[];
-  /** Regions with a non-default VPC, most VPCs first. */
-  found: { region: string; vpcIds: string[] }[];
-  /** Regions whose answer was an error, with its code. */
-  unreadable: { region: string; code: string }[];
-  /** The code ec2:DescribeRegions answered when the regions could not be listed at all. */
-  listFailed?: string;
-}
-
-function readData<T>(fact: Fact<T> | undefined): T | undefined {
-  return fact?.ok ? fact.data : undefined;
-}
-
-/**
- * Whether the graded region holds none of the lab's core resources: no non-default VPC, no
- * load balancer and no ECS cluster, each read without error. An unreadable fact is no evidence.
- */
-export function labAbsent(snapshot: Snapshot): boolean {
-  const vpcs = readData(snapshot.facts.vpcs);
-  const loadBalancers = readData(snapshot.facts.loadBalancers);
-  const clusters = readData(snapshot.facts.clusters);
-  if (vpcs === undefined || loadBalancers === undefined || clusters === undefined) return false;
-  return vpcs.every((vpc) => vpc.IsDefault === true) && loadBalancers.length === 0 && clusters.length === 0;
-}
 
 /**
  * The account's enabled regions (ec2:DescribeRegions from `home`), each asked for its
@@ -75,19 +53,51 @@ export async function searchLabRegions(home: Sender, ec2In: (region: string) => 
   return { searched, found, unreadable };
 }
 
+/** Regions whose billable resources are read when the lab appears elsewhere: the likeliest few, most VPCs first. */
+const MAX_BILLED_REGIONS = 3;
+
+export interface SurveyInput {
+  ctx: CallContext;
+  clients: CollectClients;
+  /** EC2, Elastic Load Balancing and ECS of another region, through the same CallContext. */
+  billingIn: (region: string) => Pick<CollectClients, 'ec2' | 'elb' | 'ecs'>;
+  caller: CallerIdentity;
+  /** The graded region, which holds none of the lab. */
+  region: string;
+  params: NameHints;
+  /** The graded region's facts: every fact but the billable ones is taken from them, not read again. */
+  facts: Facts;
+}
+
+/**
+ * The search of the other enabled regions, and in each region where the lab appears (up to
+ * three) what bills by the hour: NAT gateways, load balancers, Elastic IPs, running tasks. Read
+ * with the fact definitions themselves, so the cost notice counts them as it counts the graded
+ * region's.
+ */
+export async function surveyOtherRegions(input: SurveyInput): Promise<RegionSurvey> {
+  const search = await searchLabRegions(input.clients.ec2, input.clients.ec2In, input.region);
+  const billable = await Promise.all(
+    search.found.slice(0, MAX_BILLED_REGIONS).map(async ({ region }) => {
+      const read = await collectFacts({
+        ctx: input.ctx,
+        clients: { ...input.clients, ...input.billingIn(region) },
+        caller: input.caller,
+        region,
+        params: input.params,
+        previous: input.facts,
+        refresh: (key) => (BILLABLE_FACTS as readonly string[]).includes(key),
+      });
+      const facts = Object.fromEntries(BILLABLE_FACTS.map((key) => [key, read[key]])) as BillableFacts;
+      return { region, facts };
+    }),
+  );
+  return { ...search, billable };
+}
+
 /** `lab-grader grade … --region us-east-1`: the command the person ran, with the region replaced. */
 export function commandInRegion(argv: readonly string[], region: string): string {
-  const args: string[] = [];
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i]!;
-    if (arg === '--region') {
-      i += 1;
-      continue;
-    }
-    if (arg.startsWith('--region=')) continue;
-    args.push(/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`);
-  }
-  return ['lab-grader', ...args, '--region', region].join(' ');
+  return commandWith(argv, '--region', region);
 }
 
 /** What to tell a person whose graded region is empty: where the lab appears to be, and the command. */

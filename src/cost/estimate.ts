@@ -3,6 +3,7 @@
 import type { LabParams } from '../rubric/params.js';
 import type { Fact, FactKey, Facts, Snapshot } from '../snapshot/types.js';
 import { FACT_CALLS } from '../snapshot/facts.js';
+import type { BillableFacts } from '../snapshot/region-search.js';
 
 export type CostItem = 'natGateway' | 'loadBalancer' | 'fargateTask' | 'publicIpv4';
 
@@ -29,6 +30,20 @@ export interface CostNotice {
   unknown: string[];
   /** How to stop paying, in dependency order. */
   teardown: string[];
+  /**
+   * Other enabled regions where the lab appears to be and something bills by the hour (read
+   * when the graded region held none of the lab); `perHour` and `perDay` include them.
+   */
+  otherRegions?: RegionCost[];
+}
+
+/** What bills by the hour in one more region. */
+export interface RegionCost {
+  region: string;
+  /** USD per hour in this region alone. */
+  perHour: number;
+  lines: CostLine[];
+  unknown: string[];
 }
 
 type Prices = LabParams['prices'];
@@ -87,8 +102,7 @@ function usd(micros: number): string {
  * does not read instances; the lab's tasks run in private subnets), data transfer, S3,
  * ECR and CloudWatch storage.
  */
-export function estimateRunningCost(snapshot: Snapshot, prices: Prices): CostNotice {
-  const { facts } = snapshot;
+function regionCost(facts: BillableFacts, prices: Prices): { lines: CostLine[]; unknown: string[]; micros: number } {
   const unknown: string[] = [];
   const lines: CostLine[] = [];
   const add = (item: CostItem, count: number, micros: number, detail: string): void => {
@@ -163,24 +177,48 @@ export function estimateRunningCost(snapshot: Snapshot, prices: Prices): CostNot
     `${plural(publicIps, 'public IPv4 address', 'public IPv4 addresses')} (${addresses ? plural(elasticIps, 'Elastic IP') : plural(elasticIps, 'NAT gateway address', 'NAT gateway addresses')} + ${balancerIps} for internet-facing load balancer zones) × ${usd(micro(prices.publicIpv4Hour))}/h`,
   );
 
-  const perHourMicros = lines.reduce((sum, line) => sum + Math.round(line.hourly * MICRO), 0);
+  return { lines, unknown, micros: lines.reduce((sum, line) => sum + Math.round(line.hourly * MICRO), 0) };
+}
+
+/**
+ * Hourly cost of what was running in the snapshot's region when it was collected (see
+ * regionCost), and, when the graded region held none of the lab, in each region where the
+ * search found it: a student grading the wrong region pays for the right one.
+ */
+export function estimateRunningCost(snapshot: Snapshot, prices: Prices): CostNotice {
+  const graded = regionCost(snapshot.facts, prices);
+  const otherRegions = (snapshot.regionSearch?.billable ?? [])
+    .map(({ region, facts }) => ({ region, ...regionCost(facts, prices) }))
+    .filter((other) => other.lines.length > 0 || other.unknown.length > 0);
+  const perHourMicros = graded.micros + otherRegions.reduce((sum, other) => sum + other.micros, 0);
   return {
     region: snapshot.region,
     asOf: snapshot.collectedAt,
     perHour: perHourMicros / MICRO,
     perDay: (perHourMicros * 24) / MICRO,
-    lines,
-    unknown,
+    lines: graded.lines,
+    unknown: graded.unknown,
     teardown: [...TEARDOWN_STEPS],
+    ...(otherRegions.length === 0
+      ? {}
+      : { otherRegions: otherRegions.map(({ region, lines, unknown, micros }) => ({ region, perHour: micros / MICRO, lines, unknown })) }),
   };
 }
 
 /** The notice as plain text lines, shared by the console and markdown reporters. */
 export function costNoticeLines(notice: CostNotice): string[] {
+  const regions = [{ region: notice.region, lines: notice.lines, unknown: notice.unknown }, ...(notice.otherRegions ?? [])];
+  const billed = regions.filter((region) => region.lines.length > 0).map((region) => region.region);
+  // With more than one region, each line says which.
+  const where = (region: string) => (regions.length > 1 ? `${region}: ` : '');
   const head =
-    notice.lines.length === 0
-      ? `Nothing billable by the hour was seen running in ${notice.region} at ${notice.asOf}.`
-      : `Left running, what the grader saw in ${notice.region} at ${notice.asOf} costs about $${notice.perHour.toFixed(4)} per hour ($${notice.perDay.toFixed(2)} per day):`;
-  const unknown = notice.unknown.length ? [`Not included (could not be read): ${notice.unknown.join('; ')}.`] : [];
-  return [head, ...notice.lines.map((line) => `- ${line.detail} = $${line.hourly.toFixed(4)}/h`), ...unknown];
+    billed.length === 0
+      ? `Nothing billable by the hour was seen running in ${regions.map((region) => region.region).join(' or ')} at ${notice.asOf}.`
+      : `Left running, what the grader saw in ${billed.join(' and ')} at ${notice.asOf} costs about $${notice.perHour.toFixed(4)} per hour ($${notice.perDay.toFixed(2)} per day):`;
+  const unknown = regions.flatMap((region) => region.unknown.map((fact) => `${where(region.region)}${fact}`));
+  return [
+    head,
+    ...regions.flatMap((region) => region.lines.map((line) => `- ${where(region.region)}${line.detail} = $${line.hourly.toFixed(4)}/h`)),
+    ...(unknown.length > 0 ? [`Not included (could not be read): ${unknown.join('; ')}.`] : []),
+  ];
 }

@@ -9,6 +9,8 @@ import type { Rubric, RubricStep } from '../rubric/types.js';
 import { describeResult } from '../probe/evidence.js';
 import type { ProbeResult, Snapshot } from '../snapshot/types.js';
 import { evaluateCheck, withRubricHint, type Evaluation } from './evaluate.js';
+import { inLabRegion } from './elsewhere.js';
+import { labElsewhere } from '../snapshot/region-search.js';
 import { addPoints, sharePoints, toPoints, type Hundredths } from '../rubric/points.js';
 import { guardFactTypes, MistypedFact } from './fact-types.js';
 import type { CheckResult, Points, Scorecard, SectionResult, StepResult, StepStatus } from './scorecard.js';
@@ -117,6 +119,8 @@ export function gradeWith(grading: Grading, snapshot: Snapshot, input: StudentIn
   const notApplicable = new Set(profile.notApplicable);
   const resolveOptions = { profile: profile.name, submission: input.submission ?? null };
   const lab: Lab = input.lab ?? resolveForGrading(grading, snapshot, resolveOptions.submission);
+  // The graded region holds none of the lab, which the search found in another.
+  const elsewhere = snapshotTyped(() => guardFactTypes(snapshot, (traced) => labElsewhere(traced)));
 
   // A check may grade two steps (s3.model-files in 2.2 and 2.3): it runs once.
   const evaluations = new Map<string, Evaluation>();
@@ -158,7 +162,7 @@ export function gradeWith(grading: Grading, snapshot: Snapshot, input: StudentIn
           },
         };
       }
-      const evaluation = withRubricHint(evaluate(check), ref.hint);
+      const evaluation = inLabRegion(withRubricHint(evaluate(check), ref.hint), elsewhere);
       const earned = sharePoints(ref.points, evaluation.fraction);
       const probeMs = probeTime(evaluation.evidence, snapshot.probes.results);
       return {
@@ -240,6 +244,7 @@ export function gradeWith(grading: Grading, snapshot: Snapshot, input: StudentIn
     counts,
     choices: lab.choices.map((choice) => ({ ...choice })),
     cost: snapshotTyped(() => guardFactTypes(snapshot, (facts) => estimateRunningCost(facts, params.prices))),
+    ...(elsewhere === undefined ? {} : { labElsewhere: elsewhere }),
   };
   return input.freeze === false ? scorecard : deepFreeze(scorecard);
 }

@@ -3,6 +3,7 @@
 import type { CheckStatus } from '../check/define.js';
 import type { Choice } from '../resolve/lab.js';
 import type { CostNotice } from '../cost/estimate.js';
+import type { LabElsewhere } from '../snapshot/region-search.js';
 import type { StepStatus } from './status.js';
 
 export type { StepStatus } from './status.js';
@@ -75,6 +76,8 @@ export interface Scorecard {
   choices: Choice[];
   /** What the billable resources in the snapshot cost per hour while left running, and how to tear them down. */
   cost?: CostNotice;
+  /** The graded region holds none of the lab, which appears to be in another region: every report says so first and last. */
+  labElsewhere?: LabElsewhere;
   /** What verification found in a snapshot someone else collected, and what it did to the points. */
   integrity?: IntegrityResult;
 }

@@ -7,6 +7,7 @@ import {
   formatPoints,
   formatScore,
   isMiss,
+  labElsewhereNotice,
   profilesText,
   skipReason,
   stepCauses,
@@ -160,7 +161,11 @@ function render(scorecard: Scorecard, options: ReportOptions): string {
   const width = options.width ?? CONSOLE_WIDTH;
   const layout: Layout = { width, paint };
   const { subject } = scorecard;
+  const elsewhere = labElsewhereNotice(scorecard);
   const lines: string[] = [
+    ...(elsewhere === undefined
+      ? []
+      : [...wrap(elsewhere.headline, width).map((line) => paint(line, 'bold')), ...wrap(`${elsewhere.detail} ${elsewhere.command}`, width), '']),
     paint(printable(scorecard.lab), 'bold'),
     ...wrap(
       `Account ${subject.account} · ${subject.region} · ${profilesText(scorecard, options)} · collected ${subject.collectedAt}`,
@@ -194,6 +199,7 @@ function render(scorecard: Scorecard, options: ReportOptions): string {
     ...wrap(`Steps: ${tally}`, width),
   );
   if (scorecard.cost && !options.missesOnly) lines.push(...costLines(scorecard.cost, layout));
+  if (elsewhere !== undefined) lines.push('', ...[elsewhere.headline, elsewhere.command].flatMap((text) => wrap(text, width)).map((line) => paint(line, 'bold')));
   return `${lines.join('\n')}\n`;
 }
 

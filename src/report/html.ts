@@ -9,6 +9,7 @@ import type { Scorecard, StepResult, StepStatus } from '../grade/scorecard.js';
 import {
   formatPoints,
   formatScore,
+  labElsewhereNotice,
   profilesText,
   stepCauses,
   stepEvidence,
@@ -138,6 +139,14 @@ function costSection(cost: CostNotice): string {
 }
 
 const INTEGRITY_CSS = '.integrity{border:2px solid #c62828;border-radius:6px;padding:4px 14px;margin-top:12px}';
+const ELSEWHERE_CSS = '.elsewhere{border:2px solid #b26a00;border-radius:6px;padding:8px 14px;margin:12px 0;background:#fff4e0}';
+
+/** The graded region holds none of the lab: said before anything else of the report. */
+function elsewhereNotice(scorecard: Scorecard): string {
+  const notice = labElsewhereNotice(scorecard);
+  if (!notice) return '';
+  return `<p class="elsewhere" id="lab-elsewhere"><strong>${escapeHtml(notice.headline)}</strong> ${escapeHtml(notice.detail)} ${escapeHtml(notice.command)}</p>`;
+}
 
 function integritySection(scorecard: Scorecard): string {
   const headline = integrityHeadline(scorecard);
@@ -165,6 +174,7 @@ function render(scorecard: Scorecard, options: ReportOptions): string {
   const body = [
     '<header>',
     `<h1>${escapeHtml(scorecard.lab)}</h1>`,
+    elsewhereNotice(scorecard),
     ...(held
       ? [
           `<p class="total" id="total">Held for review: ${formatPoints(held.total.earned)} / ${formatPoints(held.total.max)} points</p>`,
@@ -187,7 +197,7 @@ function render(scorecard: Scorecard, options: ReportOptions): string {
   ]
     .filter(Boolean)
     .join('\n');
-  return htmlPage(title, body, scorecard.integrity ? INTEGRITY_CSS : '');
+  return htmlPage(title, body, `${scorecard.integrity ? INTEGRITY_CSS : ''}${scorecard.labElsewhere ? ELSEWHERE_CSS : ''}`);
 }
 
 export const htmlReporter: Reporter = { file: 'report.html', render };

@@ -6,6 +6,7 @@ import type { Scorecard, StepResult, StepStatus } from '../grade/scorecard.js';
 import {
   formatScore,
   isMiss,
+  labElsewhereNotice,
   profilesText,
   stepCauses,
   stepEvidence,
@@ -82,9 +83,13 @@ function costSection(notice: CostNotice): string[] {
 
 function render(scorecard: Scorecard, options: ReportOptions): string {
   const { subject } = scorecard;
+  const elsewhere = labElsewhereNotice(scorecard);
   const lines: string[] = [
     `# ${escapeMarkdownInline(scorecard.lab)}`,
     '',
+    ...(elsewhere === undefined
+      ? []
+      : [`> **${escapeMarkdownInline(elsewhere.headline)}** ${escapeMarkdownInline(elsewhere.detail)} ${escapeMarkdownInline(elsewhere.command)}`, '']),
     `**${totalLine(scorecard)}**`,
     '',
     `Account ${escapeMarkdownInline(subject.account)} · ${escapeMarkdownInline(subject.region)} · ${escapeMarkdownInline(profilesText(scorecard, options))} · collected ${escapeMarkdownInline(subject.collectedAt)}`,
@@ -116,6 +121,7 @@ function render(scorecard: Scorecard, options: ReportOptions): string {
     lines.push('');
   }
   if (scorecard.cost) lines.push(...costSection(scorecard.cost));
+  if (elsewhere !== undefined) lines.push('', `**${escapeMarkdownInline(elsewhere.headline)}** ${escapeMarkdownInline(elsewhere.command)}`);
   return `${lines.join('\n').trimEnd()}\n`;
 }
 

@@ -35,6 +35,20 @@ export function profilesText(scorecard: Scorecard, options: Pick<ReportOptions, 
   return options.awsProfile === undefined ? lab : `AWS profile ${options.awsProfile} · ${lab}`;
 }
 
+/**
+ * When the graded region holds none of the lab and the search found it in another: what every
+ * report opens with (and the console also closes with), so no one reads the checklist as the lab's.
+ */
+export function labElsewhereNotice(scorecard: Scorecard): { headline: string; detail: string; command: string } | undefined {
+  const elsewhere = scorecard.labElsewhere;
+  if (elsewhere === undefined) return undefined;
+  return {
+    headline: `Region ${elsewhere.graded} holds none of the lab: it appears to be in ${elsewhere.region}.`,
+    detail: `The steps below are ${elsewhere.graded}'s; ${elsewhere.region} holds non-default VPC ${elsewhere.vpcIds.join(', ')}.`,
+    command: `Grade it with --region ${elsewhere.region}.`,
+  };
+}
+
 /** A group of steps as reporters show it: the lab's sections, then the bonus. */
 export interface StepGroup {
   id: string;

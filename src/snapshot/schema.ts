@@ -4,6 +4,8 @@
 import * as z from 'zod';
 import { FACT_DEFINITIONS } from '../facts/index.js';
 import type { FactKey } from './types.js';
+import { BILLABLE_FACTS } from './region-search.js';
+import { REGION } from '../role-names.js';
 
 // zod compiles an object schema into a function on its first parse: for the one snapshot of a
 // grade that costs more than it saves (the complete example's first parse: 37 ms of CPU compiled,
@@ -89,6 +91,26 @@ const provenanceSchema = z
   })
   .strict();
 
+/** A region's name, as the search of the enabled regions recorded it (the reports show it on a line of its own). */
+const regionName = z.string().regex(REGION, { error: 'an AWS region name such as eu-west-1' });
+
+const regionSearchSchema = z
+  .object({
+    searched: z.array(regionName),
+    found: z.array(z.object({ region: regionName, vpcIds: z.array(text) }).strict()),
+    unreadable: z.array(z.object({ region: regionName, code: text }).strict()),
+    listFailed: text.optional(),
+    billable: z.array(
+      z
+        .object({
+          region: regionName,
+          facts: z.object(Object.fromEntries(BILLABLE_FACTS.map((key) => [key, factSchemas[key].optional()]))).strict(),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
 export const snapshotSchema = z
   .object({
     schemaVersion: z.literal(1, {
@@ -110,5 +132,6 @@ export const snapshotSchema = z
     provenance: provenanceSchema.optional(),
     facts: factsSchema,
     probes: probesSchema,
+    regionSearch: regionSearchSchema.optional(),
   })
   .strict();

@@ -4,6 +4,7 @@ import type { DefinedFacts } from '../facts/index.js';
 import type { Json } from '../facts/define.js';
 import type { Notification, Subscriber } from '@aws-sdk/client-budgets';
 
+import type { RegionSurvey } from './region-search.js';
 export type { CallerIdentity, Fact, FactError, FactMap, Json } from '../facts/define.js';
 
 export interface BudgetNotification {
@@ -104,4 +105,9 @@ export interface Snapshot {
   provenance?: Provenance;
   facts: Facts;
   probes: Probes;
+  /**
+   * When the graded region held none of the lab: what the search of the other enabled regions
+   * found, and what bills by the hour where the lab appears to be. Absent when no search ran.
+   */
+  regionSearch?: RegionSurvey;
 }

@@ -1,10 +1,11 @@
 // A student who built the lab in one region and grades in another is told where it is.
 import { afterEach, describe, expect, it } from 'vitest';
-import { DescribeRegionsCommand, DescribeVpcsCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeNatGatewaysCommand, DescribeRegionsCommand, DescribeVpcsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { createClients } from '../../src/aws/clients.js';
 import { collectSnapshot } from '../../src/collect/index.js';
 import { chooseLabRegion, commandInRegion, explainLabElsewhere, labAbsent, type RegionSearch } from '../../src/collect/region.js';
 import { UsageError } from '../../src/errors.js';
+import type { RegionSurvey } from '../../src/snapshot/region-search.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
 import { completeLabWith, dataOf, example, labParams } from '../support/fixtures.js';
 import { awsError, mockAccount, type MockedAccount } from './mock-account.js';
@@ -56,15 +57,23 @@ describe('finding the lab in another region', () => {
   it('says which region holds the lab, with the command to grade it, when the graded region is empty', async () => {
     account = multiRegionAccount(emptyRegion());
     const seen: { search: RegionSearch; graded: string }[] = [];
-    await collect((search, graded) => seen.push({ search, graded }));
+    const snapshot = await collect((search, graded) => seen.push({ search, graded }));
     expect(seen).toHaveLength(1);
     const [{ search, graded }] = seen as [{ search: RegionSearch; graded: string }];
     expect(graded).toBe('eu-west-1');
-    expect(search).toEqual({
+    const { billable, ...found } = search as RegionSurvey;
+    expect(found).toEqual({
       searched: ['ap-south-1', 'us-east-1', 'us-west-2'],
       found: [{ region: 'us-east-1', vpcIds: [LAB_VPC] }],
       unreadable: [{ region: 'ap-south-1', code: 'UnauthorizedOperation' }],
     });
+    // What bills by the hour where the lab is was read there, with the fact definitions, and kept in the snapshot.
+    expect(billable.map((region) => region.region)).toEqual(['us-east-1']);
+    expect(Object.keys(billable[0]!.facts)).toEqual(['natGateways', 'loadBalancers', 'addresses', 'clusters', 'tasks']);
+    expect(billable[0]!.facts.natGateways).toEqual(example('complete-lab').facts.natGateways);
+    const natRegions = await Promise.all(account.ec2.commandCalls(DescribeNatGatewaysCommand).map((call) => (call.thisValue as EC2Client).config.region()));
+    expect(natRegions.sort()).toEqual(['eu-west-1', 'us-east-1']);
+    expect(snapshot.regionSearch).toEqual(search);
     // Every region's call went to that region's endpoint, all of them asked.
     const regions = await Promise.all(
       account.ec2
@@ -132,7 +141,7 @@ describe('when the regions cannot be listed', () => {
     account.ec2.on(DescribeRegionsCommand).rejects(awsError('UnauthorizedOperation'));
     let search: RegionSearch | undefined;
     await collect((seen) => (search = seen));
-    expect(search).toEqual({ searched: [], found: [], unreadable: [], listFailed: 'UnauthorizedOperation' });
+    expect(search).toEqual({ searched: [], found: [], unreadable: [], listFailed: 'UnauthorizedOperation', billable: [] });
     expect(explainLabElsewhere('eu-west-1', search!, ['grade'])).toMatch(
       /The other regions could not be listed \(ec2:DescribeRegions answered UnauthorizedOperation\): if you built the lab elsewhere, grade with --region/,
     );

@@ -228,6 +228,34 @@ describe.skipIf(!standinUrl)('the reference system against an AWS stand-in', { t
     // The variables are still there by name: the evidence says what was set, never to what.
     expect(await readFile(saved, 'utf8')).toContain('"name": "DB_PASSWORD"');
   });
+
+  it('(g) the lab built in us-east-1 and graded in eu-west-1: the report says so first and last, no step says to create anything, exit 6, and the cost notice counts us-east-1', async () => {
+    await resetStandin(url);
+    const student = await accountSetup(url);
+    // Without Docker the deploy builds everything but the service (exit 4): the network, the NAT gateway, the load balancer.
+    const deploy = await referenceScript(url, 'deploy', DEPLOY_FLAGS, 'us-east-1');
+    expect(deploy.code, deploy.stdout + deploy.stderr).toBe(4);
+    const out = join(work, 'wrong-region');
+    const result = await grade(url, ['--format', 'console,json', '--out', out], student);
+    expect(result.code, result.stderr).toBe(6);
+    const stdout = result.stdout.trimEnd().split('\n');
+    expect(stdout[0]).toBe(`Region ${REGION} holds none of the lab: it appears to be in us-east-1.`);
+    expect(stdout.at(-1)).toBe('Grade it with --region us-east-1.');
+    expect(cliStderr(result.stderr)).toMatch(/^warning: Region eu-west-1 holds none of the lab's core resources .* The lab appears to be in us-east-1 .*--region us-east-1 \(or --region auto\)\.\n$/);
+    const scorecard = JSON.parse(await readFile(join(out, 'scorecard.json'), 'utf8')) as Scorecard;
+    expect(scorecard.labElsewhere).toMatchObject({ graded: REGION, region: 'us-east-1' });
+    const hints = checksOf(scorecard).flatMap((check) => (check.hint === undefined ? [] : [`${check.id}: ${check.hint}`]));
+    expect(hints.filter((hint) => /\bcreate\b/i.test(hint))).toEqual([]);
+    expect(hints.filter((hint) => hint.includes(`Not in ${REGION} (the lab is in us-east-1)`)).length).toBeGreaterThan(10);
+    // Nothing bills in eu-west-1; the NAT gateway and the load balancer bill in us-east-1.
+    expect(scorecard.cost?.lines).toEqual([]);
+    const usEast1 = scorecard.cost?.otherRegions?.find((region) => region.region === 'us-east-1');
+    expect(usEast1?.lines.map((line) => [line.item, line.count])).toEqual(expect.arrayContaining([['natGateway', 1], ['loadBalancer', 1]]));
+    expect(scorecard.cost?.perHour).toBeGreaterThan(0);
+    expect(result.stdout).toMatch(/^- us-east-1: 1 NAT gateway available/m);
+    expect(result.stdout).not.toContain('Nothing billable by the hour');
+  });
+
 });
 
 // Two students' accounts in the stand-in, each with the read-only role made from what

@@ -155,8 +155,8 @@ export function bash(url: string, args: string[], env: NodeJS.ProcessEnv, cwd?: 
 }
 
 /** The reference system's scripts, run from source as `npm run deploy -w reference-service` does. */
-export function referenceScript(url: string, script: 'deploy' | 'teardown', args: string[]): Promise<Output> {
-  return node(url, ['--import', 'tsx', join(REPO_ROOT, `reference-service/deploy/${script}.ts`), '--region', REGION, ...args]);
+export function referenceScript(url: string, script: 'deploy' | 'teardown', args: string[], region = REGION): Promise<Output> {
+  return node(url, ['--import', 'tsx', join(REPO_ROOT, `reference-service/deploy/${script}.ts`), '--region', region, ...args]);
 }
 
 /** The built CLI's `grade`; `key` is whose credentials it grades with (moto answers GetCallerIdentity with the key's user). */

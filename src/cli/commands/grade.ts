@@ -210,7 +210,13 @@ async function liveRead(options: GradeOptions, grading: Grading, submission: Sub
   }
 }
 
-/** Grades and writes the reports; the exit code is 1 when the score is below --min-score. */
+/** Exit code of a grade whose region holds none of the lab while another enabled region does (the reports say which). */
+export const EXIT_LAB_ELSEWHERE = 6;
+
+/**
+ * Grades and writes the reports; the exit code is 6 when the graded region holds none of the
+ * lab and another region does, else 1 when the score is below --min-score.
+ */
 export async function gradeCommand(options: GradeOptions): Promise<number> {
   const started = performance.now();
   const deadline = Date.now() + (options.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
@@ -275,6 +281,8 @@ export async function gradeCommand(options: GradeOptions): Promise<number> {
     if (files.length > 0) log.note(`reports written: ${files.join(', ')}`);
   }
 
+  // A grade of a region without the lab is no grade of the lab: a script or CI must not take it for one.
+  if (scorecard.labElsewhere !== undefined) return EXIT_LAB_ELSEWHERE;
   // Summed in hundredths, as every score is.
   const score = Math.round((scorecard.total.earned + scorecard.bonusPoints.earned) * 100) / 100;
   if (options.minScore !== undefined && score < options.minScore) {
