@@ -33,6 +33,7 @@ import {
   grade,
   node,
   nodeWith,
+  learnerLabSession,
   ownStderr,
   printedRoleParameters,
   pushImage,
@@ -256,6 +257,19 @@ describe.skipIf(!standinUrl)('the reference system against an AWS stand-in', { t
     expect(result.stdout).not.toContain('Nothing billable by the hour');
   });
 
+  it('(h) an AWS Academy account graded without --lab-profile: one warning with the command, none with it', async () => {
+    await resetStandin(url);
+    const session = await learnerLabSession(url);
+    const nudges = (stderr: string) => stderr.split('\n').filter((line) => line.includes('looks like an AWS Academy Learner Lab'));
+    const own = await grade(url, ['--format', 'json', '--out', join(work, 'academy-own')], session);
+    expect(own.code, own.stderr).toBe(0);
+    expect(nudges(own.stderr)).toEqual([
+      `warning: This account looks like an AWS Academy Learner Lab (the grader read it as the voclabs role, which AWS Academy signs students in with), graded with the own-account profile, which asks for what Learner Lab does not allow (an IAM user and group, a budget). Grade it with: lab-grader grade --region ${REGION} --format json --out ${join(work, 'academy-own')} --lab-profile academy`,
+    ]);
+    const academy = await grade(url, ['--lab-profile', 'academy', '--format', 'json', '--out', join(work, 'academy')], session);
+    expect(academy.code, academy.stderr).toBe(0);
+    expect(nudges(academy.stderr)).toEqual([]);
+  });
 });
 
 // Two students' accounts in the stand-in, each with the read-only role made from what

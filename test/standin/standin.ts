@@ -21,6 +21,7 @@ import {
   PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { ECSClient, RegisterTaskDefinitionCommand, type ContainerDefinition } from '@aws-sdk/client-ecs';
 import { exportModel } from '../../reference-service/scripts/export-model.js';
 import type { CheckResult, Scorecard } from '../../src/grade/scorecard.js';
@@ -99,6 +100,8 @@ export interface Output {
 export interface AccessKey {
   accessKeyId: string;
   secretAccessKey: string;
+  /** Present for an assumed role's session credentials. */
+  sessionToken?: string;
 }
 
 const DUMMY_KEY: AccessKey = { accessKeyId: 'testing', secretAccessKey: 'testing' };
@@ -110,6 +113,7 @@ export function standinEnv(url: string, key: AccessKey = DUMMY_KEY): NodeJS.Proc
     AWS_ENDPOINT_URL: url,
     AWS_ACCESS_KEY_ID: key.accessKeyId,
     AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
+    ...(key.sessionToken === undefined ? {} : { AWS_SESSION_TOKEN: key.sessionToken }),
     AWS_REGION: REGION,
     AWS_CONFIG_FILE: '/nonexistent/lab-grader-standin-config',
     AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/lab-grader-standin-credentials',
@@ -202,6 +206,27 @@ export async function accountSetup(url: string): Promise<AccessKey> {
     return { accessKeyId: key!.AccessKeyId!, secretAccessKey: key!.SecretAccessKey! };
   } finally {
     iam.destroy();
+  }
+}
+
+/**
+ * An AWS Academy Learner Lab's account as its student sees it: the LabRole tasks run as, and the
+ * voclabs role the student is signed in with (its session credentials, returned).
+ */
+export async function learnerLabSession(url: string): Promise<AccessKey> {
+  const iam = new IAMClient(clientConfig(url, 'us-east-1'));
+  const sts = new STSClient(clientConfig(url, 'us-east-1'));
+  const trust = (principal: object) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole' }] });
+  try {
+    await iam.send(new CreateRoleCommand({ RoleName: 'LabRole', AssumeRolePolicyDocument: trust({ Service: 'ecs-tasks.amazonaws.com' }) }));
+    await iam.send(new CreateRoleCommand({ RoleName: 'voclabs', AssumeRolePolicyDocument: trust({ AWS: `arn:aws:iam::${ACCOUNT}:root` }) }));
+    const { Credentials: session } = await sts.send(
+      new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${ACCOUNT}:role/voclabs`, RoleSessionName: 'user1234567=student@example.com' }),
+    );
+    return { accessKeyId: session!.AccessKeyId!, secretAccessKey: session!.SecretAccessKey!, sessionToken: session!.SessionToken! };
+  } finally {
+    iam.destroy();
+    sts.destroy();
   }
 }
 

@@ -1,4 +1,6 @@
 // `lab-grader grade`: collect (or load) a snapshot, grade it against the rubric, write the reports.
+import { academyNudge, learnerLabShape } from '../../grade/academy.js';
+import { commandWith } from '../../command-line.js';
 import { performance } from 'node:perf_hooks';
 import { checksById } from '../../../checks/index.js';
 import { progressDisplay } from '../../collect/progress.js';
@@ -213,6 +215,16 @@ async function liveRead(options: GradeOptions, grading: Grading, submission: Sub
 /** Exit code of a grade whose region holds none of the lab while another enabled region does (the reports say which). */
 export const EXIT_LAB_ELSEWHERE = 6;
 
+/** The rubric profile for AWS Academy / Learner Lab accounts. */
+const ACADEMY_PROFILE = 'academy';
+
+/** One warning line when an account of Learner Lab's shape is graded with another lab profile, with the command that grades it right. */
+function nudgeToAcademy(grading: Grading, snapshot: Snapshot, log: Diagnostics): void {
+  if (grading.profile.name === ACADEMY_PROFILE || !grading.rubric.profiles.some((profile) => profile.name === ACADEMY_PROFILE)) return;
+  const signs = learnerLabShape(snapshot);
+  if (signs) log.warn(academyNudge(signs, grading.profile.name, commandWith(process.argv.slice(2), '--lab-profile', ACADEMY_PROFILE)));
+}
+
 /**
  * Grades and writes the reports; the exit code is 6 when the graded region holds none of the
  * lab and another region does, else 1 when the score is below --min-score.
@@ -240,7 +252,7 @@ export async function gradeCommand(options: GradeOptions): Promise<number> {
   const live = options.snapshot === undefined;
 
   const obtain = live ? () => liveRead(options, grading, submission, log, deadline) : async () => ({ snapshot: loadSnapshot(options.snapshot!) });
-  const { scorecard } = await gradeStudent(grading, obtain, {
+  const { snapshot, scorecard } = await gradeStudent(grading, obtain, {
     submission,
     ...(options.saveSnapshot === undefined
       ? {}
@@ -257,6 +269,8 @@ export async function gradeCommand(options: GradeOptions): Promise<number> {
       mode: options.integrity ?? 'warn',
     },
   });
+
+  nudgeToAcademy(grading, snapshot, log);
 
   const color = useColor(options.color);
   const reportOptions = {
