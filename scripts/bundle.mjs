@@ -79,9 +79,12 @@ export async function bundle(outdir = 'dist/bin') {
     outdir: resolve(root, outdir),
     splitting: true,
     chunkNames: '[name]-[hash]',
-    // Less source to parse is a faster start; names stay, for stack traces and error names.
-    minify: true,
-    keepNames: true,
+    // Less source to parse is a faster start. Identifiers keep the names they were written with,
+    // for stack traces and error names: esbuild's keepNames would instead give every function
+    // created at run time its name with a defineProperty call (about a sixth of a batch's CPU
+    // for each student's grade), for a bundle a quarter smaller.
+    minifyWhitespace: true,
+    minifySyntax: true,
     sourcemap: 'linked',
     sourcesContent: false,
     legalComments: 'none',

@@ -1,6 +1,7 @@
 // Writing output files so that a reader (or a crash) never leaves half a file behind, a
 // symlink is written through rather than replaced, a device or folder is never replaced, and
 // output folders fail at once when they cannot be written.
+import { readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { lstat, mkdir, readdir, readlink, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { threadId } from 'node:worker_threads';
@@ -76,13 +77,18 @@ async function removeLeftovers(target: string): Promise<void> {
   }
 }
 
+/** A new temporary file's name beside `target` (see TEMPORARY). */
+function temporaryFor(target: string): string {
+  temporaryFiles += 1;
+  // Batch grading writes from worker threads that share the process id.
+  return `${target}.${process.pid}.${threadId}.${temporaryFiles}.tmp`;
+}
+
 /** Writes through a temporary file in the target's folder, then renames it into place. */
 export async function writeFileAtomically(file: string, text: string): Promise<void> {
   const target = await writeTarget(file);
   await removeLeftovers(target);
-  temporaryFiles += 1;
-  // Batch grading writes from worker threads that share the process id.
-  const temporary = `${target}.${process.pid}.${threadId}.${temporaryFiles}.tmp`;
+  const temporary = temporaryFor(target);
   try {
     await writeFile(temporary, text, { encoding: 'utf8', flag: 'wx' });
     await rename(temporary, target);
@@ -90,6 +96,49 @@ export async function writeFileAtomically(file: string, text: string): Promise<v
     await rm(temporary, { force: true });
     throw error;
   }
+}
+
+/** Files of one folder written and removed by name, as writeFileAtomically and `rm -f` would. */
+export interface FolderWriter {
+  write(name: string, text: string): Promise<void>;
+  /** Removes the file when it is there. */
+  remove(name: string): Promise<void>;
+}
+
+/**
+ * A writer for several files of the existing folder `dir` (a batch writes three per student):
+ * the folder is listed once, instead of a look at each file and its folder per write, and what
+ * the listing shows decides: a name that is absent or a regular file is replaced at once, a
+ * symlink is written through and anything else refused (writeTarget); the temporary files of
+ * dead writers are removed. Its own files are written with the synchronous calls, which cost a
+ * fifth of the CPU of the promise ones per file (a batch's grading threads wait for nothing else).
+ */
+export async function folderWriter(dir: string): Promise<FolderWriter> {
+  const listed = new Map(readdirSync(dir, { withFileTypes: true }).map((entry) => [entry.name, entry.isFile()]));
+  for (const name of listed.keys()) {
+    const pid = Number(TEMPORARY.exec(name)?.[2]);
+    if (Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)) rmSync(join(dir, name), { force: true });
+  }
+  return {
+    async write(name, text) {
+      const path = join(dir, name);
+      const target = (listed.get(name) ?? true) ? path : await writeTarget(path);
+      const temporary = temporaryFor(target);
+      try {
+        writeFileSync(temporary, text, { encoding: 'utf8', flag: 'wx' });
+        renameSync(temporary, target);
+      } catch (error) {
+        rmSync(temporary, { force: true });
+        throw error;
+      }
+      listed.set(name, true);
+    },
+    async remove(name) {
+      if (!listed.has(name)) return;
+      rmSync(join(dir, name), { force: true });
+      listed.delete(name);
+    },
+  };
 }
 
 /** What is at `path`: a folder, something else, or nothing. */

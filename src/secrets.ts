@@ -11,6 +11,8 @@ const ACCESS_KEY_ID = /(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])/g;
  * inside a longer run. Only a run that looks random counts (looksRandom).
  */
 const KEY_MATERIAL = /(?:[A-Za-z0-9/+]|%2[BbFf]){40,}(?:=|%3[Dd]){0,2}/g;
+/** No credential shape above is shorter: an access key id (20); API tokens and key material are longer. */
+const SHORTEST_SECRET = 20;
 /** At least this many characters of key material is a session token's shape, fewer a secret access key's. */
 const SESSION_TOKEN_LENGTH = 100;
 /**
@@ -107,6 +109,8 @@ export function redactValue(value: string): string {
 
 /** The text with every credential-shaped value redacted (access key ids too, unless kept: they name a key, they do not unlock it). */
 export function redactSecrets(text: string, options: { keepAccessKeyIds?: boolean } = {}): string {
+  // The shortest shape is an access key id's 20 characters: a shorter text (most of a report's) holds none.
+  if (text.length < SHORTEST_SECRET) return text;
   return (options.keepAccessKeyIds ? text : text.replace(ACCESS_KEY_ID, redactValue))
     .replace(API_TOKEN, (token) => (isApiToken(token) ? redactValue(token) : token))
     .replace(KEY_MATERIAL, (run) => (keyMaterialKind(run) ? redactValue(run) : run));

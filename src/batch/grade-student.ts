@@ -1,18 +1,19 @@
 // One student, graded into their folder: the snapshot, the scorecard, the reports, or the
 // error that stopped it. Runs in the batch's own thread or in a grading worker.
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checksById } from '../../checks/index.js';
 import { AwsAccessError, UsageError } from '../errors.js';
 import { settleGrading, type Grading } from '../grade/grading.js';
 import type { Scorecard } from '../grade/scorecard.js';
-import { renderReport, writeReports, type ReportFormat } from '../report/index.js';
+import { renderReports, type ReportFormat } from '../report/index.js';
 import { safeText } from '../report/safe-text.js';
 import type { Submission } from '../resolve/lab.js';
 import type { Rubric } from '../rubric/types.js';
 import { parseSnapshot } from '../snapshot/load.js';
 import type { Snapshot } from '../snapshot/types.js';
-import { writeFileAtomically } from '../files.js';
+import { folderWriter, writeFileAtomically } from '../files.js';
 import { snapshotEvidence } from '../integrity/evidence.js';
 import type { Evidence } from '../integrity/types.js';
 import { gradeStudent, type StudentSnapshot } from '../student/grade.js';
@@ -122,7 +123,8 @@ export async function gradeIntoFolder(
 ): Promise<GradeResult> {
   const { dir } = job;
   try {
-    await mkdir(dir, { recursive: true });
+    // Synchronous: a fifth of the CPU of the promise call (see folderWriter).
+    mkdirSync(dir, { recursive: true });
     // Read first: a missing submission folder costs no collection.
     const submission = job.submissionPath === undefined ? null : await scanSubmission(job.submissionPath);
     const { snapshot, scorecard } = await gradeStudent(
@@ -138,11 +140,14 @@ export async function gradeIntoFolder(
     );
     // The lab's resources, for --deadline, are those the grade chose.
     const evidence = snapshotEvidence(snapshot, scorecard.choices);
-    await writeReports(scorecard, context.fileFormats, dir);
-    await rm(join(dir, ERROR_FILE), { force: true });
-    await writeFileAtomically(join(dir, EVIDENCE_FILE), `${JSON.stringify(evidence, null, 2)}\n`);
+    // Every format from one safe copy of the scorecard, scorecard.json last.
+    const reports = renderReports(scorecard, [...context.fileFormats, 'json']);
+    const folder = await folderWriter(dir);
+    for (const report of reports.slice(0, -1)) await folder.write(report.file!, report.text);
+    await folder.remove(ERROR_FILE);
+    await folder.write(EVIDENCE_FILE, `${JSON.stringify(evidence, null, 2)}\n`);
     // Written last: its presence means the student is completely graded.
-    await writeFileAtomically(join(dir, SCORECARD_FILE), renderReport(scorecard, 'json'));
+    await folder.write(SCORECARD_FILE, reports.at(-1)!.text);
     return { status: 'ok', scorecard, evidence };
   } catch (error) {
     const message = describeError(error);

@@ -37,10 +37,16 @@ export interface GradeInput {
   freeze?: boolean;
 }
 
+/** A probe with the words its result is cited by in evidence (describeResult), worded once per grade. */
+interface DescribedProbe {
+  probe: ProbeResult;
+  described: string;
+}
+
 /** Milliseconds of the probes a check cites in its evidence: the requests it judged, as the snapshot timed them. */
-function probeTime(evidence: readonly string[], probes: readonly ProbeResult[]): number | undefined {
-  const cited = probes.filter((probe) => evidence.some((line) => line.includes(describeResult(probe))));
-  return cited.length === 0 ? undefined : cited.reduce((sum, probe) => sum + probe.latencyMs, 0);
+function probeTime(evidence: readonly string[], probes: readonly DescribedProbe[]): number | undefined {
+  const cited = probes.filter(({ described }) => evidence.some((line) => line.includes(described)));
+  return cited.length === 0 ? undefined : cited.reduce((sum, { probe }) => sum + probe.latencyMs, 0);
 }
 
 function points(earned: Hundredths, max: Hundredths): Points {
@@ -122,6 +128,8 @@ export function gradeWith(grading: Grading, snapshot: Snapshot, input: StudentIn
   // The graded region holds none of the lab, which the search found in another.
   const elsewhere = snapshotTyped(() => guardFactTypes(snapshot, (traced) => labElsewhere(traced)));
 
+  const probes = snapshot.probes.results.map((probe): DescribedProbe => ({ probe, described: describeResult(probe) }));
+
   // A check may grade two steps (s3.model-files in 2.2 and 2.3): it runs once.
   const evaluations = new Map<string, Evaluation>();
   const evaluate = (check: CheckDefinition): Evaluation => {
@@ -164,7 +172,7 @@ export function gradeWith(grading: Grading, snapshot: Snapshot, input: StudentIn
       }
       const evaluation = inLabRegion(withRubricHint(evaluate(check), ref.hint), elsewhere);
       const earned = sharePoints(ref.points, evaluation.fraction);
-      const probeMs = probeTime(evaluation.evidence, snapshot.probes.results);
+      const probeMs = probeTime(evaluation.evidence, probes);
       return {
         earned,
         max: ref.points,

@@ -135,6 +135,9 @@ function shown(lines: string[]): string[] {
   return lines.length > MAX_SHARED_LINES ? [...lines.slice(0, MAX_SHARED_LINES), `... and ${lines.length - MAX_SHARED_LINES} more ids shared`] : lines;
 }
 
+/** The bundled examples' ids, once per list of examples: a batch verifies each student against the same list. */
+const exampleIdsOf = new WeakMap<VerifyOptions['examples'], Set<string>>();
+
 /**
  * Per student, the flags for ids another student's evidence holds too; the examples' ids are
  * public and left to their own flag. Evidence the grader read live outranks evidence handed
@@ -143,7 +146,8 @@ function shown(lines: string[]): string[] {
  * one account), both are `shared-evidence`.
  */
 function sharedFlags(entries: readonly SubmittedEvidence[], options: VerifyOptions): Map<string, IntegrityFlag[]> {
-  const exampleIds = new Set(options.examples.flatMap((example) => labelledIds(example.evidence)));
+  let exampleIds = exampleIdsOf.get(options.examples);
+  if (!exampleIds) exampleIdsOf.set(options.examples, (exampleIds = new Set(options.examples.flatMap((example) => labelledIds(example.evidence)))));
   const holders = new Map<string, SubmittedEvidence[]>();
   for (const entry of entries) {
     for (const id of new Set(labelledIds(entry.evidence))) {

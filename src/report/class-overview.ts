@@ -242,11 +242,13 @@ function studentRow(student: OverviewStudent): string {
 
 /** Per step that someone missed or earned only part of: who, with their points, linked to that step of their report. */
 function whoMissed(steps: OverviewStep[], students: OverviewStudent[]): string {
+  // Each scorecard's steps by id, looked up once per student rather than searched once per step.
+  const stepsOf = new Map(students.map((student) => [student, new Map(student.scorecard ? allSteps(student.scorecard).map((result) => [result.id, result]) : [])]));
   const rows = steps.flatMap((step) => {
     const missed: string[] = [];
     const partial: string[] = [];
     for (const student of students) {
-      const result = student.scorecard && allSteps(student.scorecard).find((candidate) => candidate.id === step.id);
+      const result = stepsOf.get(student)!.get(step.id);
       if (!result) continue;
       const outcome = stepOutcome(result);
       const entry = `<li>${studentLink(student, `#step-${step.id}`)} <span class="meta">${formatScore(result.points)}</span></li>`;

@@ -60,6 +60,22 @@ export function renderReport(scorecard: Scorecard, format: ReportFormat, options
   return REPORTERS[format].render(safeScorecard(scorecard), options);
 }
 
+export interface RenderedReport {
+  format: ReportFormat;
+  /** The reporter's file name (`report.html`); none for console. */
+  file?: string;
+  text: string;
+}
+
+/** Renders every format from one safe copy of the scorecard (a copy is made per call, not per format). */
+export function renderReports(scorecard: Scorecard, formats: readonly ReportFormat[], options: ReportOptions = {}): RenderedReport[] {
+  const safe = safeScorecard(scorecard);
+  return formats.map((format) => {
+    const reporter = REPORTERS[format];
+    return { format, ...(reporter.file === undefined ? {} : { file: reporter.file }), text: reporter.render(safe, options) };
+  });
+}
+
 /**
  * Renders every requested format: file formats are written under `outDir` (created if
  * missing), console is returned as text for the caller to print.
@@ -73,15 +89,12 @@ export async function writeReports(
   const reports: WrittenReport[] = [];
   const needsDir = formats.some((format) => REPORTERS[format].file !== undefined);
   if (needsDir) await makeWritableFolder(outDir);
-  const safe = safeScorecard(scorecard);
-  for (const format of formats) {
-    const reporter = REPORTERS[format];
-    const text = reporter.render(safe, options);
-    if (reporter.file === undefined) {
+  for (const { format, file: name, text } of renderReports(scorecard, formats, options)) {
+    if (name === undefined) {
       reports.push({ format, text });
       continue;
     }
-    const file = join(outDir, reporter.file);
+    const file = join(outDir, name);
     await writeFileAtomically(file, text);
     reports.push({ format, file });
   }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { ensureWritableFolder, writeFileAtomically } from '../../src/files.js';
+import { ensureWritableFolder, folderWriter, writeFileAtomically } from '../../src/files.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -62,6 +62,45 @@ describe('writeFileAtomically', () => {
     for (const file of [dead, live, other]) await writeFile(file, 'half');
     await writeFileAtomically(join(dir, 'report.html'), '<html>');
     expect((await readdir(dir)).sort()).toEqual(['junit.xml.99999999.0.1.tmp', 'report.html', `report.html.${process.pid}.0.999.tmp`]);
+  });
+});
+
+describe('folderWriter (the batch writes a student\'s files through one listing of their folder)', () => {
+  it('replaces a file, creates a new one, writes through a symlink and keeps the link', async () => {
+    await writeFile(join(dir, 'report.html'), 'old');
+    await mkdir(join(dir, 'kept'));
+    await writeFile(join(dir, 'kept', 'real.json'), 'old');
+    await symlink(join('kept', 'real.json'), join(dir, 'scorecard.json'));
+    const folder = await folderWriter(dir);
+    await folder.write('report.html', 'new report');
+    await folder.write('evidence.json', 'evidence');
+    await folder.write('scorecard.json', 'scorecard');
+    expect(await readFile(join(dir, 'report.html'), 'utf8')).toBe('new report');
+    expect(await readFile(join(dir, 'evidence.json'), 'utf8')).toBe('evidence');
+    expect((await lstat(join(dir, 'scorecard.json'))).isSymbolicLink()).toBe(true);
+    expect(await readFile(join(dir, 'kept', 'real.json'), 'utf8')).toBe('scorecard');
+    expect((await readdir(dir)).sort()).toEqual(['evidence.json', 'kept', 'report.html', 'scorecard.json']);
+  });
+
+  it('refuses to replace a folder or a pipe, and leaves them as they were', async () => {
+    await mkdir(join(dir, 'report.html'));
+    execFileSync('mkfifo', [join(dir, 'pipe')]);
+    await symlink('pipe', join(dir, 'scorecard.json'));
+    const folder = await folderWriter(dir);
+    await expect(folder.write('report.html', 'x')).rejects.toThrow(/is a folder; lab-grader only writes regular files/);
+    await expect(folder.write('scorecard.json', 'x')).rejects.toThrow(/is a pipe; lab-grader only writes regular files/);
+    expect((await lstat(join(dir, 'report.html'))).isDirectory()).toBe(true);
+    expect((await readdir(dir)).sort()).toEqual(['pipe', 'report.html', 'scorecard.json']);
+  });
+
+  it("removes a file only when it is there, and temporary files dead writers left, not a live writer's", async () => {
+    const dead = 'report.html.99999999.0.3.tmp';
+    const live = `scorecard.json.${process.pid}.0.999.tmp`;
+    for (const file of [dead, live, 'error.json']) await writeFile(join(dir, file), 'half');
+    const folder = await folderWriter(dir);
+    await folder.remove('error.json');
+    await folder.remove('never-there.json');
+    expect((await readdir(dir)).sort()).toEqual([live]);
   });
 });
 
