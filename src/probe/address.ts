@@ -64,6 +64,19 @@ export function refusedReason(address: string): string | null {
     : null;
 }
 
+/** `localhost` and every name under it: loopback by definition (RFC 6761 §6.3), whatever a resolver says. */
+const LOOPBACK_NAME = /^(?:.+\.)?localhost\.?$/i;
+
+/**
+ * Why a URL's host may not be probed before any lookup, or null when only its addresses can
+ * tell (the guarded lookup decides at connect time): an IP literal by its range, a localhost
+ * name by its name, so neither waits on the resolver (nor races the connect timeout).
+ */
+export function refusedHostReason(host: string): string | null {
+  if (isIP(host) !== 0) return refusedReason(host);
+  return LOOPBACK_NAME.test(host) ? `${host} names the loopback interface (RFC 6761), not a public address` : null;
+}
+
 /** Raised (as a connection error) when a probe would reach a non-public address. */
 export class RefusedAddressError extends Error {
   readonly code = 'refused-address';

@@ -1,10 +1,9 @@
 // One HTTP probe: connect and total timeouts, a body cap, bounded retries with backoff
 // inside the grade's probe budget, and redirects followed only on the same origin.
-import { isIP } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import type { ProbeResult } from '../snapshot/types.js';
-import { RefusedAddressError, refusedReason } from './address.js';
+import { RefusedAddressError, refusedHostReason } from './address.js';
 
 /** How much of a body the snapshot keeps as text: enough for an API answer or a small OpenAPI document. */
 export const EXCERPT_BYTES = 4096;
@@ -117,9 +116,9 @@ async function readCapped(body: Dispatcher.ResponseData['body'], cap: number): P
 
 function checkHost(url: URL, allowPrivateAddresses: boolean): void {
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  // Names are checked by the guarded lookup at connect time; literals never reach a lookup.
-  if (!allowPrivateAddresses && isIP(host) !== 0) {
-    const reason = refusedReason(host);
+  // Other names are checked by the guarded lookup at connect time; literals and localhost names never reach a lookup.
+  if (!allowPrivateAddresses) {
+    const reason = refusedHostReason(host);
     if (reason !== null) throw new RefusedAddressError(host, reason);
   }
 }

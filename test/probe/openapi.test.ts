@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { refusedReason } from '../../src/probe/address.js';
+import { refusedHostReason, refusedReason } from '../../src/probe/address.js';
 import { findPredictEndpoint, getEndpoints, OPENAPI_LIMITS, OpenApiNotUnderstood, parseOpenApi } from '../../src/probe/openapi.js';
 
 describe('refusedReason', () => {
@@ -38,6 +38,16 @@ describe('refusedReason', () => {
 
   it.each(['3.248.0.10', '172.32.0.1', '100.128.0.1', '198.20.0.1', '2a05:d018::1', '2001:4860::8888', '2003::1'])('allows public %s', (address) => {
     expect(refusedReason(address)).toBeNull();
+  });
+});
+
+describe('refusedHostReason (decided before any lookup)', () => {
+  it.each(['localhost', 'LOCALHOST', 'localhost.', 'app.localhost', '127.0.0.1', '::1'])('refuses %s without asking a resolver', (host) => {
+    expect(refusedHostReason(host)).not.toBeNull();
+  });
+
+  it.each(['my-alb-123.eu-west-1.elb.amazonaws.com', 'localhost.example.com', 'notlocalhost', '3.248.0.10'])('leaves %s to its addresses', (host) => {
+    expect(refusedHostReason(host)).toBeNull();
   });
 });
 

@@ -283,8 +283,10 @@ describe('probeLab against real local servers', () => {
     expect(byAddress.results.map((item) => item.error?.code)).toEqual(Array(4).fill('refused-address'));
     expect(byAddress.skipped).toContain('loopback, private, link-local');
     const port = new URL(server?.url ?? '').port;
+    // Refused by its name, before any lookup: a slow resolver on a loaded machine cannot turn it into a connect timeout.
     const byName = await probeLab({ url: `http://localhost:${port}`, source: 'override' }, params, { retryDelayMs: 5 });
     expect(byName.results.map((item) => item.error?.code)).toEqual(Array(4).fill('refused-address'));
+    expect(byName.results[0]?.error?.message).toContain('names the loopback interface');
     const metadata = await probeLab({ url: 'http://169.254.169.254', source: 'override' }, params, { retryDelayMs: 5 });
     expect(metadata.results.map((item) => item.error?.code)).toEqual(Array(4).fill('refused-address'));
     const ipv6 = await probeLab({ url: `http://[::1]:${port}`, source: 'override' }, params, { retryDelayMs: 5 });
