@@ -1,9 +1,9 @@
 import { defineCheck, fail, pass } from '../../src/check/define.js';
-import { missingRepository } from './repository.js';
+import { encryptionName, missingRepository } from './repository.js';
 
 export default defineCheck({
   id: 'ecr.aes256-encryption',
-  title: 'The repository is encrypted with AES-256',
+  title: (params) => `The repository is encrypted with ${encryptionName(params.repository.encryption)}`,
   run(lab, params) {
     const repository = lab.repository;
     if (!repository) return missingRepository(lab, params);
@@ -15,7 +15,7 @@ export default defineCheck({
     if (type === params.repository.encryption) return pass(evidence);
     return fail(
       `Repository ${name} is encrypted with ${type}; the lab asks for ${params.repository.encryption}. ` +
-        'Encryption cannot be changed after creation: create a new repository with AES-256, push the image there and point the task definition at it.',
+        `Encryption cannot be changed after creation: create a new repository with ${encryptionName(params.repository.encryption)}, push the image there and point the task definition at it.`,
       evidence,
     );
   },

@@ -3,7 +3,7 @@ import { defineCheck, fail, pass } from '../../src/check/define.js';
 export default defineCheck({
   id: 'ecs.service-running',
   title: 'The service runs its tasks, its deployment completed and its targets are healthy',
-  run(lab) {
+  run(lab, params) {
     const service = lab.service;
     if (!service) return fail('Create the ECS service in the lab cluster and run its tasks.', ['no ECS service found for the lab']);
     const running = service.runningCount ?? 0;
@@ -32,7 +32,7 @@ export default defineCheck({
 
     if (misses.length === 0) return pass(evidence);
     return fail(
-      `Service ${service.serviceName}: ${misses.join('; ')}. Check the service's Events tab and the task logs; targets must answer the /health check on port 8000.`,
+      `Service ${service.serviceName}: ${misses.join('; ')}. Check the service's Events tab and the task logs; targets must answer the ${params.loadBalancer.healthCheckPath} check on port ${params.network.appPort}.`,
       evidence,
     );
   },

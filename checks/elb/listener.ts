@@ -3,7 +3,7 @@ import { forwardedTargetGroupArns, targetGroupLabel } from '../../src/resolve/en
 
 export default defineCheck({
   id: 'elb.listener',
-  title: 'An HTTP:80 listener forwarding to the target group',
+  title: (params) => `An HTTP:${params.network.albPort} listener forwarding to the target group`,
   run(lab, params) {
     const { albPort } = params.network;
     const alb = lab.loadBalancer;
@@ -24,7 +24,7 @@ export default defineCheck({
       ? listeners.map((listener) => `load balancer ${alb.LoadBalancerName} listener ${describe(listener)}`)
       : [`load balancer ${alb.LoadBalancerName} has no listener`];
     const tg = lab.targetGroup;
-    const wantedTg = tg ? `target group ${targetGroupLabel(tg)}` : 'the target group (create it: IP targets, HTTP 8000)';
+    const wantedTg = tg ? `target group ${targetGroupLabel(tg)}` : `the target group (create it: IP targets, HTTP ${params.network.appPort})`;
     const http = listeners.find((listener) => listener.Port === albPort && listener.Protocol === 'HTTP');
     if (!http) {
       return fail(

@@ -4,7 +4,7 @@ import { label } from '../../src/resolve/tags.js';
 
 export default defineCheck({
   id: 'elb.target-group',
-  title: 'A target group of IP targets, HTTP on port 8000, health check /health, in the lab VPC',
+  title: (params) => `A target group of IP targets, HTTP on port ${params.network.appPort}, health check ${params.loadBalancer.healthCheckPath}, in the lab VPC`,
   run(lab, params) {
     const { appPort } = params.network;
     const { healthCheckPath } = params.loadBalancer;

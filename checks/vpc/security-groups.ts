@@ -16,7 +16,7 @@ function inbound(group: Json<SecurityGroup>): string {
 // the service use is graded where they are attached (elb.load-balancer, ecs.service-network).
 export default defineCheck({
   id: 'vpc.security-groups',
-  title: 'ALB group open on port 80 to the world; app group open on port 8000 to the ALB group only',
+  title: ({ network }) => `ALB group open on port ${network.albPort} to the world; app group open on port ${network.appPort} to the ALB group only`,
   run(lab, params) {
     const { albPort, appPort } = params.network;
     const { albSecurityGroup: albGroup, appSecurityGroup: resourceGroup } = lab;

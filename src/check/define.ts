@@ -38,7 +38,12 @@ export interface UnreadFact {
 export interface CheckDefinition {
   /** `<service>.<what>`, e.g. `vpc.cidr`; the file is checks/<service>/<what>.ts. */
   id: string;
-  title: string;
+  /**
+   * What the check wants, in the lab's words. Where it names a value the params set (a port, a
+   * path), write it from them (`(params) => \`HTTP on port ${params.network.appPort}\``), so a
+   * grade under `--param network.appPort=8080` says 8080.
+   */
+  title: string | ((params: LabParams) => string);
   /**
    * The verdict, from the resolved lab: `lab.vpc`, `lab.read('routeTables')`... A fact or
    * resource that could not be read throws, and the engine reports the check `error` with
@@ -52,6 +57,11 @@ export type CheckRegistry = ReadonlyMap<string, CheckDefinition>;
 
 export function defineCheck(definition: CheckDefinition): CheckDefinition {
   return definition;
+}
+
+/** The check's title with the params in force. */
+export function checkTitle(check: Pick<CheckDefinition, 'title'>, params: LabParams): string {
+  return typeof check.title === 'string' ? check.title : check.title(params);
 }
 
 export function pass(evidence: string[], notes?: string[]): Verdict {

@@ -1,6 +1,6 @@
 // A settled grading + snapshot → Scorecard: resolve the lab once (or take a live read's), run
 // each check once, award exact points, and total them. Same inputs, same bytes out.
-import type { CheckDefinition, CheckRegistry } from '../check/define.js';
+import { checkTitle, type CheckDefinition, type CheckRegistry } from '../check/define.js';
 import { estimateRunningCost } from '../cost/estimate.js';
 import { UsageError } from '../errors.js';
 import { resolveLab } from '../resolve/index.js';
@@ -162,7 +162,7 @@ export function gradeWith(grading: Grading, snapshot: Snapshot, input: StudentIn
           max: 0,
           result: {
             id: check.id,
-            title: check.title,
+            title: checkTitle(check, params),
             status: 'skip',
             points: points(0, profile.maximum === 'reduce' ? 0 : ref.points),
             evidence: [],
@@ -178,7 +178,7 @@ export function gradeWith(grading: Grading, snapshot: Snapshot, input: StudentIn
         max: ref.points,
         result: {
           id: check.id,
-          title: check.title,
+          title: checkTitle(check, params),
           status: evaluation.status,
           points: points(earned, ref.points),
           evidence: [...evaluation.evidence],
