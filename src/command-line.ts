@@ -20,3 +20,8 @@ export function commandWith(argv: readonly string[], flag: string, value: string
   }
   return ['lab-grader', ...args, flag, shellWord(value)].join(' ');
 }
+
+/** `lab-grader batch roster.yaml --out reports/class`: `argv` (without node and the script) without the switches named (flags that take no value). */
+export function commandWithout(argv: readonly string[], switches: readonly string[]): string {
+  return ['lab-grader', ...argv.filter((arg) => !switches.includes(arg)).map(shellWord)].join(' ');
+}

@@ -2,7 +2,7 @@
 // symlink is written through rather than replaced, a device or folder is never replaced, and
 // output folders fail at once when they cannot be written.
 import { readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { lstat, mkdir, readdir, readlink, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readlink, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { UsageError } from './errors.js';
@@ -139,6 +139,24 @@ export async function folderWriter(dir: string): Promise<FolderWriter> {
       listed.delete(name);
     },
   };
+}
+
+/**
+ * Removes `dir` when nothing is left in it but temporary files of this process's writers (a
+ * grading thread stopped mid-write), so an interrupted batch leaves no empty student folder.
+ */
+export async function removeIfEmpty(dir: string): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch {
+    return;
+  }
+  const ours = (entry: string): boolean => TEMPORARY.exec(entry)?.[2] === String(process.pid);
+  if (!entries.every(ours)) return;
+  for (const entry of entries) await rm(join(dir, entry), { force: true });
+  // rmdir fails on a folder a write filled meanwhile: then it is not empty, and stays.
+  await rmdir(dir).catch(() => undefined);
 }
 
 /** What is at `path`: a folder, something else, or nothing. */

@@ -109,10 +109,19 @@ export async function readSnapshotFile(path: string, origin: SnapshotOrigin = 'r
   return { snapshot: parseSnapshot(text, path) };
 }
 
+/** The batch stopped waiting for this student (interrupted, and the grace ran out): nothing more is written. */
+export class Abandoned extends Error {
+  constructor(student: string) {
+    super(`student ${student} was abandoned when the batch was interrupted`);
+    this.name = 'Abandoned';
+  }
+}
+
 /**
  * Grades one student into `dir`. `obtain` gives the snapshot: loaded from a file, or read live
  * (the lab resolved with their submission), in which case `save` keeps it as evidence in the
- * folder before it is graded.
+ * folder before it is graded. The folder is made only when a file goes into it, and once
+ * `abandoned` aborts nothing more is written, so an interrupted batch leaves no empty folder.
  */
 export async function gradeIntoFolder(
   context: GradingContext,
@@ -120,11 +129,22 @@ export async function gradeIntoFolder(
   job: StudentJob,
   obtain: (submission: Submission | null) => Promise<StudentSnapshot>,
   save: boolean,
+  abandoned?: AbortSignal,
 ): Promise<GradeResult> {
   const { dir } = job;
-  try {
+  let made = false;
+  // The folder is made with the first file that goes into it; once abandoned, nothing more is written.
+  const writable = (): void => {
+    if (abandoned?.aborted) throw new Abandoned(job.studentId);
     // Synchronous: a fifth of the CPU of the promise call (see folderWriter).
-    mkdirSync(dir, { recursive: true });
+    if (!made) mkdirSync(dir, { recursive: true });
+    made = true;
+  };
+  const write = async (file: string, text: string): Promise<void> => {
+    writable();
+    await writeFileAtomically(join(dir, file), text);
+  };
+  try {
     // Read first: a missing submission folder costs no collection.
     const submission = job.submissionPath === undefined ? null : await scanSubmission(job.submissionPath);
     const { snapshot, scorecard } = await gradeStudent(
@@ -133,7 +153,7 @@ export async function gradeIntoFolder(
       () => withDeadline(obtain(submission), context.studentTimeoutMs, `student ${job.studentId}`),
       {
         submission,
-        ...(save ? { keep: (kept: Snapshot) => writeFileAtomically(join(dir, SNAPSHOT_FILE), `${JSON.stringify(kept, null, 2)}\n`) } : {}),
+        ...(save ? { keep: (kept: Snapshot) => write(SNAPSHOT_FILE, `${JSON.stringify(kept, null, 2)}\n`) } : {}),
         // Only rendered here, then sent on (a copy) or kept by the runner, which reads it.
         freeze: false,
       },
@@ -142,6 +162,8 @@ export async function gradeIntoFolder(
     const evidence = snapshotEvidence(snapshot, scorecard.choices);
     // Every format from one safe copy of the scorecard, scorecard.json last.
     const reports = renderReports(scorecard, [...context.fileFormats, 'json']);
+    writable();
+    // Checked once: folderWriter writes the files with synchronous calls, one after another.
     const folder = await folderWriter(dir);
     for (const report of reports.slice(0, -1)) await folder.write(report.file!, report.text);
     await folder.remove(ERROR_FILE);
@@ -150,9 +172,10 @@ export async function gradeIntoFolder(
     await folder.write(SCORECARD_FILE, reports.at(-1)!.text);
     return { status: 'ok', scorecard, evidence };
   } catch (error) {
+    if (abandoned?.aborted) return { status: 'error', error: new Abandoned(job.studentId).message };
     const message = describeError(error);
     await rm(join(dir, SCORECARD_FILE), { force: true });
-    await writeFileAtomically(join(dir, ERROR_FILE), `${JSON.stringify({ student: job.studentId, error: message }, null, 2)}\n`);
+    await write(ERROR_FILE, `${JSON.stringify({ student: job.studentId, error: message }, null, 2)}\n`);
     return { status: 'error', error: message };
   }
 }

@@ -15,6 +15,8 @@ export interface GradebookRow {
   /** Absent when the student could not be graded. */
   scorecard?: Scorecard;
   error?: string;
+  /** The batch was interrupted before it graded the student. */
+  notGradedYet?: boolean;
 }
 
 /** The lab's step ids in rubric order: their columns add up to `total` (the bonus has its own column). */
@@ -36,7 +38,8 @@ function integrityCell(card: Scorecard): string {
  * Columns: student, name, email, the roster's extra columns, total, max, bonus, one per step
  * (points earned; empty when the profile makes the step not applicable; 0 when --integrity
  * strict gave 0, so they still add up to total), status (ok, held: held for review under
- * strict, the total and bonus empty and the steps' points shown; error), error,
+ * strict, the total and bonus empty and the steps' points shown; error; not graded yet when
+ * the batch was interrupted first), error,
  * integrity (verification's flags), graded_at (when the snapshot was collected), rubric_sha256
  * and grader_version (what graded it: a rerun grades a row of another rubric or release again).
  */
@@ -46,7 +49,7 @@ export function renderGradebook(steps: readonly string[], rows: readonly Gradebo
   const lines = rows.map((row) => {
     const who = [row.student, row.name, row.email, ...extraColumns.map((column) => row.extra?.[column])];
     const card = row.scorecard;
-    if (!card) return csvLine([...who, '', '', '', ...steps.map(() => ''), 'error', row.error ?? 'not graded', '', '', '', '']);
+    if (!card) return csvLine([...who, '', '', '', ...steps.map(() => ''), row.notGradedYet ? 'not graded yet' : 'error', row.notGradedYet ? '' : (row.error ?? 'not graded'), '', '', '', '']);
     // Held for review: each step's points are shown, the total is left empty so no import counts it.
     const held = card.integrity?.heldForReview === true;
     const zeroed = card.integrity?.withheld !== undefined && !held;

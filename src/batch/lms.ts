@@ -237,8 +237,10 @@ export function renderLmsGradebook(students: readonly GradebookRow[], options: L
   const bonusName = `${format.title(lab)} bonus`;
   const columns = { lab, ...(options.bonus === 'separate' ? { bonus: exportColumn(format, exported, bonusName) ?? bonusName } : {}) };
   const { lines, warnings: rowWarnings } = layout(options, students, columns);
-  const notGraded = students.filter((student) => !student.scorecard).length;
+  const notGraded = students.filter((student) => !student.scorecard && !student.notGradedYet).length;
   if (notGraded > 0) warnings.push(`${notGraded} student(s) could not be graded: their cell is empty, so the LMS keeps what it has`);
+  const notYet = students.filter((student) => student.notGradedYet).length;
+  if (notYet > 0) warnings.push(`${notYet} student(s) not graded yet (the batch was interrupted): their cell is empty; resume the batch before importing`);
   // Blackboard asks for every value of a comma-separated file in quotes.
   const text = lines.map((values) => csvLine(values, options.lms === 'blackboard')).join('');
   return { file: `${options.lms}.csv`, text, column: lab, warnings: [...warnings, ...rowWarnings] };

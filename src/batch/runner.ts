@@ -1,5 +1,6 @@
 // Grades a class: every student of the roster in their own folder, a bounded number at a
-// time, one student's failure recorded without stopping the others; resumable.
+// time, one student's failure recorded without stopping the others; resumable, and when
+// interrupted it writes the class so far, with the rest marked not graded yet.
 import { access, readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -28,11 +29,12 @@ import {
   type GradingContext,
   type StudentJob,
 } from './grade-student.js';
-import { ensureWritableFolder, writeFileAtomically } from '../files.js';
+import { ensureWritableFolder, removeIfEmpty, writeFileAtomically } from '../files.js';
 import { gradebookSteps, renderGradebook, type GradebookRow } from './gradebook.js';
 import { renderLmsGradebook, type BonusMode, type LmsName } from './lms.js';
 import { GradingPool } from './pool.js';
 import { staleBecause, type KeptScorecard } from './rerun.js';
+import { clearResume, readResume, writeResume } from './resume.js';
 import type { Roster, Student } from './roster.js';
 
 /**
@@ -91,7 +93,18 @@ export interface BatchOptions {
   verify?: VerifyOptions;
   /** Also write the file this LMS imports, beside gradebook.csv. */
   lms?: { lms: LmsName; assignment?: string; bonus: BonusMode };
+  /**
+   * Aborted on Ctrl-C or SIGTERM: no student is started after it, those in flight get
+   * `graceMs` to finish, and the gradebook and the overview are written with everyone else
+   * not graded yet.
+   */
+  signal?: AbortSignal;
+  /** How long students in flight may finish once `signal` aborts (default INTERRUPT_GRACE_MS). */
+  graceMs?: number;
 }
+
+/** Long enough for a student's snapshot file or the end of a live read; short enough to wait for after Ctrl-C. */
+export const INTERRUPT_GRACE_MS = 10_000;
 
 /** A live collection is bounded by the grade's own deadlines well within this. */
 export const STUDENT_TIMEOUT_MS = 10 * 60_000;
@@ -101,7 +114,8 @@ export const THREADS_FROM = 40;
 
 export interface StudentOutcome {
   student: Student;
-  status: 'ok' | 'error';
+  /** `pending`: not graded yet, the batch was interrupted first. */
+  status: 'ok' | 'error' | 'pending';
   /** Graded by an earlier run: its scorecard.json was kept. */
   skipped: boolean;
   /** Graded again over a kept scorecard, and why (the rubric changed, `--force`...). */
@@ -122,6 +136,8 @@ export interface BatchResult {
   lms?: { file: string; column: string; warnings: string[] };
   overview: string;
   durationMs: number;
+  /** The signal stopped the run before every student was graded; the pending ones are marked not graded yet. */
+  interrupted: boolean;
 }
 
 /**
@@ -200,6 +216,28 @@ async function applyVerification(outcomes: StudentOutcome[], verifyOptions: Veri
   }
 }
 
+/**
+ * Waits for `work`; once `signal` aborts, for at most `graceMs` more. True when the work
+ * finished, false when the grace ran out first.
+ */
+function withinGrace(work: Promise<unknown>, signal: AbortSignal | undefined, graceMs: number): Promise<boolean> {
+  if (!signal) return work.then(() => true);
+  return new Promise((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const onAbort = (): void => {
+      timer = setTimeout(() => resolve(false), graceMs);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    work
+      .then(() => resolve(true), reject)
+      .finally(() => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+      });
+  });
+}
+
 export async function runBatch(options: BatchOptions): Promise<BatchResult> {
   const started = performance.now();
   const { roster, rubric } = options;
@@ -219,6 +257,14 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
   // Started on the first student to grade, so a resumed batch with nothing left starts no thread.
   let pool: GradingPool | undefined;
 
+  // What an interrupted --force or --recollect run left to do, done now for those it had not reached.
+  const resume = options.force || options.recollect ? undefined : await readResume(options.outDir);
+  const left = new Set(resume?.notGradedYet ?? []);
+  const forced = (student: Student): boolean => options.force || (resume?.force === true && left.has(student.id));
+  const recollected = (student: Student): boolean => options.recollect === true || (resume?.recollect === true && left.has(student.id));
+  // Once the grace after an interruption runs out, the students still in flight write nothing more.
+  const abandoned = new AbortController();
+
   const mode = options.integrity ?? 'warn';
   const verifyOptions: VerifyOptions = options.verify ?? { examples: [] };
 
@@ -228,7 +274,8 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
     const dir = join(options.outDir, student.id);
     const grading = gradingOf(student.labProfile);
     const kept = await previousScorecard(dir);
-    const regraded = kept ? (options.recollect ? ['--recollect'] : options.force ? ['--force'] : staleBecause(kept, grading)) : undefined;
+    const recollect = recollected(student);
+    const regraded = kept ? (recollect ? ['--recollect'] : forced(student) ? ['--force'] : staleBecause(kept, grading)) : undefined;
     if (kept && regraded?.length === 0) {
       // Still holds: kept. A format asked for now but not in the earlier run is rendered from it.
       const card = kept as Scorecard;
@@ -254,10 +301,10 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
     const file =
       source.kind === 'snapshot'
         ? { path: source.path, origin: 'roster' as const }
-        : !options.recollect && (await exists(keptSnapshot))
+        : !recollect && (await exists(keptSnapshot))
           ? { path: keptSnapshot, origin: 'kept' as const }
           : undefined;
-    if (!file && kept && !options.recollect) {
+    if (!file && kept && !recollect) {
       const error = `graded again (${regraded!.join(', ')}), but ${dir} keeps no snapshot to grade from: run the batch with --recollect to read the account again`;
       return { student, status: 'error', skipped: false, ...again, error, dir, seconds: seconds() };
     }
@@ -266,28 +313,33 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
       result =
         threads > 0
           ? await (pool ??= new GradingPool(context, threads, options.threadEntry)).run({ ...job, snapshotPath: file.path, origin: file.origin })
-          : await gradeIntoFolder(context, grading, job, () => readSnapshotFile(file.path, file.origin), false);
+          : await gradeIntoFolder(context, grading, job, () => readSnapshotFile(file.path, file.origin), false, abandoned.signal);
     } else {
       // The collector stops its own calls at the deadline; gradeIntoFolder stops waiting for it then too.
       const deadline = Date.now() + studentTimeoutMs;
-      result = await gradeIntoFolder(context, grading, job, (submission) => options.collect!(student, { grading, submission, deadline }), true);
+      result = await gradeIntoFolder(context, grading, job, (submission) => options.collect!(student, { grading, submission, deadline }), true, abandoned.signal);
     }
     return result.status === 'ok'
       ? { student, status: 'ok', skipped: false, ...again, scorecard: result.scorecard, evidence: result.evidence, dir, seconds: seconds() }
       : { student, status: 'error', skipped: false, ...again, error: result.error, dir, seconds: seconds() };
   };
 
-  const outcomes: StudentOutcome[] = new Array(roster.students.length);
+  const finished: (StudentOutcome | undefined)[] = new Array(roster.students.length);
+  const inFlight = new Set<number>();
   let next = 0;
   let done = 0;
   let failed = 0;
   let skipped = 0;
   let regraded = 0;
   const worker = async (): Promise<void> => {
-    while (next < roster.students.length) {
+    while (next < roster.students.length && !options.signal?.aborted) {
       const index = next++;
+      inFlight.add(index);
       const outcome = await gradeOne(roster.students[index]!);
-      outcomes[index] = outcome;
+      // Abandoned after an interruption: the class was written without this student.
+      if (abandoned.signal.aborted) return;
+      inFlight.delete(index);
+      finished[index] = outcome;
       done += 1;
       if (outcome.status === 'error') failed += 1;
       if (outcome.skipped) skipped += 1;
@@ -299,9 +351,27 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
   };
   const workers = Math.max(1, Math.min(options.concurrency, roster.students.length));
   try {
-    await Promise.all(Array.from({ length: workers }, worker));
+    const completed = await withinGrace(Promise.all(Array.from({ length: workers }, worker)), options.signal, options.graceMs ?? INTERRUPT_GRACE_MS);
+    if (!completed) abandoned.abort();
   } finally {
     await pool?.close();
+  }
+  // A student abandoned in flight leaves no empty folder (nor a grading thread's half-written file).
+  for (const index of inFlight) await removeIfEmpty(join(options.outDir, roster.students[index]!.id));
+  const interrupted = finished.includes(undefined);
+  const outcomes = Array.from(
+    finished,
+    (outcome, index): StudentOutcome => outcome ?? { student: roster.students[index]!, status: 'pending', skipped: false, dir: join(options.outDir, roster.students[index]!.id), seconds: 0 },
+  );
+  if (interrupted) {
+    await writeResume(options.outDir, {
+      force: options.force || resume?.force === true,
+      recollect: options.recollect === true || resume?.recollect === true,
+      // The students this run was asked to do again and did not reach.
+      notGradedYet: outcomes.filter((outcome) => outcome.status === 'pending' && (options.force || options.recollect || left.has(outcome.student.id))).map((outcome) => outcome.student.id),
+    });
+  } else {
+    await clearResume(options.outDir);
   }
 
   await applyVerification(outcomes, verifyOptions, mode, fileFormats);
@@ -315,6 +385,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
       ...(outcome.student.extra === undefined ? {} : { extra: outcome.student.extra }),
       ...(outcome.scorecard ? { scorecard: outcome.scorecard } : {}),
       ...(outcome.error === undefined ? {} : { error: outcome.error }),
+      ...(outcome.status === 'pending' ? { notGradedYet: true } : {}),
     }),
   );
   await writeFileAtomically(gradebook, renderGradebook(gradebookSteps(rubric), rows));
@@ -339,10 +410,11 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
         ...(outcome.student.name === undefined ? {} : { name: outcome.student.name }),
         ...(outcome.scorecard ? { scorecard: outcome.scorecard } : {}),
         ...(outcome.error === undefined ? {} : { error: outcome.error }),
+        ...(outcome.status === 'pending' ? { notGradedYet: true } : {}),
         ...(linked && outcome.scorecard ? { reportHref: `${encodeURIComponent(outcome.student.id)}/report.html` } : {}),
       })),
     }),
   );
 
-  return { outcomes, gradebook, ...(lms ? { lms } : {}), overview, durationMs: performance.now() - started };
+  return { outcomes, gradebook, ...(lms ? { lms } : {}), overview, durationMs: performance.now() - started, interrupted };
 }

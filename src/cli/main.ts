@@ -12,7 +12,7 @@ import { captureLibraryConsole } from './terminal.js';
 // so students in CloudShell would only see noise above their checklist.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-/** Exit codes: 0 graded, 1 graded below --min-score, 2 bad input, 3 AWS unreachable, 4 a batch left students ungraded, 5 a batch flagged students, 6 the lab is in another region than the one graded, 70 a bug. */
+/** Exit codes: 0 graded, 1 graded below --min-score, 2 bad input, 3 AWS unreachable, 4 a batch left students ungraded, 5 a batch flagged students, 6 the lab is in another region than the one graded, 130/143 a batch interrupted, 70 a bug. */
 const EXIT_BUG = 70;
 
 function minScore(value: string): number {
@@ -191,7 +191,7 @@ function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
-      '\nExit codes: 0 graded, 1 graded below --min-score, 2 bad input (rubric, snapshot, roster, flags), 3 AWS unreachable or credentials missing, 4 batch: some students could not be graded, 5 batch: all graded, some flagged by verification (4 wins over 5, 5 over 1), 6 grade: the region graded holds none of the lab, which is in another region (the report names it).',
+      '\nExit codes: 0 graded, 1 graded below --min-score, 2 bad input (rubric, snapshot, roster, flags), 3 AWS unreachable or credentials missing, 4 batch: some students could not be graded, 5 batch: all graded, some flagged by verification (4 wins over 5, 5 over 1), 6 grade: the region graded holds none of the lab, which is in another region (the report names it), 130 batch: interrupted by Ctrl-C (the class so far is written).',
     );
 
   // The options a student needs come first (whose account, which region, which lab profile),
@@ -319,6 +319,7 @@ function buildProgram(): Command {
       .option('--param <key.path=value>', "override one of the rubric's expected values (repeatable)", collectParam, [])
       .option('--region <region>', 'the AWS region for live students whose roster entry names none', awsRegion({ auto: false }))
       .option('--min-score <points>', 'exit 1 when any student scored (bonus included) below this', minScore)
+      .option('--grace <seconds>', 'after Ctrl-C, how long the students being graded may finish before the class is written (default 10)', positiveInteger('a number of seconds', 3600))
       .option('--student-timeout <seconds>', 'a student not graded within this (default 600) is recorded as failed and the batch goes on', positiveInteger('a number of seconds', 86400))
       .addOption(new Option('--lms <name>', 'also write the file this LMS imports as it is, beside gradebook.csv (canvas.csv...)').choices(Object.keys(LMS_CHOICES)))
       .option('--lms-assignment <name>', "with --lms: the lab's assignment as the LMS names it (default: the lab's title, or the roster export's column of that title)")

@@ -10,9 +10,11 @@ import { allSteps, formatPoints, formatScore } from './steps.js';
 export interface OverviewStudent {
   id: string;
   name?: string;
-  /** Absent when the student could not be graded. */
+  /** Absent when the student could not be graded, or was not graded yet. */
   scorecard?: Scorecard;
   error?: string;
+  /** The batch was interrupted before it graded the student. */
+  notGradedYet?: boolean;
   /** Link to the student's report, relative to the overview page. */
   reportHref?: string;
 }
@@ -175,13 +177,14 @@ function stepTable(tallies: StepTally[]): string {
   ].join('\n');
 }
 
-export type StudentStatus = 'full' | 'missing' | 'ungraded' | 'flagged';
+export type StudentStatus = 'full' | 'missing' | 'ungraded' | 'flagged' | 'pending';
 
 const STUDENT_STATUS_WORDS: Record<StudentStatus, string> = {
   full: 'full marks',
   missing: 'points missing',
   ungraded: 'could not grade',
   flagged: 'flagged',
+  pending: 'not graded yet',
 };
 
 /**
@@ -192,7 +195,7 @@ const STUDENT_STATUS_WORDS: Record<StudentStatus, string> = {
  */
 export function studentStatus(student: OverviewStudent): StudentStatus {
   const card = student.scorecard;
-  if (!card) return 'ungraded';
+  if (!card) return student.notGradedYet ? 'pending' : 'ungraded';
   if (card.integrity) return 'flagged';
   const steps = card.sections.flatMap((section) => section.steps);
   if (steps.some((step) => step.status === 'error')) return 'ungraded';
@@ -212,6 +215,7 @@ function statusDetail(card: Scorecard, status: StudentStatus): string {
     case 'full':
       return ids('manual').length > 0 ? ` so far: ${ids('manual').join(', ')} left to a person` : '';
     case 'missing':
+    case 'pending':
       return '';
   }
 }
@@ -229,7 +233,8 @@ function studentRow(student: OverviewStudent): string {
   const flags = card?.integrity?.flags ?? [];
   const data = `data-student="${escapeHtml(student.id)}" data-status="${status}" data-score="${card ? card.total.earned + card.bonusPoints.earned : -1}" data-flags="${[...new Set(flags.map((flag) => flag.kind))].join(' ')}"`;
   if (!card) {
-    return `<tr class="student error" ${data}><td class="mono">${studentLink(student)}</td><td>${name}</td><td class="num">–</td><td class="num">–</td><td>${STUDENT_STATUS_WORDS[status]}: ${escapeHtml(student.error ?? 'not graded')}</td></tr>`;
+    const why = status === 'pending' ? ': the batch was interrupted first; run it again to grade them' : `: ${escapeHtml(student.error ?? 'not graded')}`;
+    return `<tr class="student ${status === 'pending' ? 'pending' : 'error'}" ${data}><td class="mono">${studentLink(student)}</td><td>${name}</td><td class="num">–</td><td class="num">–</td><td>${STUDENT_STATUS_WORDS[status]}${why}</td></tr>`;
   }
   const { total, bonusPoints } = card;
   const statusCell = `${STUDENT_STATUS_WORDS[status]}${escapeHtml(statusDetail(card, status))}`;
@@ -348,7 +353,8 @@ function median(values: number[]): number {
 
 export function renderClassOverview(input: ClassOverviewInput): string {
   const scorecards = input.students.flatMap((student) => (student.scorecard ? [student.scorecard] : []));
-  const failed = input.students.length - scorecards.length;
+  const notYet = input.students.filter((student) => !student.scorecard && student.notGradedYet).length;
+  const failed = input.students.length - scorecards.length - notYet;
   const flagged = scorecards.filter((scorecard) => scorecard.integrity).length;
   // A total held for review is not a grade yet: the statistics leave it out, as the gradebook does.
   const counted = scorecards.filter((scorecard) => !scorecard.integrity?.heldForReview);
@@ -359,6 +365,7 @@ export function renderClassOverview(input: ClassOverviewInput): string {
     `${input.students.length} students`,
     `${scorecards.length} graded`,
     ...(failed > 0 ? [`${failed} could not be graded`] : []),
+    ...(notYet > 0 ? [`${notYet} not graded yet (interrupted)`] : []),
     ...(flagged > 0 ? [`${flagged} flagged`] : []),
     ...(held > 0 ? [`${held} held for review`] : []),
     ...(counted.length > 0 ? [`mean ${mean(totals).toFixed(2)}`, `median ${median(totals).toFixed(2)}`] : []),

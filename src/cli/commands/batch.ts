@@ -7,7 +7,8 @@ import { checkRoster } from '../../batch/precheck.js';
 import { loadRoster, type Roster } from '../../batch/roster.js';
 import { countReasons } from '../../batch/rerun.js';
 import { COURSE_SECRET_ENV, courseWideWarning, readCourseSecret } from '../course-secret.js';
-import { runBatch, type LiveCollector, type StudentOutcome } from '../../batch/runner.js';
+import { INTERRUPT_GRACE_MS, runBatch, type LiveCollector, type StudentOutcome } from '../../batch/runner.js';
+import { commandWithout } from '../../command-line.js';
 import type { BonusMode, LmsName } from '../../batch/lms.js';
 import { flagNames } from '../../integrity/apply.js';
 import { UsageError } from '../../errors.js';
@@ -36,6 +37,8 @@ export interface BatchCommandOptions extends VerificationFlags {
   minScore?: number;
   /** Seconds one student may take (default 600). */
   studentTimeout?: number;
+  /** Seconds the students being graded may finish in after Ctrl-C (default 10). */
+  grace?: number;
   /** Also write the file this LMS imports. */
   lms?: LmsName;
   lmsAssignment?: string;
@@ -60,6 +63,46 @@ function roleWarnings(roster: Roster, hasCourseSecret: boolean): string[] {
         ]
       : []),
   ];
+}
+
+/**
+ * The batch's Ctrl-C (and SIGTERM): the first stops starting students and lets those in flight
+ * finish within the grace; a second ends the process at once (Node's own handling, as no
+ * listener is left).
+ */
+function interruptible(graceMs: number, clearProgress: () => void) {
+  const controller = new AbortController();
+  let received: NodeJS.Signals | undefined;
+  const stop = (signal: NodeJS.Signals): void => {
+    received = signal;
+    release();
+    clearProgress();
+    const key = signal === 'SIGINT' ? 'Ctrl-C' : signal;
+    process.stderr.write(
+      `\n${key}: stopping. No more students are started; those being graded have up to ${graceMs / 1000} s to finish, ` +
+        `then the gradebook and the class overview are written. ${key} again stops at once.\n`,
+    );
+    controller.abort();
+  };
+  const onInterrupt = (): void => stop('SIGINT');
+  const onTerminate = (): void => stop('SIGTERM');
+  const release = (): void => {
+    process.removeListener('SIGINT', onInterrupt);
+    process.removeListener('SIGTERM', onTerminate);
+  };
+  process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onTerminate);
+  return {
+    signal: controller.signal,
+    release,
+    /** 130 after Ctrl-C, 143 after SIGTERM, as shells report a process those signals ended. */
+    exitCode: (): number => (received === 'SIGTERM' ? 143 : 130),
+  };
+}
+
+/** The command that resumes an interrupted batch: the same one, without --force and --recollect (the class folder remembers whom they were for). */
+export function resumeCommand(argv: readonly string[]): string {
+  return commandWithout(argv, ['--force', '--recollect']);
 }
 
 /** Total and bonus, summed in hundredths as every score is. */
@@ -95,6 +138,8 @@ export async function batchCommand(rosterFile: string, options: BatchCommandOpti
   }
 
   const progress = batchProgress();
+  const graceMs = (options.grace ?? INTERRUPT_GRACE_MS / 1000) * 1000;
+  const interrupt = interruptible(graceMs, progress.finish);
   let result;
   try {
     result = await runBatch({
@@ -115,8 +160,11 @@ export async function batchCommand(rosterFile: string, options: BatchCommandOpti
       ...(options.lms === undefined
         ? {}
         : { lms: { lms: options.lms, bonus: options.bonus ?? 'add', ...(options.lmsAssignment === undefined ? {} : { assignment: options.lmsAssignment }) } }),
+      signal: interrupt.signal,
+      graceMs,
     });
   } finally {
+    interrupt.release();
     progress.finish();
   }
 
@@ -127,12 +175,13 @@ export async function batchCommand(rosterFile: string, options: BatchCommandOpti
     options.minScore === undefined ? [] : result.outcomes.filter((outcome) => (scoreOf(outcome) ?? Infinity) < options.minScore!);
   const skipped = result.outcomes.filter((outcome) => outcome.skipped).length;
   const regraded = result.outcomes.filter((outcome) => outcome.status === 'ok' && outcome.regraded);
-  const graded = result.outcomes.length - failed.length - skipped - regraded.length;
+  const pending = result.outcomes.filter((outcome) => outcome.status === 'pending').length;
+  const graded = result.outcomes.length - failed.length - skipped - regraded.length - pending;
   const again = regraded.length > 0 ? ` (${countReasons(regraded.map((outcome) => outcome.regraded!))})` : '';
   const keptHint = skipped > 0 ? ' (--force grades them again from the evidence kept, --recollect reads their accounts again)' : '';
   const lines = [
     `${result.outcomes.length} students: ${graded} graded, ${regraded.length} graded again${again}, ${skipped} kept from an earlier run${keptHint}, ` +
-      `${failed.length} could not be graded, ${flagged.length} flagged; ${(result.durationMs / 1000).toFixed(1)} s.`,
+      `${failed.length} could not be graded, ${flagged.length} flagged${pending > 0 ? `, ${pending} not graded yet` : ''}; ${(result.durationMs / 1000).toFixed(1)} s.`,
     ...failed.map((outcome) => `  ${outcome.student.id} (${where(outcome)}): ${outcome.error}`),
     ...(flagged.length > 0
       ? [
@@ -149,8 +198,12 @@ export async function batchCommand(rosterFile: string, options: BatchCommandOpti
     `gradebook: ${result.gradebook}`,
     ...(result.lms ? [`${options.lms} import file: ${result.lms.file} (column "${result.lms.column}")`, ...result.lms.warnings.map((warning) => `  ${warning}`)] : []),
     `class overview: ${result.overview}`,
+    ...(result.interrupted
+      ? [`Interrupted: ${pending} student${pending === 1 ? '' : 's'} not graded yet, marked so in the gradebook and the overview. Resume with:`, `  ${resumeCommand(process.argv.slice(2))}`]
+      : []),
   ];
   process.stderr.write(`${lines.join('\n')}\n`);
+  if (result.interrupted) return interrupt.exitCode();
   // The first that holds wins: students left ungraded, then students a person must look at, then low scores.
   if (failed.length > 0) return EXIT_NOT_ALL_GRADED;
   if (flagged.length > 0) return EXIT_FLAGGED;
