@@ -191,7 +191,7 @@ function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
-      '\nExit codes: 0 graded, 1 graded below --min-score, 2 bad input (rubric, snapshot, roster, flags), 3 AWS unreachable or credentials missing, 4 batch: some students could not be graded, 5 batch: all graded, some flagged by verification (4 wins over 5, 5 over 1), 6 grade: the region graded holds none of the lab, which is in another region (the report names it), 130 batch: interrupted by Ctrl-C (the class so far is written).',
+      '\nExit codes: 0 graded, 1 graded below --min-score, 2 bad input (rubric, snapshot, roster, flags), 3 AWS unreachable or credentials missing, 4 batch: some students could not be graded, 5 batch: all graded, some flagged by verification (4 wins over 5, 5 over 1), 6 grade: the region graded holds none of the lab, which is in another region (the report names it), 130 batch: interrupted by Ctrl-C, 143 by SIGTERM (the class so far is written).',
     );
 
   // The options a student needs come first (whose account, which region, which lab profile),
