@@ -17,6 +17,7 @@ import {
   hundredths,
   integrityFlags,
   integrityHeadline,
+  labElsewhereNotice,
   reviewShare,
   skipReason,
   statusText,
@@ -150,6 +151,7 @@ function gradeTest(scorecard: Scorecard, steps: ClassroomTest[], total: Points, 
   for (const test of steps) sum += test.score;
   const withheld = scorecard.integrity?.withheld !== undefined;
   const headline = integrityHeadline(scorecard);
+  const elsewhere = labElsewhereNotice(scorecard);
   const lab = withheld ? { ...total, earned: 0 } : total;
   const bonus = withheld ? { ...scorecard.bonusPoints, earned: 0 } : scorecard.bonusPoints;
   const said = oneLine(`Grade: Points ${grade}/${total.max} (lab ${formatScore(lab)}, bonus ${formatScore(bonus)})${headline === undefined ? '' : `. ${headline}`}`);
@@ -164,6 +166,7 @@ function gradeTest(scorecard: Scorecard, steps: ClassroomTest[], total: Points, 
     max_score: 0,
     message: said,
     test_code: [
+      ...(elsewhere === undefined ? [] : [`${elsewhere.headline} ${elsewhere.command}`]),
       `This is the grade GitHub Classroom records: Points ${grade}/${total.max}.`,
       `The reporter's "Total points" line and "Test Score" count tests passed (${passed} of ${tests}) × ${total.max} = ${((passed / tests) * total.max).toFixed(2)}, not points.`,
       ...integrityFlags(scorecard).flatMap((flag) => [`Flag: ${oneLine(flag.title)}`, ...flag.evidence.map((line) => `  - ${oneLine(line)}`)]),

@@ -17,6 +17,7 @@ import {
   statusText,
   integrityFlags,
   integrityHeadline,
+  labElsewhereNotice,
   stepCauses,
   stepEvidence,
   stepHints,
@@ -114,6 +115,7 @@ export function gradescopeResults(scorecard: Scorecard, options: ReportOptions):
   const total = scorecard.integrity?.withheld ? { ...graded, earned: 0 } : graded;
   const score = (hundredths(total.earned) + hundredths(scorecard.bonusPoints.earned)) / 100;
   const headline = integrityHeadline(scorecard);
+  const elsewhere = labElsewhereNotice(scorecard);
   const waived = allSteps(scorecard)
     .filter((step) => step.status === 'skip')
     .reduce((sum, step) => sum + hundredths(fixedPoints(step).earned), 0);
@@ -129,6 +131,7 @@ export function gradescopeResults(scorecard: Scorecard, options: ReportOptions):
         : `${md(scorecard.lab)}: **${formatScore(total)} points**, bonus ${formatScore(scorecard.bonusPoints)} (${notes.join('; ')})`,
       ...(headline === undefined ? [] : ['', `**${md(headline)}**`]),
       ...integrityFlags(scorecard).flatMap((flag) => [`- ${md(flag.title)}`, ...flag.evidence.map((line) => `  - ${md(line)}`)]),
+      ...(elsewhere === undefined ? [] : ['', `**${md(elsewhere.headline)}** ${md(elsewhere.command)}`]),
     ].join('\n'),
     output_format: 'md',
     visibility: 'visible',

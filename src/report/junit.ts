@@ -12,6 +12,7 @@ import {
   formatScore,
   integrityFlags,
   integrityHeadline,
+  labElsewhereNotice,
   heldPoints,
   skipReason,
   statusText,
@@ -212,7 +213,12 @@ function summarySuite(context: SuiteContext): string {
   const total = testcase(classname, `Total: ${held ? 'held for review, not counted: ' : ''}${formatScore(shown.total)} points, bonus ${formatScore(shown.bonusPoints)}`, 0, '');
   const headline = integrityHeadline(scorecard);
   const flags = integrityFlags(scorecard).flatMap((flag) => [`- ${flag.title}`, ...flag.evidence.map((line) => `    ${line}`)]);
-  const summary = [`${totalName(scorecard)} (lab profile ${scorecard.profile}); steps: ${tally}`, ...(headline === undefined ? [] : [headline, ...flags])].join('\n');
+  const elsewhere = labElsewhereNotice(scorecard);
+  const summary = [
+    `${totalName(scorecard)} (lab profile ${scorecard.profile}); steps: ${tally}`,
+    ...(elsewhere === undefined ? [] : [`${elsewhere.headline} ${elsewhere.command}`]),
+    ...(headline === undefined ? [] : [headline, ...flags]),
+  ].join('\n');
   if (headline === undefined) return testsuite('Total', { tests: 1, failures: 0, errors: 0, skipped: 0 }, 0, scorecard.total, total, summary, context);
   const withheld = scorecard.integrity?.withheld !== undefined;
   const flagged = testcase(

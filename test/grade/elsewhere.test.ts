@@ -43,7 +43,12 @@ describe('a graded region without the lab, which is in another', () => {
     const lines = renderReport(scorecard, 'console', {}).trimEnd().split('\n');
     expect(lines[0]).toBe('Region eu-west-1 holds none of the lab: it appears to be in us-east-1.');
     expect(lines.slice(-2)).toEqual(['Region eu-west-1 holds none of the lab: it appears to be in us-east-1.', 'Grade it with --region us-east-1.']);
-    for (const format of ['markdown', 'html'] as const) expect(renderReport(scorecard, format, {})).toContain('Region eu-west-1 holds none of the lab: it appears to be in us-east-1.');
+    for (const format of ['markdown', 'html', 'junit', 'gradescope'] as const) {
+      expect(renderReport(scorecard, format, {}), format).toContain('Region eu-west-1 holds none of the lab: it appears to be in us-east-1.');
+    }
+    // GitHub Classroom's payload says it in the grade test, beside the grade.
+    const classroom = JSON.parse(Buffer.from(renderReport(scorecard, 'classroom', {}), 'base64').toString('utf8')) as { tests: { test_code: string }[] };
+    expect(classroom.tests.at(-1)!.test_code.split('\n')[0]).toBe('Region eu-west-1 holds none of the lab: it appears to be in us-east-1. Grade it with --region us-east-1.');
   });
 
   it("gives the regional steps where the lab is instead of build instructions; the account's own steps keep theirs", () => {
