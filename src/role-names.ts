@@ -24,6 +24,18 @@ export function roleAccount(roleArn: string): string {
 }
 
 /**
+ * Why a role in the grading credentials' own account is refused (`what` names it, `whose` is
+ * the student's possessive): graded as a student's, it would put the instructor's own account
+ * into that student's report.
+ */
+export function ownAccountRefusal(what: string, roleArn: string, whose = "the student's"): string {
+  return (
+    `${what} is in account ${roleAccount(roleArn)}, the account of the credentials you grade with: it would grade your own account as ${whose}. ` +
+    `Name the role in ${whose} account, or pass --allow-own-account if this account is meant to be graded`
+  );
+}
+
+/**
  * The student's external id: an HMAC-SHA256 of their id (case folded, as roster ids are
  * unique ignoring case) under the course secret, 128 bits in hex. Stable, printable, and
  * without the secret nobody can compute a classmate's.

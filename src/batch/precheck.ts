@@ -4,7 +4,7 @@
 import { lstatSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import { roleAccount } from '../role-names.js';
+import { ownAccountRefusal, roleAccount } from '../role-names.js';
 import type { Roster, Student } from './roster.js';
 
 export interface RosterCheckOptions {
@@ -78,10 +78,7 @@ export function checkRoster(roster: Roster, options: RosterCheckOptions = {}): v
         fail(`roleArn ${source.roleArn} is in account ${inRole}, not the student's account ${student.account}: fix the role or the account`);
       }
       if (options.graderAccount === inRole && !options.allowOwnAccount) {
-        fail(
-          `roleArn ${source.roleArn} is in account ${inRole}, the account of the credentials you grade with: it would grade your own account as the student's. ` +
-            'Name the role in the student\'s account, or pass --allow-own-account if this account is meant to be graded',
-        );
+        fail(ownAccountRefusal(`roleArn ${source.roleArn}`, source.roleArn));
       }
     }
     if (source.kind === 'awsProfile') claim(student, `profile ${source.awsProfile}`, `awsProfile ${source.awsProfile}`, 'a profile reads one account; give each student their own');

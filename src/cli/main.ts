@@ -167,6 +167,10 @@ function courseSecretFileOption(): Option {
   return new Option('--course-secret-file <file>', "the course secret that derives each student's external id (default: LAB_GRADER_COURSE_SECRET)");
 }
 
+function allowOwnAccountOption(): Option {
+  return new Option('--allow-own-account', "grade a role in your own grading account as a student's (a test account); refused otherwise").default(false);
+}
+
 /** `--aws-profile`, the AWS profile's flag before 0.2.0, still works but is no longer listed. */
 function awsProfileAlias(): Option {
   return new Option('--aws-profile <name>', 'the same as --profile').hideHelp();
@@ -226,6 +230,7 @@ function buildProgram(): Command {
       .addOption(externalIdOption())
       .addOption(studentOption())
       .addOption(courseSecretFileOption())
+      .addOption(allowOwnAccountOption())
       .option('--account <id>', "the student's 12-digit AWS account: a snapshot from any other is flagged", accountId),
   )
     .addHelpText('after', GRADE_EXAMPLES)
@@ -325,7 +330,7 @@ function buildProgram(): Command {
       .option('--lms-assignment <name>', "with --lms: the lab's assignment as the LMS names it (default: the lab's title, or the roster export's column of that title)")
       .addOption(new Option('--bonus <mode>', "with --lms: add the bonus to the lab's score, put it in a column of its own, or leave it out").choices(Object.keys(BONUS_CHOICES)))
       .option('--course-secret-file <file>', "the course secret that derives each role student's external id when the roster gives none (default: LAB_GRADER_COURSE_SECRET)")
-      .option('--allow-own-account', "grade a role in your own grading account as a student's (a test account); refused otherwise", false),
+      .addOption(allowOwnAccountOption()),
   )
     .addHelpText('after', BATCH_EXAMPLES)
     .action(async (roster: string, options) => {
@@ -355,6 +360,7 @@ function buildProgram(): Command {
     .addOption(externalIdOption())
     .addOption(studentOption())
     .addOption(courseSecretFileOption())
+    .addOption(allowOwnAccountOption())
     .addHelpText('after', WATCH_EXAMPLES)
     .action(async (options) => {
       const { watchCommand } = await import('./commands/watch.js');

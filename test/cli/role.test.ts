@@ -20,9 +20,19 @@ const ASSUMED_ROLE = `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2
 <SessionToken>FwoGZXIvYXdzEXAMPLEROLETOKEN</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>
 <AssumedRoleUser><Arn>${ASSUMED}</Arn><AssumedRoleId>AROAEXAMPLE:lab-grader-grade</AssumedRoleId></AssumedRoleUser>
 </AssumeRoleResult><ResponseMetadata><RequestId>assume-req-1</RequestId></ResponseMetadata></AssumeRoleResponse>`;
-const CALLER = `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>
-<Arn>${ASSUMED}</Arn><UserId>AROAEXAMPLE:lab-grader-grade</UserId><Account>210987654321</Account>
+/** The instructor's own account, whose access key signs the AssumeRole. */
+const GRADER_ACCOUNT = '111122223333';
+/** A role in the instructor's own account: never a student's. */
+const OWN_ROLE = `arn:aws:iam::${GRADER_ACCOUNT}:role/lab-grader-readonly`;
+const INSTRUCTOR_KEY = 'AKIAINSTRUCTOREXAMPL';
+/** sts:GetCallerIdentity as AWS answers it: the instructor's user for their key, the assumed role for the role's. */
+const caller = (signer: string) => {
+  const [arn, userId, account] =
+    signer === INSTRUCTOR_KEY ? [`arn:aws:iam::${GRADER_ACCOUNT}:user/instructor`, 'AIDAINSTRUCTOREXAMPLE', GRADER_ACCOUNT] : [ASSUMED, 'AROAEXAMPLE:lab-grader-grade', '210987654321'];
+  return `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>
+<Arn>${arn}</Arn><UserId>${userId}</UserId><Account>${account}</Account>
 </GetCallerIdentityResult><ResponseMetadata><RequestId>caller-req-1</RequestId></ResponseMetadata></GetCallerIdentityResponse>`;
+};
 const DENIED = `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code>
 <Message>User: arn:aws:iam::111122223333:user/instructor is not authorized to perform: sts:AssumeRole on resource: ${ROLE}</Message></Error><RequestId>deny-1</RequestId></ErrorResponse>`;
 
@@ -31,13 +41,16 @@ let endpoint: string;
 let denyRole = false;
 const assumeCalls: Record<string, string>[] = [];
 const signers = new Set<string>();
+/** How often the instructor's own credentials were identified (the own-account check). */
+let instructorIdentified = 0;
 
 beforeAll(async () => {
   server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
     request.on('end', () => {
-      signers.add(/Credential=([A-Z0-9]+)\//.exec(String(request.headers.authorization ?? ''))?.[1] ?? 'unsigned');
+      const signer = /Credential=([A-Z0-9]+)\//.exec(String(request.headers.authorization ?? ''))?.[1] ?? 'unsigned';
+      signers.add(signer);
       const action = new URLSearchParams(body).get('Action');
       if (action === 'AssumeRole') {
         assumeCalls.push(Object.fromEntries(new URLSearchParams(body)));
@@ -46,8 +59,9 @@ beforeAll(async () => {
         return response.end(denyRole ? DENIED : ASSUMED_ROLE);
       }
       if (action === 'GetCallerIdentity') {
+        if (signer === INSTRUCTOR_KEY) instructorIdentified += 1;
         response.setHeader('content-type', 'text/xml');
-        return response.end(CALLER);
+        return response.end(caller(signer));
       }
       if (request.headers['x-amz-target']) {
         response.statusCode = 400;
@@ -72,7 +86,7 @@ function cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
     LAB_GRADER_COURSE_SECRET: '',
     ...extraEnv,
     AWS_ENDPOINT_URL: endpoint,
-    AWS_ACCESS_KEY_ID: 'AKIAINSTRUCTOREXAMPL',
+    AWS_ACCESS_KEY_ID: INSTRUCTOR_KEY,
     AWS_SECRET_ACCESS_KEY: 'instructorSecretExampleinstructorSecret0',
     AWS_REGION: 'eu-west-1',
     AWS_PROFILE: '',
@@ -92,7 +106,7 @@ describe('lab-grader grade --role-arn', { timeout: 60_000 }, () => {
     // One id for the whole course lets any student's role be assumed for anyone: said, not refused.
     expect(run.stderr).toMatch(/^warning: --external-id without --student is one external id for the whole course/m);
     // The instructor's key signs only the AssumeRole; everything else is read with the role's.
-    expect([...signers].sort()).toEqual(['AKIAINSTRUCTOREXAMPL', 'ASIAROLEEXAMPLE00001']);
+    expect([...signers].sort()).toEqual([INSTRUCTOR_KEY, 'ASIAROLEEXAMPLE00001']);
     const snapshot = JSON.parse(readFileSync(saved, 'utf8')) as { account: string; caller: string };
     expect(snapshot).toMatchObject({ account: '210987654321', caller: ASSUMED });
     const text = readFileSync(saved, 'utf8');
@@ -145,7 +159,7 @@ describe('lab-grader watch --role-arn', { timeout: 60_000 }, () => {
     // The stand-in refuses every read but the caller's identity: watch stops with what to do.
     expect(run.code, run.stderr).toBe(3);
     expect(assumeCalls[0]).toMatchObject({ RoleArn: ROLE, ExternalId: 'course-2026', RoleSessionName: 'lab-grader-watch' });
-    expect([...signers].sort()).toEqual(['AKIAINSTRUCTOREXAMPL', 'ASIAROLEEXAMPLE00001']);
+    expect([...signers].sort()).toEqual([INSTRUCTOR_KEY, 'ASIAROLEEXAMPLE00001']);
     expect(run.stderr).toMatch(/every one of the \d+ reads failed \(mostly AccessDenied\)/);
     expect(run.stdout).toBe('');
   });
@@ -180,7 +194,7 @@ describe('lab-grader role --student', { timeout: 60_000 }, () => {
   it("trusts the account of the caller's credentials when --grader-account is not given", async () => {
     const run = await cli(['role', '--student', 'alice'], { LAB_GRADER_COURSE_SECRET: SECRET });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain('GraderAccountId=210987654321');
+    expect(run.stdout).toContain(`GraderAccountId=${GRADER_ACCOUNT}`);
   });
 
   it('exits 2 without a course secret, or with a student id STS cannot name a session with', async () => {
@@ -191,17 +205,50 @@ describe('lab-grader role --student', { timeout: 60_000 }, () => {
   });
 });
 
-describe('lab-grader batch: the roster checked against the grading credentials', { timeout: 90_000 }, () => {
-  it("refuses a role in the grading credentials' own account before grading anyone (exit 2), unless --allow-own-account", async () => {
-    // The stand-in's caller is in 210987654321, the account of ROLE.
+describe("a role in the grading credentials' own account", { timeout: 90_000 }, () => {
+  it('batch refuses it before grading anyone (exit 2), unless --allow-own-account', async () => {
     const roster = join(work, 'own.csv');
-    writeFileSync(roster, `id,roleArn,externalId\nalice,${ROLE},alice-2026\n`);
+    writeFileSync(roster, `id,roleArn,externalId\nalice,${OWN_ROLE},alice-2026\n`);
     const refused = await cli(['batch', roster, '--out', join(work, 'own-class')]);
     expect(refused.code, refused.stderr).toBe(2);
-    expect(refused.stderr).toContain(`${roster}:2: student "alice": roleArn ${ROLE} is in account 210987654321, the account of the credentials you grade with`);
+    expect(refused.stderr).toContain(`${roster}:2: student "alice": roleArn ${OWN_ROLE} is in account ${GRADER_ACCOUNT}, the account of the credentials you grade with`);
     expect(existsSync(join(work, 'own-class'))).toBe(false);
     const allowed = await cli(['batch', roster, '--out', join(work, 'own-class'), '--allow-own-account', '--region', 'eu-west-1', '--student-timeout', '60']);
     expect(allowed.stderr).not.toContain('the account of the credentials you grade with');
     expect(existsSync(join(work, 'own-class', 'gradebook.csv'))).toBe(true);
+  });
+
+  it("batch refuses what the roster alone shows (two students, one role) without asking AWS who grades", async () => {
+    const roster = join(work, 'same-role.csv');
+    writeFileSync(roster, `id,roleArn\nalice,${ROLE}\nbob,${ROLE}\n`);
+    const before = instructorIdentified;
+    const refused = await cli(['batch', roster, '--out', join(work, 'same-role-class')]);
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.stderr).toContain(`${roster}:3: student "bob": roleArn ${ROLE} is also student "alice"'s (line 2)`);
+    expect(instructorIdentified).toBe(before);
+  });
+
+  it("grade --student refuses it before assuming it (exit 2): a role-arn.txt naming one would grade the instructor's account as the student's", async () => {
+    assumeCalls.length = 0;
+    const refused = await cli(['grade', '--role-arn', OWN_ROLE, '--student', 'bob', '--region', 'eu-west-1', '--format', 'json', '--out', join(work, 'own-bob')], {
+      LAB_GRADER_COURSE_SECRET: SECRET,
+    });
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.stderr).toContain(
+      `lab-grader: --role-arn ${OWN_ROLE} is in account ${GRADER_ACCOUNT}, the account of the credentials you grade with: it would grade your own account as bob's.`,
+    );
+    expect(assumeCalls).toEqual([]);
+    expect(existsSync(join(work, 'own-bob', 'scorecard.json'))).toBe(false);
+    const allowed = await cli(['grade', '--role-arn', OWN_ROLE, '--student', 'bob', '--allow-own-account', '--region', 'eu-west-1', '--format', 'json', '--out', join(work, 'own-bob')], {
+      LAB_GRADER_COURSE_SECRET: SECRET,
+    });
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(assumeCalls[0]).toMatchObject({ RoleArn: OWN_ROLE, RoleSessionName: 'lab-grader-bob' });
+  });
+
+  it('watch --student refuses it the same way', async () => {
+    const refused = await cli(['watch', '--role-arn', OWN_ROLE, '--student', 'bob', '--region', 'eu-west-1', '--rounds', '1', '--quiet'], { LAB_GRADER_COURSE_SECRET: SECRET });
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.stderr).toContain(`--role-arn ${OWN_ROLE} is in account ${GRADER_ACCOUNT}, the account of the credentials you grade with`);
   });
 });

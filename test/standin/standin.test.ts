@@ -414,11 +414,30 @@ describe.skipIf(!standinUrl)('every grade belongs to the student it names', { ti
     expect(own.tests.at(-1)!.name).toMatch(/^Grade: Points /);
   });
 
+  it("Classroom: bob's repository naming a role in the course's own account is not graded, even one that trusts his external id", async () => {
+    const printed = await node(url, [CLI, 'role', '--student', 'bob', '--role-name', 'lab-grader-classroom-test', '--course-secret-file', secretFile]);
+    const courseRole = await createGraderRole(url, ACCOUNT, printedRoleParameters(printed.stdout, 'bob'));
+    const refused = await classroom('classroom-course-role', courseRole);
+    expect(refused.status).toBe('error');
+    expect(refused.tests).toEqual([expect.objectContaining({ score: 0, message: expect.stringContaining(`not graded: the role ${courseRole} is in the course's own AWS account, not yours`) })]);
+  });
+
   it("Gradescope: bob's submission with a role-arn.txt naming alice's role is not graded on alice's account", async () => {
     const { results, snapshot } = await autograde('gradescope-alice-role', { 'role-arn.txt': `${alice.role}\n` });
     expect(results.score).toBe(0);
     expect(results.tests).toEqual([]);
     expect(results.output).toContain(`Not graded: the role ${alice.role} does not trust your external id`);
+    expect(snapshot).toBeUndefined();
+  });
+
+  it("Gradescope: bob's role-arn.txt naming a role in the course's own account is not graded, even one that trusts his external id", async () => {
+    // An instructor's test role for bob, made in the account that grades.
+    const printed = await node(url, [CLI, 'role', '--student', bob.id, '--role-name', 'lab-grader-course-test', '--course-secret-file', secretFile]);
+    const courseRole = await createGraderRole(url, ACCOUNT, printedRoleParameters(printed.stdout, bob.id));
+    const { results, snapshot } = await autograde('gradescope-course-role', { 'role-arn.txt': `${courseRole}\n` });
+    expect(results.score).toBe(0);
+    expect(results.tests).toEqual([]);
+    expect(results.output).toContain(`Not graded: the role ${courseRole} is in the course's own AWS account, not yours`);
     expect(snapshot).toBeUndefined();
   });
 

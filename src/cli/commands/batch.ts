@@ -118,11 +118,13 @@ export async function batchCommand(rosterFile: string, options: BatchCommandOpti
     throw new UsageError(`--${options.bonus !== undefined ? 'bonus' : 'lms-assignment'} applies to the file --lms writes: add --lms canvas, blackboard or moodle.`);
   }
   const roster = loadRoster(rosterFile);
-  // Whose account each line reads is settled before anyone is graded. A role in the grading
-  // credentials' own account would grade the instructor's account as a student's.
-  const hasRoles = roster.students.some((student) => student.source.kind === 'role');
-  const graderAccount = hasRoles && !options.allowOwnAccount ? await (await import('../../aws/credentials.js')).callerAccount() : undefined;
-  checkRoster(roster, { ...(graderAccount === undefined ? {} : { graderAccount }), ...(options.allowOwnAccount ? { allowOwnAccount: true } : {}) });
+  // Whose account each line reads is settled before anyone is graded: first what the roster
+  // alone shows (no credentials needed), then a role in the grading credentials' own account,
+  // which would grade the instructor's account as a student's (one sts:GetCallerIdentity).
+  checkRoster(roster);
+  if (!options.allowOwnAccount && roster.students.some((student) => student.source.kind === 'role')) {
+    checkRoster(roster, { graderAccount: await (await import('../../aws/credentials.js')).callerAccount() });
+  }
   const location = rubricLocation(options.rubric);
   const rubric = await loadGradingRubric(options.rubric);
   const verify = verificationFrom(options);

@@ -12,12 +12,14 @@ import type { Rubric } from '../../rubric/types.js';
 import { loadSnapshot } from '../../snapshot/load.js';
 import type { ProbeResult, Snapshot } from '../../snapshot/types.js';
 import { probeBaseUrl } from '../../probe/target.js';
+import type { GradingRole } from '../../aws/role.js';
 import type { AccountAccess } from '../../student/account.js';
 import { gradeStudent, readStudentAccount, type StudentSnapshot } from '../../student/grade.js';
 import { rubricLocation } from '../paths.js';
 import { loadGradingRubric } from '../prepared.js';
 import { verificationFrom, type VerificationFlags } from '../verification.js';
 import { studentRole } from '../course-secret.js';
+import { ownAccountRefusal, roleAccount } from '../../role-names.js';
 import { parseFormats, REPORTERS, renderReport, writeReports, type ManualPoints, type ReportFormat } from '../../report/index.js';
 import { consoleWidth, diagnostics, probeOutcome, useColor, type Diagnostics } from '../terminal.js';
 
@@ -52,6 +54,8 @@ export interface GradeOptions extends Partial<VerificationFlags> {
   student?: string;
   /** The course secret's file (else LAB_GRADER_COURSE_SECRET). */
   courseSecretFile?: string;
+  /** `--allow-own-account`: a role of `--student` in the grading credentials' own account is meant (a test account). */
+  allowOwnAccount?: boolean;
   /** Errors only on stderr: no progress, no notes, no console checklist. */
   quiet?: boolean;
   /** Every AWS call and every probe on stderr. */
@@ -141,12 +145,25 @@ export async function prepareGrading(
 export const AUTO_REGION = 'auto';
 
 /** The flags that reach a live account, as `grade` and `watch` share them. */
-export type LiveFlags = Pick<GradeOptions, 'awsProfile' | 'region' | 'roleArn' | 'externalId' | 'student' | 'courseSecretFile' | 'quiet' | 'verbose'>;
+export type LiveFlags = Pick<GradeOptions, 'awsProfile' | 'region' | 'roleArn' | 'externalId' | 'student' | 'courseSecretFile' | 'allowOwnAccount' | 'quiet' | 'verbose'>;
 
 /** Refuses live flags that contradict each other (and a missing or short course secret), before anything is read. */
 export function assertLiveFlags(options: LiveFlags): void {
   studentRole(options);
   if (options.quiet && options.verbose) throw new UsageError('--quiet and --verbose contradict each other: pick one.');
+}
+
+/**
+ * A student's role in the grading credentials' own account is refused (exit 2) before it is
+ * assumed: a role-arn.txt naming one, or a typo, would grade the instructor's account as theirs.
+ */
+async function refuseOwnAccount(role: GradingRole, student: string, awsProfile: string | undefined): Promise<void> {
+  const [{ callerAccount }, { explainRoleFailure }] = await Promise.all([import('../../aws/credentials.js'), import('../../aws/role.js')]);
+  // Credentials that cannot be checked fail as the role's assumption would, naming the role and the student.
+  const grader = await callerAccount(awsProfile).catch((error: unknown) => {
+    throw explainRoleFailure(error, role, student);
+  });
+  if (grader === roleAccount(role.roleArn)) throw new UsageError(`${ownAccountRefusal(`--role-arn ${role.roleArn}`, role.roleArn, `${student}'s`)}.`);
 }
 
 /**
@@ -157,6 +174,7 @@ export async function accountAccess(options: LiveFlags, log: Diagnostics, who: s
   // The student's external id: given, or derived from the course secret for --student.
   const { role, warnings } = studentRole(options);
   warnings.forEach((warning) => log.warn(warning));
+  if (role !== undefined && options.student !== undefined && !options.allowOwnAccount) await refuseOwnAccount(role, options.student, options.awsProfile);
   const access: AccountAccess = {
     who: options.student ?? who,
     ...(options.student === undefined ? {} : { student: options.student }),
