@@ -52,11 +52,13 @@ const cpu = (name: Name) => {
 console.log(`start benchmark: grade --snapshot examples/complete-lab.snapshot.json --format console,json, ${rounds} rounds, medians`);
 console.log(`machine: ${availableParallelism()} cores, Node ${process.version}; before: ${loadBefore}; after: ${loadLine()}`);
 const empty = wall('node -e 0');
+// Each round's own ratio too: a burst of load from other jobs falls on the runs of one round alike.
+const roundRatio = (name: Name) => median(results.get(name)!.map((run, round) => run.wallMs / results.get('node -e 0')![round]!.wallMs));
 for (const name of results.keys()) {
   const cpuMs = cpu(name);
   console.log(
-    `${name.padEnd(28)} wall ${wall(name).toFixed(0).padStart(5)} ms  cpu ${cpuMs === null ? '  n/a' : cpuMs.toFixed(0).padStart(5)} ms  ` +
-      `wall / node -e 0: ${(wall(name) / empty).toFixed(2)}×`,
+    `${name.padEnd(28)} wall ${wall(name).toFixed(0).padStart(5)} ms  cpu ${cpuMs === null ? '  n/a' : cpuMs.toFixed(0).padStart(5)} ms  peak ${median(results.get(name)!.map((run) => run.peakRssMiB ?? Number.NaN)).toFixed(0).padStart(3)} MiB  ` +
+      `wall / node -e 0: ${(wall(name) / empty).toFixed(2)}× (median of each round's: ${roundRatio(name).toFixed(2)}×)`,
   );
 }
 console.log(
