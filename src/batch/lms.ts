@@ -160,10 +160,14 @@ interface Scores {
   bonus: string;
 }
 
-/** The student's points out of the fixed total, 0 when --integrity strict withheld them, empty when not graded. */
+/**
+ * The student's points out of the fixed total: 0 when --integrity strict withheld them for a
+ * flag that convicts; empty when not graded, or held for review (shared evidence: nothing shows
+ * who copied, so the LMS keeps what it has until a person decides).
+ */
 function scoresOf(student: GradebookRow, bonus: BonusMode): Scores {
   const card = student.scorecard;
-  if (!card) return { lab: '', bonus: '' };
+  if (!card || card.integrity?.heldForReview) return { lab: '', bonus: '' };
   const withheld = card.integrity?.withheld !== undefined;
   const lab = withheld ? 0 : hundredths(fixedTotal(card).earned);
   const extra = withheld ? 0 : hundredths(card.bonusPoints.earned);
@@ -239,6 +243,8 @@ export function renderLmsGradebook(students: readonly GradebookRow[], options: L
   const { lines, warnings: rowWarnings } = layout(options, students, columns);
   const notGraded = students.filter((student) => !student.scorecard && !student.notGradedYet).length;
   if (notGraded > 0) warnings.push(`${notGraded} student(s) could not be graded: their cell is empty, so the LMS keeps what it has`);
+  const held = students.filter((student) => student.scorecard?.integrity?.heldForReview).length;
+  if (held > 0) warnings.push(`${held} student(s) held for review under --integrity strict (shared evidence): their cell is empty, so the LMS keeps what it has until you decide`);
   const notYet = students.filter((student) => student.notGradedYet).length;
   if (notYet > 0) warnings.push(`${notYet} student(s) not graded yet (the batch was interrupted): their cell is empty; resume the batch before importing`);
   // Blackboard asks for every value of a comma-separated file in quotes.

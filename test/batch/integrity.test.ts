@@ -176,7 +176,7 @@ describe('two identical handed-in snapshots under strict, in every format', { ti
     await writeFile(join(dir, 'ben.json'), JSON.stringify(copy));
     await writeFile(join(dir, 'cat.json'), JSON.stringify(anotherAccount(32)));
     await writeFile(join(dir, 'roster.csv'), 'id,snapshot\namy,amy.json\nben,ben.json\ncat,cat.json\n');
-    run = await cli(['batch', join(dir, 'roster.csv'), '--out', join(dir, 'class'), '--integrity', 'strict', '--format', 'json,markdown,junit,gradescope,classroom,html']);
+    run = await cli(['batch', join(dir, 'roster.csv'), '--out', join(dir, 'class'), '--integrity', 'strict', '--format', 'json,markdown,junit,gradescope,classroom,html', '--lms', 'canvas']);
   });
   afterAll(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });
@@ -217,6 +217,16 @@ describe('two identical handed-in snapshots under strict, in every format', { ti
       expect(await report(student, 'report.html')).toMatch(HELD);
     }
     expect(await report('cat', 'summary.md')).not.toContain('held for review');
+  });
+
+  it("the LMS's import file leaves their cells empty, so the LMS keeps what it has, and says why", async () => {
+    const rows = (await readFile(join(dir, 'class', 'canvas.csv'), 'utf8')).trim().split(/\r?\n/).slice(2).map((line) => line.split(','));
+    expect(rows.map((row) => [row[0], row.at(-1)])).toEqual([
+      ['amy', ''],
+      ['ben', ''],
+      ['cat', expect.stringMatching(/^\d+\.\d\d$/)],
+    ]);
+    expect(run.stderr).toContain('2 student(s) held for review under --integrity strict (shared evidence): their cell is empty');
   });
 });
 

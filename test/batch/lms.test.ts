@@ -164,14 +164,16 @@ describe('renderLmsGradebook', () => {
     { student: 'carol', name: 'Carol Example', error: 'cannot read the snapshot' },
     // The academy profile: out of the same 10 points, the steps it makes not applicable counted as earned.
     { student: 'dave', name: 'Dave Example', extra: { ID: '1004' }, scorecard: scorecard('mixed') },
+    // Shared evidence alone under strict: held for review, not 0.
+    { student: 'erin', name: 'Erin Example', extra: { ID: '1005' }, scorecard: withIntegrity(scorecard('complete'), [{ kind: 'shared-evidence', summary: 'the same evidence as fred', evidence: [], students: ['fred'] }], 'strict') },
   ];
   const column = (options: Partial<LmsGradebookOptions>, index: number): string[] => table(renderLmsGradebook(rows, { ...base, ...options }).text).slice(2).map((row) => row[index]!);
 
   it('adds the bonus by default, or writes it apart, or leaves it out', () => {
-    expect(column({}, 5)).toEqual(['10.50', '0.00', '', '8.29']);
-    expect(column({ bonus: 'separate' }, 5)).toEqual(['9.50', '0.00', '', '8.29']);
-    expect(column({ bonus: 'separate' }, 6)).toEqual(['1.00', '0.00', '', '0.00']);
-    expect(column({ bonus: 'ignore' }, 5)).toEqual(['9.50', '0.00', '', '8.29']);
+    expect(column({}, 5)).toEqual(['10.50', '0.00', '', '8.29', '']);
+    expect(column({ bonus: 'separate' }, 5)).toEqual(['9.50', '0.00', '', '8.29', '']);
+    expect(column({ bonus: 'separate' }, 6)).toEqual(['1.00', '0.00', '', '0.00', '']);
+    expect(column({ bonus: 'ignore' }, 5)).toEqual(['9.50', '0.00', '', '8.29', '']);
     const separate = table(renderLmsGradebook(rows, { ...base, bonus: 'separate' }).text);
     expect(separate[0]!.slice(5)).toEqual(['Introduction to Cloud Computing for MLOps', 'Introduction to Cloud Computing for MLOps bonus']);
     // The bonus is extra credit: Canvas counts an assignment worth 0 points so.
@@ -184,10 +186,11 @@ describe('renderLmsGradebook', () => {
     expect(warnings).toEqual([
       'the roster\'s canvas export has no assignment "Introduction to Cloud Computing for MLOps", so importing creates one; its assignments: Quiz 1 (4322) (name one with --lms-assignment)',
       '1 student(s) could not be graded: their cell is empty, so the LMS keeps what it has',
+      '1 student(s) held for review under --integrity strict (shared evidence): their cell is empty, so the LMS keeps what it has until you decide',
       '1 student(s) have no Canvas ID, SIS User ID or SIS Login ID, so Canvas can only match them by name (Carol Example): use Canvas\'s gradebook export as the roster',
     ]);
     expect(renderLmsGradebook(rows, { ...base, lms: 'blackboard' }).warnings).toContain(
-      '4 student(s) have no Blackboard Username in the roster, so their roster id is written as it (alice, bob, carol, dave): use the Grade Center\'s download as the roster',
+      '5 student(s) have no Blackboard Username in the roster, so their roster id is written as it (alice, bob, carol, dave, erin): use the Grade Center\'s download as the roster',
     );
   });
 
