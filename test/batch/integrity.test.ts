@@ -176,7 +176,7 @@ describe('two identical handed-in snapshots under strict, in every format', { ti
     await writeFile(join(dir, 'ben.json'), JSON.stringify(copy));
     await writeFile(join(dir, 'cat.json'), JSON.stringify(anotherAccount(32)));
     await writeFile(join(dir, 'roster.csv'), 'id,snapshot\namy,amy.json\nben,ben.json\ncat,cat.json\n');
-    run = await cli(['batch', join(dir, 'roster.csv'), '--out', join(dir, 'class'), '--integrity', 'strict', '--format', 'json,markdown,junit,gradescope,classroom,html', '--lms', 'canvas']);
+    run = await cli(['batch', join(dir, 'roster.csv'), '--out', join(dir, 'class'), '--integrity', 'strict', '--format', 'json,markdown,junit,gradescope,classroom,html', '--lms', 'canvas', '--min-score', '5']);
   });
   afterAll(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });
@@ -187,6 +187,9 @@ describe('two identical handed-in snapshots under strict, in every format', { ti
   it('holds both for review, not 0: the console summary, the gradebook and the JSON scorecard say so', async () => {
     expect(run.stderr).toMatch(/^ {2}amy \(.*roster\.csv:2\): shared-evidence \(with ben\) — held for review$/m);
     expect(run.stderr).toMatch(/^ {2}ben \(.*roster\.csv:3\): shared-evidence \(with amy\) — held for review$/m);
+    // Flagged, so exit 5; a total held for review is no score, so nobody is below --min-score.
+    expect(run.code).toBe(5);
+    expect(run.stderr).not.toContain('Below --min-score');
     const rows = readGradebook(await readFile(join(dir, 'class', 'gradebook.csv'), 'utf8')).rows;
     expect(rows.map((row) => [row.student, row.status, row.total])).toEqual([
       ['amy', 'held', ''],

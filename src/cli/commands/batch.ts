@@ -173,8 +173,11 @@ export async function batchCommand(rosterFile: string, options: BatchCommandOpti
   const where = (outcome: StudentOutcome): string => `${relative(process.cwd(), roster.file) || roster.file}:${outcome.student.line}`;
   const failed = result.outcomes.filter((outcome) => outcome.status === 'error');
   const flagged = result.outcomes.filter((outcome) => outcome.scorecard?.integrity);
+  // A total held for review is not a score yet: the summary lists those students with their flags, not as below.
   const below =
-    options.minScore === undefined ? [] : result.outcomes.filter((outcome) => (scoreOf(outcome) ?? Infinity) < options.minScore!);
+    options.minScore === undefined
+      ? []
+      : result.outcomes.filter((outcome) => !outcome.scorecard?.integrity?.heldForReview && (scoreOf(outcome) ?? Infinity) < options.minScore!);
   const skipped = result.outcomes.filter((outcome) => outcome.skipped).length;
   const regraded = result.outcomes.filter((outcome) => outcome.status === 'ok' && outcome.regraded);
   const pending = result.outcomes.filter((outcome) => outcome.status === 'pending').length;
