@@ -268,3 +268,51 @@ describe('a class with a deadline', { timeout: 60_000 }, () => {
     expect(early).toEqual([]);
   });
 });
+
+describe('a forged snapshot of a live-graded classmate, under strict', { timeout: 60_000 }, () => {
+  // eve hands in a copy of bob's snapshot with alice's account id while alice is graded live.
+  const alice = anotherAccount(61);
+  const bobs = anotherAccount(62);
+  const forged = JSON.parse(JSON.stringify(bobs).replaceAll(bobs.account, alice.account)) as Snapshot;
+  let dir: string;
+  const run = (force = false) =>
+    runBatch({
+      roster: loadRoster(join(dir, 'roster.yaml')),
+      rubric,
+      rubricFile: 'rubric.yaml',
+      outDir: join(dir, 'out'),
+      concurrency: 2,
+      force,
+      formats: [],
+      integrity: 'strict',
+      verify: { examples: bundledExamples() },
+      // alice's account, as the grader reads it through her profile.
+      collect: async () => ({ snapshot: structuredClone(alice) }),
+    });
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lab-grader-forged-'));
+    await writeFile(join(dir, 'eve.json'), JSON.stringify(forged));
+    await writeFile(join(dir, 'roster.yaml'), 'students:\n  - id: alice\n    awsProfile: alice\n  - id: eve\n    snapshot: eve.json\n');
+  });
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('flags only the snapshot, copied-from alice with 0; alice keeps every point, unflagged, also when kept on a rerun', async () => {
+    const runs = [await run(), await run(), await run(true)];
+    // The second run keeps both from the first; the third grades both again from the evidence kept.
+    expect(runs.map((result) => result.outcomes.map((outcome) => outcome.skipped === true))).toEqual([
+      [false, false],
+      [true, true],
+      [false, false],
+    ]);
+    for (const result of runs) {
+      const [aliceOutcome, eveOutcome] = ['alice', 'eve'].map((id) => result.outcomes.find((outcome) => outcome.student.id === id)!);
+      expect(aliceOutcome!.scorecard!.integrity).toBeUndefined();
+      expect(aliceOutcome!.scorecard!.total.earned).toBeGreaterThan(9);
+      expect(eveOutcome!.scorecard!.integrity).toMatchObject({ mode: 'strict', flags: [{ kind: 'copied-from', students: ['alice'] }] });
+      expect(eveOutcome!.scorecard!.integrity!.heldForReview).toBeUndefined();
+      expect(eveOutcome!.scorecard!.total.earned).toBe(0);
+    }
+  });
+});
