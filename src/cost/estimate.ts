@@ -136,7 +136,7 @@ function regionCost(facts: BillableFacts, prices: Prices): { lines: CostLine[]; 
   // A snapshot may lack a fact altogether (not collected); the types promise every one.
   const tasks = facts.tasks as Facts['tasks'] | undefined;
   if (tasks === undefined) unknown.push('tasks (not collected)');
-  for (const [cluster, fact] of Object.entries(tasks ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [cluster, fact] of Object.entries(tasks ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (!fact.ok) {
       unknown.push(`tasks of ${cluster} (${FACT_CALLS.tasks}: ${fact.error.code})`);
       continue;

@@ -44,6 +44,12 @@ function tagName(tags: { Key?: string; Value?: string }[] | undefined): string |
   return tags?.find((tag) => tag.Key === 'Name')?.Value;
 }
 
+/**
+ * Code-unit order: ISO times sort by time, and no first localeCompare starts ICU's collator
+ * (10–20 ms of a regrade's start, for an order a person never sees).
+ */
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Every resource of the snapshot whose API gives a creation or change time. */
 function resourceTimes(snapshot: Snapshot): Timed[] {
   const { facts } = snapshot;
@@ -99,7 +105,7 @@ function resourceTimes(snapshot: Snapshot): Timed[] {
     const names = (alarm.Dimensions ?? []).map((dimension) => dimension.Value ?? '');
     add({ resource: `CloudWatch alarm ${alarm.AlarmName}`, event: 'changed', at: alarm.AlarmConfigurationUpdatedTimestamp, choice: ['loadBalancer', 'targetGroup', 'service'], names });
   }
-  return times.sort((a, b) => a.at.localeCompare(b.at) || a.resource.localeCompare(b.resource));
+  return times.sort((a, b) => byCodeUnits(a.at, b.at) || byCodeUnits(a.resource, b.resource));
 }
 
 /** The ids and names a choice stands for: `sentiment-app-nat (nat-0e1f...)`, lists joined by commas. */
