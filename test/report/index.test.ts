@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { FORMATS, parseFormats, renderReport, writeReports } from '../../src/report/index.js';
+import type { Scorecard } from '../../src/grade/scorecard.js';
+import { safeScorecard } from '../../src/report/safe-text.js';
 import { scorecard } from './support.js';
 
 describe('parseFormats', () => {
@@ -77,5 +79,16 @@ describe('writeReports', () => {
     await mkdir(join(dir, 'scorecard.json', 'kept'), { recursive: true });
     await expect(writeReports(scorecard('complete'), ['json'], dir)).rejects.toThrow();
     expect(await readdir(dir)).toEqual(['scorecard.json']);
+  });
+});
+
+describe('safeScorecard', () => {
+  it('copies every string made safe, and a key named __proto__ as an entry of its own, never as the prototype', () => {
+    const card = JSON.parse('{"summary":"a\\nb","nested":{"__proto__":{"polluted":"x\\u2028y"},"list":["AKIAIOSFODNN7EXAMPLE"]}}') as Record<string, unknown>;
+    const safe = safeScorecard(card as unknown as Scorecard) as unknown as { summary: string; nested: Record<string, unknown> };
+    expect(safe.summary).toBe('a\\nb');
+    expect(Object.getPrototypeOf(safe.nested)).toBe(Object.prototype);
+    expect(Object.keys(safe.nested)).toEqual(['__proto__', 'list']);
+    expect(JSON.stringify(safe.nested)).toBe('{"__proto__":{"polluted":"x\\\\u2028y"},"list":["AKIA…MPLE"]}');
   });
 });
