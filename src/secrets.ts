@@ -22,8 +22,14 @@ const SESSION_TOKEN_LENGTH = 100;
  * so `task-` and `disk-` names are not tokens).
  */
 const API_TOKEN = /gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,}|sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}|(?<![A-Za-z0-9_-])sk-[A-Za-z0-9_-]{32,}/g;
-/** Where an API token may start: the loader's quick scan sends such text to the walk. */
-const API_TOKEN_PREFIX = /gh[pousr]_[A-Za-z0-9]|github_pat_|sk-(?:proj|svcacct|admin)-|(?<![A-Za-z0-9_-])sk-[A-Za-z0-9]/;
+/**
+ * Where an API token may start: the loader's quick scan sends such text to the walk. It reads
+ * the file's JSON text, not the strings the walk reads, so a bare `sk-` counts after anything
+ * that may stand for a word start there: a character other than a lower-case letter, `_` or `-`
+ * (the walk reads an access key id as a space before it), or a JSON escape (`\n` in the file is
+ * a newline in the string). Its first character may be any of API_TOKEN's, `_` and `-` too.
+ */
+const API_TOKEN_PREFIX = /gh[pousr]_[A-Za-z0-9]|github_pat_|sk-(?:proj|svcacct|admin)-|(?:(?<![a-z_-])|(?<=\\[bfnrt]))sk-[A-Za-z0-9_-]/;
 
 /** Key material as the characters it encodes: `%2F` is `/`. */
 function decoded(run: string): string {

@@ -206,6 +206,24 @@ describe("the loader's quick scan of the text (the walk is skipped when it finds
     expect(mayHoldCredential(JSON.stringify({ digest: `sha256:${'0123456789abcdef'.repeat(4)}`, id: TEMPORARY_KEY_ID }))).toBe(false);
   });
 
+  it('sends every OpenAI-shaped token to the walk: one whose first character is _ or -, after a JSON escape, after an access key id', () => {
+    const random = 'Qw7Er_Ty3Ui-Op9As2Df5Gh8Jk1Lz4Xc6Vb0Nm3';
+    const values = {
+      'first character _': `sk-_${random}`,
+      'first character -': `sk--${random}`,
+      'after a newline (\\n in the file)': `line\nsk-${random}`,
+      'after a tab in JSON text': JSON.stringify({ note: `x\tsk-${random}` }),
+      'glued to an access key id': `${TEMPORARY_KEY_ID}sk-${random}`,
+    };
+    for (const [where, value] of Object.entries(values)) {
+      expect(findCredential({ Value: value }), where).not.toBeNull();
+      expect(mayHoldCredential(JSON.stringify({ Value: value })), where).toBe(true);
+      const snapshot = example('complete-lab');
+      if (snapshot.facts.vpcs.ok) snapshot.facts.vpcs.data[0]!.Tags = [{ Key: 'k', Value: value }];
+      expect(() => parseSnapshot(JSON.stringify(snapshot), 'token.json'), where).toThrow(/Tags\[0\]\.Value.*API token/);
+    }
+  });
+
   it('finds a random-looking run of 40 base64 characters wherever it starts, as a plain regular expression would', () => {
     const reference = (text: string) => [...text.matchAll(/[A-Za-z0-9/+]{40,}/g)].some(([run]) => /[A-Z]/.test(run) && /[a-z]/.test(run) && /[0-9/+]/.test(run));
     for (let pad = 0; pad <= 81; pad += 1) {
@@ -223,9 +241,10 @@ describe("the loader's quick scan of the text (the walk is skipped when it finds
 
   it('never skips what the walk would refuse (fast-check)', () => {
     const piece = fc.oneof(
-      fc.constantFrom(SECRET_KEY, SESSION_TOKEN, TEMPORARY_KEY_ID, GITHUB_TOKEN, OPENAI_KEY, encodeURIComponent(SECRET_KEY), 'sessionToken', 'SecretAccessKey', '[[[[', '{"a":', '\\', '\n', '/', '+', '%2F', 'sk-'),
+      fc.constantFrom(SECRET_KEY, SESSION_TOKEN, TEMPORARY_KEY_ID, GITHUB_TOKEN, OPENAI_KEY, encodeURIComponent(SECRET_KEY), 'sessionToken', 'SecretAccessKey', '[[[[', '{"a":', '\\', '\n', '\t', '/', '+', '%2F', 'sk-', 'sk-_', 'sk--'),
       fc.string({ maxLength: 8 }),
       fc.stringMatching(/^[A-Za-z0-9/+]{30,50}$/),
+      fc.stringMatching(/^[A-Za-z0-9_-]{30,40}$/),
     );
     const text = fc.array(piece, { maxLength: 6 }).map((pieces) => pieces.join(''));
     const leaf = fc.oneof(text, fc.integer(), fc.constant(null));
