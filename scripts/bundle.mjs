@@ -5,16 +5,23 @@
 // dynamic imports that need them, so a regrade never compiles the SDK. Beside the bin goes
 // prepared.json: what is the same for every run of the release (the bundled rubric parsed and
 // validated, the bundled examples' verification evidence; see src/cli/prepared.ts), so a run
-// neither loads the YAML parser nor parses the examples.
+// neither loads the YAML parser nor parses the examples. And start/: every chunk again as a
+// function, for the bin's start (src/cli/start.ts), which Node 20 can give V8's code cache: the
+// chunks a regrade of the complete example runs go into one script, hot.js, with the code cache
+// that regrade left (hot.cache, and in hot.json the SHA-256 of hot.js and the Node that made it).
 //
 //   node scripts/bundle.mjs [outdir]     default: dist/bin
 /* global process, URL */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { Script, constants } from 'node:vm';
+import { build, transform } from 'esbuild';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 
@@ -41,6 +48,8 @@ export function literalSchemaKeys(source) {
   return source.replace(/\[(_[A-Za-z0-9]+)\]:/g, (key, name) => (constants.has(name) ? `${constants.get(name)}:` : key));
 }
 
+const BANNER = "import { createRequire as __labGraderRequire } from 'node:module';\nconst require = __labGraderRequire(import.meta.url);";
+
 /** What every build of lab-grader's sources for Node shares. */
 const NODE_BUILD = {
   absWorkingDir: root,
@@ -51,7 +60,7 @@ const NODE_BUILD = {
   // The SDK's ES module builds: imports esbuild can follow, without CommonJS wrappers.
   mainFields: ['module', 'main'],
   // Bundled CommonJS code (commander, undici) still calls require() for Node's own modules.
-  banner: { js: "import { createRequire as __labGraderRequire } from 'node:module';\nconst require = __labGraderRequire(import.meta.url);" },
+  banner: { js: BANNER },
   logLevel: 'warning',
   plugins: [sdkSchemaKeys],
 };
@@ -74,8 +83,9 @@ export async function bundle(outdir = 'dist/bin') {
   rmSync(resolve(root, outdir), { recursive: true, force: true });
   const result = await build({
     ...NODE_BUILD,
-    // The grading thread is its own entry beside the bin, where the batch's pool looks for worker.js.
-    entryPoints: { 'lab-grader': 'src/cli/main.ts', worker: 'src/batch/worker.ts' },
+    // The bin is the start (src/cli/start.ts), which runs cli.js from start/. The grading thread
+    // is its own entry beside the bin, where the batch's pool looks for worker.js.
+    entryPoints: { 'lab-grader': 'src/cli/start.ts', cli: 'src/cli/main.ts', worker: 'src/batch/worker.ts' },
     outdir: resolve(root, outdir),
     splitting: true,
     chunkNames: '[name]-[hash]',
@@ -91,9 +101,98 @@ export async function bundle(outdir = 'dist/bin') {
     metafile: true,
   });
   writeFileSync(resolve(root, outdir, 'prepared.json'), JSON.stringify(await prepareState()));
+  await writeStart(resolve(root, outdir), result.metafile);
   return result.metafile;
 }
 
+/** The chunk `code` (esbuild's ES module) as the function src/cli/start.ts runs: imports and exports as CommonJS, import.meta as `meta`. */
+async function chunkFunction(code) {
+  const body = code
+    .replace(/^#!.*\n/, '')
+    .replace(`${BANNER}\n`, '')
+    .replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
+  const converted = await transform(body, {
+    loader: 'js',
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20.19',
+    // import() of another chunk becomes require(), which start.ts answers from start/.
+    supported: { 'dynamic-import': false },
+    define: { 'import.meta': 'meta' },
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  return `function(require,module,exports,meta){"use strict";${converted.code}\n}`;
+}
+
+/** Writes `outdir`/start/: every chunk as CommonJS, then hot.js and its code cache from a regrade of the complete example. */
+async function writeStart(outdir, metafile) {
+  const start = join(outdir, 'start');
+  mkdirSync(start);
+  const chunks = new Map();
+  for (const output of Object.keys(metafile.outputs)) {
+    const name = basename(output);
+    if (!name.endsWith('.js') || name === 'lab-grader.js') continue;
+    chunks.set(name, await chunkFunction(readFileSync(join(outdir, name), 'utf8')));
+  }
+  for (const [name, factory] of chunks) writeFileSync(join(start, name.replace(/\.js$/, '.cjs')), `module.exports=${factory};\n`);
+  const hot = [...new Set(regradeOnce(outdir))].filter((name) => chunks.has(name));
+  const source = `({${hot.map((name) => `${JSON.stringify(name)}:${chunks.get(name)}`).join(',\n')}})`;
+  writeFileSync(join(start, 'hot.js'), source);
+  regradeOnce(outdir);
+  writeFileSync(join(start, 'hot.json'), JSON.stringify({ sha256: createHash('sha256').update(source).digest('hex'), node: process.version }));
+}
+
+/** Regrades the complete example with start/ in a process of its own (see trainStart); returns the chunks it ran. */
+function regradeOnce(outdir) {
+  const work = mkdtempSync(join(tmpdir(), 'lab-grader-start-'));
+  try {
+    const ran = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--train-start', outdir, work], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    if (ran.status !== 0) throw new Error(`the regrade that makes the start's code cache exited ${ran.status}: ${ran.stderr}`);
+    return JSON.parse(readFileSync(join(work, 'ran.json'), 'utf8'));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The steps of src/cli/start.ts (change them together) for `grade --snapshot` of the complete
+ * example, which record the chunks that ran and, when hot.js is there, write its code cache.
+ */
+function trainStart(outdir, work) {
+  const start = join(outdir, 'start');
+  const binUrl = pathToFileURL(join(outdir, 'lab-grader.js')).href;
+  const hotFile = join(start, 'hot.js');
+  let script;
+  let hot = {};
+  if (existsSync(hotFile)) {
+    script = new Script(readFileSync(hotFile, 'utf8'), { filename: hotFile, importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+    hot = script.runInThisContext();
+  }
+  const nodeRequire = createRequire(binUrl);
+  const meta = { url: binUrl };
+  const loaded = new Map();
+  const load = (name) => {
+    const done = loaded.get(name);
+    if (done) return done.exports;
+    const module = { exports: {} };
+    loaded.set(name, module);
+    const factory = Object.hasOwn(hot, name) ? hot[name] : nodeRequire(`./start/${name.replace(/\.js$/, '.cjs')}`);
+    factory(requireChunk, module, module.exports, meta);
+    return module.exports;
+  };
+  const requireChunk = (specifier) => (specifier.startsWith('./') ? load(specifier.slice(2)) : nodeRequire(specifier));
+  process.on('exit', () => {
+    writeFileSync(join(work, 'ran.json'), JSON.stringify([...loaded.keys()]));
+    if (script) writeFileSync(join(start, 'hot.cache'), script.createCachedData());
+  });
+  process.argv = [process.argv[0], fileURLToPath(binUrl), 'grade', '--snapshot', join(root, 'examples/complete-lab.snapshot.json'), '--format', 'console,json', '--out', join(work, 'out')];
+  load('cli.js');
+}
+
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await bundle(process.argv[2]);
+  if (process.argv[2] === '--train-start') trainStart(process.argv[3], process.argv[4]);
+  else await bundle(process.argv[2]);
 }

@@ -389,4 +389,5 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exit(await main(process.argv));
+// No top-level await: the published bin runs this module as a function (see start.ts).
+void main(process.argv).then((code) => process.exit(code));
