@@ -5,10 +5,12 @@
 // dynamic imports that need them, so a regrade never compiles the SDK. Beside the bin goes
 // prepared.json: what is the same for every run of the release (the bundled rubric parsed and
 // validated, the bundled examples' verification evidence; see src/cli/prepared.ts), so a run
-// neither loads the YAML parser nor parses the examples. And start/: every chunk again as a
-// function, for the bin's start (src/cli/start.ts), which Node 20 can give V8's code cache: the
-// chunks a regrade of the complete example runs go into one script, hot.js, with the code cache
-// that regrade left (hot.cache, and in hot.json the SHA-256 of hot.js and the Node that made it).
+// neither loads the YAML parser nor parses the examples. The bundle goes to dist/bin/esm/; the
+// bin, dist/bin/lab-grader.js, is the start (src/cli/start.ts, CommonJS), which runs the
+// bundle's chunks from start/, written again as functions because Node 20 gives V8's code cache
+// to a vm.Script only: the chunks a regrade of the complete example runs go into one script,
+// hot.js, with the code cache that regrade left (hot.cache, and in hot.json the SHA-256 of hot.js
+// and the Node that made it).
 //
 //   node scripts/bundle.mjs [outdir]     default: dist/bin
 /* global process, URL */
@@ -78,15 +80,20 @@ async function prepareState() {
   }
 }
 
-/** Bundles the bin into `outdir` (emptied first: chunk names carry hashes) with its prepared state; returns esbuild's metafile. */
+/**
+ * Bundles the bin into `outdir` (emptied first: chunk names carry hashes): the bundle in esm/
+ * with its prepared state, the start (lab-grader.js, CommonJS) and start/; returns esbuild's
+ * metafile of the bundle.
+ */
 export async function bundle(outdir = 'dist/bin') {
-  rmSync(resolve(root, outdir), { recursive: true, force: true });
+  const bin = resolve(root, outdir);
+  const esm = join(bin, 'esm');
+  rmSync(bin, { recursive: true, force: true });
   const result = await build({
     ...NODE_BUILD,
-    // The bin is the start (src/cli/start.ts), which runs cli.js from start/. The grading thread
-    // is its own entry beside the bin, where the batch's pool looks for worker.js.
-    entryPoints: { 'lab-grader': 'src/cli/start.ts', cli: 'src/cli/main.ts', worker: 'src/batch/worker.ts' },
-    outdir: resolve(root, outdir),
+    // The command line, and the grading thread as its own entry, where the batch's pool looks for worker.js.
+    entryPoints: { cli: 'src/cli/main.ts', worker: 'src/batch/worker.ts' },
+    outdir: esm,
     splitting: true,
     chunkNames: '[name]-[hash]',
     // Less source to parse is a faster start. Identifiers keep the names they were written with,
@@ -100,8 +107,12 @@ export async function bundle(outdir = 'dist/bin') {
     legalComments: 'none',
     metafile: true,
   });
-  writeFileSync(resolve(root, outdir, 'prepared.json'), JSON.stringify(await prepareState()));
-  await writeStart(resolve(root, outdir), result.metafile);
+  // The bundle is ES modules, the start beside it CommonJS.
+  writeFileSync(join(esm, 'package.json'), '{ "type": "module" }\n');
+  writeFileSync(join(bin, 'package.json'), '{ "type": "commonjs" }\n');
+  writeFileSync(join(esm, 'prepared.json'), JSON.stringify(await prepareState()));
+  await build({ ...NODE_BUILD, format: 'cjs', banner: {}, entryPoints: ['src/cli/start.ts'], outfile: join(bin, 'lab-grader.js'), minifyWhitespace: true, minifySyntax: true, legalComments: 'none' });
+  await writeStart(bin, result.metafile);
   return result.metafile;
 }
 
@@ -134,8 +145,7 @@ async function writeStart(outdir, metafile) {
   const chunks = new Map();
   for (const output of Object.keys(metafile.outputs)) {
     const name = basename(output);
-    if (!name.endsWith('.js') || name === 'lab-grader.js') continue;
-    chunks.set(name, await chunkFunction(readFileSync(join(outdir, name), 'utf8')));
+    if (name.endsWith('.js')) chunks.set(name, await chunkFunction(readFileSync(join(outdir, 'esm', name), 'utf8')));
   }
   for (const [name, factory] of chunks) writeFileSync(join(start, name.replace(/\.js$/, '.cjs')), `module.exports=${factory};\n`);
   const hot = [...new Set(regradeOnce(outdir))].filter((name) => chunks.has(name));
@@ -163,7 +173,6 @@ function regradeOnce(outdir) {
  */
 function trainStart(outdir, work) {
   const start = join(outdir, 'start');
-  const binUrl = pathToFileURL(join(outdir, 'lab-grader.js')).href;
   const hotFile = join(start, 'hot.js');
   let script;
   let hot = {};
@@ -171,15 +180,15 @@ function trainStart(outdir, work) {
     script = new Script(readFileSync(hotFile, 'utf8'), { filename: hotFile, importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
     hot = script.runInThisContext();
   }
-  const nodeRequire = createRequire(binUrl);
-  const meta = { url: binUrl };
+  const meta = { url: pathToFileURL(join(outdir, 'esm', 'cli.js')).href };
+  const nodeRequire = createRequire(meta.url);
   const loaded = new Map();
   const load = (name) => {
     const done = loaded.get(name);
     if (done) return done.exports;
     const module = { exports: {} };
     loaded.set(name, module);
-    const factory = Object.hasOwn(hot, name) ? hot[name] : nodeRequire(`./start/${name.replace(/\.js$/, '.cjs')}`);
+    const factory = Object.hasOwn(hot, name) ? hot[name] : nodeRequire(join(start, name.replace(/\.js$/, '.cjs')));
     factory(requireChunk, module, module.exports, meta);
     return module.exports;
   };
@@ -188,7 +197,7 @@ function trainStart(outdir, work) {
     writeFileSync(join(work, 'ran.json'), JSON.stringify([...loaded.keys()]));
     if (script) writeFileSync(join(start, 'hot.cache'), script.createCachedData());
   });
-  process.argv = [process.argv[0], fileURLToPath(binUrl), 'grade', '--snapshot', join(root, 'examples/complete-lab.snapshot.json'), '--format', 'console,json', '--out', join(work, 'out')];
+  process.argv = [process.argv[0], join(outdir, 'lab-grader.js'), 'grade', '--snapshot', join(root, 'examples/complete-lab.snapshot.json'), '--format', 'console,json', '--out', join(work, 'out')];
   load('cli.js');
 }
 

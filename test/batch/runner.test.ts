@@ -15,7 +15,7 @@ import { hundredths, readGradebook, writeClass } from './support.js';
 const rubricPath = fileURLToPath(new URL('../../rubric.yaml', import.meta.url));
 const rubric = loadRubric(rubricPath, 'rubric.yaml');
 // Grading threads run the built worker (as an installed lab-grader does), not the sources through tsx in each thread.
-const threadEntry = pathToFileURL(join(builtPackage(), 'dist/bin/worker.js'));
+const threadEntry = pathToFileURL(join(builtPackage(), 'dist/bin/esm/worker.js'));
 
 function options(rosterFile: string, outDir: string, extra: Partial<BatchOptions> = {}): BatchOptions {
   return { roster: loadRoster(rosterFile), rubric, rubricFile: 'rubric.yaml', outDir, concurrency: 4, force: false, formats: ['html'], threadEntry, ...extra };

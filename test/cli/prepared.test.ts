@@ -48,7 +48,7 @@ describe('the prepared state', () => {
 
 describe('the built bin', { timeout: 60_000 }, () => {
   it('ships the prepared state beside it', () => {
-    const shipped = JSON.parse(readFileSync(join(builtPackage(), 'dist/bin', PREPARED_FILE), 'utf8')) as PreparedState;
+    const shipped = JSON.parse(readFileSync(join(builtPackage(), 'dist/bin/esm', PREPARED_FILE), 'utf8')) as PreparedState;
     expect(shipped).toEqual(prepared);
   });
 

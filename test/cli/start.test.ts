@@ -43,7 +43,7 @@ describe('the bin\'s start', { timeout: 60_000 }, () => {
   it('holds in hot.js the chunks a regrade runs: the command line and the grading, not the AWS SDK, undici, the batch or the YAML parser', () => {
     const metafile = builtMetafile();
     const inputs = hotChunks(hotSource).flatMap((name) => {
-      const output = Object.keys(metafile.outputs).find((path) => path.endsWith(`/dist/bin/${name}`));
+      const output = Object.keys(metafile.outputs).find((path) => path.endsWith(`/dist/bin/esm/${name}`));
       expect(output, name).toBeDefined();
       return Object.keys(metafile.outputs[output!]!.inputs);
     });
