@@ -1,7 +1,7 @@
 // Grades a class: every student of the roster in their own folder, a bounded number at a
 // time, one student's failure recorded without stopping the others; resumable, and when
 // interrupted it writes the class so far, with the rest marked not graded yet.
-import { access, readFile } from 'node:fs/promises';
+import { access, readdir, readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -268,12 +268,17 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
   const mode = options.integrity ?? 'warn';
   const verifyOptions: VerifyOptions = options.verify ?? { examples: [] };
 
+  // The folders an earlier run left, listed once: a student with none keeps no scorecard, and their
+  // folder is not looked into (a failed open each, through the thread pool). Compared in lower
+  // case, as a folder on a case-insensitive disk answers to either.
+  const earlier = new Set((await readdir(options.outDir)).map((name) => name.toLowerCase()));
+
   const gradeOne = async (student: Student): Promise<StudentOutcome> => {
     const started = performance.now();
     const seconds = (): number => (performance.now() - started) / 1000;
     const dir = join(options.outDir, student.id);
     const grading = gradingOf(student.labProfile);
-    const kept = await previousScorecard(dir);
+    const kept = earlier.has(student.id.toLowerCase()) ? await previousScorecard(dir) : undefined;
     const recollect = recollected(student);
     const regraded = kept ? (recollect ? ['--recollect'] : forced(student) ? ['--force'] : staleBecause(kept, grading)) : undefined;
     if (kept && regraded?.length === 0) {

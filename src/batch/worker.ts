@@ -1,13 +1,13 @@
 // A grading thread: grades snapshot-file students sent by the batch, so a large class uses
 // every core (loading, checking and rendering are CPU work).
 import { parentPort, workerData } from 'node:worker_threads';
-import { gradeIntoFolder, gradingsOf, readSnapshotFile, type GradingContext } from './grade-student.js';
+import { gradeIntoFolder, gradingsOf, readSnapshotFileSync, type GradingContext } from './grade-student.js';
 import type { WorkerJob, WorkerReply } from './pool.js';
 
 const context = workerData as GradingContext;
 const gradingFor = gradingsOf(context);
 
 parentPort!.on('message', async (job: WorkerJob) => {
-  const result = await gradeIntoFolder(context, gradingFor(job.labProfile), job, () => readSnapshotFile(job.snapshotPath, job.origin), false);
+  const result = await gradeIntoFolder(context, gradingFor(job.labProfile), job, async () => readSnapshotFileSync(job.snapshotPath, job.origin), false);
   parentPort!.postMessage({ id: job.id, result } satisfies WorkerReply);
 });

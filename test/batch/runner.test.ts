@@ -145,6 +145,8 @@ describe('batch with live students', () => {
       seen.push(`${student.id}:${student.source.kind}:${context.grading.profile.name}`);
       inFlight += 1;
       most = Math.max(most, inFlight);
+      // Held until three overlap (or a second passes): on a loaded machine a fixed 10 ms could end before the third began.
+      for (let waited = 0; waited < 1000 && most < 3; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
       await new Promise((resolve) => setTimeout(resolve, 10));
       inFlight -= 1;
       if (student.source.kind === 'role') throw new AwsAccessError('Your AWS credentials have expired (ExpiredToken).');
