@@ -100,6 +100,15 @@ function accountFlag(entry: SubmittedEvidence): IntegrityFlag | undefined {
   };
 }
 
+/** Each bundled example's labelled ids, collected once per batch (not once per student and example). */
+const exampleIds = new WeakMap<Evidence, Set<string>>();
+
+function idsOfExample(evidence: Evidence): Set<string> {
+  let ids = exampleIds.get(evidence);
+  if (!ids) exampleIds.set(evidence, (ids = new Set(labelledIds(evidence))));
+  return ids;
+}
+
 function exampleFlag(entry: SubmittedEvidence, options: VerifyOptions): IntegrityFlag | undefined {
   // What the grader read live is the account itself, whatever ids it shares with a public example.
   if (entry.live) return undefined;
@@ -108,7 +117,7 @@ function exampleFlag(entry: SubmittedEvidence, options: VerifyOptions): Integrit
     return { kind: 'bundled-example', summary: `the bundled example ${unchanged.name}, unchanged`, evidence: [`sha256 ${entry.evidence.sha256}`] };
   }
   for (const example of options.examples) {
-    const known = new Set(labelledIds(example.evidence));
+    const known = idsOfExample(example.evidence);
     const shared = labelledIds(entry.evidence).filter((id) => known.has(id));
     if (shared.length > 0) {
       return { kind: 'bundled-example', summary: `derived from the bundled example ${example.name}: it holds the example's ids`, evidence: shared };
@@ -148,9 +157,11 @@ const exampleIdsOf = new WeakMap<VerifyOptions['examples'], Set<string>>();
 function sharedFlags(entries: readonly SubmittedEvidence[], options: VerifyOptions): Map<string, IntegrityFlag[]> {
   let exampleIds = exampleIdsOf.get(options.examples);
   if (!exampleIds) exampleIdsOf.set(options.examples, (exampleIds = new Set(options.examples.flatMap((example) => labelledIds(example.evidence)))));
+  // Each student's ids, labelled once.
+  const idsOf = new Map(entries.map((entry) => [entry, new Set(labelledIds(entry.evidence))]));
   const holders = new Map<string, SubmittedEvidence[]>();
   for (const entry of entries) {
-    for (const id of new Set(labelledIds(entry.evidence))) {
+    for (const id of idsOf.get(entry)!) {
       if (exampleIds.has(id)) continue;
       holders.set(id, [...(holders.get(id) ?? []), entry]);
     }
@@ -159,7 +170,7 @@ function sharedFlags(entries: readonly SubmittedEvidence[], options: VerifyOptio
   for (const entry of entries) {
     const copied = { evidence: [] as string[], students: new Set<string>() };
     const shared = { evidence: [] as string[], students: new Set<string>() };
-    for (const id of new Set(labelledIds(entry.evidence))) {
+    for (const id of idsOf.get(entry)!) {
       const others = (holders.get(id) ?? []).filter((other) => other.student !== entry.student);
       const live = others.filter((other) => other.live).map((other) => other.student);
       const handedIn = others.filter((other) => !other.live).map((other) => other.student);
@@ -205,7 +216,8 @@ function sharedFlags(entries: readonly SubmittedEvidence[], options: VerifyOptio
 
 /** Every student's flags (an empty list when nothing was found), in a fixed order. */
 export function verifyClass(entries: readonly SubmittedEvidence[], options: VerifyOptions): Map<string, IntegrityFlag[]> {
-  const shared = sharedFlags(entries, options);
+  // One student shares evidence with no classmate: a batch verifies each student alone as they finish.
+  const shared = entries.length > 1 ? sharedFlags(entries, options) : new Map<string, IntegrityFlag[]>();
   return new Map(
     entries.map((entry) => [
       entry.student,
