@@ -76,11 +76,16 @@ const LOOKUP_EVENTS_PER_SECOND = 2;
 /** Bounded concurrency for every call, and the counts the snapshot records. */
 export class CallContext {
   calls = 0;
+  /** Rounds that called: a call's round is one more than that of the answer it waited on. */
   rounds = 0;
   private inFlight = 0;
   private readonly waiting: (() => void)[] = [];
   private readonly lookupStarts: number[] = [];
   private callsAtRoundStart = 0;
+  /** The rounds of `inRound` views that called so far. */
+  private readonly calledRounds = new Set<number>();
+  /** The client each view sends through. */
+  private readonly clientOf = new WeakMap<object, Sender>();
   private readonly firstRequestIds = new Map<string, RequestId>();
 
   constructor(
@@ -96,10 +101,24 @@ export class CallContext {
   wrap<C extends Sender>(client: C): C {
     const wrapped = Object.create(client) as C;
     wrapped.send = (command: object) => this.send(client, command);
+    this.clientOf.set(wrapped, client);
     return wrapped;
   }
 
-  private async send(client: Sender, command: object): Promise<unknown> {
+  /**
+   * A view of a wrapped client for a collection that starts each call once what it needs is
+   * answered: its calls belong to round `round` (one more than the round of the answers they
+   * waited on), and each such round that sends a call is counted once, as `round` counts a round.
+   */
+  inRound<C extends Sender>(round: number, wrapped: C): C {
+    const client = this.clientOf.get(wrapped);
+    if (client === undefined) throw new Error('CallContext.inRound takes a client this context wrapped');
+    const view = Object.create(wrapped) as C;
+    view.send = (command: object) => this.send(client, command, round);
+    return view;
+  }
+
+  private async send(client: Sender, command: object, round?: number): Promise<unknown> {
     const action = READ_CALLS.get(command.constructor as CommandClass);
     if (action === undefined) throw new UnlistedCommandError(command.constructor.name);
     await this.acquire();
@@ -108,6 +127,7 @@ export class CallContext {
       const left = this.deadline === undefined ? undefined : this.deadline - Date.now();
       if (left !== undefined && left <= 0) throw new DeadlineExceeded();
       this.calls += 1;
+      this.countRound(round);
       // With a deadline the SDK aborts the request itself, so nothing is left running after it.
       const output: unknown =
         left === undefined
@@ -148,6 +168,12 @@ export class CallContext {
     this.callsAtRoundStart = this.calls;
     await Promise.all(tasks.map((task) => task()));
     if (this.calls > this.callsAtRoundStart) this.rounds += 1;
+  }
+
+  private countRound(round: number | undefined): void {
+    if (round === undefined || this.calledRounds.has(round)) return;
+    this.calledRounds.add(round);
+    this.rounds += 1;
   }
 
   private async paceLookupEvents(): Promise<void> {

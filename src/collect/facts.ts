@@ -1,7 +1,8 @@
 // The account → Facts: a small scheduler over the fact definitions (src/facts/). Each item
-// runs in the round after the facts it needs; per-resource facts are asked for their keys
-// again every round, so what earlier rounds found (a service's older task definition, the
-// log group it names) is read in a follow-up round.
+// starts as soon as the facts it needs are read, not after a whole round; per-resource facts
+// are asked for their keys again after every answer, so what was found meanwhile (a service's
+// older task definition, the log group it names) is read in a follow-up. A call's round is
+// one more than that of the answer it waited on, and the snapshot counts the rounds.
 import type { AwsClients } from '../aws/clients.js';
 import {
   EarlierFailure,
@@ -34,12 +35,37 @@ export interface FactsInput {
   refresh?: (key: FactKey) => boolean;
   /** One event per fact read. */
   onFact?: (event: { done: number; total: number; label: string }) => void;
+  /** Told each fact read with one read (not per resource) once it is read or copied: a later stage may start on it. */
+  onRead?: (key: FactKey, fact: Fact<unknown>) => void;
+  /** Items whose calls go before the others ready at the same time (the probes wait on the load balancers). */
+  first?: readonly FactKey[];
 }
 
 /** Rounds after the credentials check at most: follow-ups stop here even if a definition keeps finding keys. */
 const MAX_ROUNDS = 8;
 
 type PerResource = KeyedFact | (Lookup & { keys: NonNullable<Lookup['keys']> });
+
+/**
+ * How many reads wait on each item, one after another, its own included: of the items ready
+ * at once, those heading the longest chains are started first, so that the calls left
+ * waiting for a free slot are ones nothing else waits on.
+ */
+function chainLengths(items: readonly CollectItem[]): Map<string, number> {
+  const lengths = new Map<string, number>();
+  const lengthOf = (item: CollectItem): number => {
+    const known = lengths.get(item.key);
+    if (known !== undefined) return known;
+    const own = item.kind === 'derived' ? 0 : item.kind === 'keyed' && item.list ? 2 : 1;
+    const length = own + Math.max(0, ...items.filter((other) => other.after?.includes(item.key)).map(lengthOf));
+    lengths.set(item.key, length);
+    return length;
+  };
+  for (const item of items) lengthOf(item);
+  return lengths;
+}
+
+const CHAIN_LENGTHS = chainLengths(COLLECT_ITEMS);
 
 /** The IAM action a failed read is named by when the error itself does not say: the item's last call. */
 const actionOf = (item: CollectItem) => item.calls[item.calls.length - 1]?.action ?? '';
@@ -50,9 +76,19 @@ export async function collectFacts(input: FactsInput): Promise<Facts> {
   const perResource = new Map<string, Map<string, Fact<unknown>>>();
   /** The round each item was first taken up in; 0 for items copied from `previous` or not needed. */
   const roundOf = new Map<string, number>();
+  /** Each item's tasks started and not finished: the items after it wait until it has none. */
+  const busy = new Map<string, number>();
   const requested = new Map<string, Set<string>>();
-  /** Second steps waiting for the next round: item → key → what the first step listed. */
+  /** Second steps waiting to start: item → key → what the first step listed. */
   const listed = new Map<string, Map<string, Fact<unknown>>>();
+  /** The round each fact and entry was read in (0: copied), by fact key and by `item key` + NUL + resource key. */
+  const readIn = new Map<string, number>();
+  /**
+   * While `keys` are asked for a round, they see only what earlier rounds read, as if every
+   * round had waited for the one before: a key found from a later answer is a follow-up,
+   * read (and counted) in the round after that answer's.
+   */
+  let visibleBefore = Infinity;
   let planned = 0;
   let done = 0;
 
@@ -64,48 +100,80 @@ export async function collectFacts(input: FactsInput): Promise<Facts> {
     caller: input.caller,
     region: input.region,
     hints: input.params,
-    get: <T>(name: string) => single.get(name) as Fact<T> | undefined,
-    entry: <T>(name: string, key: string) => perResource.get(name)?.get(key) as Fact<T> | undefined,
-    keysOf: (name) => [...(perResource.get(name)?.keys() ?? [])],
+    get: <T>(name: string) => (visible(name) ? (single.get(name) as Fact<T> | undefined) : undefined),
+    entry: <T>(name: string, key: string) => (visible(`${name}\0${key}`) ? (perResource.get(name)?.get(key) as Fact<T> | undefined) : undefined),
+    keysOf: (name) => [...(perResource.get(name)?.keys() ?? [])].filter((key) => visible(`${name}\0${key}`)),
   };
+  function visible(read: string): boolean {
+    return visibleBefore === Infinity || (readIn.get(read) ?? Infinity) < visibleBefore;
+  }
+  /** What a task of round `round` reads with: its calls are counted in that round. */
+  const contexts = new Map<number, ReadContext>();
+  function contextIn(round: number): ReadContext {
+    const known = contexts.get(round);
+    if (known) return known;
+    const { s3, ec2In, ...global } = input.clients;
+    const aws = {
+      ...Object.fromEntries(Object.entries(global).map(([name, client]) => [name, ctx.inRound(round, client)])),
+      s3: (region: string) => ctx.inRound(round, s3(region)),
+      ec2In: (region: string) => ctx.inRound(round, ec2In(region)),
+    } as CollectClients;
+    const inRound = { ...context, aws };
+    contexts.set(round, inRound);
+    return inRound;
+  }
 
   /** Reads one fact or entry and records it; facts (not lookups) are reported as progress. */
-  async function record<T>(item: CollectItem, key: string | undefined, read: () => Promise<T>, none: NoneAnswer<unknown> | undefined) {
+  async function record<T>(item: CollectItem, key: string | undefined, round: number, read: () => Promise<T>, none: NoneAnswer<unknown> | undefined) {
     const counted = item.kind !== 'lookup';
     if (counted) planned += 1;
     const fact = await readFact(actionOf(item), read, none as never);
-    if (key === undefined) single.set(item.key, fact);
-    else entries(item.key).set(fact.ok && item.kind === 'keyed' && item.storeAs ? item.storeAs(key, fact.data) : key, fact);
+    if (key === undefined) {
+      single.set(item.key, fact);
+      readIn.set(item.key, round);
+      if (counted) input.onRead?.(item.key as FactKey, fact);
+    } else {
+      const stored = fact.ok && item.kind === 'keyed' && item.storeAs ? item.storeAs(key, fact.data) : key;
+      entries(item.key).set(stored, fact);
+      readIn.set(`${item.key}\0${stored}`, round);
+    }
     if (counted) {
       done += 1;
       input.onFact?.({ done, total: planned, label: key === undefined ? item.key : `${item.key} ${key}` });
     }
   }
 
-  /** The tasks for a per-resource item this round: second steps listed last round, then keys not asked yet. */
-  function resourceTasks(item: PerResource): (() => Promise<unknown>)[] {
+  /** The tasks of round `round` for a per-resource item: second steps listed since, then keys not asked yet. */
+  function resourceTasks(item: PerResource, round: number): (() => Promise<unknown>)[] {
     const tasks: (() => Promise<unknown>)[] = [];
     for (const [key, first] of listed.get(item.key) ?? []) {
       tasks.push(() =>
-        record(item, key, async () => {
+        record(item, key, round, async () => {
           if (!first.ok) throw new EarlierFailure(first.error);
-          return item.read(context, key, first.data as never);
+          return item.read(contextIn(round), key, first.data as never);
         }, item.none),
       );
     }
     listed.delete(item.key);
     const asked = requested.get(item.key) ?? requested.set(item.key, new Set()).get(item.key)!;
-    for (const key of item.keys(context)) {
+    visibleBefore = round;
+    let keys: string[];
+    try {
+      keys = item.keys(context);
+    } finally {
+      visibleBefore = Infinity;
+    }
+    for (const key of keys) {
       if (asked.has(key) || perResource.get(item.key)?.has(key)) continue;
       asked.add(key);
       const list = item.kind === 'keyed' ? item.list : undefined;
       tasks.push(
         list
           ? async () => {
-              const first = await readFact(item.calls[0]?.action ?? '', () => list.read(context, key), list.none as never);
+              const first = await readFact(item.calls[0]?.action ?? '', () => list.read(contextIn(round), key), list.none as never);
               (listed.get(item.key) ?? listed.set(item.key, new Map()).get(item.key)!).set(key, first);
             }
-          : () => record(item, key, () => item.read(context, key, undefined as never), item.none),
+          : () => record(item, key, round, () => item.read(contextIn(round), key, undefined as never), item.none),
       );
     }
     return tasks;
@@ -118,34 +186,73 @@ export async function collectFacts(input: FactsInput): Promise<Facts> {
       else if (item.reuse && !refreshes(item.reuse.fact)) {
         const copied = previous?.[item.reuse.fact as FactKey] as Fact<never> | undefined;
         single.set(item.key, { ok: true, data: item.reuse.value((copied?.ok ? copied.data : undefined) as never) });
+        readIn.set(item.key, 0);
         roundOf.set(item.key, 0);
       }
     } else if (!refreshes(item.key)) {
       const copied = previous?.[item.key as FactKey];
-      if (item.kind === 'keyed') perResource.set(item.key, new Map(Object.entries(copied as Record<string, Fact<unknown>>)));
-      else single.set(item.key, copied as Fact<unknown>);
+      if (item.kind === 'keyed') {
+        perResource.set(item.key, new Map(Object.entries(copied as Record<string, Fact<unknown>>)));
+        for (const key of perResource.get(item.key)!.keys()) readIn.set(`${item.key}\0${key}`, 0);
+      } else {
+        single.set(item.key, copied as Fact<unknown>);
+        readIn.set(item.key, 0);
+        if (copied !== undefined) input.onRead?.(item.key as FactKey, copied as Fact<unknown>);
+      }
       roundOf.set(item.key, 0);
     }
   }
 
-  for (let round = 1; round <= MAX_ROUNDS; round += 1) {
-    const tasks: (() => Promise<unknown>)[] = [];
-    const takenUp: string[] = [];
-    for (const item of COLLECT_ITEMS) {
-      const since = roundOf.get(item.key);
-      if (since === 0) continue;
-      if (since === undefined) {
-        if (!(item.after ?? []).every((name) => (roundOf.get(name) ?? Infinity) < round)) continue;
-        takenUp.push(item.key);
+  // Of the items ready at once, those asked for first, then those heading the longest chains.
+  const first = new Set<string>(input.first ?? []);
+  const order = [...COLLECT_ITEMS].sort(
+    (a, b) => Number(first.has(b.key)) - Number(first.has(a.key)) || (CHAIN_LENGTHS.get(b.key) ?? 0) - (CHAIN_LENGTHS.get(a.key) ?? 0),
+  );
+  const settled = (name: string) => roundOf.has(name) && !busy.get(name) && !listed.has(name);
+
+  await new Promise<void>((resolve, reject) => {
+    let running = 0;
+    const start = (item: CollectItem, round: number, task: () => Promise<unknown>) => {
+      // Follow-ups stop here even if a definition keeps finding keys.
+      if (round > MAX_ROUNDS) return;
+      running += 1;
+      busy.set(item.key, (busy.get(item.key) ?? 0) + 1);
+      task().then(() => {
+        running -= 1;
+        busy.set(item.key, (busy.get(item.key) ?? 1) - 1);
+        schedule(round);
+      }, reject);
+    };
+    /** Starts what an answer of round `answered` (0: none yet) made ready; resolves when nothing is left running. */
+    const schedule = (answered: number) => {
+      for (let changed = true; changed; ) {
+        changed = false;
+        for (const item of order) {
+          const since = roundOf.get(item.key);
+          if (since === 0) continue;
+          let round: number;
+          if (since === undefined) {
+            const after = item.after ?? [];
+            if (!after.every(settled)) continue;
+            round = 1 + Math.max(0, ...after.map((name) => roundOf.get(name) ?? 0));
+            roundOf.set(item.key, round);
+            changed = true;
+            if (item.kind === 'derived') continue;
+            if (item.kind === 'single' || (item.kind === 'lookup' && !item.keys)) {
+              start(item, round, () => record(item, undefined, round, () => item.read(contextIn(round), ''), item.none));
+              continue;
+            }
+          } else {
+            if (item.kind === 'derived' || item.kind === 'single' || (item.kind === 'lookup' && !item.keys)) continue;
+            round = Math.max(since, answered + 1);
+          }
+          for (const task of resourceTasks(item as PerResource, round)) start(item, round, task);
+        }
       }
-      if (item.kind === 'derived') continue;
-      if (item.kind === 'keyed' || (item.kind === 'lookup' && item.keys)) tasks.push(...resourceTasks(item as PerResource));
-      else if (since === undefined) tasks.push(() => record(item, undefined, () => item.read(context, ''), item.none));
-    }
-    if (tasks.length === 0 && takenUp.length === 0) break;
-    await ctx.round(tasks);
-    for (const key of takenUp) roundOf.set(key, round);
-  }
+      if (running === 0) resolve();
+    };
+    schedule(0);
+  });
 
   // Assembled facts, then every fact in the definitions' order; keyed facts never read are empty.
   for (const item of FACT_DEFINITIONS) {

@@ -6,7 +6,7 @@ import { identifyCaller } from '../aws/credentials.js';
 import type { LabParams } from '../rubric/params.js';
 import type { FactKey, Snapshot } from '../snapshot/types.js';
 import { CallContext } from './calls.js';
-import { collectFacts, type CollectClients } from './facts.js';
+import { collectFacts, type CollectClients, type FactsInput } from './facts.js';
 import { labAbsent, surveyOtherRegions, type RegionSearch } from './region.js';
 import { packageVersion } from '../package.js';
 
@@ -45,6 +45,10 @@ export interface CollectOptions {
    * region is empty, so a region that holds the lab costs no extra round.
    */
   onLabElsewhere?: (search: RegionSearch, graded: string) => void;
+  /** Told each fact read with one read as soon as it is read or copied: the live stage starts probing once the load balancers are. */
+  onRead?: FactsInput['onRead'];
+  /** Facts read before the others ready at the same time (the live stage's: the load balancers). */
+  first?: FactsInput['first'];
 }
 
 export async function collectSnapshot(options: CollectOptions): Promise<Snapshot> {
@@ -92,6 +96,8 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
       ...(options.previous ? { previous: options.previous.facts } : {}),
       ...(options.refresh ? { refresh: options.refresh } : {}),
       ...(options.onProgress ? { onFact: options.onProgress } : {}),
+      ...(options.onRead ? { onRead: options.onRead } : {}),
+      ...(options.first ? { first: options.first } : {}),
     });
 
     const snapshot: Snapshot = {

@@ -20,6 +20,8 @@ export interface ProbeOptions {
   budgetMs?: number;
   /** Told of every probe once it ends (the progress line, `--verbose`). */
   onProbe?: (result: ProbeResult) => void;
+  /** Stops the probes, whose results are then not kept: the live stage started them before the collection ended, and it failed. */
+  signal?: AbortSignal;
 }
 
 // undici parses HTTP with llhttp compiled to WebAssembly, and V8 recompiles its hot parser with
@@ -91,6 +93,7 @@ export async function probeLab(target: Probes['target'], params: LabParams, opti
     retries: params.probe.retries,
     retryDelayMs: options.retryDelayMs ?? 500,
     allowPrivateAddresses,
+    ...(options.signal ? { signal: options.signal } : {}),
   };
   const send = async (request: ProbeRequest): Promise<ProbeOutcome> => {
     const outcome = await sendProbe(request, settings);

@@ -43,6 +43,8 @@ export interface RequestSettings {
   /** First backoff delay; it doubles on each retry. */
   retryDelayMs: number;
   allowPrivateAddresses: boolean;
+  /** Stops every probe: none is sent after it, and those in flight are aborted. */
+  signal?: AbortSignal;
 }
 
 /** A probe's result for the snapshot, and the body (up to the cap) for the prober's own use. */
@@ -124,7 +126,7 @@ function checkHost(url: URL, allowPrivateAddresses: boolean): void {
 }
 
 async function attempt(request: ProbeRequest, settings: RequestSettings, timeoutMs: number): Promise<Attempt> {
-  const signal = AbortSignal.timeout(timeoutMs);
+  const signal = settings.signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), settings.signal]) : AbortSignal.timeout(timeoutMs);
   let url = request.url;
   let method = request.method;
   let body = request.body;
@@ -203,7 +205,7 @@ export async function sendProbe(request: ProbeRequest, settings: RequestSettings
   let result: Attempt = { body: Buffer.alloc(0), truncated: false, error: budgetSpent(settings.budgetMs, false) };
   for (;;) {
     const left = settings.deadline - performance.now();
-    if (left <= 0) break;
+    if (left <= 0 || settings.signal?.aborted) break;
     attempts += 1;
     result = await attempt(request, settings, Math.min(settings.totalTimeoutMs, Math.ceil(left)));
     if (attempts > settings.retries || !retryable(result)) break;

@@ -131,7 +131,8 @@ describe('collectSnapshot on a mocked complete lab', () => {
         return { target, results: [] };
       },
     });
-    expect(options).toEqual([{ allowPrivateAddresses: true }]);
+    // The override is probed once the load balancers are read, while the rest is collected: stoppable if the collection fails.
+    expect(options).toEqual([{ allowPrivateAddresses: true, signal: expect.any(AbortSignal) }]);
   });
 
   it('writes a snapshot that reads back identical and grades identically', async () => {

@@ -300,3 +300,28 @@ describe('probeLab against real local servers', () => {
     expect(await probeLab(null, params)).toEqual({ target: null, skipped: NO_TARGET, results: [] });
   });
 });
+
+describe('stopping the probes', () => {
+  it('sends nothing once stopped, and ends the requests in flight without a retry', async () => {
+    const seen: string[] = [];
+    const stopped = new AbortController();
+    stopped.abort();
+    await probe((request, _body, response) => {
+      seen.push(request.url ?? '');
+      json(response, 200, {});
+    }, params, { ...local, signal: stopped.signal });
+    expect(seen).toEqual([]);
+
+    await server?.close();
+    const stop = new AbortController();
+    // An app that never answers: the probe would wait its whole timeout (1.5 s) and retry.
+    const probes = probe((request) => {
+      seen.push(request.url ?? '');
+      if (seen.length === 1) stop.abort();
+    }, params, { ...local, signal: stop.signal });
+    const { results } = await probes;
+    expect(seen.length).toBeGreaterThan(0);
+    expect(results.every((item) => item.status === undefined)).toBe(true);
+    expect(results.every((item) => item.attempts <= 1)).toBe(true);
+  });
+});
