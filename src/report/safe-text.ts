@@ -33,9 +33,13 @@ export function oneLine(text: string): string {
   return text.replace(LINE_BREAK, (found) => SHOWN_AS.get(found) ?? `\\u${found.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** Any character LINE_BREAK or UNSAFE matches: text without one (nearly every string of a scorecard) is left as it is without either replace. */
+// eslint-disable-next-line no-control-regex
+const SHOWN_OTHERWISE = /[\n\r\u000B\u000C\u001C-\u001E\u0085\u2028\u2029\u0000-\u0008\u000E-\u001B\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
+
 /** One line, controls and bidi characters shown as U+FFFD, never interpreted. */
 export function neutralizeControls(text: string): string {
-  return oneLine(text).replace(UNSAFE, '\uFFFD');
+  return SHOWN_OTHERWISE.test(text) ? oneLine(text).replace(UNSAFE, '\uFFFD') : text;
 }
 
 /** Text as a report may show it. */

@@ -6,7 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { FORMATS, parseFormats, renderReport, writeReports } from '../../src/report/index.js';
 import type { Scorecard } from '../../src/grade/scorecard.js';
-import { safeScorecard } from '../../src/report/safe-text.js';
+import fc from 'fast-check';
+import { neutralizeControls, oneLine, safeScorecard } from '../../src/report/safe-text.js';
+import { findSecret, redactSecrets } from '../../src/secrets.js';
 import { scorecard } from './support.js';
 
 describe('parseFormats', () => {
@@ -90,5 +92,27 @@ describe('safeScorecard', () => {
     expect(Object.getPrototypeOf(safe.nested)).toBe(Object.prototype);
     expect(Object.keys(safe.nested)).toEqual(['__proto__', 'list']);
     expect(JSON.stringify(safe.nested)).toBe('{"__proto__":{"polluted":"x\\\\u2028y"},"list":["AKIA…MPLE"]}');
+  });
+});
+
+describe('the quick tests before the replaces (fast-check)', () => {
+  // Every character the replaces look at, the literals the secret shapes start with, and ordinary text.
+  const piece = fc.oneof(
+    fc.constantFrom('\r\n', '\n', '\r', '\u000B', '\u000C', '\u001C', '\u001E', '\u0085', '\u2028', '\u2029', '\u0000', '\u0008', '\u000E', '\u001B', '\u001F', '\u007F', '\u009F', '\u061C', '\u200E', '\u200F', '\u202A', '\u202E', '\u2066', '\u2069', '\t', 'é'),
+    fc.constantFrom('AKIA', 'ASIA', 'gh', 'ghp_', 'github_pat_', 'sk-', 'sk-proj-', ' '),
+    fc.stringMatching(/^[A-Za-z0-9_-]{1,40}$/),
+  );
+  const text = fc.array(piece, { maxLength: 8 }).map((pieces) => pieces.join(''));
+
+  it('leave every text as both replaces would, and leave no secret the searches find', () => {
+    fc.assert(
+      fc.property(text, (generated) => {
+        // eslint-disable-next-line no-control-regex
+        expect(neutralizeControls(generated)).toBe(oneLine(generated).replace(/[\u0000-\u0008\u000E-\u001B\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, '\uFFFD'));
+        // Whatever the searches would find is redacted.
+        expect(findSecret(redactSecrets(generated)), generated).toBeNull();
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 500) },
+    );
   });
 });
