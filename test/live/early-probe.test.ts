@@ -76,22 +76,26 @@ describe('the probe target named once the load balancers are read', () => {
 });
 
 describe('a live read', () => {
-  const calledBefore = (account: MockedAccount) => account.ecs.commandCalls(DescribeServicesCommand).length;
-
-  it("probes the account's only load balancer while the rest is collected, and keeps those probes", async () => {
-    account = mockAccount(complete, { delayMs: 5 });
+  /** Reads the mocked account live: the snapshot, and how many DescribeServices calls were sent when the probes began. */
+  async function readProbing(account: MockedAccount) {
     const servicesDescribed: number[] = [];
     const { snapshot } = await readLiveAccount({
       params: labParams(),
       region: 'eu-west-1',
       probe: async (target) => {
-        servicesDescribed.push(calledBefore(account!));
+        servicesDescribed.push(account.ecs.commandCalls(DescribeServicesCommand).length);
         return { target, results: [] };
       },
     });
+    return { snapshot, servicesDescribed };
+  }
+
+  it("probes the account's only load balancer while the rest is collected, and keeps those probes", async () => {
+    account = mockAccount(complete, { delayMs: 5 });
+    const { snapshot, servicesDescribed } = await readProbing(account);
     // Describing the services waits on ListClusters and ListServices: not sent yet when the probes began.
     expect(servicesDescribed).toEqual([0]);
-    expect(calledBefore(account)).toBe(1);
+    expect(account.ecs.commandCalls(DescribeServicesCommand)).toHaveLength(1);
     expect(snapshot.probes.target).toEqual({ url: `http://${onlyLoadBalancer.DNSName}`, source: 'alb-dns-name', loadBalancerArn: onlyLoadBalancer.LoadBalancerArn });
   });
 
@@ -100,15 +104,7 @@ describe('a live read', () => {
     const second = { ...revive(onlyLoadBalancer), LoadBalancerName: 'old', LoadBalancerArn: `${onlyLoadBalancer.LoadBalancerArn}-old`, DNSName: 'old.example' };
     account.elb.on(DescribeLoadBalancersCommand).resolves({ LoadBalancers: [revive(onlyLoadBalancer), second] as never });
     account.elb.on(DescribeListenersCommand, { LoadBalancerArn: second.LoadBalancerArn }).resolves({ Listeners: [] });
-    const servicesDescribed: number[] = [];
-    const { snapshot } = await readLiveAccount({
-      params: labParams(),
-      region: 'eu-west-1',
-      probe: async (target) => {
-        servicesDescribed.push(calledBefore(account!));
-        return { target, results: [] };
-      },
-    });
+    const { snapshot, servicesDescribed } = await readProbing(account);
     expect(servicesDescribed).toEqual([1]);
     expect(snapshot.probes.target?.url).toBe(`http://${onlyLoadBalancer.DNSName}`);
   });
