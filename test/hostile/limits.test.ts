@@ -3,6 +3,7 @@
 import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSnapshotFile } from '../../src/batch/grade-student.js';
 import { loadRoster, parseRoster } from '../../src/batch/roster.js';
@@ -71,6 +72,32 @@ describe('depth', () => {
   it('does not count brackets inside strings', () => {
     expect(jsonDepthOffset(`{"text": "${'['.repeat(1000)}\\"${'{'.repeat(1000)}"}`, 64)).toBe(-1);
     expect(yamlDepthOffset(`title: "${'['.repeat(1000)}"\nhint: it's [not a list\nnote: '${'{'.repeat(500)}'\n# ${'['.repeat(500)}\n`, 64)).toBe(-1);
+  });
+
+  it('finds where JSON text goes too deep as a look at every character would (fast-check)', () => {
+    const reference = (text: string, maxDepth: number): number => {
+      let depth = 0;
+      let inString = false;
+      for (let at = 0; at < text.length; at += 1) {
+        const char = text[at];
+        if (inString) {
+          if (char === '\\') at += 1;
+          else if (char === '"') inString = false;
+        } else if (char === '"') inString = true;
+        else if (char === '[' || char === '{') {
+          depth += 1;
+          if (depth > maxDepth) return at;
+        } else if (char === ']' || char === '}') depth -= 1;
+      }
+      return -1;
+    };
+    const text = fc.array(fc.constantFrom('"', '\\', '[', '{', ']', '}', 'a', ' ', '\\"', '\\\\'), { maxLength: 40 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(text, fc.integer({ min: 0, max: 4 }), (generated, maxDepth) => {
+        expect(jsonDepthOffset(generated, maxDepth)).toBe(reference(generated, maxDepth));
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 1000) },
+    );
   });
 
   it('refuses rubrics nested 100,000 deep in flow or block style, and a roster too', () => {
