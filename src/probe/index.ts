@@ -1,6 +1,5 @@
 // Probes the lab's load balancer over HTTP and records every result for the snapshot.
 // Only the target host is contacted, only at public addresses unless a person allows otherwise.
-import { setFlagsFromString } from 'node:v8';
 import { Agent } from 'undici';
 import type { LabParams } from '../rubric/params.js';
 import type { PredictEndpoint, ProbeResult, Probes } from '../snapshot/types.js';
@@ -23,11 +22,6 @@ export interface ProbeOptions {
   /** Stops the probes, whose results are then not kept: the live stage started them before the collection ended, and it failed. */
   signal?: AbortSignal;
 }
-
-// undici parses HTTP with llhttp compiled to WebAssembly, and V8 recompiles its hot parser with
-// its optimizing compiler on a background thread: 100-200 ms of CPU for a grade's few kilobytes
-// of answers, which the process's exit then waits for. The baseline compiler's code is enough.
-setFlagsFromString('--liftoff-only');
 
 export const NO_TARGET = 'no internet-facing application load balancer found in the account';
 const OPENAPI_PATH = '/openapi.json';

@@ -1,6 +1,7 @@
 // Grading one student, composed once for `grade`, `watch` and `batch`: their snapshot loaded
 // from a file or read live (collect, resolve the lab once, probe), kept as evidence before it
 // is graded, verified, and graded with the grading settled once for every student.
+import { setFlagsFromString } from 'node:v8';
 import type { AwsClients } from '../aws/clients.js';
 import { gradeWith } from '../grade/engine.js';
 import type { Grading } from '../grade/grading.js';
@@ -34,6 +35,13 @@ export async function readAccount(
   submission: Submission | null,
   options: LiveReadOptions = {},
 ): Promise<StudentSnapshot> {
+  // undici parses HTTP with llhttp compiled to WebAssembly, and V8 recompiles its hot parser with
+  // its optimizing compiler on a background thread: 100-200 ms of CPU for a grade's few kilobytes
+  // of answers, which the process's exit then waits for. The baseline compiler's code is enough.
+  // A V8 flag holds for the whole process, so it is set here, where the grader's own commands
+  // read an account, and not in the prober, which the library exports to other programs. Never
+  // in a regrade: the bin's code cache is made by one, and V8 refuses a cache made under other flags.
+  setFlagsFromString('--liftoff-only');
   // Imported here so an offline regrade never loads the AWS SDK.
   const [{ readLiveAccount }, { explainAccessFailure }] = await Promise.all([import('../live/index.js'), import('./account.js')]);
   const { access } = account;
