@@ -60,7 +60,15 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** Removes temporary files of `target` left by writers that died mid-write (a crash, SIGKILL). */
+/** Whether the folder entry `entry` is a temporary file (of the file `of`, when given) whose writer died mid-write (a crash, SIGKILL). */
+function leftByDeadWriter(entry: string, of?: string): boolean {
+  const match = TEMPORARY.exec(entry);
+  if (!match || (of !== undefined && match[1] !== of)) return false;
+  const pid = Number(match[2]);
+  return pid !== process.pid && !processAlive(pid);
+}
+
+/** Removes temporary files of `target` left by writers that died mid-write. */
 async function removeLeftovers(target: string): Promise<void> {
   const name = basename(target);
   let entries: string[];
@@ -69,12 +77,7 @@ async function removeLeftovers(target: string): Promise<void> {
   } catch {
     return;
   }
-  for (const entry of entries) {
-    const match = TEMPORARY.exec(entry);
-    if (!match || match[1] !== name) continue;
-    const pid = Number(match[2]);
-    if (pid !== process.pid && !processAlive(pid)) await rm(join(dirname(target), entry), { force: true });
-  }
+  for (const entry of entries) if (leftByDeadWriter(entry, name)) await rm(join(dirname(target), entry), { force: true });
 }
 
 /** A new temporary file's name beside `target` (see TEMPORARY). */
@@ -115,10 +118,7 @@ export interface FolderWriter {
  */
 export async function folderWriter(dir: string): Promise<FolderWriter> {
   const listed = new Map(readdirSync(dir, { withFileTypes: true }).map((entry) => [entry.name, entry.isFile()]));
-  for (const name of listed.keys()) {
-    const pid = Number(TEMPORARY.exec(name)?.[2]);
-    if (Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)) rmSync(join(dir, name), { force: true });
-  }
+  for (const name of listed.keys()) if (leftByDeadWriter(name)) rmSync(join(dir, name), { force: true });
   return {
     async write(name, text) {
       const path = join(dir, name);
