@@ -1,6 +1,7 @@
 // A snapshot's evidence for verification: its account, region and collection time, every
 // resource id AWS makes unique, and every id or ARN that contradicts its own account or region.
 import { createHash } from 'node:crypto';
+import { dataOf } from '../facts/define.js';
 import type { Fact, FactKey, Snapshot } from '../snapshot/types.js';
 import type { Choice } from '../resolve/lab.js';
 import { labResourceTimes, timesAfterCollection } from './timeline.js';
@@ -13,10 +14,6 @@ const ARN = /arn:aws[a-z-]*:([a-z0-9-]+):([a-z0-9-]*):(\d{12})?:[^\s"]*/g;
 const OWNER_FIELDS = new Set(['OwnerId', 'Account']);
 /** Enough to show a person; a forged snapshot can hold thousands. */
 const MAX_INCONSISTENCIES = 10;
-
-function dataOf<T>(fact: Fact<T> | undefined): T | undefined {
-  return fact?.ok ? fact.data : undefined;
-}
 
 function keyedData<T>(facts: Record<string, Fact<T>> | undefined): T[] {
   return Object.values(facts ?? {}).flatMap((fact) => (fact.ok ? [fact.data] : []));

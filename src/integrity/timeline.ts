@@ -2,6 +2,7 @@
 // resources, compared with a deadline (`built-late`); for every resource, with the snapshot's
 // own collection time, which no resource can postdate (`inconsistent`).
 import type { Choice, LabResource } from '../resolve/lab.js';
+import { dataOf } from '../facts/define.js';
 import type { Fact, Snapshot } from '../snapshot/types.js';
 
 /** One resource's creation or change, as its API reports it. */
@@ -19,10 +20,6 @@ interface Timed extends ResourceTime {
   choice: LabResource | LabResource[];
   /** Ids and names that can stand for it in a choice. */
   names: string[];
-}
-
-function dataOf<T>(fact: Fact<T> | undefined): T | undefined {
-  return fact?.ok ? fact.data : undefined;
 }
 
 function keyedData<T>(facts: Record<string, Fact<T>> | undefined): [string, T][] {
