@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { renderGradebook } from '../../src/batch/gradebook.js';
 import { withIntegrity } from '../../src/integrity/apply.js';
-import { barLine, batchProgress, progressBar } from '../../src/batch/progress.js';
+import { barLine, batchProgress, LINE_DELAY_MS, progressBar, progressLines } from '../../src/batch/progress.js';
 import type { BatchProgress, StudentOutcome } from '../../src/batch/runner.js';
 import type { IntegrityFlag } from '../../src/integrity/types.js';
 import { sampleScorecard } from '../html/sample-scorecard.js';
@@ -94,17 +94,47 @@ describe('progress in CI and pipes', () => {
     progress.onProgress(progressOf({ done: 1, total: 3, failed: 0, skipped: 0, regraded: 0, student: 'alice' }, { scorecard: sampleScorecard({ earned: [0.25, 0.1, 0.5, 1] }) }, [flag]));
     progress.onProgress(progressOf({ done: 2, total: 3, failed: 1, skipped: 0, regraded: 0, student: 'bob' }, { status: 'error', error: 'cannot read the snapshot bob.json (ENOENT)', seconds: 0.02 }));
     progress.finish();
-    expect(written).toEqual([
-      '[1/3] alice 0.85 / 1.75, bonus 1.00 · 0.8 s · flags: bundled-example\n',
-      '[2/3] bob could not be graded: cannot read the snapshot bob.json (ENOENT) · 0.0 s\n',
-    ]);
+    expect(written.join('')).toBe(
+      '[1/3] alice 0.85 / 1.75, bonus 1.00 · 0.8 s · flags: bundled-example\n' +
+        '[2/3] bob could not be graded: cannot read the snapshot bob.json (ENOENT) · 0.0 s\n',
+    );
+  });
+
+  it('writes the lines in groups: a line waits at most LINE_DELAY_MS, and finish writes what is left', () => {
+    vi.useFakeTimers();
+    try {
+      const written: string[] = [];
+      const progress = progressLines({ write: (text: string) => written.push(text) });
+      const finished = (done: number, student: string) => progressOf({ done, total: 4, failed: 0, skipped: 0, regraded: 0, student }, { scorecard: sampleScorecard() });
+      progress.onProgress(finished(1, 'a'));
+      progress.onProgress(finished(2, 'b'));
+      expect(written).toEqual([]);
+      vi.advanceTimersByTime(LINE_DELAY_MS);
+      expect(written).toHaveLength(1);
+      expect(written[0]).toMatch(/^\[1\/4\] a .*\n\[2\/4\] b .*\n$/);
+      progress.onProgress(finished(3, 'c'));
+      vi.advanceTimersByTime(LINE_DELAY_MS - 1);
+      expect(written).toHaveLength(1);
+      progress.onProgress(finished(4, 'd'));
+      progress.finish();
+      expect(written).toHaveLength(2);
+      expect(written[1]).toMatch(/^\[3\/4\] c .*\n\[4\/4\] d .*\n$/);
+      // Nothing is left to write, and the timer of the group finish wrote is gone.
+      vi.advanceTimersByTime(LINE_DELAY_MS);
+      progress.finish();
+      expect(written).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('draws the bar on a terminal outside CI, and lines in CI even on a terminal', () => {
     const written: string[] = [];
     const stream = { isTTY: true, columns: 80, write: (text: string) => written.push(text) };
     batchProgress(stream, {}).onProgress(progressOf({ done: 1, total: 2, failed: 0, skipped: 0, regraded: 0, student: 'a' }, { scorecard: sampleScorecard() }));
-    batchProgress(stream, { CI: 'true' }).onProgress(progressOf({ done: 2, total: 2, failed: 0, skipped: 0, regraded: 0, student: 'b' }, { scorecard: sampleScorecard() }));
+    const lines = batchProgress(stream, { CI: 'true' });
+    lines.onProgress(progressOf({ done: 2, total: 2, failed: 0, skipped: 0, regraded: 0, student: 'b' }, { scorecard: sampleScorecard() }));
+    lines.finish();
     // eslint-disable-next-line no-control-regex -- the bar starts with the terminal's clear-line sequence
     expect(written[0]).toMatch(/^\r\x1b\[2K\[█+░*\] 1\/2 · a$/);
     expect(written[1]).toMatch(/^\[2\/2\] b [\d.]+ \/ 1\.75, bonus [\d.]+ · 0\.8 s\n$/);
