@@ -3,17 +3,21 @@
 // with one of a few typical mistakes), then times the published bin grading it as a whole
 // process, as an instructor runs it: `lab-grader batch roster.csv --format html`, writing
 // scorecard.json, evidence.json and report.html per student, the gradebook and the class
-// overview; then the same command again, with every student kept. Prints figures; asserts
-// nothing. Needs `npm run build` first.
+// overview; then the same command again, with every student kept. Then it tells the figure's
+// parts apart: the kernel's time (user and system CPU), what creating a file costs on this disk
+// now, and a fresh grading thread's work without files (V8 compiling the code for its first
+// students, then the steady cost per student). Prints figures; asserts nothing. Needs
+// `npm run build` first.
 //
 //   npm run bench:batch              1,000 students, concurrency 4
 //   npm run bench:batch -- 200 8     200 students, concurrency 8
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { checksById } from '../checks/index.js';
 import { grade } from '../src/grade/engine.js';
 import { parseSnapshot } from '../src/snapshot/load.js';
@@ -42,6 +46,36 @@ const MUTATIONS: ((snapshot: Snapshot) => void)[] = [
     if (s.facts.vpcs.ok) for (const vpc of s.facts.vpcs.data) if (vpc.CidrBlock === '10.0.0.0/16') vpc.CidrBlock = '10.1.0.0/16';
   },
 ];
+
+/** A grading thread's steps for each snapshot file, without files: CPU per hundred students, as JSON on stdout. */
+const STUDENT_WORK = `
+import { readFileSync } from 'node:fs';
+import { serialize } from 'node:v8';
+const [built, folder, count] = process.argv.slice(1);
+const from = (path) => import(new URL(path, built).href);
+const [{ gradingsOf }, { parseSnapshot }, { loadRubric }, { gradeWith }, { snapshotEvidence }, { renderReports }] = await Promise.all(
+  ['batch/grade-student.js', 'snapshot/load.js', 'rubric/load.js', 'grade/engine.js', 'integrity/evidence.js', 'report/index.js'].map(from),
+);
+const texts = Array.from({ length: Number(count) }, (_, index) => readFileSync(folder + '/s' + String(index + 1).padStart(5, '0') + '.json', 'utf8'));
+// The rubric comes parsed to a thread (workerData); settling its grading is the thread's own work.
+const rubric = loadRubric('rubric.yaml', 'rubric.yaml');
+let mark = process.cpuUsage();
+const grading = gradingsOf({ rubric, rubricFile: 'rubric.yaml', paramOverrides: {} })(undefined);
+const per100 = [];
+texts.forEach((text, index) => {
+  const snapshot = parseSnapshot(text, 'snapshot.json');
+  const scorecard = gradeWith(grading, snapshot, { submission: null, freeze: false });
+  const evidence = snapshotEvidence(snapshot, scorecard.choices);
+  renderReports(scorecard, ['html', 'json']);
+  serialize({ scorecard, evidence });
+  if ((index + 1) % 100 === 0) {
+    const spent = process.cpuUsage(mark);
+    per100.push((spent.user + spent.system) / 1000);
+    mark = process.cpuUsage();
+  }
+});
+process.stdout.write(JSON.stringify({ per100 }));
+`;
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'lab-grader-bench-batch-'));
@@ -83,6 +117,8 @@ async function main(): Promise<void> {
     console.log(`grade everyone:            ${seconds.toFixed(2)} s wall  ${(students / seconds).toFixed(0)} students/s  (goal < 5 s)`);
     // Other work on the machine slows the wall time; the CPU time (all threads) hardly depends on it.
     console.log(`CPU time, all threads:     ${((first.cpuMs ?? Number.NaN) / 1000).toFixed(2)} s  ${perStudentMs.toFixed(2)} ms/student  peak ${first.peakRssMiB?.toFixed(0) ?? 'n/a'} MiB  (goal ≤ 5 ms/student)`);
+    const systemPerStudent = (first.systemMs ?? Number.NaN) / students;
+    console.log(`  of which in the kernel:  ${systemPerStudent.toFixed(2)} ms/student (system time: files, threads, pipes); user ${(perStudentMs - systemPerStudent).toFixed(2)} ms/student`);
     console.log(`                           ${summary(first)}`);
     console.log(`again, all kept:           ${(resumed.wallMs / 1000).toFixed(2)} s wall  ${((resumed.cpuMs ?? Number.NaN) / 1000).toFixed(2)} s CPU  ${summary(resumed)}`);
 
@@ -98,6 +134,32 @@ async function main(): Promise<void> {
     const coreMs = (core.user + core.system) / 1000 / repeats;
     console.log(`parse + grade alone:       ${coreMs.toFixed(2)} ms CPU/student (${repeats} in this thread)`);
     console.log(`batch CPU ÷ parse + grade: ${(perStudentMs / coreMs).toFixed(1)}×: the rest is verification, reports, files, threads and the start`);
+
+    // What a student's folder and three files cost the kernel on this disk, now: ext4 without a
+    // journal (as on some virtual machines) skips every inode freed in the last minutes when it
+    // makes a file, so the same writes cost 30-600 µs each, by what was deleted lately. Measured
+    // after the batch, so it cannot change what the batch found.
+    const probe = join(dir, 'file-probe');
+    mkdirSync(probe);
+    const probeBefore = process.cpuUsage();
+    for (let index = 0; index < 250; index += 1) {
+      mkdirSync(join(probe, String(index)));
+      for (const file of ['a', 'b', 'c']) writeFileSync(join(probe, String(index), file), '{}');
+    }
+    const createUs = process.cpuUsage(probeBefore).system / 1000;
+    console.log(`this disk, now:            ${createUs.toFixed(0)} µs of system time per folder or file made; a student's folder and 3 files: ${((createUs * 4) / 1000).toFixed(2)} ms`);
+
+    // A grading thread's own work without files, in a fresh process (the built code, as the
+    // batch's threads run it): V8 compiles and optimizes the code during its first students.
+    const fresh = JSON.parse(
+      execFileSync(process.execPath, ['--input-type=module', '-e', STUDENT_WORK, pathToFileURL(join(root, 'dist/src/')).href, join(dir, 'snapshots'), String(Math.min(students, 500))], { cwd: root, encoding: 'utf8' }),
+    ) as { per100: number[] };
+    const [firstHundred, ...rest] = fresh.per100;
+    const steady = rest.length > 0 ? Math.min(...rest) / 100 : Number.NaN;
+    console.log(
+      `a fresh thread's work:     ${fresh.per100.map((ms) => (ms / 100).toFixed(2)).join(', ')} ms/student by hundreds (parse, grade, evidence, HTML and JSON reports, the copy to the batch's thread; no files)`,
+    );
+    if (firstHundred !== undefined) console.log(`                           warm-up ≈ ${(firstHundred - 100 * steady).toFixed(0)} ms per thread, then ${steady.toFixed(2)} ms/student`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -9,6 +9,8 @@ export interface Timed {
   wallMs: number;
   /** User + system CPU of the finished child and its children; null off Linux. */
   cpuMs: number | null;
+  /** Of cpuMs, the time in the kernel (system calls: files, threads, pipes); null off Linux. */
+  systemMs: number | null;
   /** The child's peak resident memory (VmHWM, read every 10 ms while it runs); null off Linux. */
   peakRssMiB: number | null;
   code: number | null;
@@ -16,13 +18,13 @@ export interface Timed {
   stderr: string;
 }
 
-/** CPU time of this process's waited-for children, in ms (clock ticks of 10 ms). */
-function childrenCpuMs(): number | null {
+/** CPU time of this process's waited-for children, user and system, in ms (clock ticks of 10 ms). */
+function childrenCpuMs(): { user: number; system: number } | null {
   try {
     const stat = readFileSync('/proc/self/stat', 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // After the command name: field 16 (cutime) and 17 (cstime) are at offsets 13 and 14.
-    return (Number(fields[13]) + Number(fields[14])) * 10;
+    return { user: Number(fields[13]) * 10, system: Number(fields[14]) * 10 };
   } catch {
     return null;
   }
@@ -58,7 +60,10 @@ export function timeProcess(command: string, args: string[], options: { cwd?: st
       clearInterval(sample);
       const wallMs = performance.now() - started;
       const cpuAfter = childrenCpuMs();
-      resolve({ wallMs, cpuMs: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore, peakRssMiB, code, stdout, stderr });
+      const known = cpuBefore !== null && cpuAfter !== null;
+      const systemMs = known ? cpuAfter.system - cpuBefore.system : null;
+      const cpuMs = known ? cpuAfter.user - cpuBefore.user + systemMs! : null;
+      resolve({ wallMs, cpuMs, systemMs, peakRssMiB, code, stdout, stderr });
     });
   });
 }
