@@ -7,7 +7,12 @@ import type { WorkerJob, WorkerReply } from './pool.js';
 const context = workerData as GradingContext;
 const gradingFor = gradingsOf(context);
 
-parentPort!.on('message', async (job: WorkerJob) => {
-  const result = await gradeIntoFolder(context, gradingFor(job.labProfile), job, async () => readSnapshotFileSync(job.snapshotPath, job.origin), false);
-  parentPort!.postMessage({ id: job.id, result } satisfies WorkerReply);
+// The pool sends the next job before this one is done (see JOBS_PER_THREAD): they are graded one
+// after another, each from its start to its answer.
+let previous: Promise<void> = Promise.resolve();
+parentPort!.on('message', (job: WorkerJob) => {
+  previous = previous.then(async () => {
+    const result = await gradeIntoFolder(context, gradingFor(job.labProfile), job, async () => readSnapshotFileSync(job.snapshotPath, job.origin), false);
+    parentPort!.postMessage({ id: job.id, result } satisfies WorkerReply);
+  });
 });
