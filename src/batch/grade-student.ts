@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { checksById } from '../../checks/index.js';
 import { AwsAccessError, UsageError } from '../errors.js';
 import { settleGrading, type Grading } from '../grade/grading.js';
-import type { Scorecard } from '../grade/scorecard.js';
+import { summarizeScorecard, type ScorecardSummary } from '../grade/summary.js';
 import { renderReports, type ReportFormat } from '../report/index.js';
 import { safeText } from '../report/safe-text.js';
 import type { Submission } from '../resolve/lab.js';
@@ -59,7 +59,11 @@ export async function withDeadline<T>(work: Promise<T>, timeoutMs: number | unde
   }
 }
 
-export type GradeResult = { status: 'ok'; scorecard: Scorecard; evidence: Evidence } | { status: 'error'; error: string };
+/**
+ * A graded student's summary and evidence, which the batch keeps of everyone (the whole scorecard
+ * is in their folder: a grading thread hands its batch a tenth of the data); or why they were not.
+ */
+export type GradeResult = { status: 'ok'; scorecard: ScorecardSummary; evidence: Evidence } | { status: 'error'; error: string };
 
 /** The grading of one rubric profile, settled once per profile for the whole batch (once per grading thread). */
 export function gradingsOf(context: Pick<GradingContext, 'rubric' | 'rubricFile' | 'paramOverrides'>): (labProfile: string | undefined) => Grading {
@@ -189,7 +193,7 @@ export async function gradeIntoFolder(
     await folder.write(EVIDENCE_FILE, `${JSON.stringify(evidence, null, 2)}\n`);
     // Written last: its presence means the student is completely graded.
     await folder.write(SCORECARD_FILE, reports.at(-1)!.text);
-    return { status: 'ok', scorecard, evidence };
+    return { status: 'ok', scorecard: summarizeScorecard(scorecard), evidence };
   } catch (error) {
     if (abandoned?.aborted) return { status: 'error', error: new Abandoned(job.studentId).message };
     const message = describeError(error);

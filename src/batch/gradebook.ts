@@ -1,6 +1,6 @@
 // The gradebook: one CSV row per student, one column per step, written atomically so a
 // spreadsheet never opens half a file.
-import type { Scorecard } from '../grade/scorecard.js';
+import type { ScorecardSummary } from '../grade/summary.js';
 import { flagNames } from '../integrity/apply.js';
 import { formatPoints } from '../report/steps.js';
 import type { Rubric } from '../rubric/types.js';
@@ -12,8 +12,8 @@ export interface GradebookRow {
   email?: string;
   /** The roster's own columns (an LMS or SIS id...), passed through. */
   extra?: Record<string, string>;
-  /** Absent when the student could not be graded. */
-  scorecard?: Scorecard;
+  /** Absent when the student could not be graded. A whole scorecard is one too. */
+  scorecard?: ScorecardSummary;
   error?: string;
   /** The batch was interrupted before it graded the student. */
   notGradedYet?: boolean;
@@ -25,7 +25,7 @@ export function gradebookSteps(rubric: Rubric): string[] {
 }
 
 /** `bundled-example; strict: 0 points (...)`: what verification found and did, for the `integrity` column. */
-function integrityCell(card: Scorecard): string {
+function integrityCell(card: ScorecardSummary): string {
   if (!card.integrity) return '';
   const names = flagNames(card.integrity.flags);
   const withheld = card.integrity.withheld;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Grading } from '../grade/grading.js';
 import type { Scorecard } from '../grade/scorecard.js';
+import { summarizeScorecard, type ScorecardSummary } from '../grade/summary.js';
 import { UsageError } from '../errors.js';
 import { renderClassOverview } from '../report/class-overview.js';
 import { renderReport, REPORTERS, writeReports, type ReportFormat } from '../report/index.js';
@@ -19,6 +20,7 @@ import { withIntegrity } from '../integrity/apply.js';
 import type { Evidence, IntegrityFlag, IntegrityMode } from '../integrity/types.js';
 import { verifyClass, verifySnapshot, type SubmittedEvidence, type VerifyOptions } from '../integrity/verify.js';
 import {
+  describeError,
   EVIDENCE_FILE,
   gradeIntoFolder,
   gradingsOf,
@@ -120,7 +122,8 @@ export interface StudentOutcome {
   skipped: boolean;
   /** Graded again over a kept scorecard, and why (the rubric changed, `--force`...). */
   regraded?: string[];
-  scorecard?: Scorecard;
+  /** What the class's reports need of the scorecard; the whole one is the folder's scorecard.json. */
+  scorecard?: ScorecardSummary;
   /** What verification read from the snapshot; absent when it could not be read. */
   evidence?: Evidence;
   error?: string;
@@ -189,6 +192,11 @@ function submittedEvidence(outcome: StudentOutcome): SubmittedEvidence | undefin
   };
 }
 
+/** The whole scorecard a student's folder holds; the batch itself keeps only its summary. */
+async function folderScorecard(dir: string): Promise<Scorecard> {
+  return JSON.parse(await readFile(join(dir, SCORECARD_FILE), 'utf8')) as Scorecard;
+}
+
 async function previousScorecard(dir: string): Promise<KeptScorecard | undefined> {
   try {
     const kept: unknown = JSON.parse(await readFile(join(dir, SCORECARD_FILE), 'utf8'));
@@ -201,18 +209,27 @@ async function previousScorecard(dir: string): Promise<KeptScorecard | undefined
 
 /**
  * Verifies the class as a whole (shared evidence needs everyone) and puts each student's
- * flags on their scorecard; the reports of a student whose flags changed are written again.
+ * flags on their scorecard; the reports of a student whose flags changed are written again,
+ * from the whole scorecard in their folder.
  */
 async function applyVerification(outcomes: StudentOutcome[], verifyOptions: VerifyOptions, mode: IntegrityMode, fileFormats: ReportFormat[]): Promise<void> {
   const entries = outcomes.flatMap((outcome) => submittedEvidence(outcome) ?? []);
   const flags = verifyClass(entries, verifyOptions);
   for (const outcome of outcomes) {
     if (!outcome.scorecard) continue;
-    const verified = withIntegrity(outcome.scorecard, flags.get(outcome.student.id) ?? [], mode);
-    if (JSON.stringify(verified.integrity) === JSON.stringify(outcome.scorecard.integrity)) continue;
-    outcome.scorecard = verified;
-    await writeReports(verified, fileFormats, outcome.dir);
-    await writeFileAtomically(join(outcome.dir, SCORECARD_FILE), renderReport(verified, 'json'));
+    const studentFlags = flags.get(outcome.student.id) ?? [];
+    if (JSON.stringify(withIntegrity(outcome.scorecard, studentFlags, mode).integrity) === JSON.stringify(outcome.scorecard.integrity)) continue;
+    try {
+      const verified = withIntegrity(await folderScorecard(outcome.dir), studentFlags, mode);
+      await writeReports(verified, fileFormats, outcome.dir);
+      await writeFileAtomically(join(outcome.dir, SCORECARD_FILE), renderReport(verified, 'json'));
+      outcome.scorecard = summarizeScorecard(verified);
+    } catch (error) {
+      // Their folder changed under the batch: no points stand without the flags, so none are given.
+      delete outcome.scorecard;
+      outcome.status = 'error';
+      outcome.error = `verification flagged this student, but their folder could not be written again (${describeError(error)}): grade them again`;
+    }
   }
 }
 
@@ -290,7 +307,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
       }
       if (missing.length > 0) await writeReports(card, missing, dir);
       const evidence = await previousEvidence(student, dir, card);
-      return { student, status: 'ok', skipped: true, scorecard: card, ...(evidence ? { evidence } : {}), dir, seconds: seconds() };
+      return { student, status: 'ok', skipped: true, scorecard: summarizeScorecard(card), ...(evidence ? { evidence } : {}), dir, seconds: seconds() };
     }
     const again = regraded ? { regraded } : {};
     const job: StudentJob = {

@@ -12,20 +12,23 @@ import type { IntegrityFlag, IntegrityFlagKind, IntegrityMode } from './types.js
  */
 export const CONVICTING_FLAGS: ReadonlySet<IntegrityFlagKind> = new Set(['bundled-example', 'roster-account', 'outside-window', 'inconsistent', 'copied-from', 'built-late']);
 
+/** What verification changes of a scorecard (or of the summary a batch keeps of one). */
+type Verified = Pick<Scorecard, 'total' | 'bonusPoints' | 'integrity'>;
+
 /** The scorecard with these flags (none: as the checks graded it); a kept scorecard is re-verified from what the checks gave. */
-export function withIntegrity(scorecard: Scorecard, flags: readonly IntegrityFlag[], mode: IntegrityMode): Scorecard {
+export function withIntegrity<T extends Verified>(scorecard: T, flags: readonly IntegrityFlag[], mode: IntegrityMode): T {
   const { integrity: previous, ...graded } = scorecard;
   const total = previous?.withheld?.total ?? graded.total;
   const bonusPoints = previous?.withheld?.bonusPoints ?? graded.bonusPoints;
-  if (flags.length === 0) return { ...graded, total, bonusPoints };
-  if (mode === 'warn') return { ...graded, total, bonusPoints, integrity: { mode, flags: [...flags] } };
+  if (flags.length === 0) return { ...graded, total, bonusPoints } as T;
+  if (mode === 'warn') return { ...graded, total, bonusPoints, integrity: { mode, flags: [...flags] } } as T;
   const convicted = flags.some((flag) => CONVICTING_FLAGS.has(flag.kind));
   return {
     ...graded,
     total: { earned: 0, max: total.max },
     bonusPoints: { earned: 0, max: bonusPoints.max },
     integrity: { mode, flags: [...flags], withheld: { total, bonusPoints }, ...(convicted ? {} : { heldForReview: true as const }) },
-  };
+  } as T;
 }
 
 /** `bundled-example, shared-evidence (with bob), copied-from (alice)`: the flags on one line, for a table cell. */

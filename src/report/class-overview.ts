@@ -2,7 +2,8 @@
 // histogram), per step how many students earned it and who missed it (linked to their
 // reports), a student table that a few lines of inline script sort and filter (the page
 // works without), and every integrity flag.
-import { INTEGRITY_FLAG_KINDS, type Scorecard, type StepResult } from '../grade/scorecard.js';
+import { INTEGRITY_FLAG_KINDS } from '../grade/scorecard.js';
+import type { ScorecardSummary, StepSummary } from '../grade/summary.js';
 import { flagNames } from '../integrity/apply.js';
 import { escapeHtml, htmlPage, STATUS_COLORS } from './html.js';
 import { allSteps, formatPoints, formatScore } from './steps.js';
@@ -10,8 +11,8 @@ import { allSteps, formatPoints, formatScore } from './steps.js';
 export interface OverviewStudent {
   id: string;
   name?: string;
-  /** Absent when the student could not be graded, or was not graded yet. */
-  scorecard?: Scorecard;
+  /** Absent when the student could not be graded, or was not graded yet. A whole scorecard is one too. */
+  scorecard?: ScorecardSummary;
   error?: string;
   /** The batch was interrupted before it graded the student. */
   notGradedYet?: boolean;
@@ -55,7 +56,7 @@ const OUTCOME_WORDS: Record<StepOutcome, string> = {
 };
 
 /** The step's status as the overview counts it: waiting for a person or unreadable is not judged, never a miss. */
-const OUTCOMES: Record<StepResult['status'], StepOutcome> = {
+const OUTCOMES: Record<StepSummary['status'], StepOutcome> = {
   pass: 'full',
   partial: 'partial',
   fail: 'none',
@@ -65,12 +66,12 @@ const OUTCOMES: Record<StepResult['status'], StepOutcome> = {
   skip: 'notApplicable',
 };
 
-export function stepOutcome(step: StepResult): StepOutcome {
+export function stepOutcome(step: StepSummary): StepOutcome {
   return OUTCOMES[step.status];
 }
 
 /** Per rubric step, how the graded students did on it. */
-export function tallySteps(steps: OverviewStep[], scorecards: Scorecard[]): StepTally[] {
+export function tallySteps(steps: OverviewStep[], scorecards: ScorecardSummary[]): StepTally[] {
   const byStep = new Map(steps.map((step) => [step.id, { full: 0, partial: 0, none: 0, unjudged: 0, notApplicable: 0 }]));
   for (const scorecard of scorecards) {
     for (const step of allSteps(scorecard)) {
@@ -89,7 +90,7 @@ export interface ScoreBin {
 }
 
 /** One-point bins from 0 to the highest maximum (10 for the lab), the top score in the last bin. */
-export function scoreBins(scorecards: Scorecard[]): ScoreBin[] {
+export function scoreBins(scorecards: ScorecardSummary[]): ScoreBin[] {
   const top = Math.max(1, Math.ceil(Math.max(0, ...scorecards.map((scorecard) => scorecard.total.max))));
   const bins: ScoreBin[] = Array.from({ length: top }, (_, index) => ({ from: index, to: index + 1, count: 0 }));
   for (const { total } of scorecards) bins[Math.min(top - 1, Math.floor(total.earned))]!.count += 1;
@@ -204,9 +205,9 @@ export function studentStatus(student: OverviewStudent): StudentStatus {
 }
 
 /** What the status cell adds for a graded student: the flags, the unreadable steps, or the steps left to a person. */
-function statusDetail(card: Scorecard, status: StudentStatus): string {
+function statusDetail(card: ScorecardSummary, status: StudentStatus): string {
   const steps = card.sections.flatMap((section) => section.steps);
-  const ids = (wanted: StepResult['status']): string[] => steps.filter((step) => step.status === wanted).map((step) => step.id);
+  const ids = (wanted: StepSummary['status']): string[] => steps.filter((step) => step.status === wanted).map((step) => step.id);
   switch (status) {
     case 'flagged':
       return `: ${flagNames(card.integrity?.flags ?? [])}${card.integrity?.heldForReview ? ' (held for review: not counted)' : card.integrity?.withheld ? ' (0 points)' : ''}`;

@@ -1,6 +1,7 @@
 // What every reporter says about a step, derived only from the frozen Scorecard so the
 // formats never disagree with each other.
 import type { Points, Scorecard, StepResult, StepStatus } from '../grade/scorecard.js';
+import type { ScorecardSummary, StepSummary } from '../grade/summary.js';
 import { STEP_STATUSES } from '../grade/status.js';
 import { flagNames } from '../integrity/apply.js';
 
@@ -155,24 +156,30 @@ export function reviewShare(step: StepResult): number {
  * step the profile makes not applicable counts as earned (the lab lets those students omit
  * it), and with `manualPoints: 'exclude'` the shares a person judges leave the step.
  */
-export function fixedPoints(step: StepResult, manualPoints: ManualPoints = 'include'): Points {
+export function fixedPoints(step: StepSummary): Points;
+export function fixedPoints(step: StepResult, manualPoints?: ManualPoints): Points;
+export function fixedPoints(step: StepSummary | StepResult, manualPoints: ManualPoints = 'include'): Points {
   if (step.status === 'skip') {
     const max = step.notApplicablePoints ?? step.points.max;
     return { earned: max, max };
   }
-  const excluded = manualPoints === 'exclude' ? hundredths(reviewShare(step)) : 0;
+  // Only a whole step's checks tell the share a person judges (the overloads ask for one then).
+  const excluded = manualPoints === 'exclude' ? hundredths(reviewShare(step as StepResult)) : 0;
   return { earned: step.points.earned, max: (hundredths(step.points.max) - excluded) / 100 };
 }
 
 /** The lab's points out of the fixed total (bonus apart), and the points left to a person under `exclude`. */
-export function fixedTotal(scorecard: Scorecard, manualPoints: ManualPoints = 'include'): Points & { reviewed: number } {
-  const steps = scorecard.sections.flatMap((section) => section.steps);
+export function fixedTotal(scorecard: ScorecardSummary): Points & { reviewed: number };
+export function fixedTotal(scorecard: Scorecard, manualPoints?: ManualPoints): Points & { reviewed: number };
+export function fixedTotal(scorecard: ScorecardSummary | Scorecard, manualPoints: ManualPoints = 'include'): Points & { reviewed: number } {
+  // Under `exclude` the overloads ask for a whole scorecard, whose steps hold their checks.
+  const steps = scorecard.sections.flatMap((section) => section.steps) as StepResult[];
   const earned = steps.reduce((sum, step) => sum + hundredths(fixedPoints(step, manualPoints).earned), 0);
   const reviewed = manualPoints === 'exclude' ? steps.reduce((sum, step) => sum + hundredths(reviewShare(step)), 0) : 0;
   return { earned: earned / 100, max: (hundredths(scorecard.rubricMax) - reviewed) / 100, reviewed: reviewed / 100 };
 }
 
-export function allSteps(scorecard: Scorecard): StepResult[] {
+export function allSteps<Step = StepResult>(scorecard: { sections: readonly { steps: readonly Step[] }[]; bonus: readonly Step[] }): Step[] {
   return [...scorecard.sections.flatMap((section) => section.steps), ...scorecard.bonus];
 }
 

@@ -2,6 +2,7 @@
 // snapshot, grade another account or collected before the assignment opened. Each is flagged
 // as what it is, with evidence, and nobody else; `strict` zeroes exactly those a flag convicts
 // and holds for review those it cannot tell apart.
+import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -162,7 +163,14 @@ describe('a roster with per-student submissions', { timeout: 60_000 }, () => {
     // No script in bob's folder; carol gave none: neither gets the script's points.
     expect(step('bob').points.earned).toBeLessThan(0.5);
     expect(step('carol').points.earned).toBeLessThan(0.5);
-    expect(step('bob').checks.flatMap((check) => check.evidence).join('\n')).not.toEqual(step('carol').checks.flatMap((check) => check.evidence).join('\n'));
+    // The checks' evidence is in each student's folder (the batch keeps a summary of every scorecard).
+    const evidence = async (id: string) => {
+      const card = JSON.parse(await readFile(join(dir, 'out', id, 'scorecard.json'), 'utf8')) as Scorecard;
+      const whole = card.sections.flatMap((section) => section.steps).find((candidate) => candidate.id === '6.2')!;
+      expect(whole.points).toEqual(step(id).points);
+      return whole.checks.flatMap((check) => check.evidence).join('\n');
+    };
+    expect(await evidence('bob')).not.toEqual(await evidence('carol'));
   });
 });
 
@@ -200,6 +208,9 @@ describe('two identical handed-in snapshots under strict, in every format', { ti
     expect(scorecard.total.earned).toBe(0);
     expect(scorecard.integrity).toMatchObject({ mode: 'strict', heldForReview: true, withheld: { total: { max: 10 } } });
     expect(scorecard.integrity!.withheld!.total.earned).toBeGreaterThan(9);
+    // Written again with the flags from the whole scorecard in the folder: every check and choice is still there.
+    expect(scorecard.sections.flatMap((section) => section.steps).every((step) => step.checks.length > 0)).toBe(true);
+    expect(scorecard.choices.length).toBeGreaterThan(0);
     // `grade`'s console checklist of the same scorecard.
     expect(renderReport(scorecard, 'console', { color: false, width: 400 })).toMatch(HELD);
   });
@@ -230,6 +241,47 @@ describe('two identical handed-in snapshots under strict, in every format', { ti
       ['cat', expect.stringMatching(/^\d+\.\d\d$/)],
     ]);
     expect(run.stderr).toContain('2 student(s) held for review under --integrity strict (shared evidence): their cell is empty');
+  });
+});
+
+describe('a flagged student whose folder changed under the batch', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lab-grader-vanished-'));
+    const copy = anotherAccount(41);
+    await writeFile(join(dir, 'dee.json'), JSON.stringify(copy));
+    await writeFile(join(dir, 'eve.json'), JSON.stringify(copy));
+    await writeFile(join(dir, 'roster.csv'), 'id,snapshot\ndee,dee.json\neve,eve.json\n');
+  });
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('gets no points and an error naming why, when their flags cannot be written into their folder; the classmate is flagged as usual', async () => {
+    const out = join(dir, 'out');
+    const result = await runBatch({
+      roster: loadRoster(join(dir, 'roster.csv')),
+      rubric,
+      rubricFile: 'rubric.yaml',
+      outDir: out,
+      concurrency: 1,
+      force: false,
+      formats: ['html'],
+      integrity: 'strict',
+      // Someone removes dee's scorecard once she is graded, before the class is verified.
+      onProgress: ({ student }) => {
+        if (student === 'dee') rmSync(join(out, 'dee', 'scorecard.json'));
+      },
+    });
+    const [dee, eve] = result.outcomes;
+    expect(dee).toMatchObject({ status: 'error', error: expect.stringMatching(/^verification flagged this student, but their folder could not be written again \(.*ENOENT.*\): grade them again$/) });
+    expect(dee!.scorecard).toBeUndefined();
+    expect(eve!.scorecard!.integrity).toMatchObject({ heldForReview: true, flags: [{ kind: 'shared-evidence', students: ['dee'] }] });
+    const rows = readGradebook(await readFile(result.gradebook, 'utf8')).rows;
+    expect(rows.map((row) => [row.student, row.status, row.total])).toEqual([
+      ['dee', 'error', ''],
+      ['eve', 'held', ''],
+    ]);
   });
 });
 
