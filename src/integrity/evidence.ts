@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { dataOf } from '../facts/define.js';
 import type { Fact, FactKey, Snapshot } from '../snapshot/types.js';
 import type { Choice } from '../resolve/lab.js';
-import { labResourceTimes, timesAfterCollection } from './timeline.js';
+import { labResourceTimes, resourceTimes, timesAfterCollection, type Timed } from './timeline.js';
 import type { Evidence, EvidenceIdKind } from './types.js';
 
 // CloudTrail events name other principals and AWS services by design; they prove nothing here.
@@ -23,8 +23,8 @@ function sorted(values: Iterable<string | undefined>): string[] {
   return [...new Set([...values].filter((value): value is string => typeof value === 'string' && value !== ''))].sort();
 }
 
-/** Every resource younger than the snapshot, then every string (and owner field) in its facts and probes that names another account or region. */
-function inconsistencies(snapshot: Snapshot): string[] {
+/** Every resource younger than the snapshot (of its `times`), then every string (and owner field) in its facts and probes that names another account or region. */
+function inconsistencies(snapshot: Snapshot, times: readonly Timed[]): string[] {
   const found = new Set<string>();
   const visit = (value: unknown, key: string | undefined): void => {
     if (typeof value === 'string') {
@@ -39,14 +39,15 @@ function inconsistencies(snapshot: Snapshot): string[] {
       return;
     }
     if (Array.isArray(value)) for (const item of value) visit(item, undefined);
-    else if (value !== null && typeof value === 'object') for (const [childKey, child] of Object.entries(value)) visit(child, childKey);
+    // for...in: JSON's objects have only their own keys, and no array of pairs is made per object.
+    else if (value !== null && typeof value === 'object') for (const childKey in value) visit((value as Record<string, unknown>)[childKey], childKey);
   };
   visit(snapshot.caller, undefined);
   for (const [key, fact] of Object.entries(snapshot.facts) as [FactKey, unknown][]) {
     if (!NOT_WALKED.has(key)) visit(fact, undefined);
   }
   visit(snapshot.probes.target, undefined);
-  const list = [...timesAfterCollection(snapshot), ...[...found].sort()];
+  const list = [...timesAfterCollection(snapshot, times), ...[...found].sort()];
   return list.length > MAX_INCONSISTENCIES
     ? [...list.slice(0, MAX_INCONSISTENCIES), `... and ${list.length - MAX_INCONSISTENCIES} more`]
     : list;
@@ -91,14 +92,16 @@ function resourceIds(facts: Snapshot['facts']): Record<EvidenceIdKind, string[]>
  */
 export function snapshotEvidence(snapshot: Snapshot, choices?: readonly Choice[]): Evidence {
   const { facts } = snapshot;
+  // Read once for both: the times after the collection, and the lab's own resources' times.
+  const times = resourceTimes(snapshot);
   return {
     account: snapshot.account,
     region: snapshot.region,
     collectedAt: snapshot.collectedAt,
     sha256: createHash('sha256').update(JSON.stringify(snapshot)).digest('hex'),
     ids: resourceIds(facts),
-    inconsistencies: inconsistencies(snapshot),
+    inconsistencies: inconsistencies(snapshot, times),
     requestIds: sorted((snapshot.provenance?.requestIds ?? []).map((entry) => entry.requestId)),
-    ...(choices === undefined ? {} : { labTimes: labResourceTimes(snapshot, choices) }),
+    ...(choices === undefined ? {} : { labTimes: labResourceTimes(snapshot, choices, times) }),
   };
 }

@@ -15,7 +15,7 @@ export interface ResourceTime {
 }
 
 /** A time and the choices of the resolver it belongs to, by the ids and names that can stand for it. */
-interface Timed extends ResourceTime {
+export interface Timed extends ResourceTime {
   /** The resolver's choice this resource would be (alarms: those they watch). */
   choice: LabResource | LabResource[];
   /** Ids and names that can stand for it in a choice. */
@@ -47,8 +47,8 @@ function tagName(tags: { Key?: string; Value?: string }[] | undefined): string |
  */
 const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Every resource of the snapshot whose API gives a creation or change time. */
-function resourceTimes(snapshot: Snapshot): Timed[] {
+/** Every resource of the snapshot whose API gives a creation or change time, oldest first. */
+export function resourceTimes(snapshot: Snapshot): Timed[] {
   const { facts } = snapshot;
   const times: Timed[] = [];
   const add = (entry: Omit<Timed, 'at'> & { at: unknown }): void => {
@@ -125,9 +125,9 @@ function isChosen(entry: Timed, chosen: ReadonlyMap<LabResource, string[]>): boo
 }
 
 /** The creation and change times of the lab's own resources: those the resolver chose, as the scorecard records them. */
-export function labResourceTimes(snapshot: Snapshot, choices: readonly Choice[]): ResourceTime[] {
+export function labResourceTimes(snapshot: Snapshot, choices: readonly Choice[], times: readonly Timed[] = resourceTimes(snapshot)): ResourceTime[] {
   const chosen = new Map(choices.map((choice) => [choice.resource, chosenNames(choice)]));
-  return resourceTimes(snapshot)
+  return times
     .filter((entry) => isChosen(entry, chosen))
     .map(({ resource, event, at }) => ({ resource, event, at }));
 }
@@ -140,10 +140,10 @@ export function labResourceTimes(snapshot: Snapshot, choices: readonly Choice[])
 export const CLOCK_TOLERANCE_MS = 15 * 60_000;
 
 /** Every resource the snapshot says was created or changed after the snapshot itself was collected. */
-export function timesAfterCollection(snapshot: Snapshot): string[] {
+export function timesAfterCollection(snapshot: Snapshot, times: readonly Timed[] = resourceTimes(snapshot)): string[] {
   const collected = Date.parse(snapshot.collectedAt);
   if (!Number.isFinite(collected)) return [];
-  return resourceTimes(snapshot)
+  return times
     .filter((entry) => Date.parse(entry.at) > collected + CLOCK_TOLERANCE_MS)
     .map((entry) => `${entry.resource} ${entry.event} ${entry.at}, after the snapshot's collectedAt ${snapshot.collectedAt}`);
 }
