@@ -53,8 +53,8 @@ import { readFileSync } from 'node:fs';
 import { serialize } from 'node:v8';
 const [built, folder, count] = process.argv.slice(1);
 const from = (path) => import(new URL(path, built).href);
-const [{ gradingsOf }, { parseSnapshot }, { loadRubric }, { gradeWith }, { snapshotEvidence }, { renderReports }] = await Promise.all(
-  ['batch/grade-student.js', 'snapshot/load.js', 'rubric/load.js', 'grade/engine.js', 'integrity/evidence.js', 'report/index.js'].map(from),
+const [{ gradingsOf }, { parseSnapshot }, { loadRubric }, { gradeWith }, { snapshotEvidence }, { renderReports }, { summarizeScorecard }] = await Promise.all(
+  ['batch/grade-student.js', 'snapshot/load.js', 'rubric/load.js', 'grade/engine.js', 'integrity/evidence.js', 'report/index.js', 'grade/summary.js'].map(from),
 );
 const texts = Array.from({ length: Number(count) }, (_, index) => readFileSync(folder + '/s' + String(index + 1).padStart(5, '0') + '.json', 'utf8'));
 // The rubric comes parsed to a thread (workerData); settling its grading is the thread's own work.
@@ -67,7 +67,7 @@ texts.forEach((text, index) => {
   const scorecard = gradeWith(grading, snapshot, { submission: null, freeze: false });
   const evidence = snapshotEvidence(snapshot, scorecard.choices);
   renderReports(scorecard, ['html', 'json']);
-  serialize({ scorecard, evidence });
+  serialize({ scorecard: summarizeScorecard(scorecard), evidence });
   if ((index + 1) % 100 === 0) {
     const spent = process.cpuUsage(mark);
     per100.push((spent.user + spent.system) / 1000);
@@ -157,7 +157,7 @@ async function main(): Promise<void> {
     const [firstHundred, ...rest] = fresh.per100;
     const steady = rest.length > 0 ? Math.min(...rest) / 100 : Number.NaN;
     console.log(
-      `a fresh thread's work:     ${fresh.per100.map((ms) => (ms / 100).toFixed(2)).join(', ')} ms/student by hundreds (parse, grade, evidence, HTML and JSON reports, the copy to the batch's thread; no files)`,
+      `a fresh thread's work:     ${fresh.per100.map((ms) => (ms / 100).toFixed(2)).join(', ')} ms/student by hundreds (parse, grade, evidence, HTML and JSON reports, the summary copied to the batch's thread; no files)`,
     );
     if (firstHundred !== undefined) console.log(`                           warm-up ≈ ${(firstHundred - 100 * steady).toFixed(0)} ms per thread, then ${steady.toFixed(2)} ms/student`);
   } finally {
