@@ -41,10 +41,11 @@ export class GradingPool {
   /** Every thread with the jobs it was sent, in the order it grades them. */
   private readonly held = new Map<Worker, Pending[]>();
   private nextId = 0;
+  private closed = false;
 
   constructor(
     private readonly context: GradingContext,
-    threads: number,
+    private readonly threads: number,
     /** The thread's code, when not the default (see startWorker). */
     private readonly entry?: URL,
   ) {
@@ -74,12 +75,17 @@ export class GradingPool {
     this.held.delete(worker);
     this.queue.unshift(...waiting);
     running?.resolve({ status: 'error', error: `grading thread failed: ${error.message}` });
-    this.spawn();
     this.dispatch();
   }
 
-  /** Sends queued jobs to the threads holding the fewest, up to JOBS_PER_THREAD each. */
+  /**
+   * Sends queued jobs to the threads holding the fewest, up to JOBS_PER_THREAD each. A thread
+   * that crashed is replaced here, when there is a job for it: one that fails as it starts is
+   * not started again and again while nothing waits.
+   */
   private dispatch(): void {
+    if (this.closed) return;
+    while (this.queue.length > 0 && this.held.size < this.threads) this.spawn();
     while (this.queue.length > 0) {
       let target: [Worker, Pending[]] | undefined;
       for (const entry of this.held) if (entry[1].length < JOBS_PER_THREAD && (!target || entry[1].length < target[1].length)) target = entry;
@@ -98,6 +104,7 @@ export class GradingPool {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all([...this.held.keys()].map((worker) => worker.terminate()));
   }
 }

@@ -1,7 +1,7 @@
 // The grading pool's scheduling, with real threads that speak its protocol: each thread holds
 // at most JOBS_PER_THREAD jobs, every job is answered once, and a crashed thread fails only the
 // student it was grading while the job queued behind it goes to a fresh thread.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -68,6 +68,29 @@ describe('the grading pool', () => {
       expect(answers.map((answer) => answer.student)).toEqual(['next', 'last']);
       // Neither ran on the thread that crashed: both went to the one that took its place.
       expect(new Set(answers.map((answer) => answer.thread)).size).toBe(1);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe('a grading thread that fails as it starts', () => {
+  it('fails each student with the cause, one after another, and starts no thread while no job waits', async () => {
+    // Each start leaves a mark, then the thread fails before it can take a job.
+    const starts = join(work, 'starts.txt');
+    const broken = join(work, 'broken.mjs');
+    writeFileSync(broken, `import { appendFileSync } from 'node:fs';\nappendFileSync(${JSON.stringify(starts)}, 'x');\nthrow new Error('the thread could not load its code');\n`);
+    const pool = new GradingPool(context, 2, pathToFileURL(broken));
+    try {
+      const results = await Promise.all(['a', 'b', 'c'].map((student) => pool.run(job(student))));
+      expect(results).toEqual(Array.from({ length: 3 }, () => ({ status: 'error', error: 'grading thread failed: the thread could not load its code' })));
+      // The two threads it began with, and one for each job left when a thread failed.
+      const started = readFileSync(starts, 'utf8').length;
+      expect(started).toBeLessThanOrEqual(4);
+      // Open and idle: no thread is started in place of the failed ones until a job comes.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(readFileSync(starts, 'utf8').length).toBe(started);
+      expect(await pool.run(job('d'))).toMatchObject({ status: 'error' });
     } finally {
       await pool.close();
     }
