@@ -80,12 +80,14 @@ export class GradingPool {
 
   /**
    * Sends queued jobs to the threads holding the fewest, up to JOBS_PER_THREAD each. A thread
-   * that crashed is replaced here, when there is a job for it: one that fails as it starts is
-   * not started again and again while nothing waits.
+   * that crashed is replaced here, when the others cannot hold the jobs waiting: one that fails
+   * as it starts is not started again and again while nothing waits.
    */
   private dispatch(): void {
     if (this.closed) return;
-    while (this.queue.length > 0 && this.held.size < this.threads) this.spawn();
+    let free = 0;
+    for (const jobs of this.held.values()) free += JOBS_PER_THREAD - jobs.length;
+    for (; this.queue.length > free && this.held.size < this.threads; free += JOBS_PER_THREAD) this.spawn();
     while (this.queue.length > 0) {
       let target: [Worker, Pending[]] | undefined;
       for (const entry of this.held) if (entry[1].length < JOBS_PER_THREAD && (!target || entry[1].length < target[1].length)) target = entry;
