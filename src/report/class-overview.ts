@@ -6,7 +6,7 @@ import { INTEGRITY_FLAG_KINDS } from '../grade/scorecard.js';
 import type { ScorecardSummary, StepSummary } from '../grade/summary.js';
 import { flagNames } from '../integrity/apply.js';
 import { escapeHtml, htmlPage, STATUS_COLORS } from './html.js';
-import { allSteps, formatPoints, formatScore } from './steps.js';
+import { allSteps, formatPoints, formatScore, heldPoints } from './steps.js';
 
 export interface OverviewStudent {
   id: string;
@@ -240,7 +240,7 @@ function studentRow(student: OverviewStudent): string {
   const { total, bonusPoints } = card;
   const statusCell = `${STUDENT_STATUS_WORDS[status]}${escapeHtml(statusDetail(card, status))}`;
   // Held for review: the checks' points are shown, marked as not counted.
-  const held = card.integrity?.heldForReview ? card.integrity.withheld : undefined;
+  const held = heldPoints(card);
   const totalCell = held ? `held: ${formatPoints(held.total.earned)} / ${formatPoints(held.total.max)}` : `${formatPoints(total.earned)} / ${formatPoints(total.max)}`;
   const bonusCell = held ? `held: ${formatPoints(held.bonusPoints.earned)}` : formatPoints(bonusPoints.earned);
   return `<tr class="student status-${status}" ${data}><td class="mono">${studentLink(student)}</td><td>${name}</td><td class="num">${totalCell}</td><td class="num">${bonusCell}</td><td>${statusCell}</td></tr>`;

@@ -184,7 +184,7 @@ export function allSteps<Step = StepResult>(scorecard: { sections: readonly { st
 }
 
 /** The points the checks gave a student held for review (shown, not counted); undefined otherwise. */
-export function heldPoints(scorecard: Scorecard): { total: Points; bonusPoints: Points } | undefined {
+export function heldPoints(scorecard: Pick<Scorecard, 'integrity'>): { total: Points; bonusPoints: Points } | undefined {
   return scorecard.integrity?.heldForReview ? scorecard.integrity.withheld : undefined;
 }
 
