@@ -322,6 +322,11 @@ export function dataOf<T>(fact: Fact<T> | undefined): T | undefined {
   return fact?.ok ? fact.data : undefined;
 }
 
+/** Each key of a per-resource fact (tasks by service, images by repository...) whose read succeeded, with its data. */
+export function keyedDataOf<T>(facts: Readonly<Record<string, Fact<T>>> | undefined): [string, T][] {
+  return Object.entries(facts ?? {}).flatMap(([key, fact]) => (fact.ok ? [[key, fact.data] as [string, T]] : []));
+}
+
 // Schema pieces: items carry the identifying field evidence and hints name them by.
 const text = z.string();
 

@@ -1,6 +1,7 @@
 // Whether the account graded is an AWS Academy Learner Lab's, seen in its snapshot: graded with
 // the own-account profile, such an account loses points for what Learner Lab forbids (an IAM
 // user and group, a budget), so the grade says which profile fits. Pure: a regrade says the same.
+import { keyedDataOf } from '../facts/define.js';
 import { classifyError } from '../snapshot/error-class.js';
 import type { Snapshot } from '../snapshot/types.js';
 
@@ -14,7 +15,7 @@ function learnerLabSigns(snapshot: Snapshot): { session: boolean; signs: string[
   const signs: string[] = [];
   const session = ACADEMY_SESSION.exec(snapshot.caller)?.[1];
   if (session !== undefined) signs.push(`the grader read it as the ${session} role, which AWS Academy signs students in with`);
-  const definitions = Object.values(snapshot.facts.taskDefinitions ?? {}).flatMap((fact) => (fact.ok && fact.data ? [fact.data] : []));
+  const definitions = keyedDataOf(snapshot.facts.taskDefinitions).flatMap(([, definition]) => (definition ? [definition] : []));
   if (definitions.some((definition) => [definition.taskRoleArn, definition.executionRoleArn].some((arn) => arn !== undefined && LAB_ROLE.test(arn)))) {
     signs.push('its task definition runs as LabRole');
   }

@@ -1,8 +1,8 @@
 // A snapshot's evidence for verification: its account, region and collection time, every
 // resource id AWS makes unique, and every id or ARN that contradicts its own account or region.
 import { createHash } from 'node:crypto';
-import { dataOf } from '../facts/define.js';
-import type { Fact, FactKey, Snapshot } from '../snapshot/types.js';
+import { dataOf, keyedDataOf } from '../facts/define.js';
+import type { FactKey, Snapshot } from '../snapshot/types.js';
 import type { Choice } from '../resolve/lab.js';
 import { labResourceTimes, resourceTimes, timesAfterCollection, type Timed } from './timeline.js';
 import type { Evidence, EvidenceIdKind } from './types.js';
@@ -14,10 +14,6 @@ const ARN = /arn:aws[a-z-]*:([a-z0-9-]+):([a-z0-9-]*):(\d{12})?:[^\s"]*/g;
 const OWNER_FIELDS = new Set(['OwnerId', 'Account']);
 /** Enough to show a person; a forged snapshot can hold thousands. */
 const MAX_INCONSISTENCIES = 10;
-
-function keyedData<T>(facts: Record<string, Fact<T>> | undefined): T[] {
-  return Object.values(facts ?? {}).flatMap((fact) => (fact.ok ? [fact.data] : []));
-}
 
 function sorted(values: Iterable<string | undefined>): string[] {
   return [...new Set([...values].filter((value): value is string => typeof value === 'string' && value !== ''))].sort();
@@ -57,7 +53,7 @@ function inconsistencies(snapshot: Snapshot, times: readonly Timed[]): string[] 
 function resourceIds(facts: Snapshot['facts']): Record<EvidenceIdKind, string[]> {
   const natGateways = dataOf(facts.natGateways) ?? [];
   const addresses = dataOf(facts.addresses) ?? [];
-  const tasks = keyedData(facts.tasks).flat();
+  const tasks = keyedDataOf(facts.tasks).flatMap(([, listed]) => listed);
   const taskInterfaces = tasks.flatMap((task) => (task.attachments ?? []).flatMap((attachment) => attachment.details ?? []));
   return {
     vpcs: sorted((dataOf(facts.vpcs) ?? []).map((vpc) => vpc.VpcId)),
@@ -74,13 +70,13 @@ function resourceIds(facts: Snapshot['facts']): Record<EvidenceIdKind, string[]>
     ]),
     loadBalancers: sorted((dataOf(facts.loadBalancers) ?? []).map((balancer) => balancer.LoadBalancerArn)),
     targetGroups: sorted((dataOf(facts.targetGroups) ?? []).map((group) => group.TargetGroupArn)),
-    listeners: sorted(keyedData(facts.listeners).flatMap((listeners) => listeners.map((listener) => listener.ListenerArn))),
+    listeners: sorted(keyedDataOf(facts.listeners).flatMap(([, listeners]) => listeners.map((listener) => listener.ListenerArn))),
     repositories: sorted((dataOf(facts.repositories) ?? []).map((repository) => repository.repositoryArn)),
     buckets: sorted((dataOf(facts.buckets) ?? []).map((bucket) => bucket.Name)),
     logGroups: sorted((dataOf(facts.logGroups) ?? []).map((group) => group.logGroupArn ?? group.arn)),
     clusters: sorted((dataOf(facts.clusters) ?? []).map((cluster) => cluster.clusterArn)),
-    services: sorted(keyedData(facts.services).flatMap((services) => services.map((service) => service.serviceArn))),
-    taskDefinitions: sorted([...Object.keys(facts.taskDefinitions ?? {}), ...keyedData(facts.taskDefinitions).map((definition) => definition.taskDefinitionArn)]),
+    services: sorted(keyedDataOf(facts.services).flatMap(([, services]) => services.map((service) => service.serviceArn))),
+    taskDefinitions: sorted([...Object.keys(facts.taskDefinitions ?? {}), ...keyedDataOf(facts.taskDefinitions).map(([, definition]) => definition.taskDefinitionArn)]),
     tasks: sorted(tasks.map((task) => task.taskArn)),
   };
 }

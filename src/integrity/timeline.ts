@@ -2,8 +2,8 @@
 // resources, compared with a deadline (`built-late`); for every resource, with the snapshot's
 // own collection time, which no resource can postdate (`inconsistent`).
 import type { Choice, LabResource } from '../resolve/lab.js';
-import { dataOf } from '../facts/define.js';
-import type { Fact, Snapshot } from '../snapshot/types.js';
+import { dataOf, keyedDataOf } from '../facts/define.js';
+import type { Snapshot } from '../snapshot/types.js';
 
 /** One resource's creation or change, as its API reports it. */
 export interface ResourceTime {
@@ -20,10 +20,6 @@ export interface Timed extends ResourceTime {
   choice: LabResource | LabResource[];
   /** Ids and names that can stand for it in a choice. */
   names: string[];
-}
-
-function keyedData<T>(facts: Record<string, Fact<T>> | undefined): [string, T][] {
-  return Object.entries(facts ?? {}).flatMap(([key, fact]) => (fact.ok ? [[key, fact.data] as [string, T]] : []));
 }
 
 /** An API time (an ISO string, or epoch milliseconds as CloudWatch Logs gives them) as ISO, or undefined when it is none. */
@@ -62,7 +58,7 @@ export function resourceTimes(snapshot: Snapshot): Timed[] {
   for (const balancer of dataOf(facts.loadBalancers) ?? []) {
     add({ resource: `load balancer ${balancer.LoadBalancerName}`, event: 'created', at: balancer.CreatedTime, choice: 'loadBalancer', names: [balancer.LoadBalancerName ?? '', balancer.LoadBalancerArn ?? ''] });
   }
-  for (const [, services] of keyedData(facts.services)) {
+  for (const [, services] of keyedDataOf(facts.services)) {
     for (const service of services) {
       const names = [service.serviceName ?? '', service.serviceArn ?? ''];
       add({ resource: `ECS service ${service.serviceName}`, event: 'created', at: service.createdAt, choice: 'service', names });
@@ -71,18 +67,18 @@ export function resourceTimes(snapshot: Snapshot): Timed[] {
       }
     }
   }
-  for (const [arn, definition] of keyedData(facts.taskDefinitions)) {
+  for (const [arn, definition] of keyedDataOf(facts.taskDefinitions)) {
     const revision = `${definition.family}:${definition.revision}`;
     add({ resource: `task definition ${revision}`, event: 'registered', at: definition.registeredAt, choice: 'taskDefinition', names: [revision, arn] });
   }
-  for (const [, tasks] of keyedData(facts.tasks)) {
+  for (const [, tasks] of keyedDataOf(facts.tasks)) {
     // ECS replaces tasks by itself: a task's time says nothing of when the student built the lab.
     for (const task of tasks) add({ resource: `task ${task.taskArn}`, event: 'started', at: task.createdAt, choice: [], names: [] });
   }
   for (const repository of dataOf(facts.repositories) ?? []) {
     add({ resource: `ECR repository ${repository.repositoryName}`, event: 'created', at: repository.createdAt, choice: 'repository', names: [repository.repositoryName ?? ''] });
   }
-  for (const [repository, images] of keyedData(facts.repositoryImages)) {
+  for (const [repository, images] of keyedDataOf(facts.repositoryImages)) {
     for (const image of images) {
       const tags = (image.imageTags ?? []).join(', ');
       add({ resource: `image ${repository}${tags ? `:${tags}` : ''} (${image.imageDigest ?? 'no digest'})`, event: 'pushed', at: image.imagePushedAt, choice: 'repository', names: [repository] });
