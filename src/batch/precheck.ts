@@ -33,8 +33,8 @@ function realFile(path: string): string | undefined {
   }
 }
 
-/** Problems of one student's snapshot path: a symbolic link, or a file outside the roster's folder. */
-function snapshotPathProblems(student: Student & { source: { kind: 'snapshot' } }, folder: string, realFolder: string): string[] {
+/** Problems of one student's snapshot path (`real`: the file it is, see realFile): a symbolic link, or a file outside the roster's folder. */
+function snapshotPathProblems(student: Student & { source: { kind: 'snapshot' } }, real: string | undefined, folder: string, realFolder: string): string[] {
   const { file, path } = student.source;
   let link = false;
   try {
@@ -42,8 +42,7 @@ function snapshotPathProblems(student: Student & { source: { kind: 'snapshot' } 
   } catch {
     // Missing: graded as that student's error, the others go on.
   }
-  if (link) return [`snapshot ${file} is a symbolic link (to ${realFile(path) ?? 'a missing file'}): put the student's file itself in the roster's folder`];
-  const real = realFile(path);
+  if (link) return [`snapshot ${file} is a symbolic link (to ${real ?? 'a missing file'}): put the student's file itself in the roster's folder`];
   if (!inside(folder, path) || (real !== undefined && !inside(realFolder, real))) {
     return [`snapshot ${file} leads outside the roster's folder ${folder}: copy the student's file into it, so the roster names only its own files`];
   }
@@ -85,9 +84,9 @@ export function checkRoster(roster: Roster, options: RosterCheckOptions = {}): v
     const account = accountOf(student);
     if (account !== undefined) claim(student, `account ${account}`, `account ${account}`, 'each student is graded on their own account; fix the account or the role');
     if (source.kind === 'snapshot') {
-      snapshotPathProblems({ ...student, source }, folder, realFolder).forEach(fail);
-      // The same file under two names (a second path, a link) is still one student's evidence.
       const real = realFile(source.path);
+      snapshotPathProblems({ ...student, source }, real, folder, realFolder).forEach(fail);
+      // The same file under two names (a second path, a link) is still one student's evidence.
       if (real !== undefined) claim(student, `file ${real}`, `snapshot ${source.file}`, 'one snapshot is one student\'s evidence; give each student their own file');
     }
   }
