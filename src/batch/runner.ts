@@ -199,7 +199,7 @@ async function folderScorecard(dir: string): Promise<Scorecard> {
 
 async function previousScorecard(dir: string): Promise<KeptScorecard | undefined> {
   try {
-    const kept: unknown = JSON.parse(await readFile(join(dir, SCORECARD_FILE), 'utf8'));
+    const kept: unknown = await folderScorecard(dir);
     return kept !== null && typeof kept === 'object' && !Array.isArray(kept) ? (kept as KeptScorecard) : undefined;
   } catch {
     // Missing or half-written: the student is graded again.
