@@ -73,7 +73,7 @@ async function stalledGrade(): Promise<void> {
   Object.assign(process.env, {
     AWS_ENDPOINT_URL: stalled.url,
     AWS_ENDPOINT_URL_STS: sts.url,
-    AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+    AWS_ACCESS_KEY_ID: 'AKIAFAKEEXAMPLEKEY01',
     AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
     AWS_CONFIG_FILE: '/nonexistent/lab-grader-bench-config',
     AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/lab-grader-bench-credentials',

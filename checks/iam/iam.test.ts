@@ -63,7 +63,7 @@ const mistakes: Mistake[] = [
     name: 'access key deactivated, grader run as root, no CLI calls in CloudTrail',
     mutate: (s) => {
       s.facts.callerIdentity = { ok: true, data: { Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:root`, UserId: ACCOUNT } };
-      s.facts.userAccessKeys[USER] = { ok: true, data: [{ UserName: USER, AccessKeyId: 'AKIAIOSFODNN7EXAMPLE', Status: 'Inactive' }] };
+      s.facts.userAccessKeys[USER] = { ok: true, data: [{ UserName: USER, AccessKeyId: 'AKIAFAKEEXAMPLEKEY01', Status: 'Inactive' }] };
       s.facts.userEvents = { ok: true, data: [] };
     },
     expected: { 'iam.cli-access': { status: 'fail', says: ['no IAM user has an active access key', '~/.aws/credentials'] } },

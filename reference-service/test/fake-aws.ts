@@ -498,7 +498,7 @@ export function fakeAccount(options: { academy?: boolean; docker?: boolean; ling
     },
   };
 
-  const config = { region: REGION, credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'example-secret-key' } };
+  const config = { region: REGION, credentials: { accessKeyId: 'AKIAFAKEEXAMPLEKEY01', secretAccessKey: 'example-secret-key' } };
   const clients: Clients = {
     sts: new STSClient(config),
     s3: new s3.S3Client(config),

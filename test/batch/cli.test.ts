@@ -103,7 +103,7 @@ describe('lab-grader watch', { timeout: 60_000 }, () => {
     const child = start(['watch', '--interval', '5'], {
       env: {
         AWS_ENDPOINT_URL: endpoint,
-        AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+        AWS_ACCESS_KEY_ID: 'AKIAFAKEEXAMPLEKEY01',
         AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
         AWS_REGION: 'eu-west-1',
         AWS_PROFILE: '',

@@ -16,7 +16,7 @@ const ROLE = 'arn:aws:iam::123456789012:role/lab-grader-readonly';
 
 function assumeRoleXml(): string {
   return `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>
-<Credentials><AccessKeyId>ASIAIOSFODNN7EXAMPLE</AccessKeyId><SecretAccessKey>wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY</SecretAccessKey>
+<Credentials><AccessKeyId>ASIAFAKEEXAMPLEKEY01</AccessKeyId><SecretAccessKey>wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY</SecretAccessKey>
 <SessionToken>FwoGZXIvYXdzEXAMPLETOKEN</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>
 <AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/lab-grader-readonly/lab-grader-alice</Arn><AssumedRoleId>AROAEXAMPLE:lab-grader-alice</AssumedRoleId></AssumedRoleUser>
 </AssumeRoleResult><ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></AssumeRoleResponse>`;
@@ -48,7 +48,7 @@ describe('role students', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     process.env.AWS_ENDPOINT_URL_STS = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    process.env.AWS_ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
+    process.env.AWS_ACCESS_KEY_ID = 'AKIAFAKEEXAMPLEKEY01';
     process.env.AWS_SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
     process.env.AWS_REGION = 'eu-west-1';
     delete process.env.AWS_PROFILE;
@@ -62,7 +62,7 @@ describe('role students', () => {
   it('assumes the roster role with its external id, a session named for the student, signed with the instructor key', async () => {
     requests.length = 0;
     const credentials = await roleCredentials({ roleArn: ROLE, externalId: 'course-2026' }, 'alice', 'eu-west-1')();
-    expect(credentials.accessKeyId).toBe('ASIAIOSFODNN7EXAMPLE');
+    expect(credentials.accessKeyId).toBe('ASIAFAKEEXAMPLEKEY01');
     const [call] = requests;
     expect(Object.fromEntries(call!.body)).toMatchObject({
       Action: 'AssumeRole',
@@ -71,7 +71,7 @@ describe('role students', () => {
       ExternalId: 'course-2026',
       DurationSeconds: '900',
     });
-    expect(call!.authorization).toContain('Credential=AKIAIOSFODNN7EXAMPLE/');
+    expect(call!.authorization).toContain('Credential=AKIAFAKEEXAMPLEKEY01/');
   });
 
   it('names the role and the trust policy when the role cannot be assumed', async () => {

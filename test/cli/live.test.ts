@@ -34,7 +34,7 @@ afterAll(() => new Promise((resolve) => server.close(resolve)));
 function grade(args: string[]): Promise<Run> {
   const env = {
     AWS_ENDPOINT_URL: endpoint,
-    AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+    AWS_ACCESS_KEY_ID: 'AKIAFAKEEXAMPLEKEY01',
     AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
     AWS_REGION: 'eu-west-1',
     AWS_CONFIG_FILE: '/nonexistent/lab-grader-config',

@@ -147,7 +147,7 @@ describe('clients', () => {
     expect(error).toBeInstanceOf(AwsAccessError);
     // The message names where nothing answered.
     expect((error as Error).message).toContain(`Could not reach AWS STS at ${endpoint} (ECONNREFUSED`);
-    expect((error as Error).message).not.toContain('AKIAIOSFODNN7EXAMPLE');
+    expect((error as Error).message).not.toContain('AKIAFAKEEXAMPLEKEY01');
   });
 
   it('no region anywhere: exit 2, naming --region and --region auto', () => {

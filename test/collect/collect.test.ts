@@ -62,7 +62,7 @@ describe('collectSnapshot on a mocked complete lab', () => {
     const vpcs = expected.facts.vpcs.ok ? expected.facts.vpcs.data : [];
     account.ec2.on(DescribeVpcsCommand).resolves({ Vpcs: vpcs, $metadata: { httpStatusCode: 200, requestId: 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d' } });
     // Not a request id's shape: never kept.
-    account.elb.on(DescribeLoadBalancersCommand).resolves({ LoadBalancers: [], $metadata: { requestId: 'AKIAIOSFODNN7EXAMPLE and more' } });
+    account.elb.on(DescribeLoadBalancersCommand).resolves({ LoadBalancers: [], $metadata: { requestId: 'AKIAFAKEEXAMPLEKEY01 and more' } });
     const rubricSha256 = loadRubric(`${root}rubric.yaml`).sha256;
     const snapshot = await collect({ rubricSha256 });
     expect(snapshot.provenance).toEqual({
@@ -258,10 +258,10 @@ describe('credentials', () => {
 
   it('never repeats an access key id in a message', async () => {
     account = mockAccount(example('complete-lab'));
-    account.sts.on(GetCallerIdentityCommand).rejects(awsError('InvalidClientTokenId', 'The key AKIAIOSFODNN7EXAMPLE is invalid'));
+    account.sts.on(GetCallerIdentityCommand).rejects(awsError('InvalidClientTokenId', 'The key AKIAFAKEEXAMPLEKEY01 is invalid'));
     const error = (await collect().catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(AwsAccessError);
-    expect(error.message).not.toContain('AKIAIOSFODNN7EXAMPLE');
+    expect(error.message).not.toContain('AKIAFAKEEXAMPLEKEY01');
   });
 });
 

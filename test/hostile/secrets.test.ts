@@ -36,14 +36,14 @@ function assumeRoleEvent(): Record<string, unknown> {
     EventId: '9f0e1d2c-0000-4000-8000-000000000001',
     EventName: 'AssumeRole',
     ReadOnly: 'false',
-    AccessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+    AccessKeyId: 'AKIAFAKEEXAMPLEKEY01',
     EventTime: '2026-11-12T11:00:00.000Z',
     EventSource: 'sts.amazonaws.com',
     Username: 'student-admin',
     Resources: [{ ResourceType: 'AWS::IAM::AccessKey', ResourceName: TEMPORARY_KEY_ID }],
     CloudTrailEvent: JSON.stringify({
       eventVersion: '1.08',
-      userIdentity: { type: 'IAMUser', userName: 'student-admin', accessKeyId: 'AKIAIOSFODNN7EXAMPLE' },
+      userIdentity: { type: 'IAMUser', userName: 'student-admin', accessKeyId: 'AKIAFAKEEXAMPLEKEY01' },
       eventTime: '2026-11-12T11:00:00Z',
       eventSource: 'sts.amazonaws.com',
       eventName: 'AssumeRole',
@@ -107,7 +107,7 @@ describe('collected evidence', () => {
         userAgent: 'aws-cli/2.22.4 md/command#sts.assume-role',
       }),
     });
-    expect(saved).toContain('AKIAIOSFODNN7EXAMPLE');
+    expect(saved).toContain('AKIAFAKEEXAMPLEKEY01');
     // Other places: redacted where they stood, the rest of the value kept.
     expect(saved).toContain(`"Value": "wJal…LE9K"`);
     expect(saved).toContain('sentiment-models-123456789012');

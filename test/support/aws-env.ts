@@ -3,7 +3,7 @@
 import { vi } from 'vitest';
 
 export function stubTestCredentials(): void {
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAIOSFODNN7EXAMPLE');
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAFAKEEXAMPLEKEY01');
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY');
   vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/lab-grader-test-config');
   vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/lab-grader-test-credentials');
