@@ -5,6 +5,7 @@ import type * as z from 'zod';
 import { UsageError } from '../errors.js';
 import { assertShallow, INPUT_LIMITS, readLimitedSync } from '../limits.js';
 import { findCredential, mayHoldCredential } from './credentials.js';
+import { acceptorOf, type Accept } from './accept.js';
 import { snapshotSchema } from './schema.js';
 import type { Snapshot } from './types.js';
 
@@ -80,6 +81,9 @@ function issueMessage(issue: z.core.$ZodIssue): string {
   return issue.message.replace(/^Invalid input: /, '');
 }
 
+/** The schema's quick yes, made on the first snapshot parsed: a single regrade parses one. */
+let acceptsSnapshot: Accept | undefined;
+
 /** Parse snapshot text; `file` names it in messages. */
 export function parseSnapshot(text: string, file: string): Snapshot {
   // Deep nesting would overflow the stack of any recursive reader below.
@@ -105,8 +109,10 @@ export function parseSnapshot(text: string, file: string): Snapshot {
     );
   }
 
-  const parsed = snapshotSchema.safeParse(value);
-  if (!parsed.success) {
+  acceptsSnapshot ??= acceptorOf(snapshotSchema);
+  // zod reads only what the quick test could not accept, and names the first bad field.
+  const parsed = acceptsSnapshot(value) ? undefined : snapshotSchema.safeParse(value);
+  if (parsed?.success === false) {
     const issue = parsed.error.issues[0]!;
     const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
     throw new UsageError(

@@ -15,7 +15,9 @@ import { grade } from '../../src/grade/engine.js';
 import { assertGradable } from '../../src/grade/grading.js';
 import { paramsFor, pickProfile } from '../../src/rubric/profile.js';
 import { parseRubric } from '../../src/rubric/load.js';
+import { acceptorOf } from '../../src/snapshot/accept.js';
 import { parseSnapshot } from '../../src/snapshot/load.js';
+import { snapshotSchema } from '../../src/snapshot/schema.js';
 import { root } from '../support/cli.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
@@ -92,6 +94,34 @@ describe('snapshots', () => {
       }),
       { numRuns: Math.ceil(RUNS / 3) },
     );
+  });
+
+  it("the schema's quick test accepts a mutated snapshot only when zod does (zod is asked when it does not)", () => {
+    const accepts = acceptorOf(snapshotSchema);
+    const seen = { accepted: 0, refused: 0 };
+    // A field replaced, removed (undefined drops it from the JSON text), or a key added to an object.
+    const change = fc.tuple(fc.constantFrom(...snapshotPaths), fc.oneof(wrongValue, fc.constant(undefined)), fc.constantFrom('set', 'add'));
+    fc.assert(
+      fc.property(fc.array(change, { minLength: 1, maxLength: 3 }), (changes) => {
+        let mutated = complete;
+        for (const [path, value, how] of changes) {
+          try {
+            mutated = withValueAt(mutated, how === 'add' ? [...path, 'added'] : path, value ?? (how === 'add' ? 1 : undefined));
+          } catch {
+            // An earlier change removed this path's parent, or the path holds no object.
+          }
+        }
+        // As parseSnapshot sees it: parsed JSON text.
+        const value = JSON.parse(JSON.stringify(mutated)) as unknown;
+        const quick = accepts(value);
+        if (quick) expect(snapshotSchema.safeParse(value).success).toBe(true);
+        seen[quick ? 'accepted' : 'refused'] += 1;
+      }),
+      { numRuns: RUNS * 3 },
+    );
+    // Both answers came up: loose SDK objects take any value, a typed field takes few.
+    expect(seen.accepted).toBeGreaterThan(0);
+    expect(seen.refused).toBeGreaterThan(0);
   });
 
   it('a snapshot with no facts at all grades: nothing throws, nothing fails (found by the 10,000-case run)', () => {
