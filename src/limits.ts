@@ -89,6 +89,19 @@ export function jsonDepthOffset(text: string, maxDepth: number): number {
   return -1;
 }
 
+/** Whether a value JSON.parse made nests deeper than `maxDepth` arrays and objects: jsonDepthOffset's answer for its text. */
+export function nestsDeeper(value: unknown, maxDepth: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (maxDepth === 0) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (nestsDeeper(item, maxDepth - 1)) return true;
+    return false;
+  }
+  // for...in: JSON's objects have only their own keys.
+  for (const key in value) if (nestsDeeper((value as Record<string, unknown>)[key], maxDepth - 1)) return true;
+  return false;
+}
+
 /**
  * The offset where YAML text may nest deeper than `maxDepth`, or -1: flow collections
  * (`[[[`) counted outside quotes and comments, and block nesting bounded by how far a line's

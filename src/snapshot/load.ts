@@ -3,7 +3,7 @@
 import { printParseErrorCode, visit, type JSONPath, type ParseErrorCode } from 'jsonc-parser';
 import type * as z from 'zod';
 import { UsageError } from '../errors.js';
-import { assertShallow, INPUT_LIMITS, readLimitedSync } from '../limits.js';
+import { assertShallow, INPUT_LIMITS, nestsDeeper, readLimitedSync } from '../limits.js';
 import { findCredential, mayHoldCredential } from './credentials.js';
 import { acceptorOf, type Accept } from './accept.js';
 import { snapshotSchema } from './schema.js';
@@ -86,15 +86,18 @@ let acceptsSnapshot: Accept | undefined;
 
 /** Parse snapshot text; `file` names it in messages. */
 export function parseSnapshot(text: string, file: string): Snapshot {
-  // Deep nesting would overflow the stack of any recursive reader below.
-  assertShallow(text, file, 'json', 'snapshot');
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
+    // Deep nesting would overflow the stack of the syntax error's reader.
+    assertShallow(text, file, 'json', 'snapshot');
     const { where, what } = syntaxError(text);
     throw new UsageError(`${file}:${where}: not valid JSON (${what}): is this a snapshot saved by lab-grader?`);
   }
+  // JSON.parse reads any depth without recursion; every reader below recurses. Too deep a value
+  // is refused naming the place in its text (a walk of the value takes a fraction of the text's scan).
+  if (nestsDeeper(value, INPUT_LIMITS.depth)) assertShallow(text, file, 'json', 'snapshot');
 
   // Most files provably hold nothing the walk could find: it is skipped for them.
   // The provenance holds only request ids, which its schema checks character by character.

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSnapshotFile } from '../../src/batch/grade-student.js';
 import { loadRoster, parseRoster } from '../../src/batch/roster.js';
 import { UsageError } from '../../src/errors.js';
-import { INPUT_LIMITS, jsonDepthOffset, lineColumn, yamlDepthOffset } from '../../src/limits.js';
+import { INPUT_LIMITS, jsonDepthOffset, lineColumn, nestsDeeper, yamlDepthOffset } from '../../src/limits.js';
 import { loadRubric, parseRubric } from '../../src/rubric/load.js';
 import { loadSnapshot, parseSnapshot } from '../../src/snapshot/load.js';
 
@@ -67,6 +67,21 @@ describe('depth', () => {
       'deep.json:1:65: nested more than 64 levels deep, more than a snapshot ever is; is this the right file?',
     );
     expect(usageMessage(() => parseSnapshot(`{\n${'{"a":'.repeat(100_000)}`, 'deep.json'))).toMatch(/^deep\.json:2:316: nested more than 64/);
+  });
+
+  it('refuses valid JSON nested 100,000 deep, which JSON.parse reads, at the line and column where it goes too deep', () => {
+    const deep = `{"schemaVersion": 1,\n "facts": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    expect(usageMessage(() => parseSnapshot(deep, 'deep.json'))).toBe('deep.json:2:74: nested more than 64 levels deep, more than a snapshot ever is; is this the right file?');
+  });
+
+  it("tells a parsed value too deep exactly when its text's scan does (fast-check)", () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 6 }), fc.integer({ min: 0, max: 5 }), (value, maxDepth) => {
+        const text = JSON.stringify(value);
+        expect(nestsDeeper(JSON.parse(text), maxDepth)).toBe(jsonDepthOffset(text, maxDepth) !== -1);
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 1000) },
+    );
   });
 
   it('does not count brackets inside strings', () => {
