@@ -2,6 +2,7 @@
 // the one their folder kept): each job goes to the next free thread; results come back as
 // plain scorecards.
 import { Worker } from 'node:worker_threads';
+import { tuneCompilerForGrading } from './compiler.js';
 import type { GradeResult, GradingContext, SnapshotOrigin, StudentJob } from './grade-student.js';
 
 export interface WorkerJob extends StudentJob {
@@ -49,6 +50,7 @@ export class GradingPool {
     /** The thread's code, when not the default (see startWorker). */
     private readonly entry?: URL,
   ) {
+    tuneCompilerForGrading();
     for (let index = 0; index < threads; index += 1) this.spawn();
   }
 
