@@ -84,20 +84,28 @@ function issueMessage(issue: z.core.$ZodIssue): string {
 /** The schema's quick yes, made on the first snapshot parsed: a single regrade parses one. */
 let acceptsSnapshot: Accept | undefined;
 
+/**
+ * Text longer than this is scanned for its depth before JSON.parse reads it: JSON.parse reads
+ * any depth without recursion, but 50 MB nested as deep as they can be cost it 10 s and 2.4 GB.
+ * Within this, the worst nesting costs it a few tens of milliseconds, and the depth is checked
+ * on the value it made, in a fraction of the scan's time (a snapshot is about 60 KB).
+ */
+const SCAN_DEPTH_FIRST = 256 * 1024;
+
 /** Parse snapshot text; `file` names it in messages. */
 export function parseSnapshot(text: string, file: string): Snapshot {
+  // Deep nesting would overflow the stack of every recursive reader below; too deep is refused naming the place in the text.
+  const scanned = text.length > SCAN_DEPTH_FIRST;
+  if (scanned) assertShallow(text, file, 'json', 'snapshot');
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    // Deep nesting would overflow the stack of the syntax error's reader.
-    assertShallow(text, file, 'json', 'snapshot');
+    if (!scanned) assertShallow(text, file, 'json', 'snapshot');
     const { where, what } = syntaxError(text);
     throw new UsageError(`${file}:${where}: not valid JSON (${what}): is this a snapshot saved by lab-grader?`);
   }
-  // JSON.parse reads any depth without recursion; every reader below recurses. Too deep a value
-  // is refused naming the place in its text (a walk of the value takes a fraction of the text's scan).
-  if (nestsDeeper(value, INPUT_LIMITS.depth)) assertShallow(text, file, 'json', 'snapshot');
+  if (!scanned && nestsDeeper(value, INPUT_LIMITS.depth)) assertShallow(text, file, 'json', 'snapshot');
 
   // Most files provably hold nothing the walk could find: it is skipped for them.
   // The provenance holds only request ids, which its schema checks character by character.

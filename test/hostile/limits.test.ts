@@ -4,7 +4,7 @@ import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readSnapshotFile } from '../../src/batch/grade-student.js';
 import { loadRoster, parseRoster } from '../../src/batch/roster.js';
 import { UsageError } from '../../src/errors.js';
@@ -72,6 +72,17 @@ describe('depth', () => {
   it('refuses valid JSON nested 100,000 deep, which JSON.parse reads, at the line and column where it goes too deep', () => {
     const deep = `{"schemaVersion": 1,\n "facts": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
     expect(usageMessage(() => parseSnapshot(deep, 'deep.json'))).toBe('deep.json:2:74: nested more than 64 levels deep, more than a snapshot ever is; is this the right file?');
+  });
+
+  it('refuses a large text nested deep before JSON.parse reads it (50 MB of it cost JSON.parse 10 s and 2.4 GB)', () => {
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      const deep = `${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}`;
+      expect(usageMessage(() => parseSnapshot(deep, 'deep.json'))).toBe('deep.json:1:65: nested more than 64 levels deep, more than a snapshot ever is; is this the right file?');
+      expect(parse).not.toHaveBeenCalled();
+    } finally {
+      parse.mockRestore();
+    }
   });
 
   it("tells a parsed value too deep exactly when its text's scan does (fast-check)", () => {
