@@ -47,13 +47,21 @@ const ID_WORDS: Record<EvidenceIdKind | 'account' | 'requestIds', string> = {
   tasks: 'task',
 };
 
+/** Each evidence's labelled ids, made once: a batch verifies a student when they finish, against each example, and with the class at the end. */
+const labelled = new WeakMap<Evidence, readonly string[]>();
+
 /** The evidence's identifying values, each labelled as a person reads it (`VPC vpc-0a1b...`). */
-function labelledIds(evidence: Evidence): string[] {
-  return [
-    `${ID_WORDS.account} ${evidence.account}`,
-    ...EVIDENCE_ID_KINDS.flatMap((kind) => (evidence.ids[kind] ?? []).map((id) => `${ID_WORDS[kind]} ${id}`)),
-    ...(evidence.requestIds ?? []).map((id) => `${ID_WORDS.requestIds} ${id}`),
-  ];
+function labelledIds(evidence: Evidence): readonly string[] {
+  let ids = labelled.get(evidence);
+  if (!ids) {
+    ids = [
+      `${ID_WORDS.account} ${evidence.account}`,
+      ...EVIDENCE_ID_KINDS.flatMap((kind) => (evidence.ids[kind] ?? []).map((id) => `${ID_WORDS[kind]} ${id}`)),
+      ...(evidence.requestIds ?? []).map((id) => `${ID_WORDS.requestIds} ${id}`),
+    ];
+    labelled.set(evidence, ids);
+  }
+  return ids;
 }
 
 /** Said on every flag of a snapshot that carries no request ids: nothing in it shows AWS answered its collector. */
