@@ -1,5 +1,5 @@
-// How big and how deep a snapshot, rubric or roster may be, checked before parsing, so a
-// hostile file is refused with exit 2 instead of exhausting the heap or the stack.
+// How big and how deep a snapshot, rubric or roster may be, checked before any recursive
+// reader, so a hostile file is refused with exit 2 instead of exhausting the heap or the stack.
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { UsageError } from './errors.js';
