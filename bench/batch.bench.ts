@@ -11,11 +11,15 @@
 //
 //   npm run bench:batch              1,000 students, concurrency 4
 //   npm run bench:batch -- 200 8     200 students, concurrency 8
+//   npm run bench:batch -- --against ../other [--pairs 5]
+//                                    this checkout's bin and another checkout's (built), run
+//                                    at once on the same class, pair after pair: each CPU and
+//                                    their ratio, which the machine's drift does not move
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { checksById } from '../checks/index.js';
@@ -25,11 +29,22 @@ import { parseSnapshot } from '../src/snapshot/load.js';
 import { loadRubric } from '../src/rubric/load.js';
 import type { Snapshot } from '../src/snapshot/types.js';
 import { anotherAccount } from '../test/support/fixtures.js';
-import { loadLine, timeProcess } from './support/processes.js';
+import { loadLine, median, timeProcess, timeProcessesAtOnce } from './support/processes.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const students = Number(process.argv[2] ?? 1000);
-const concurrency = Number(process.argv[3] ?? 4);
+const argv = process.argv.slice(2);
+/** `--name value` taken out of the arguments, or undefined. */
+function option(name: string): string | undefined {
+  const at = argv.indexOf(name);
+  if (at === -1) return undefined;
+  const [, value] = argv.splice(at, 2);
+  if (value === undefined) throw new Error(`${name} needs a value`);
+  return value;
+}
+const against = option('--against');
+const pairs = Number(option('--pairs') ?? 5);
+const students = Number(argv[0] ?? 1000);
+const concurrency = Number(argv[1] ?? 4);
 
 // Each mutation changes what a typical student gets wrong, so grading does real work on every file.
 const MUTATIONS: ((snapshot: Snapshot) => void)[] = [
@@ -78,6 +93,31 @@ texts.forEach((text, index) => {
 process.stdout.write(JSON.stringify({ per100 }));
 `;
 
+/** This checkout's bin and another's, graded at once on the same class, pair after pair. */
+async function compareAtOnce(bin: string, otherBin: string, dir: string): Promise<void> {
+  if (!existsSync(otherBin)) throw new Error(`${otherBin} is missing; build that checkout first (npm run build)`);
+  console.log(`batch benchmark, two builds at once: ${students} snapshot files, concurrency ${concurrency}, ${pairs} pairs; this checkout ÷ ${dirname(dirname(dirname(otherBin)))}`);
+  console.log(`machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; before: ${loadLine()}`);
+  const ratios: number[] = [];
+  for (let pair = 1; pair <= pairs; pair += 1) {
+    const runs = await timeProcessesAtOnce(
+      [bin, otherBin].map((file, index) => ({
+        command: process.execPath,
+        args: [file, 'batch', join(dir, 'roster.csv'), '--out', join(dir, `pair-${pair}-${index}`), '--format', 'html', '--concurrency', String(concurrency)],
+        cwd: dir,
+        env: { ...process.env, NO_COLOR: '1' },
+      })),
+    );
+    for (const run of runs) if (run.code !== 0) throw new Error(`a batch exited ${run.code}: ${run.stderr}`);
+    const [ours, theirs] = runs.map((run) => ({ cpu: (run.cpuMs ?? Number.NaN) / students, wall: run.wallMs / 1000 }));
+    ratios.push(ours!.cpu / theirs!.cpu);
+    console.log(
+      `pair ${pair}: this checkout ${ours!.cpu.toFixed(2)} ms CPU/student (${ours!.wall.toFixed(2)} s), the other ${theirs!.cpu.toFixed(2)} ms (${theirs!.wall.toFixed(2)} s): ${ratios.at(-1)!.toFixed(3)}`,
+    );
+  }
+  console.log(`median ratio of CPU, this checkout ÷ the other: ${median(ratios).toFixed(3)} (each pair ran at once, so the machine's drift fell on both)`);
+}
+
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'lab-grader-bench-batch-'));
   try {
@@ -98,6 +138,10 @@ async function main(): Promise<void> {
 
     const bin = join(root, 'dist/bin/lab-grader.js');
     if (!existsSync(bin)) throw new Error(`${bin} is missing; run npm run build first`);
+    if (against !== undefined) {
+      await compareAtOnce(bin, join(resolve(against), 'dist/bin/lab-grader.js'), dir);
+      return;
+    }
     const batch = () =>
       timeProcess(process.execPath, [bin, 'batch', join(dir, 'roster.csv'), '--out', join(dir, 'out'), '--format', 'html', '--concurrency', String(concurrency)], {
         cwd: dir,
