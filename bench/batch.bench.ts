@@ -19,7 +19,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { checksById } from '../checks/index.js';
@@ -94,9 +94,10 @@ process.stdout.write(JSON.stringify({ per100 }));
 `;
 
 /** This checkout's bin and another's, graded at once on the same class, pair after pair. */
-async function compareAtOnce(bin: string, otherBin: string, dir: string): Promise<void> {
+async function compareAtOnce(bin: string, other: string, dir: string): Promise<void> {
+  const otherBin = join(other, 'dist/bin/lab-grader.js');
   if (!existsSync(otherBin)) throw new Error(`${otherBin} is missing; build that checkout first (npm run build)`);
-  console.log(`batch benchmark, two builds at once: ${students} snapshot files, concurrency ${concurrency}, ${pairs} pairs; this checkout ÷ ${dirname(dirname(dirname(otherBin)))}`);
+  console.log(`batch benchmark, two builds at once: ${students} snapshot files, concurrency ${concurrency}, ${pairs} pairs; this checkout ÷ ${other}`);
   console.log(`machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; before: ${loadLine()}`);
   const ratios: number[] = [];
   for (let pair = 1; pair <= pairs; pair += 1) {
@@ -139,7 +140,7 @@ async function main(): Promise<void> {
     const bin = join(root, 'dist/bin/lab-grader.js');
     if (!existsSync(bin)) throw new Error(`${bin} is missing; run npm run build first`);
     if (against !== undefined) {
-      await compareAtOnce(bin, join(resolve(against), 'dist/bin/lab-grader.js'), dir);
+      await compareAtOnce(bin, resolve(against), dir);
       return;
     }
     const batch = () =>

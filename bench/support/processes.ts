@@ -89,18 +89,14 @@ export function loadLine(): string {
  * Linux only: elsewhere cpuMs is null.
  */
 export function timeProcessesAtOnce(commands: { command: string; args: string[]; cwd?: string; env?: NodeJS.ProcessEnv }[]): Promise<Timed[]> {
+  // The waiting process reads its child's CPU with childrenCpuMs itself (its source, as this module runs it).
   const waiter = `
 const { spawnSync } = require('node:child_process');
 const { readFileSync } = require('node:fs');
+${childrenCpuMs.toString()}
 const [command, ...args] = process.argv.slice(1);
 const run = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
-let cpu = null;
-try {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  cpu = { user: Number(fields[13]) * 10, system: Number(fields[14]) * 10 };
-} catch {}
-process.stdout.write(JSON.stringify({ status: run.status, cpu, stderr: String(run.stderr ?? '') }));
+process.stdout.write(JSON.stringify({ status: run.status, cpu: childrenCpuMs(), stderr: String(run.stderr ?? '') }));
 `;
   return Promise.all(
     commands.map(async ({ command, args, cwd, env }) => {
