@@ -23,7 +23,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { checksById } from '../checks/index.js';
-import { GRADING_INLINING_FLAG } from '../src/batch/compiler.js';
+import { GRADING_COMPILER_FLAGS } from '../src/batch/compiler.js';
 import { grade } from '../src/grade/engine.js';
 import { parseSnapshot } from '../src/snapshot/load.js';
 import { loadRubric } from '../src/rubric/load.js';
@@ -196,9 +196,9 @@ async function main(): Promise<void> {
     console.log(`this disk, now:            ${createUs.toFixed(0)} µs of system time per folder or file made; a student's folder and 3 files: ${((createUs * 4) / 1000).toFixed(2)} ms`);
 
     // A grading thread's own work without files, in a fresh process (the built code, with the
-    // compiler setting of the batch's threads): V8 compiles and optimizes the code during its first students.
+    // compiler settings of the batch's threads): V8 compiles and optimizes the code during its first students.
     const fresh = JSON.parse(
-      execFileSync(process.execPath, [GRADING_INLINING_FLAG, '--input-type=module', '-e', STUDENT_WORK, pathToFileURL(join(root, 'dist/src/')).href, join(dir, 'snapshots'), String(Math.min(students, 500))], { cwd: root, encoding: 'utf8' }),
+      execFileSync(process.execPath, [...GRADING_COMPILER_FLAGS, '--input-type=module', '-e', STUDENT_WORK, pathToFileURL(join(root, 'dist/src/')).href, join(dir, 'snapshots'), String(Math.min(students, 500))], { cwd: root, encoding: 'utf8' }),
     ) as { per100: number[] };
     const [firstHundred, ...rest] = fresh.per100;
     const steady = rest.length > 0 ? Math.min(...rest) / 100 : Number.NaN;
