@@ -257,9 +257,9 @@ function whoMissed(steps: OverviewStep[], students: OverviewStudent[]): string {
       const result = stepsOf.get(student)!.get(step.id);
       if (!result) continue;
       const outcome = stepOutcome(result);
-      const entry = `<li>${studentLink(student, `#step-${step.id}`)} <span class="meta">${formatScore(result.points)}</span></li>`;
-      if (outcome === 'none') missed.push(entry);
-      if (outcome === 'partial') partial.push(entry);
+      // Most students earned most steps: a line is written only for those listed.
+      if (outcome !== 'none' && outcome !== 'partial') continue;
+      (outcome === 'none' ? missed : partial).push(`<li>${studentLink(student, `#step-${step.id}`)} <span class="meta">${formatScore(result.points)}</span></li>`);
     }
     if (missed.length + partial.length === 0) return [];
     const cell = (entries: string[]) => (entries.length === 0 ? '<td>–</td>' : `<td><ul class="who">${entries.join('')}</ul></td>`);
