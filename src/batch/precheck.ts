@@ -27,7 +27,8 @@ function inside(folder: string, path: string): boolean {
 /** The file a snapshot path is, once links are followed; undefined when it does not exist (the student's own error, later). */
 function realFile(path: string): string | undefined {
   try {
-    return realpathSync(path);
+    // The system's realpath: one call, where Node's own looks at every folder on the way.
+    return realpathSync.native(path);
   } catch {
     return undefined;
   }
