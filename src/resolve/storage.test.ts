@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../snapshot/types.js';
 import { taskDefinitionOf } from '../../test/support/complete-lab.js';
 import { completeLabWith, denied, example, labOf } from '../../test/support/fixtures.js';
-import { globToRegExp } from './storage.js';
+import { anyGlobRegExp, globToRegExp } from './storage.js';
 
 const BUCKET = 'sentiment-models-123456789012';
 const MODEL = { Key: 'model.joblib', Size: 1000 };
@@ -38,6 +38,44 @@ describe('globToRegExp', () => {
     ['models/?.pkl', 'models/a.pkl', true],
   ])('%s against %s: %s', (glob, key, matches) => {
     expect(globToRegExp(glob).test(key)).toBe(matches);
+  });
+});
+
+describe('anyGlobRegExp', () => {
+  const keys = [
+    'classifier.joblib',
+    'models/v1/classifier.joblib',
+    'models/classifier.joblib.bak',
+    'models/sentence_transformer.model/config.json',
+    'models/sentence_transformer.model/model.safetensors',
+    'model.json',
+    'a/model-v2.json',
+    'a/b/my-lexicon-v1.json',
+    'models/a.pkl',
+    'models/a/b.pkl',
+    'x/models/a.pkl',
+    'x.pt',
+    'x.pth',
+    'x.ptx',
+    'template.yaml',
+    '',
+    '/',
+    'a//b.onnx',
+  ];
+  it.each([
+    [['**/*.joblib', '**/*.pkl', '**/*.pt', '**/*.pth', '**/*.onnx', '**/model*.json', '**/*lexicon*.json', '**/*.safetensors']],
+    [['**/*.joblib', 'models/*.pkl', 'models/?.pkl']],
+    [['*.pt', '**/model*.json']],
+    [['**/*.model']],
+  ])('matches a key exactly when one of %j does', (globs) => {
+    const any = anyGlobRegExp(globs);
+    for (const key of keys) expect([key, any.test(key)]).toEqual([key, globs.some((glob) => globToRegExp(glob).test(key))]);
+  });
+
+  it('matches the folders every glob starts with once, before the alternatives', () => {
+    const source = (text: string) => new RegExp(text).source;
+    expect(anyGlobRegExp(['**/*.pt', '**/model*.json']).source).toBe(source(String.raw`^(?:.*/)?(?:[^/]*\.pt|model[^/]*\.json)$`));
+    expect(anyGlobRegExp(['*.pt', '**/model*.json']).source).toBe(source(String.raw`^(?:[^/]*\.pt|(?:.*/)?model[^/]*\.json)$`));
   });
 });
 

@@ -12,13 +12,16 @@ import type { Choice, FactReader, Lab } from './lab.js';
 import type { Step } from './stage.js';
 import { matchesHint } from '../facts/names.js';
 
-/** A glob such as `**\/*.joblib` as a regular expression over S3 keys: `**\/` spans folders, `*` and `?` stay in one. */
-export function globToRegExp(glob: string): RegExp {
+/** What globSource makes of a leading `**\/`. */
+const ANY_FOLDERS = '(?:.*/)?';
+
+/** The source of globToRegExp's expression, without its anchors. */
+function globSource(glob: string): string {
   let source = '';
   for (let i = 0; i < glob.length; i++) {
     const char = glob[i] as string;
     if (glob.startsWith('**/', i)) {
-      source += '(?:.*/)?';
+      source += ANY_FOLDERS;
       i += 2;
     } else if (glob.startsWith('**', i)) {
       source += '.*';
@@ -27,7 +30,23 @@ export function globToRegExp(glob: string): RegExp {
     else if (char === '?') source += '[^/]';
     else source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
-  return new RegExp(`^${source}$`);
+  return source;
+}
+
+/** A glob such as `**\/*.joblib` as a regular expression over S3 keys: `**\/` spans folders, `*` and `?` stay in one. */
+export function globToRegExp(glob: string): RegExp {
+  return new RegExp(`^${globSource(glob)}$`);
+}
+
+/**
+ * One regular expression matching a key when any of the globs does. The folders every glob
+ * starts with (`**\/`, as the rubric's all do) are matched once, before the alternatives: as
+ * alternatives of their own, each of them read the key to its end and back again.
+ */
+export function anyGlobRegExp(globs: readonly string[]): RegExp {
+  const bodies = globs.map(globSource);
+  const shared = bodies.length > 0 && bodies.every((body) => body.startsWith(ANY_FOLDERS)) ? ANY_FOLDERS : '';
+  return new RegExp(`^${shared}(?:${bodies.map((body) => body.slice(shared.length)).join('|')})$`);
 }
 
 // One alternation per pattern list, built once: a large account lists thousands of keys.
@@ -38,7 +57,7 @@ export function modelFileObjects(objects: readonly Json<_Object>[], params: LabP
   const globs = params.bucket.modelFiles;
   let pattern = modelFilePatterns.get(globs);
   if (!pattern) {
-    pattern = new RegExp(globs.map((glob) => `(?:${globToRegExp(glob).source})`).join('|'));
+    pattern = anyGlobRegExp(globs);
     modelFilePatterns.set(globs, pattern);
   }
   const matcher = pattern;
