@@ -59,32 +59,38 @@ function looksRandom(value: string): boolean {
   return /[A-Z]/.test(value) && /[a-z]/.test(value) && /[0-9/+]/.test(value);
 }
 
-/** Base64 characters by kind: 1 upper case, 2 lower case, 4 a digit or `/+` (looksRandom's three). */
-const BASE64_KIND = new Uint8Array(128);
+/**
+ * Base64 characters by kind: 1 upper case, 2 lower case, 4 a digit or `/+` (looksRandom's
+ * three); 0 for every other UTF-16 code unit, so any `charCodeAt` of a text indexes it.
+ */
+const BASE64_KIND = new Uint8Array(0x10000);
 // `%` too, so a URL-encoded run (`%2F`) is one run here as it is for KEY_MATERIAL.
 for (const [chars, kind] of [['ABCDEFGHIJKLMNOPQRSTUVWXYZ', 1], ['abcdefghijklmnopqrstuvwxyz', 2], ['0123456789/+%', 4]] as const) {
   for (const char of chars) BASE64_KIND[char.charCodeAt(0)] = kind;
 }
 const RANDOM_RUN = 40;
 
-function base64Kind(text: string, at: number): number {
-  const code = text.charCodeAt(at);
-  return code < 128 ? BASE64_KIND[code]! : 0;
-}
-
 /**
  * Whether `text` has a run of 40 or more base64 characters (or `%`) that looks random. Every
  * secret key or session token `findSecret` reports lies inside such a run, so text without one
  * holds neither. Cheap: a run of 40 covers every 40th character, so only those are looked at first.
+ * The table is read inline (no helper per character): this scan runs over every snapshot's text.
  */
 export function hasRandomRun(text: string): boolean {
-  for (let at = RANDOM_RUN - 1; at < text.length; at += RANDOM_RUN) {
-    let kinds = base64Kind(text, at);
+  const { length } = text;
+  for (let at = RANDOM_RUN - 1; at < length; at += RANDOM_RUN) {
+    let kinds = BASE64_KIND[text.charCodeAt(at)]!;
     if (kinds === 0) continue;
     let start = at;
     let end = at + 1;
-    while (start > 0 && base64Kind(text, start - 1) !== 0) kinds |= base64Kind(text, (start -= 1));
-    while (end < text.length && base64Kind(text, end) !== 0) kinds |= base64Kind(text, end++);
+    for (let kind = start > 0 ? BASE64_KIND[text.charCodeAt(start - 1)]! : 0; kind !== 0; kind = start > 0 ? BASE64_KIND[text.charCodeAt(start - 1)]! : 0) {
+      kinds |= kind;
+      start -= 1;
+    }
+    for (let kind = end < length ? BASE64_KIND[text.charCodeAt(end)]! : 0; kind !== 0; kind = end < length ? BASE64_KIND[text.charCodeAt(end)]! : 0) {
+      kinds |= kind;
+      end += 1;
+    }
     if (end - start >= RANDOM_RUN && kinds === 7) return true;
     // The characters up to `end` are read: go on from the first one looked at after it.
     at += RANDOM_RUN * Math.floor((end - 1 - at) / RANDOM_RUN);
