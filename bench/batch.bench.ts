@@ -205,7 +205,12 @@ async function main(): Promise<void> {
     console.log(
       `a fresh thread's work:     ${fresh.per100.map((ms) => (ms / 100).toFixed(2)).join(', ')} ms/student by hundreds (parse, grade, evidence, HTML and JSON reports, the summary copied to the batch's thread; no files)`,
     );
-    if (firstHundred !== undefined) console.log(`                           warm-up ≈ ${(firstHundred - 100 * steady).toFixed(0)} ms per thread, then ${steady.toFixed(2)} ms/student`);
+    if (firstHundred !== undefined) {
+      const warmUp = firstHundred - 100 * steady;
+      // When the machine slows during the run, every later hundred can cost more than the first.
+      const said = warmUp > 0 ? `warm-up ≈ ${warmUp.toFixed(0)} ms per thread` : 'no warm-up shows (the first hundred cost less than any later one: the machine drifted)';
+      console.log(`                           ${said}, then ${steady.toFixed(2)} ms/student`);
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
