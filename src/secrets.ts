@@ -83,11 +83,15 @@ export function hasRandomRun(text: string): boolean {
     if (kinds === 0) continue;
     let start = at;
     let end = at + 1;
-    for (let kind = start > 0 ? BASE64_KIND[text.charCodeAt(start - 1)]! : 0; kind !== 0; kind = start > 0 ? BASE64_KIND[text.charCodeAt(start - 1)]! : 0) {
+    while (start > 0) {
+      const kind = BASE64_KIND[text.charCodeAt(start - 1)]!;
+      if (kind === 0) break;
       kinds |= kind;
       start -= 1;
     }
-    for (let kind = end < length ? BASE64_KIND[text.charCodeAt(end)]! : 0; kind !== 0; kind = end < length ? BASE64_KIND[text.charCodeAt(end)]! : 0) {
+    while (end < length) {
+      const kind = BASE64_KIND[text.charCodeAt(end)]!;
+      if (kind === 0) break;
       kinds |= kind;
       end += 1;
     }

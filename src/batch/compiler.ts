@@ -13,11 +13,11 @@
 //   hot it is), so a function is compiled only after running eight times as much: a class of
 //   1,000 took 5% less CPU (8% less in alternating runs, medians, wall time too), a class of
 //   200 8-11% less, a thread grading 1,000 students in a row 10% less; four times took about
-//   half as much off, sixteen times was no better for 200 and worse for 1,000.
+//   half as much off a class of 1,000, sixteen times was no better for 200 and worse for 1,000.
 import { setFlagsFromString } from 'node:v8';
 
 /** One of V8's flags and the value the grading threads run with. */
-export interface CompilerSetting {
+interface CompilerSetting {
   flag: string;
   value: number;
 }
@@ -25,13 +25,16 @@ export interface CompilerSetting {
 /** V8's default interrupt budget in Node 20 (V8 11.3), in bytes of bytecode. */
 const V8_INTERRUPT_BUDGET = 67_584;
 
-export const GRADING_COMPILER: readonly CompilerSetting[] = [
+const GRADING_COMPILER: readonly CompilerSetting[] = [
   { flag: '--max-inlined-bytecode-size-cumulative', value: 100 },
   { flag: '--interrupt-budget', value: 8 * V8_INTERRUPT_BUDGET },
 ];
 
+/** A setting as node's command line and `v8.setFlagsFromString` take it. */
+const asArgument = ({ flag, value }: CompilerSetting): string => `${flag}=${value}`;
+
 /** The settings as node's command line takes them (a benchmark starts a thread's work with them). */
-export const GRADING_COMPILER_FLAGS: readonly string[] = GRADING_COMPILER.map(({ flag, value }) => `${flag}=${value}`);
+export const GRADING_COMPILER_FLAGS: readonly string[] = GRADING_COMPILER.map(asArgument);
 
 /** Whether `argument` gives `flag` (`--flag=N`, or `--flag` followed by N); V8 reads `_` in a flag's name as `-`. */
 function gives(argument: string, flag: string): boolean {
@@ -45,7 +48,7 @@ function gives(argument: string, flag: string): boolean {
  */
 export function compilerFlags(execArgv: readonly string[], nodeOptions = ''): string[] {
   const given = [...execArgv, ...nodeOptions.split(/\s+/).filter(Boolean)];
-  return GRADING_COMPILER.filter(({ flag }) => !given.some((argument) => gives(argument, flag))).map(({ flag, value }) => `${flag}=${value}`);
+  return GRADING_COMPILER.filter(({ flag }) => !given.some((argument) => gives(argument, flag))).map(asArgument);
 }
 
 let tuned = false;
