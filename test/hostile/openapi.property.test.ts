@@ -120,7 +120,7 @@ const PAST_THE_BOUNDS = (() => {
   let nested: unknown = { type: 'string' };
   for (let level = 0; level < 100; level += 1) nested = { allOf: [nested] };
   return {
-    openapi: '3.1.0',
+    openapi: '3.1.0' as const,
     paths: { '/predict': { post: { requestBody: { content: { 'application/json': { schema: nested } } } } } },
     components: { schemas: {}, requestBodies: {} },
   };
