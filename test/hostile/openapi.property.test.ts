@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checksById } from '../../checks/index.js';
 import { grade } from '../../src/grade/engine.js';
 import { probeLab } from '../../src/probe/index.js';
+import { OPENAPI_LIMITS } from '../../src/probe/openapi.js';
 import { withoutCredentials } from '../../src/snapshot/credentials.js';
 import { parseSnapshot } from '../../src/snapshot/load.js';
 import { completeLabWith, labParams, labRubric } from '../support/fixtures.js';
@@ -112,13 +113,14 @@ const document = fc
   }));
 
 /**
- * A document past the reader's bounds: the POST body's schema nested 100 levels deep, past its
- * 32. Given as a case of its own, so the error branch is exercised whatever the generator draws
- * (its documents reach the bounds in most runs of 100 cases, not in all).
+ * A document past the reader's bounds: the POST body's schema nested three times as deep as the
+ * reader goes (OPENAPI_LIMITS.depth). Given as a case of its own, so the error branch is
+ * exercised whatever the generator draws (its documents reach the bounds in most runs of 100
+ * cases, not in all).
  */
 const PAST_THE_BOUNDS = (() => {
   let nested: unknown = { type: 'string' };
-  for (let level = 0; level < 100; level += 1) nested = { allOf: [nested] };
+  for (let level = 0; level < 3 * OPENAPI_LIMITS.depth; level += 1) nested = { allOf: [nested] };
   return {
     openapi: '3.1.0' as const,
     paths: { '/predict': { post: { requestBody: { content: { 'application/json': { schema: nested } } } } } },
