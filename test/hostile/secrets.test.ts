@@ -26,7 +26,7 @@ const rubric = loadRubric(`${root}/rubric.yaml`, 'rubric.yaml');
 
 const SESSION_TOKEN = `IQoJb3JpZ2luX2VjEJr${'Xk9Qw3Zp7Lm2Vb8Nc4Rt6Yh1Gf5Dj0Sa'.repeat(8)}Aq==`;
 const SECRET_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLE9K';
-const TEMPORARY_KEY_ID = 'ASIAY34FZKBOKMUTVV7A';
+const TEMPORARY_KEY_ID = 'ASIAFAKETEMPORARYK01';
 const GITHUB_TOKEN = 'ghp_R8x2KqL0vNz4TbW7yHc3Jd9Fm1Gs5Ap6Ue0Q';
 const OPENAI_KEY = 'sk-proj-Qw7Er_Ty3Ui-Op9As2Df5Gh8Jk1Lz4Xc6Vb0Nm3Qa7Ws1Ed';
 
