@@ -25,6 +25,6 @@ export function notInGradedRegion(elsewhere: LabElsewhere): string {
  */
 export function inLabRegion(evaluation: Evaluation, elsewhere: LabElsewhere | undefined): Evaluation {
   if (elsewhere === undefined || (evaluation.status !== 'fail' && evaluation.status !== 'partial')) return evaluation;
-  if (!(evaluation.restsOn ?? []).some((key) => REGIONAL_FACTS.has(key))) return evaluation;
+  if (![...(evaluation.restsOn ?? [])].some((key) => REGIONAL_FACTS.has(key))) return evaluation;
   return { ...evaluation, hint: notInGradedRegion(elsewhere) };
 }

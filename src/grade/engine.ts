@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js';
 import { resolveLab } from '../resolve/index.js';
 import type { Lab, Submission } from '../resolve/lab.js';
 import type { Rubric, RubricStep } from '../rubric/types.js';
-import { describeResult } from '../probe/evidence.js';
+import { describeResult, RESULT_ARROW } from '../probe/evidence.js';
 import type { ProbeResult, Snapshot } from '../snapshot/types.js';
 import { evaluateCheck, withRubricHint, type Evaluation } from './evaluate.js';
 import { inLabRegion } from './elsewhere.js';
@@ -45,7 +45,10 @@ interface DescribedProbe {
 
 /** Milliseconds of the probes a check cites in its evidence: the requests it judged, as the snapshot timed them. */
 function probeTime(evidence: readonly string[], probes: readonly DescribedProbe[]): number | undefined {
-  const cited = probes.filter(({ described }) => evidence.some((line) => line.includes(described)));
+  // Most checks cite no probe: their lines are looked at once, not once per probe.
+  const citing = evidence.filter((line) => line.includes(RESULT_ARROW));
+  if (citing.length === 0) return undefined;
+  const cited = probes.filter(({ described }) => citing.some((line) => line.includes(described)));
   return cited.length === 0 ? undefined : cited.reduce((sum, { probe }) => sum + probe.latencyMs, 0);
 }
 

@@ -19,7 +19,7 @@ export interface Evaluation {
    * The facts the verdict rests on: every fact the check read, itself or through the
    * resources it read (the facts each was chosen from), readable or not. Not reported.
    */
-  restsOn?: readonly FactKey[];
+  restsOn?: ReadonlySet<FactKey>;
 }
 
 function unavailable(error: FactUnavailable): Evaluation {
@@ -40,17 +40,16 @@ export function withRubricHint(evaluation: Evaluation, rubricHint: string | unde
 
 export function evaluateCheck(check: CheckDefinition, lab: Lab, params: LabParams): Evaluation {
   // The check reads the lab through a view that records what it read: the facts its verdict rests on.
-  const read = new Set<FactKey>();
-  const restsOn = () => [...read].sort();
+  const restsOn = new Set<FactKey>();
   let verdict: Verdict;
   try {
-    verdict = check.run(labView(lab, (key) => read.add(key)), params);
+    verdict = check.run(labView(lab, (key) => restsOn.add(key)), params);
   } catch (error) {
-    if (error instanceof FactUnavailable) return { ...unavailable(error), restsOn: restsOn() };
+    if (error instanceof FactUnavailable) return { ...unavailable(error), restsOn };
     throw error;
   }
-  if (verdict.unread) return { ...partlyUnreadEvaluation(verdict, verdict.unread), restsOn: restsOn() };
-  return { ...verdict, restsOn: restsOn() };
+  if (verdict.unread) return { ...partlyUnreadEvaluation(verdict, verdict.unread), restsOn };
+  return { ...verdict, restsOn };
 }
 
 /** A verdict that judged only part of the check: `error` for the rest, the judged share kept. */

@@ -171,7 +171,9 @@ function sharedFlags(entries: readonly SubmittedEvidence[], options: VerifyOptio
   for (const entry of entries) {
     for (const id of idsOf.get(entry)!) {
       if (exampleIds.has(id)) continue;
-      holders.set(id, [...(holders.get(id) ?? []), entry]);
+      const holding = holders.get(id);
+      if (holding) holding.push(entry);
+      else holders.set(id, [entry]);
     }
   }
   const flags = new Map<string, IntegrityFlag[]>();
@@ -179,7 +181,10 @@ function sharedFlags(entries: readonly SubmittedEvidence[], options: VerifyOptio
     const copied = { evidence: [] as string[], students: new Set<string>() };
     const shared = { evidence: [] as string[], students: new Set<string>() };
     for (const id of idsOf.get(entry)!) {
-      const others = (holders.get(id) ?? []).filter((other) => other.student !== entry.student);
+      const holding = holders.get(id);
+      // Nearly every id is held by its student alone: nothing to say of it.
+      if (holding === undefined || holding.length < 2) continue;
+      const others = holding.filter((other) => other.student !== entry.student);
       const live = others.filter((other) => other.live).map((other) => other.student);
       const handedIn = others.filter((other) => !other.live).map((other) => other.student);
       const note = id.startsWith(ID_WORDS.requestIds) ? COPIED_NOTE : '';

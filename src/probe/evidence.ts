@@ -54,12 +54,15 @@ export function isSuccess(result: ProbeResult): boolean {
   return result.error === undefined && result.status !== undefined && result.status >= 200 && result.status < 300;
 }
 
+/** Between a request and its answer in every description of a probe's result: a line without it cites none. */
+export const RESULT_ARROW = ' → ';
+
 /** "GET / → 200 in 41 ms" or "GET / → timeout: no complete answer within 10000 ms". */
 export function describeResult(result: ProbeResult): string {
   const request = `${result.method} ${new URL(result.url).pathname}`;
   const retried = result.attempts > 1 ? ` after ${result.attempts} attempts` : '';
-  if (result.error) return `${request} → ${result.error.code}: ${result.error.message}${retried}`;
-  return `${request} → ${result.status} in ${result.latencyMs} ms${retried}`;
+  if (result.error) return `${request}${RESULT_ARROW}${result.error.code}: ${result.error.message}${retried}`;
+  return `${request}${RESULT_ARROW}${result.status} in ${result.latencyMs} ms${retried}`;
 }
 
 /**
