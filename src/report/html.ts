@@ -28,10 +28,14 @@ import {
 } from './steps.js';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const SPECIAL = /[&<>"']/;
+const SPECIALS = /[&<>"']/g;
 
 /** Text safe in element content and quoted attributes. */
 export function escapeHtml(text: string): string {
-  return neutralizeControls(text).replace(/[&<>"']/g, (character) => ENTITIES[character]!);
+  const shown = neutralizeControls(text);
+  // Most of a page's strings hold none of the five: tested first, they skip the replace and its callback.
+  return SPECIAL.test(shown) ? shown.replace(SPECIALS, (character) => ENTITIES[character]!) : shown;
 }
 
 /** Colours carry the status on screen; the word carries it on paper. */
