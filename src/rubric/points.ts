@@ -31,9 +31,13 @@ export function sharePoints(points: Hundredths, fraction: number): Hundredths {
   return Math.floor(points * fraction + 1e-9);
 }
 
-/** Hundredths as a number of points with at most two decimals (25 → 0.25). */
+/**
+ * Hundredths as a number of points with at most two decimals (25 → 0.25): the number the
+ * decimal text reads as, since division and reading a decimal both give the double nearest to
+ * the exact quotient; `+ 0` makes -0 plain 0, as the text "0" reads.
+ */
 export function toPoints(hundredths: Hundredths): number {
-  return Number(formatPoints(hundredths));
+  return hundredths / 100 + 0;
 }
 
 /** Hundredths as text without trailing zeros: 25 → "0.25", 100 → "1", 150 → "1.5". */

@@ -31,6 +31,16 @@ describe('point arithmetic', () => {
     expect(formatPoints(sum)).toBe('0.8');
   });
 
+  it('gives the number the decimal text reads as, for every hundredths up to 100,000 and their negatives', () => {
+    for (let hundredths = 0; hundredths <= 100_000; hundredths += 1) {
+      if (toPoints(hundredths) !== Number(formatPoints(hundredths)) || toPoints(-hundredths) !== Number(formatPoints(-hundredths))) {
+        expect({ hundredths, points: toPoints(hundredths) }).toEqual({ hundredths, points: Number(formatPoints(hundredths)) });
+      }
+    }
+    expect(Object.is(toPoints(-0), 0)).toBe(true);
+    expect(toPoints(Number.MAX_SAFE_INTEGER)).toBe(Number(formatPoints(Number.MAX_SAFE_INTEGER)));
+  });
+
   it('adds ten 0.1s to exactly 1', () => {
     expect(toPoints(addPoints(...Array.from({ length: 10 }, () => parsePoints(0.1)!)))).toBe(1);
   });
