@@ -36,29 +36,42 @@ function unwrap<T>(key: FactKey, fact: Fact<T> | undefined, resourceKey?: string
 
 /**
  * A reader over the snapshot's facts that throws `FactUnavailable` for anything not
- * collected, and tells `onRead` of every fact it is asked for, readable or not.
+ * collected, and tells `onRead` of every fact it is asked for, readable or not. A class, so
+ * the many readers of a grade (one per check and two per resolver step) share their methods.
  */
-export function factReader(facts: Facts, onRead: (key: FactKey) => void = () => undefined): FactReader {
-  const keyed = (key: FactKey): Record<string, Fact<never>> => {
-    onRead(key);
-    const map = facts[key] as Record<string, Fact<never>> | undefined;
+export class FactsReader implements FactReader {
+  constructor(
+    private readonly facts: Facts,
+    protected readonly onRead: (key: FactKey) => void = () => undefined,
+  ) {}
+
+  private keyed(key: FactKey): Record<string, Fact<never>> {
+    this.onRead(key);
+    const map = this.facts[key] as Record<string, Fact<never>> | undefined;
     if (map === undefined) return unwrap(key, undefined);
     return map;
-  };
-  return {
-    read(key) {
-      onRead(key);
-      return unwrap(key, facts[key] as Fact<never> | undefined);
-    },
-    readKeyed(key, resourceKey) {
-      const map = keyed(key);
-      return unwrap(key, Object.hasOwn(map, resourceKey) ? map[resourceKey] : undefined, resourceKey);
-    },
-    keysOf(key) {
-      return Object.keys(keyed(key));
-    },
-    hasEntry(key, resourceKey) {
-      return Object.hasOwn(keyed(key), resourceKey);
-    },
-  } as FactReader;
+  }
+
+  // `never` stands for each fact's own type, which FactReader's signatures give per key.
+  read(key: FactKey): never {
+    this.onRead(key);
+    return unwrap(key, this.facts[key] as Fact<never> | undefined);
+  }
+
+  readKeyed(key: FactKey, resourceKey: string): never {
+    const map = this.keyed(key);
+    return unwrap(key, Object.hasOwn(map, resourceKey) ? map[resourceKey] : undefined, resourceKey);
+  }
+
+  keysOf(key: FactKey): string[] {
+    return Object.keys(this.keyed(key));
+  }
+
+  hasEntry(key: FactKey, resourceKey: string): boolean {
+    return Object.hasOwn(this.keyed(key), resourceKey);
+  }
+}
+
+export function factReader(facts: Facts, onRead?: (key: FactKey) => void): FactReader {
+  return new FactsReader(facts, onRead);
 }

@@ -9,7 +9,7 @@ import type { Cluster, Service, TaskDefinition } from '@aws-sdk/client-ecs';
 import type { LogGroup } from '@aws-sdk/client-cloudwatch-logs';
 import type { Group } from '@aws-sdk/client-iam';
 import type { FactKey, Facts, Json, Snapshot } from '../snapshot/types.js';
-import { factReader, type FactUnavailable } from './facts.js';
+import { FactsReader, type FactUnavailable } from './facts.js';
 
 export type ProfileName = string;
 
@@ -131,35 +131,27 @@ export interface LabCore {
  */
 export interface Lab extends FactReader, LabCore, Readonly<LabResources> {}
 
-/** A lab over resolved resources; its resource getters are defined once, on the prototype. */
-class ResolvedLab implements LabCore {
+/** A lab over resolved resources; its resource getters and fact readers are defined once, on the prototypes. */
+class ResolvedLab extends FactsReader implements LabCore {
   readonly snapshot: Snapshot;
   readonly profile: ProfileName;
   readonly submission: Submission | null;
   readonly resolved: ResolvedResources;
   readonly choices: readonly Choice[];
-  readonly #reader: FactReader;
-  readonly #onRead: (key: FactKey) => void;
 
   constructor(core: LabCore, onRead: (key: FactKey) => void) {
+    super(core.snapshot.facts, onRead);
     this.snapshot = core.snapshot;
     this.profile = core.profile;
     this.submission = core.submission;
     this.resolved = core.resolved;
     this.choices = core.choices;
-    this.#reader = factReader(core.snapshot.facts, onRead);
-    this.#onRead = onRead;
   }
-
-  read: FactReader['read'] = (key) => this.#reader.read(key);
-  readKeyed: FactReader['readKeyed'] = (key, resourceKey) => this.#reader.readKeyed(key, resourceKey);
-  keysOf: FactReader['keysOf'] = (key) => this.#reader.keysOf(key);
-  hasEntry: FactReader['hasEntry'] = (key, resourceKey) => this.#reader.hasEntry(key, resourceKey);
 
   take(resource: LabResource): unknown {
     const resolved = this.resolved[resource] as Resolved<unknown> | undefined;
     if (resolved === undefined) throw new Error(`${resource} is read before the resolver chose it`);
-    for (const key of resolved.from) this.#onRead(key);
+    for (const key of resolved.from) this.onRead(key);
     if (resolved.state === 'unreadable') throw resolved.unread;
     if (resolved.state === 'found') return resolved.value;
     return LIST_RESOURCES.has(resource) ? [] : undefined;
