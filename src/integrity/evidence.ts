@@ -12,6 +12,27 @@ const NOT_WALKED: ReadonlySet<FactKey> = new Set(['userEvents', 'ecrLoginEvents'
 
 const ARN = /arn:aws[a-z-]*:([a-z0-9-]+):([a-z0-9-]*):(\d{12})?:[^\s"]*/g;
 const OWNER_FIELDS = new Set(['OwnerId', 'Account']);
+/** An ARN's start alone: its region and account, whose characters JSON never escapes. */
+const ARN_START = /arn:aws[a-z-]*:[a-z0-9-]+:([a-z0-9-]*):(\d{12})?:/g;
+/** An owner field of twelve digits, as compact JSON writes it. */
+const OWNER_TEXT = /"(?:OwnerId|Account)":"(\d{12})"/g;
+
+/**
+ * Whether the snapshot's compact JSON may hold what `inconsistencies` looks for: false only
+ * when every ARN's start in it names the snapshot's account (or none) and its region (or none),
+ * and every owner field its account. The text holds every string the walk reads (and more: keys,
+ * CloudTrail's events), each ARN's start verbatim, and an ARN the walk finds begins where one of
+ * these starts does (the walk skips an ARN's tail; this reads every start), so a snapshot this
+ * clears holds nothing the walk would find, and the walk over every value is spared.
+ */
+function mayContradict(json: string, account: string, region: string): boolean {
+  for (const [, arnRegion, arnAccount] of json.matchAll(ARN_START)) {
+    if ((arnAccount !== undefined && arnAccount !== account) || (arnRegion !== '' && arnRegion !== region)) return true;
+  }
+  for (const [, owner] of json.matchAll(OWNER_TEXT)) if (owner !== account) return true;
+  return false;
+}
+
 /** Enough to show a person; a forged snapshot can hold thousands. */
 const MAX_INCONSISTENCIES = 10;
 
@@ -19,8 +40,12 @@ function sorted(values: Iterable<string | undefined>): string[] {
   return [...new Set([...values].filter((value): value is string => typeof value === 'string' && value !== ''))].sort();
 }
 
-/** Every resource younger than the snapshot (of its `times`), then every string (and owner field) in its facts and probes that names another account or region. */
-function inconsistencies(snapshot: Snapshot, times: readonly Timed[]): string[] {
+/**
+ * Every resource younger than the snapshot (of its `times`), then every string (and owner field)
+ * in its facts and probes that names another account or region. `json` is the snapshot's compact
+ * JSON text.
+ */
+function inconsistencies(snapshot: Snapshot, times: readonly Timed[], json: string): string[] {
   const found = new Set<string>();
   const visit = (value: unknown, key: string | undefined): void => {
     if (typeof value === 'string') {
@@ -38,11 +63,13 @@ function inconsistencies(snapshot: Snapshot, times: readonly Timed[]): string[] 
     // for...in: JSON's objects have only their own keys, and no array of pairs is made per object.
     else if (value !== null && typeof value === 'object') for (const childKey in value) visit((value as Record<string, unknown>)[childKey], childKey);
   };
-  visit(snapshot.caller, undefined);
-  for (const [key, fact] of Object.entries(snapshot.facts) as [FactKey, unknown][]) {
-    if (!NOT_WALKED.has(key)) visit(fact, undefined);
+  if (mayContradict(json, snapshot.account, snapshot.region)) {
+    visit(snapshot.caller, undefined);
+    for (const [key, fact] of Object.entries(snapshot.facts) as [FactKey, unknown][]) {
+      if (!NOT_WALKED.has(key)) visit(fact, undefined);
+    }
+    visit(snapshot.probes.target, undefined);
   }
-  visit(snapshot.probes.target, undefined);
   const list = [...timesAfterCollection(snapshot, times), ...[...found].sort()];
   return list.length > MAX_INCONSISTENCIES
     ? [...list.slice(0, MAX_INCONSISTENCIES), `... and ${list.length - MAX_INCONSISTENCIES} more`]
@@ -90,13 +117,15 @@ export function snapshotEvidence(snapshot: Snapshot, choices?: readonly Choice[]
   const { facts } = snapshot;
   // Read once for both: the times after the collection, and the lab's own resources' times.
   const times = resourceTimes(snapshot);
+  // Made once for both: the hash, and the quick look for another account or region.
+  const json = JSON.stringify(snapshot);
   return {
     account: snapshot.account,
     region: snapshot.region,
     collectedAt: snapshot.collectedAt,
-    sha256: createHash('sha256').update(JSON.stringify(snapshot)).digest('hex'),
+    sha256: createHash('sha256').update(json).digest('hex'),
     ids: resourceIds(facts),
-    inconsistencies: inconsistencies(snapshot, times),
+    inconsistencies: inconsistencies(snapshot, times, json),
     requestIds: sorted((snapshot.provenance?.requestIds ?? []).map((entry) => entry.requestId)),
     ...(choices === undefined ? {} : { labTimes: labResourceTimes(snapshot, choices, times) }),
   };

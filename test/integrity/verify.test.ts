@@ -123,6 +123,36 @@ describe('verification of a class', () => {
   });
 });
 
+describe('ids and ARNs that contradict the snapshot, wherever a string holds them', () => {
+  // The evidence first looks for them in the snapshot's compact JSON, then walks its values only
+  // when that finds one: an ARN behind an escaped line break, quote or tab is still found.
+  const tagged = (value: string, owner?: string): Snapshot => {
+    const snapshot = anotherAccount(21);
+    const vpc = snapshot.facts.vpcs!.ok ? snapshot.facts.vpcs!.data[0]! : undefined;
+    vpc!.Tags = [...(vpc!.Tags ?? []), { Key: 'note', Value: value }];
+    if (owner !== undefined) vpc!.OwnerId = owner;
+    return snapshot;
+  };
+  const account = anotherAccount(21).account;
+
+  it.each([
+    ['after a line break', `arn:aws:s3:::shared\narn:aws:iam::999999999999:role/x`, 'arn:aws:iam::999999999999:role/x names account 999999999999'],
+    ['after a quote', `see "arn:aws:iam::999999999999:role/y"`, 'arn:aws:iam::999999999999:role/y names account 999999999999'],
+    ['in another region, after a tab', `x\tarn:aws:ecs:us-east-2:${account}:cluster/z`, `arn:aws:ecs:us-east-2:${account}:cluster/z is in us-east-2`],
+  ])('finds an ARN %s', (_where, value, expected) => {
+    expect(snapshotEvidence(tagged(value)).inconsistencies.some((line) => line.startsWith(expected))).toBe(true);
+  });
+
+  it('finds an owner field naming another account, and nothing in a snapshot without one', () => {
+    expect(snapshotEvidence(tagged('plain', '999999999999')).inconsistencies).toEqual([`OwnerId 999999999999 is not the snapshot's account ${account}`]);
+    expect(snapshotEvidence(tagged('plain')).inconsistencies).toEqual([]);
+  });
+
+  it('reads an ARN as the walk over values does: one that runs on into another without a break is one ARN', () => {
+    expect(snapshotEvidence(tagged(`arn:aws:s3:::a,arn:aws:ecs:us-east-2:${account}:cluster/z`)).inconsistencies).toEqual([]);
+  });
+});
+
 describe('provenance request ids', () => {
   const withIds = (snapshot: Snapshot, ...ids: string[]): Snapshot => ({
     ...snapshot,
