@@ -71,7 +71,3 @@ export class FactsReader implements FactReader {
     return Object.hasOwn(this.keyed(key), resourceKey);
   }
 }
-
-export function factReader(facts: Facts, onRead?: (key: FactKey) => void): FactReader {
-  return new FactsReader(facts, onRead);
-}
