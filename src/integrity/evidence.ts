@@ -10,10 +10,11 @@ import type { Evidence, EvidenceIdKind } from './types.js';
 // CloudTrail events name other principals and AWS services by design; they prove nothing here.
 const NOT_WALKED: ReadonlySet<FactKey> = new Set(['userEvents', 'ecrLoginEvents']);
 
-const ARN = /arn:aws[a-z-]*:([a-z0-9-]+):([a-z0-9-]*):(\d{12})?:[^\s"]*/g;
+/** An ARN's start alone: its service, region and account, whose characters JSON never escapes. */
+const ARN_START = /arn:aws[a-z-]*:([a-z0-9-]+):([a-z0-9-]*):(\d{12})?:/g;
+/** A whole ARN: its start (the same expression, so the quick look reads what the walk reads), then the rest. */
+const ARN = new RegExp(`${ARN_START.source}[^\\s"]*`, 'g');
 const OWNER_FIELDS = new Set(['OwnerId', 'Account']);
-/** An ARN's start alone: its region and account, whose characters JSON never escapes. */
-const ARN_START = /arn:aws[a-z-]*:[a-z0-9-]+:([a-z0-9-]*):(\d{12})?:/g;
 /** An owner field of twelve digits, as compact JSON writes it. */
 const OWNER_TEXT = /"(?:OwnerId|Account)":"(\d{12})"/g;
 
@@ -26,7 +27,7 @@ const OWNER_TEXT = /"(?:OwnerId|Account)":"(\d{12})"/g;
  * clears holds nothing the walk would find, and the walk over every value is spared.
  */
 function mayContradict(json: string, account: string, region: string): boolean {
-  for (const [, arnRegion, arnAccount] of json.matchAll(ARN_START)) {
+  for (const [, , arnRegion, arnAccount] of json.matchAll(ARN_START)) {
     if ((arnAccount !== undefined && arnAccount !== account) || (arnRegion !== '' && arnRegion !== region)) return true;
   }
   for (const [, owner] of json.matchAll(OWNER_TEXT)) if (owner !== account) return true;
