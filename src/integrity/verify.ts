@@ -117,12 +117,24 @@ function idsOfExample(evidence: Evidence): Set<string> {
   return ids;
 }
 
+/** Each evidence found to hold none of a list of examples' ids, with that list. */
+const clearOfExamples = new WeakMap<Evidence, VerifyOptions['examples']>();
+
 function exampleFlag(entry: SubmittedEvidence, options: VerifyOptions): IntegrityFlag | undefined {
   // What the grader read live is the account itself, whatever ids it shares with a public example.
   if (entry.live) return undefined;
   const unchanged = options.examples.find((example) => example.evidence.sha256 === entry.evidence.sha256);
   if (unchanged) {
     return { kind: 'bundled-example', summary: `the bundled example ${unchanged.name}, unchanged`, evidence: [`sha256 ${entry.evidence.sha256}`] };
+  }
+  // Nearly every student holds none of the examples' ids: one look through them all (once per evidence
+  // and list of examples: a batch verifies each student when they finish and with the class at the
+  // end), then each example only for one who does.
+  if (clearOfExamples.get(entry.evidence) === options.examples) return undefined;
+  const anyExample = idsOfExamples(options.examples);
+  if (!labelledIds(entry.evidence).some((id) => anyExample.has(id))) {
+    clearOfExamples.set(entry.evidence, options.examples);
+    return undefined;
   }
   for (const example of options.examples) {
     const known = idsOfExample(example.evidence);
@@ -155,6 +167,12 @@ function shown(lines: string[]): string[] {
 /** The bundled examples' ids, once per list of examples: a batch verifies each student against the same list. */
 const exampleIdsOf = new WeakMap<VerifyOptions['examples'], Set<string>>();
 
+function idsOfExamples(examples: VerifyOptions['examples']): Set<string> {
+  let ids = exampleIdsOf.get(examples);
+  if (!ids) exampleIdsOf.set(examples, (ids = new Set(examples.flatMap((example) => labelledIds(example.evidence)))));
+  return ids;
+}
+
 /**
  * Per student, the flags for ids another student's evidence holds too; the examples' ids are
  * public and left to their own flag. Evidence the grader read live outranks evidence handed
@@ -163,24 +181,28 @@ const exampleIdsOf = new WeakMap<VerifyOptions['examples'], Set<string>>();
  * one account), both are `shared-evidence`.
  */
 function sharedFlags(entries: readonly SubmittedEvidence[], options: VerifyOptions): Map<string, IntegrityFlag[]> {
-  let exampleIds = exampleIdsOf.get(options.examples);
-  if (!exampleIds) exampleIdsOf.set(options.examples, (exampleIds = new Set(options.examples.flatMap((example) => labelledIds(example.evidence)))));
-  // Each student's ids, labelled once.
-  const idsOf = new Map(entries.map((entry) => [entry, new Set(labelledIds(entry.evidence))]));
+  const exampleIds = idsOfExamples(options.examples);
   const holders = new Map<string, SubmittedEvidence[]>();
+  // The students holding an id someone else holds too: nearly always none, and only they are looked at again.
+  const sharing = new Set<SubmittedEvidence>();
   for (const entry of entries) {
-    for (const id of idsOf.get(entry)!) {
+    for (const id of labelledIds(entry.evidence)) {
       if (exampleIds.has(id)) continue;
       const holding = holders.get(id);
-      if (holding) holding.push(entry);
-      else holders.set(id, [entry]);
+      if (!holding) holders.set(id, [entry]);
+      // The same id twice in one student's evidence holds it once.
+      else if (holding.at(-1) !== entry) {
+        holding.push(entry);
+        for (const holder of holding) sharing.add(holder);
+      }
     }
   }
   const flags = new Map<string, IntegrityFlag[]>();
   for (const entry of entries) {
+    if (!sharing.has(entry)) continue;
     const copied = { evidence: [] as string[], students: new Set<string>() };
     const shared = { evidence: [] as string[], students: new Set<string>() };
-    for (const id of idsOf.get(entry)!) {
+    for (const id of new Set(labelledIds(entry.evidence))) {
       const holding = holders.get(id);
       // Nearly every id is held by its student alone: nothing to say of it.
       if (holding === undefined || holding.length < 2) continue;

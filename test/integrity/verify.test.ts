@@ -321,3 +321,33 @@ describe('shared evidence compares every resource id a snapshot holds', () => {
     expect(flag!.evidence.some((line) => /^(VPC|NAT gateway|load balancer|task) /.test(line))).toBe(false);
   });
 });
+
+describe('verifying one evidence again', () => {
+  // A batch verifies each student when they finish and again with the whole class: what the first
+  // look found must not decide the second against another list of examples or another class.
+  it('answers each list of examples for itself', () => {
+    const derived = example('complete-lab');
+    derived.collectedAt = '2026-11-21T10:00:00.000Z';
+    const student = entry('derived', derived);
+    expect(verifySnapshot(student, { examples: [] })).toEqual([]);
+    expect(verifySnapshot(student, { examples: EXAMPLES }).map((flag) => flag.kind)).toEqual(['bundled-example']);
+    expect(verifySnapshot(student, { examples: [{ name: 'another', evidence: snapshotEvidence(anotherAccount(46)) }] })).toEqual([]);
+    expect(verifyClass([student, entry('honest', anotherAccount(43))], { examples: EXAMPLES }).get('derived')!.map((flag) => flag.kind)).toEqual(['bundled-example']);
+  });
+
+  it('a student whose evidence names an id twice holds it once: one line per id, each classmate once', () => {
+    const original = anotherAccount(44);
+    const twice = snapshotEvidence(original);
+    twice.ids.subnets = [...twice.ids.subnets!, twice.ids.subnets![0]!];
+    const flags = verifyClass(
+      [{ student: 'twice', evidence: twice }, entry('once', structuredClone(original)), entry('honest', anotherAccount(45))],
+      { examples: EXAMPLES },
+    );
+    const [flag] = flags.get('twice')!;
+    expect(flag!.students).toEqual(['once']);
+    const line = `subnet ${twice.ids.subnets[0]}: also in once`;
+    expect(flag!.evidence.filter((shown) => shown === line)).toHaveLength(1);
+    expect(flags.get('once')![0]!.evidence.filter((shown) => shown === `subnet ${twice.ids.subnets[0]}: also in twice`)).toHaveLength(1);
+    expect(flags.get('honest')).toEqual([]);
+  });
+});
