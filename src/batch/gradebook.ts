@@ -53,11 +53,10 @@ export function renderGradebook(steps: readonly string[], rows: readonly Gradebo
     // Held for review: each step's points are shown, the total is left empty so no import counts it.
     const held = card.integrity?.heldForReview === true;
     const zeroed = card.integrity?.withheld !== undefined && !held;
-    const earned = new Map(
-      card.sections
-        .flatMap((section) => section.steps)
-        .map((step) => [step.id, step.status === 'skip' ? '' : formatPoints(zeroed ? 0 : step.points.earned)]),
-    );
+    const earned = new Map<string, string>();
+    for (const section of card.sections) {
+      for (const step of section.steps) earned.set(step.id, step.status === 'skip' ? '' : formatPoints(zeroed ? 0 : step.points.earned));
+    }
     return csvLine([
       ...who,
       held ? '' : formatPoints(card.total.earned),

@@ -198,23 +198,34 @@ export function studentStatus(student: OverviewStudent): StudentStatus {
   const card = student.scorecard;
   if (!card) return student.notGradedYet ? 'pending' : 'ungraded';
   if (card.integrity) return 'flagged';
-  const steps = card.sections.flatMap((section) => section.steps);
-  if (steps.some((step) => step.status === 'error')) return 'ungraded';
-  if (steps.some((step) => step.status === 'partial' || step.status === 'fail')) return 'missing';
-  return 'full';
+  let lost = false;
+  for (const section of card.sections) {
+    for (const { status } of section.steps) {
+      if (status === 'error') return 'ungraded';
+      if (status === 'partial' || status === 'fail') lost = true;
+    }
+  }
+  return lost ? 'missing' : 'full';
+}
+
+/** The ids of the lab's steps (bonus apart) with this status, in rubric order. */
+function stepIds(card: ScorecardSummary, wanted: StepSummary['status']): string[] {
+  const ids: string[] = [];
+  for (const section of card.sections) for (const step of section.steps) if (step.status === wanted) ids.push(step.id);
+  return ids;
 }
 
 /** What the status cell adds for a graded student: the flags, the unreadable steps, or the steps left to a person. */
 function statusDetail(card: ScorecardSummary, status: StudentStatus): string {
-  const steps = card.sections.flatMap((section) => section.steps);
-  const ids = (wanted: StepSummary['status']): string[] => steps.filter((step) => step.status === wanted).map((step) => step.id);
   switch (status) {
     case 'flagged':
       return `: ${flagNames(card.integrity?.flags ?? [])}${card.integrity?.heldForReview ? ' (held for review: not counted)' : card.integrity?.withheld ? ' (0 points)' : ''}`;
     case 'ungraded':
-      return `: ${ids('error').join(', ')} unreadable`;
-    case 'full':
-      return ids('manual').length > 0 ? ` so far: ${ids('manual').join(', ')} left to a person` : '';
+      return `: ${stepIds(card, 'error').join(', ')} unreadable`;
+    case 'full': {
+      const manual = stepIds(card, 'manual');
+      return manual.length > 0 ? ` so far: ${manual.join(', ')} left to a person` : '';
+    }
     case 'missing':
     case 'pending':
       return '';
@@ -248,19 +259,28 @@ function studentRow(student: OverviewStudent): string {
 
 /** Per step that someone missed or earned only part of: who, with their points, linked to that step of their report. */
 function whoMissed(steps: OverviewStep[], students: OverviewStudent[]): string {
-  // Each scorecard's steps by id, looked up once per student rather than searched once per step.
-  const stepsOf = new Map(students.map((student) => [student, new Map(student.scorecard ? allSteps(student.scorecard).map((result) => [result.id, result]) : [])]));
-  const rows = steps.flatMap((step) => {
-    const missed: string[] = [];
-    const partial: string[] = [];
-    for (const student of students) {
-      const result = stepsOf.get(student)!.get(step.id);
+  const missedBy = steps.map((): string[] => []);
+  const partialBy = steps.map((): string[] => []);
+  // One student's steps by id (the last of an id, as in their report), one map used for every student in turn.
+  const byId = new Map<string, StepSummary>();
+  for (const student of students) {
+    if (!student.scorecard) continue;
+    byId.clear();
+    for (const section of student.scorecard.sections) for (const result of section.steps) byId.set(result.id, result);
+    for (const result of student.scorecard.bonus) byId.set(result.id, result);
+    for (let index = 0; index < steps.length; index += 1) {
+      const step = steps[index]!;
+      const result = byId.get(step.id);
       if (!result) continue;
       const outcome = stepOutcome(result);
       // Most students earned most steps: a line is written only for those listed.
       if (outcome !== 'none' && outcome !== 'partial') continue;
-      (outcome === 'none' ? missed : partial).push(`<li>${studentLink(student, `#step-${step.id}`)} <span class="meta">${formatScore(result.points)}</span></li>`);
+      (outcome === 'none' ? missedBy : partialBy)[index]!.push(`<li>${studentLink(student, `#step-${step.id}`)} <span class="meta">${formatScore(result.points)}</span></li>`);
     }
+  }
+  const rows = steps.flatMap((step, index) => {
+    const missed = missedBy[index]!;
+    const partial = partialBy[index]!;
     if (missed.length + partial.length === 0) return [];
     const cell = (entries: string[]) => (entries.length === 0 ? '<td>–</td>' : `<td><ul class="who">${entries.join('')}</ul></td>`);
     return [`<tr data-step="${escapeHtml(step.id)}"><td class="mono">${escapeHtml(step.id)}</td><td>${escapeHtml(step.title)}</td>${cell(missed)}${cell(partial)}</tr>`];

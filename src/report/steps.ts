@@ -180,7 +180,11 @@ export function fixedTotal(scorecard: ScorecardSummary | Scorecard, manualPoints
 }
 
 export function allSteps<Step = StepResult>(scorecard: { sections: readonly { steps: readonly Step[] }[]; bonus: readonly Step[] }): Step[] {
-  return [...scorecard.sections.flatMap((section) => section.steps), ...scorecard.bonus];
+  // Loops, not a spread of flatMap: a class overview asks this twice of every student.
+  const steps: Step[] = [];
+  for (const section of scorecard.sections) for (const step of section.steps) steps.push(step);
+  for (const step of scorecard.bonus) steps.push(step);
+  return steps;
 }
 
 /** The points the checks gave a student held for review (shown, not counted); undefined otherwise. */

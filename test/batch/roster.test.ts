@@ -182,6 +182,20 @@ describe('CSV cells', () => {
       'plain,"with,comma","say ""hi""",two\\nlines\\u2028here,0.25,\r\n',
     );
     expect(['=1+1', '+cmd', '-2', '@SUM(A1)', '\tx'].map(csvCell)).toEqual(["'=1+1", "'+cmd", "'-2", "'@SUM(A1)", "'\tx"]);
+    // Points, ids, times and versions go through as they are; a dash only starts a formula.
+    expect(['0.25', 's00001', '2026-12-06T10:00:00.000Z', '0.2.0', 'a-b', '_x', '.5', ':x', '-0.25', 'a b', 'x\ny'].map(csvCell)).toEqual([
+      '0.25',
+      's00001',
+      '2026-12-06T10:00:00.000Z',
+      '0.2.0',
+      'a-b',
+      '_x',
+      '.5',
+      ':x',
+      "'-0.25",
+      'a b',
+      'x\\ny',
+    ]);
     expect(csvCell('=HYPERLINK("http://example.com")')).toBe(`"'=HYPERLINK(""http://example.com"")"`);
   });
 
