@@ -1,6 +1,6 @@
 // How big and how deep a snapshot, rubric or roster may be, checked before any recursive
 // reader, so a hostile file is refused with exit 2 instead of exhausting the heap or the stack.
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, type Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { UsageError } from './errors.js';
 
@@ -22,12 +22,39 @@ function tooLarge(file: string, size: number, limit: number, what: string): Usag
   return new UsageError(`${file}: ${mb(size)} is larger than a ${what} may be (${mb(limit)}); is this the right file?`);
 }
 
+/** How `readLimited` opens a file: as it is (a pipe may be read, `--snapshot /dev/stdin`), or only a regular file. */
+export interface ReadOptions {
+  /**
+   * Refuse anything but a regular file, and open it without waiting: a named pipe with nobody
+   * writing to it would hold the open forever (and a grading thread with it, which nothing can stop).
+   */
+  regularFile?: boolean;
+}
+
+/** What `stats` is, when it is not a regular file, as the error's code says it (`a named pipe`). */
+function otherThanFile(stats: Stats): string {
+  if (stats.isDirectory()) return 'a folder';
+  if (stats.isFIFO()) return 'a named pipe';
+  if (stats.isSocket()) return 'a socket';
+  return 'a device';
+}
+
+/** Thrown for what is not a regular file under `regularFile`; its code names what it is. */
+function notAFile(file: string, stats: Stats): NodeJS.ErrnoException {
+  const kind = otherThanFile(stats);
+  return Object.assign(new Error(`${file} is ${kind}, not a file`), { code: `${kind}, not a file` });
+}
+
+/** A named pipe opens at once, whether or not something writes to it; a regular file as always. */
+const OPEN_WITHOUT_WAITING = constants.O_RDONLY | constants.O_NONBLOCK;
+
 /** The file's bytes, refused before reading when larger than `limit`. Read errors are thrown as they are. */
-export function readLimitedSync(file: string, limit: number, what: string): Buffer {
-  const fd = openSync(file, 'r');
+export function readLimitedSync(file: string, limit: number, what: string, options: ReadOptions = {}): Buffer {
+  const fd = openSync(file, options.regularFile ? OPEN_WITHOUT_WAITING : 'r');
   try {
-    const { size } = fstatSync(fd);
-    if (size > limit) throw tooLarge(file, size, limit, what);
+    const stats = fstatSync(fd);
+    if (options.regularFile && !stats.isFile()) throw notAFile(file, stats);
+    if (stats.size > limit) throw tooLarge(file, stats.size, limit, what);
     const bytes = readFileSync(fd);
     // A file that grew after the check (or a pipe, whose size is 0) is still held to the limit.
     if (bytes.length > limit) throw tooLarge(file, bytes.length, limit, what);
@@ -37,11 +64,12 @@ export function readLimitedSync(file: string, limit: number, what: string): Buff
   }
 }
 
-export async function readLimited(file: string, limit: number, what: string): Promise<Buffer> {
-  const handle = await open(file, 'r');
+export async function readLimited(file: string, limit: number, what: string, options: ReadOptions = {}): Promise<Buffer> {
+  const handle = await open(file, options.regularFile ? OPEN_WITHOUT_WAITING : 'r');
   try {
-    const { size } = await handle.stat();
-    if (size > limit) throw tooLarge(file, size, limit, what);
+    const stats = await handle.stat();
+    if (options.regularFile && !stats.isFile()) throw notAFile(file, stats);
+    if (stats.size > limit) throw tooLarge(file, stats.size, limit, what);
     const bytes = await handle.readFile();
     if (bytes.length > limit) throw tooLarge(file, bytes.length, limit, what);
     return bytes;

@@ -107,11 +107,14 @@ function unreadableSnapshot(path: string, origin: SnapshotOrigin, error: unknown
   return new UsageError(`cannot read the snapshot ${path} (${code}): ${fix}`);
 }
 
-/** A student's snapshot file; a missing one is named with what to do about it. */
+/**
+ * A student's snapshot file; a missing one, or a named pipe, folder or device in its place, is
+ * named with what to do about it (a pipe nobody writes to is never waited for).
+ */
 export async function readSnapshotFile(path: string, origin: SnapshotOrigin = 'roster'): Promise<StudentSnapshot> {
   let text: string;
   try {
-    text = (await readLimited(path, INPUT_LIMITS.snapshotBytes, 'snapshot')).toString('utf8');
+    text = (await readLimited(path, INPUT_LIMITS.snapshotBytes, 'snapshot', { regularFile: true })).toString('utf8');
   } catch (error) {
     throw unreadableSnapshot(path, origin, error);
   }
@@ -125,7 +128,7 @@ export async function readSnapshotFile(path: string, origin: SnapshotOrigin = 'r
 export function readSnapshotFileSync(path: string, origin: SnapshotOrigin = 'roster'): StudentSnapshot {
   let text: string;
   try {
-    text = readLimitedSync(path, INPUT_LIMITS.snapshotBytes, 'snapshot').toString('utf8');
+    text = readLimitedSync(path, INPUT_LIMITS.snapshotBytes, 'snapshot', { regularFile: true }).toString('utf8');
   } catch (error) {
     throw unreadableSnapshot(path, origin, error);
   }

@@ -1,6 +1,8 @@
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRoster, parseRoster } from '../../src/batch/roster.js';
@@ -118,6 +120,30 @@ describe('batch over a roster of 50 snapshot files', { timeout: 60_000 }, () => 
     const { roster: csvRoster } = await writeClass(csvDir, 12, { csv: true });
     const result = await runBatch(options(csvRoster, join(csvDir, 'out')));
     expect(result.outcomes.map((outcome) => outcome.status)).toEqual([...Array(10).fill('ok'), 'error', 'error']);
+  });
+});
+
+describe('a snapshot path that is a named pipe, a folder or a device', { timeout: 60_000 }, () => {
+  // A pipe nobody writes to would hold its open forever, and a grading thread stuck in a call
+  // cannot be stopped (nor can the process end): it is refused at once, as that student's error.
+  it.skipIf(process.platform === 'win32').each([['on grading threads', 2], ["in the batch's own thread", 0]])('is that student\'s error %s, and the others are graded', async (_where, threads) => {
+    const dir = await mkdtemp(join(tmpdir(), 'lab-grader-batch-pipe-'));
+    try {
+      const { roster } = await writeClass(dir, 6);
+      await rm(join(dir, 'snapshots', 's0002.json'));
+      execFileSync('mkfifo', [join(dir, 'snapshots', 's0002.json')]);
+      await mkdir(join(dir, 'snapshots', 'nowhere.json'));
+      const started = performance.now();
+      const result = await runBatch(options(roster, join(dir, 'out'), { threads, studentTimeoutMs: 60_000 }));
+      expect(performance.now() - started).toBeLessThan(30_000);
+      const errors = Object.fromEntries(result.outcomes.filter((outcome) => outcome.status === 'error').map((outcome) => [outcome.student.id, outcome.error]));
+      expect(Object.keys(errors).sort()).toEqual(['broken-json', 'missing-file', 's0002']);
+      expect(errors.s0002).toMatch(/cannot read the snapshot .*s0002\.json \(a named pipe, not a file\): fix the student.s snapshot path in the roster/);
+      expect(errors['missing-file']).toMatch(/nowhere\.json \(a folder, not a file\)/);
+      expect(result.outcomes.filter((outcome) => outcome.status === 'ok')).toHaveLength(3);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -347,7 +347,7 @@ describe('verifying one evidence again', () => {
     expect(flag!.students).toEqual(['once']);
     const line = `subnet ${twice.ids.subnets[0]}: also in once`;
     expect(flag!.evidence.filter((shown) => shown === line)).toHaveLength(1);
-    expect(flags.get('once')![0]!.evidence.filter((shown) => shown === `subnet ${twice.ids.subnets[0]}: also in twice`)).toHaveLength(1);
+    expect(flags.get('once')![0]!.evidence.filter((shown) => shown === `subnet ${twice.ids.subnets![0]}: also in twice`)).toHaveLength(1);
     expect(flags.get('honest')).toEqual([]);
   });
 });
