@@ -47,21 +47,49 @@ const ID_WORDS: Record<EvidenceIdKind | 'account' | 'requestIds', string> = {
   tasks: 'task',
 };
 
-/** Each evidence's labelled ids, made once: a batch verifies a student when they finish, against each example, and with the class at the end. */
-const labelled = new WeakMap<Evidence, readonly string[]>();
+type IdKind = EvidenceIdKind | 'account' | 'requestIds';
 
-/** The evidence's identifying values, each labelled as a person reads it (`VPC vpc-0a1b...`). */
-function labelledIds(evidence: Evidence): readonly string[] {
-  let ids = labelled.get(evidence);
-  if (!ids) {
-    ids = [
-      `${ID_WORDS.account} ${evidence.account}`,
-      ...EVIDENCE_ID_KINDS.flatMap((kind) => (evidence.ids[kind] ?? []).map((id) => `${ID_WORDS[kind]} ${id}`)),
-      ...(evidence.requestIds ?? []).map((id) => `${ID_WORDS.requestIds} ${id}`),
-    ];
-    labelled.set(evidence, ids);
+/** The kinds of identifying values, in the order a person reads them: the account, the resources, the request ids. */
+const ID_KINDS: readonly IdKind[] = ['account', ...EVIDENCE_ID_KINDS, 'requestIds'];
+
+/** The evidence's values of one kind. */
+function idsOfKind(evidence: Evidence, kind: IdKind): readonly string[] {
+  if (kind === 'account') return [evidence.account];
+  if (kind === 'requestIds') return evidence.requestIds ?? [];
+  return evidence.ids[kind] ?? [];
+}
+
+/** A value as a person reads it (`VPC vpc-0a1b...`), made only for what a flag shows. */
+function labelled(kind: IdKind, id: string): string {
+  return `${ID_WORDS[kind]} ${id}`;
+}
+
+/** Values by kind: the same text as two kinds (a task and a task definition) is two values. */
+type IdsByKind = ReadonlyMap<IdKind, ReadonlySet<string>>;
+
+function idsByKind(evidences: readonly Evidence[]): IdsByKind {
+  return new Map(ID_KINDS.map((kind) => [kind, new Set(evidences.flatMap((evidence) => idsOfKind(evidence, kind)))]));
+}
+
+/** The evidence's values that `known` holds too, labelled, in reading order. */
+function heldIn(evidence: Evidence, known: IdsByKind): string[] {
+  const held: string[] = [];
+  for (const kind of ID_KINDS) {
+    const set = known.get(kind)!;
+    if (set.size === 0) continue;
+    for (const id of idsOfKind(evidence, kind)) if (set.has(id)) held.push(labelled(kind, id));
   }
-  return ids;
+  return held;
+}
+
+/** Whether the evidence holds any value that `known` holds. */
+function holdsAny(evidence: Evidence, known: IdsByKind): boolean {
+  for (const kind of ID_KINDS) {
+    const set = known.get(kind)!;
+    if (set.size === 0) continue;
+    for (const id of idsOfKind(evidence, kind)) if (set.has(id)) return true;
+  }
+  return false;
 }
 
 /** Said on every flag of a snapshot that carries no request ids: nothing in it shows AWS answered its collector. */
@@ -109,11 +137,11 @@ function accountFlag(entry: SubmittedEvidence): IntegrityFlag | undefined {
 }
 
 /** Each bundled example's labelled ids, collected once per batch (not once per student and example). */
-const exampleIds = new WeakMap<Evidence, Set<string>>();
+const exampleIds = new WeakMap<Evidence, IdsByKind>();
 
-function idsOfExample(evidence: Evidence): Set<string> {
+function idsOfExample(evidence: Evidence): IdsByKind {
   let ids = exampleIds.get(evidence);
-  if (!ids) exampleIds.set(evidence, (ids = new Set(labelledIds(evidence))));
+  if (!ids) exampleIds.set(evidence, (ids = idsByKind([evidence])));
   return ids;
 }
 
@@ -131,14 +159,12 @@ function exampleFlag(entry: SubmittedEvidence, options: VerifyOptions): Integrit
   // and list of examples: a batch verifies each student when they finish and with the class at the
   // end), then each example only for one who does.
   if (clearOfExamples.get(entry.evidence) === options.examples) return undefined;
-  const anyExample = idsOfExamples(options.examples);
-  if (!labelledIds(entry.evidence).some((id) => anyExample.has(id))) {
+  if (!holdsAny(entry.evidence, idsOfExamples(options.examples))) {
     clearOfExamples.set(entry.evidence, options.examples);
     return undefined;
   }
   for (const example of options.examples) {
-    const known = idsOfExample(example.evidence);
-    const shared = labelledIds(entry.evidence).filter((id) => known.has(id));
+    const shared = heldIn(entry.evidence, idsOfExample(example.evidence));
     if (shared.length > 0) {
       return { kind: 'bundled-example', summary: `derived from the bundled example ${example.name}: it holds the example's ids`, evidence: shared };
     }
@@ -165,11 +191,11 @@ function shown(lines: string[]): string[] {
 }
 
 /** The bundled examples' ids, once per list of examples: a batch verifies each student against the same list. */
-const exampleIdsOf = new WeakMap<VerifyOptions['examples'], Set<string>>();
+const exampleIdsOf = new WeakMap<VerifyOptions['examples'], IdsByKind>();
 
-function idsOfExamples(examples: VerifyOptions['examples']): Set<string> {
+function idsOfExamples(examples: VerifyOptions['examples']): IdsByKind {
   let ids = exampleIdsOf.get(examples);
-  if (!ids) exampleIdsOf.set(examples, (ids = new Set(examples.flatMap((example) => labelledIds(example.evidence)))));
+  if (!ids) exampleIdsOf.set(examples, (ids = idsByKind(examples.map((example) => example.evidence))));
   return ids;
 }
 
@@ -182,18 +208,23 @@ function idsOfExamples(examples: VerifyOptions['examples']): Set<string> {
  */
 function sharedFlags(entries: readonly SubmittedEvidence[], options: VerifyOptions): Map<string, IntegrityFlag[]> {
   const exampleIds = idsOfExamples(options.examples);
-  const holders = new Map<string, SubmittedEvidence[]>();
+  // Per kind, each value's holders, in the class's order.
+  const holders = new Map(ID_KINDS.map((kind) => [kind, new Map<string, SubmittedEvidence[]>()]));
   // The students holding an id someone else holds too: nearly always none, and only they are looked at again.
   const sharing = new Set<SubmittedEvidence>();
   for (const entry of entries) {
-    for (const id of labelledIds(entry.evidence)) {
-      if (exampleIds.has(id)) continue;
-      const holding = holders.get(id);
-      if (!holding) holders.set(id, [entry]);
-      // The same id twice in one student's evidence holds it once.
-      else if (holding.at(-1) !== entry) {
-        holding.push(entry);
-        for (const holder of holding) sharing.add(holder);
+    for (const kind of ID_KINDS) {
+      const examples = exampleIds.get(kind)!;
+      const ofKind = holders.get(kind)!;
+      for (const id of idsOfKind(entry.evidence, kind)) {
+        if (examples.has(id)) continue;
+        const holding = ofKind.get(id);
+        if (!holding) ofKind.set(id, [entry]);
+        // The same id twice in one student's evidence holds it once.
+        else if (holding.at(-1) !== entry) {
+          holding.push(entry);
+          for (const holder of holding) sharing.add(holder);
+        }
       }
     }
   }
@@ -202,25 +233,28 @@ function sharedFlags(entries: readonly SubmittedEvidence[], options: VerifyOptio
     if (!sharing.has(entry)) continue;
     const copied = { evidence: [] as string[], students: new Set<string>() };
     const shared = { evidence: [] as string[], students: new Set<string>() };
-    for (const id of new Set(labelledIds(entry.evidence))) {
-      const holding = holders.get(id);
-      // Nearly every id is held by its student alone: nothing to say of it.
-      if (holding === undefined || holding.length < 2) continue;
-      const others = holding.filter((other) => other.student !== entry.student);
-      const live = others.filter((other) => other.live).map((other) => other.student);
-      const handedIn = others.filter((other) => !other.live).map((other) => other.student);
-      const note = id.startsWith(ID_WORDS.requestIds) ? COPIED_NOTE : '';
-      if (entry.live) {
-        // A live read is the student's own account: only another live read of it is in question.
-        if (live.length === 0) continue;
-        live.forEach((student) => shared.students.add(student));
-        shared.evidence.push(`${id}: also read live for ${live.join(', ')}`);
-      } else if (live.length > 0) {
-        live.forEach((student) => copied.students.add(student));
-        copied.evidence.push(`${id}: read live from ${live.join(', ')}'s account by the grader${note}`);
-      } else if (handedIn.length > 0) {
-        handedIn.forEach((student) => shared.students.add(student));
-        shared.evidence.push(`${id}: also in ${handedIn.join(', ')}${note}`);
+    for (const kind of ID_KINDS) {
+      for (const value of new Set(idsOfKind(entry.evidence, kind))) {
+        const holding = holders.get(kind)!.get(value);
+        // Nearly every id is held by its student alone: nothing to say of it.
+        if (holding === undefined || holding.length < 2) continue;
+        const others = holding.filter((other) => other.student !== entry.student);
+        const live = others.filter((other) => other.live).map((other) => other.student);
+        const handedIn = others.filter((other) => !other.live).map((other) => other.student);
+        const id = labelled(kind, value);
+        const note = kind === 'requestIds' ? COPIED_NOTE : '';
+        if (entry.live) {
+          // A live read is the student's own account: only another live read of it is in question.
+          if (live.length === 0) continue;
+          live.forEach((student) => shared.students.add(student));
+          shared.evidence.push(`${id}: also read live for ${live.join(', ')}`);
+        } else if (live.length > 0) {
+          live.forEach((student) => copied.students.add(student));
+          copied.evidence.push(`${id}: read live from ${live.join(', ')}'s account by the grader${note}`);
+        } else if (handedIn.length > 0) {
+          handedIn.forEach((student) => shared.students.add(student));
+          shared.evidence.push(`${id}: also in ${handedIn.join(', ')}${note}`);
+        }
       }
     }
     const found: IntegrityFlag[] = [];

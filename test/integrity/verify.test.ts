@@ -351,3 +351,17 @@ describe('verifying one evidence again', () => {
     expect(flags.get('honest')).toEqual([]);
   });
 });
+
+describe('values of different kinds', () => {
+  it('are different values, even when their labels would read alike: a task named "definition X" is not the task definition X', () => {
+    const base = snapshotEvidence(anotherAccount(47));
+    const definition = 'arn:aws:ecs:eu-west-1:123456789012:task-definition/app:1';
+    const one = { ...base, account: '210000000001', requestIds: [], ids: { taskDefinitions: [definition] } };
+    const other = { ...base, account: '210000000002', requestIds: [], ids: { tasks: [`definition ${definition}`] } };
+    const flags = verifyClass([{ student: 'one', evidence: one }, { student: 'other', evidence: other }], { examples: EXAMPLES });
+    expect(flags.get('one')).toEqual([]);
+    expect(flags.get('other')).toEqual([]);
+    const same = verifyClass([{ student: 'one', evidence: one }, { student: 'again', evidence: { ...one, account: '210000000003' } }], { examples: EXAMPLES });
+    expect(same.get('again')![0]!.evidence).toEqual([`task definition ${definition}: also in one`, NO_REQUEST_IDS]);
+  });
+});
