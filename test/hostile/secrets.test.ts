@@ -287,9 +287,16 @@ describe('key material wherever it lies', () => {
   });
 
   it('finds GitHub and OpenAI tokens, whose _ and - break a base64 run', () => {
-    for (const token of [GITHUB_TOKEN, OPENAI_KEY, `github_pat_11ABCDEFG0${'aB3dE5gH7j'.repeat(6)}`]) {
+    // The last two hold no base64 run of 40: only their prefix shows them.
+    for (const token of [GITHUB_TOKEN, OPENAI_KEY, `github_pat_11ABCDEFG0${'aB3dE5gH7j'.repeat(6)}`, `github_pat_${'aB3_'.repeat(12)}`, `ghs_${'aB3d'.repeat(9)}`]) {
       expect(findSecret(`token=${token}`)?.kind).toBe('API token');
       expect(redactSecrets(`x ${token} y`)).not.toContain(token.slice(4, -4));
+    }
+  });
+
+  it('redacts access key ids, long-term and temporary, in a longer text', () => {
+    for (const id of ['AKIAFAKELONGTERMK001', TEMPORARY_KEY_ID]) {
+      expect(redactSecrets(`the key ${id} was used`)).toBe(`the key ${id.slice(0, 4)}…${id.slice(-4)} was used`);
     }
   });
 
