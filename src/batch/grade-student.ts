@@ -7,8 +7,8 @@ import { checksById } from '../../checks/index.js';
 import { AwsAccessError, UsageError } from '../errors.js';
 import { settleGrading, type Grading } from '../grade/grading.js';
 import { summarizeScorecard, type ScorecardSummary } from '../grade/summary.js';
-import { renderReports, type ReportFormat } from '../report/index.js';
-import { safeText } from '../report/safe-text.js';
+import { renderSafeReports, type ReportFormat } from '../report/index.js';
+import { makeScorecardSafe, safeText } from '../report/safe-text.js';
 import type { Submission } from '../resolve/lab.js';
 import type { Rubric } from '../rubric/types.js';
 import { parseSnapshot } from '../snapshot/load.js';
@@ -186,8 +186,10 @@ export async function gradeIntoFolder(
     );
     // The lab's resources, for --deadline, are those the grade chose.
     const evidence = snapshotEvidence(snapshot, scorecard.choices);
-    // Every format from one safe copy of the scorecard, scorecard.json last.
-    const reports = renderReports(scorecard, [...context.fileFormats, 'json']);
+    // Every format from the scorecard made safe in place (it is this function's own, graded
+    // unfrozen: no copy), scorecard.json last. The summary handed on holds the same safe text as
+    // scorecard.json, as a kept student's summary, read from it, does.
+    const reports = renderSafeReports(makeScorecardSafe(scorecard), [...context.fileFormats, 'json']);
     writable();
     // Checked once: folderWriter writes the files with synchronous calls, one after another.
     const folder = await folderWriter(dir);

@@ -10,7 +10,7 @@ import { htmlReporter } from './html.js';
 import { jsonReporter } from './json.js';
 import { junitReporter } from './junit.js';
 import { markdownReporter } from './markdown.js';
-import { safeScorecard } from './safe-text.js';
+import { safeScorecard, type SafeScorecard } from './safe-text.js';
 import type { Reporter, ReportOptions } from './steps.js';
 
 export type { ManualPoints, Reporter, ReportOptions } from './steps.js';
@@ -69,7 +69,11 @@ export interface RenderedReport {
 
 /** Renders every format from one safe copy of the scorecard (a copy is made per call, not per format). */
 export function renderReports(scorecard: Scorecard, formats: readonly ReportFormat[], options: ReportOptions = {}): RenderedReport[] {
-  const safe = safeScorecard(scorecard);
+  return renderSafeReports(safeScorecard(scorecard), formats, options);
+}
+
+/** Renders every format from a scorecard already made safe (safeScorecard, or makeScorecardSafe for one the caller owns). */
+export function renderSafeReports(safe: SafeScorecard, formats: readonly ReportFormat[], options: ReportOptions = {}): RenderedReport[] {
   return formats.map((format) => {
     const reporter = REPORTERS[format];
     return { format, ...(reporter.file === undefined ? {} : { file: reporter.file }), text: reporter.render(safe, options) };

@@ -89,7 +89,44 @@ function safeValue(value: unknown): unknown {
   return value;
 }
 
-/** A copy of the scorecard with every string made safe; reporters only ever see this. */
-export function safeScorecard(scorecard: Scorecard): Scorecard {
-  return safeValue(scorecard) as Scorecard;
+declare const madeSafe: unique symbol;
+
+/** A scorecard whose every string is safe text: what reporters are given. */
+export type SafeScorecard = Scorecard & { readonly [madeSafe]: true };
+
+/** A copy of the scorecard with every string made safe; reporters only ever see this or the next. */
+export function safeScorecard(scorecard: Scorecard): SafeScorecard {
+  return safeValue(scorecard) as SafeScorecard;
+}
+
+function makeSafeInPlace(value: object): void {
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index += 1) {
+      const child: unknown = value[index];
+      if (typeof child === 'string') {
+        const safe = safeText(child);
+        if (safe !== child) value[index] = safe;
+      } else if (child !== null && typeof child === 'object') makeSafeInPlace(child);
+    }
+    return;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const child = record[key];
+    if (typeof child === 'string') {
+      const safe = safeText(child);
+      // An own entry named __proto__ is set as the entry it is (a plain assignment reaches it first, never the prototype's setter).
+      if (safe !== child) record[key] = safe;
+    } else if (child !== null && typeof child === 'object') makeSafeInPlace(child);
+  }
+}
+
+/**
+ * The scorecard itself with every string made safe, without a copy: for a scorecard its caller
+ * owns (graded unfrozen) and reads only safe from now on. A string is written only when making
+ * it safe changes it, so nothing shared with other scorecards (a rubric's text) is written to.
+ */
+export function makeScorecardSafe(scorecard: Scorecard): SafeScorecard {
+  makeSafeInPlace(scorecard);
+  return scorecard as SafeScorecard;
 }

@@ -7,7 +7,7 @@ import { UsageError } from '../../src/errors.js';
 import { FORMATS, parseFormats, renderReport, writeReports } from '../../src/report/index.js';
 import type { Scorecard } from '../../src/grade/scorecard.js';
 import fc from 'fast-check';
-import { neutralizeControls, oneLine, safeScorecard } from '../../src/report/safe-text.js';
+import { makeScorecardSafe, neutralizeControls, oneLine, safeScorecard } from '../../src/report/safe-text.js';
 import { findSecret, redactSecrets } from '../../src/secrets.js';
 import { scorecard } from './support.js';
 
@@ -92,6 +92,26 @@ describe('safeScorecard', () => {
     expect(Object.getPrototypeOf(safe.nested)).toBe(Object.prototype);
     expect(Object.keys(safe.nested)).toEqual(['__proto__', 'list']);
     expect(JSON.stringify(safe.nested)).toBe('{"__proto__":{"polluted":"x\\\\u2028y"},"list":["AKIA…STS1"]}');
+  });
+});
+
+describe('makeScorecardSafe', () => {
+  it('makes every string safe in the scorecard itself, writes none that is safe already, and sets a key named __proto__ as the entry it is', () => {
+    const card = JSON.parse('{"summary":"a\\nb","nested":{"__proto__":{"polluted":"x\\u2028y"},"list":["AKIAFAKEKEYFORTESTS1","plain"]}}') as Record<string, unknown>;
+    // Shared text (a rubric's) is safe already: a frozen object of it is never written to.
+    const shared = Object.freeze({ title: 'Create an admin IAM group and user', list: Object.freeze(['ok']) });
+    card.shared = shared;
+    const copy = safeScorecard(structuredClone({ ...card, shared: { ...shared, list: [...shared.list] } }) as unknown as Scorecard);
+    const safe = makeScorecardSafe(card as unknown as Scorecard);
+    expect(safe).toBe(card);
+    expect(card.summary).toBe('a\\nb');
+    const nested = card.nested as Record<string, unknown>;
+    expect(Object.getPrototypeOf(nested)).toBe(Object.prototype);
+    expect(Object.keys(nested)).toEqual(['__proto__', 'list']);
+    expect(JSON.stringify(nested)).toBe('{"__proto__":{"polluted":"x\\\\u2028y"},"list":["AKIA…STS1","plain"]}');
+    expect(card.shared).toBe(shared);
+    // The same text as the copy's.
+    expect(JSON.stringify(card)).toBe(JSON.stringify(copy));
   });
 });
 
