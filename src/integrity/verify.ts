@@ -71,25 +71,19 @@ function idsByKind(evidences: readonly Evidence[]): IdsByKind {
   return new Map(ID_KINDS.map((kind) => [kind, new Set(evidences.flatMap((evidence) => idsOfKind(evidence, kind)))]));
 }
 
-/** The evidence's values that `known` holds too, labelled, in reading order. */
-function heldIn(evidence: Evidence, known: IdsByKind): string[] {
+/** The evidence's values that `known` holds too, labelled, in reading order; with `firstOnly`, the first of them at most. */
+function heldIn(evidence: Evidence, known: IdsByKind, firstOnly = false): string[] {
   const held: string[] = [];
   for (const kind of ID_KINDS) {
     const set = known.get(kind)!;
     if (set.size === 0) continue;
-    for (const id of idsOfKind(evidence, kind)) if (set.has(id)) held.push(labelled(kind, id));
+    for (const id of idsOfKind(evidence, kind)) {
+      if (!set.has(id)) continue;
+      held.push(labelled(kind, id));
+      if (firstOnly) return held;
+    }
   }
   return held;
-}
-
-/** Whether the evidence holds any value that `known` holds. */
-function holdsAny(evidence: Evidence, known: IdsByKind): boolean {
-  for (const kind of ID_KINDS) {
-    const set = known.get(kind)!;
-    if (set.size === 0) continue;
-    for (const id of idsOfKind(evidence, kind)) if (set.has(id)) return true;
-  }
-  return false;
 }
 
 /** Said on every flag of a snapshot that carries no request ids: nothing in it shows AWS answered its collector. */
@@ -136,7 +130,7 @@ function accountFlag(entry: SubmittedEvidence): IntegrityFlag | undefined {
   };
 }
 
-/** Each bundled example's labelled ids, collected once per batch (not once per student and example). */
+/** Each bundled example's ids by kind, collected once per batch (not once per student and example). */
 const exampleIds = new WeakMap<Evidence, IdsByKind>();
 
 function idsOfExample(evidence: Evidence): IdsByKind {
@@ -159,7 +153,7 @@ function exampleFlag(entry: SubmittedEvidence, options: VerifyOptions): Integrit
   // and list of examples: a batch verifies each student when they finish and with the class at the
   // end), then each example only for one who does.
   if (clearOfExamples.get(entry.evidence) === options.examples) return undefined;
-  if (!holdsAny(entry.evidence, idsOfExamples(options.examples))) {
+  if (heldIn(entry.evidence, idsOfExamples(options.examples), true).length === 0) {
     clearOfExamples.set(entry.evidence, options.examples);
     return undefined;
   }

@@ -266,8 +266,7 @@ function whoMissed(steps: OverviewStep[], students: OverviewStudent[]): string {
   for (const student of students) {
     if (!student.scorecard) continue;
     byId.clear();
-    for (const section of student.scorecard.sections) for (const result of section.steps) byId.set(result.id, result);
-    for (const result of student.scorecard.bonus) byId.set(result.id, result);
+    for (const result of allSteps(student.scorecard)) byId.set(result.id, result);
     for (let index = 0; index < steps.length; index += 1) {
       const step = steps[index]!;
       const result = byId.get(step.id);

@@ -100,23 +100,13 @@ export function safeScorecard(scorecard: Scorecard): SafeScorecard {
 }
 
 function makeSafeInPlace(value: object): void {
-  if (Array.isArray(value)) {
-    for (let index = 0; index < value.length; index += 1) {
-      const child: unknown = value[index];
-      if (typeof child === 'string') {
-        const safe = safeText(child);
-        if (safe !== child) value[index] = safe;
-      } else if (child !== null && typeof child === 'object') makeSafeInPlace(child);
-    }
-    return;
-  }
-  const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    const child = record[key];
+  const holder = value as Record<string | number, unknown>;
+  for (const key of Array.isArray(value) ? value.keys() : Object.keys(holder)) {
+    const child = holder[key];
     if (typeof child === 'string') {
       const safe = safeText(child);
       // An own entry named __proto__ is set as the entry it is (a plain assignment reaches it first, never the prototype's setter).
-      if (safe !== child) record[key] = safe;
+      if (safe !== child) holder[key] = safe;
     } else if (child !== null && typeof child === 'object') makeSafeInPlace(child);
   }
 }

@@ -97,7 +97,7 @@ describe('safeScorecard', () => {
 
 describe('makeScorecardSafe', () => {
   it('makes every string safe in the scorecard itself, writes none that is safe already, and sets a key named __proto__ as the entry it is', () => {
-    const card = JSON.parse('{"summary":"a\\nb","nested":{"__proto__":{"polluted":"x\\u2028y"},"list":["AKIAFAKEKEYFORTESTS1","plain"]}}') as Record<string, unknown>;
+    const card = JSON.parse('{"summary":"a\\nb","nested":{"__proto__":{"polluted":"x\\u2028y"},"list":["AKIAFAKEKEYFORTESTS1","plain"]},"own":{"__proto__":"p\\nq"}}') as Record<string, unknown>;
     // Shared text (a rubric's) is safe already: a frozen object of it is never written to.
     const shared = Object.freeze({ title: 'Create an admin IAM group and user', list: Object.freeze(['ok']) });
     card.shared = shared;
@@ -110,6 +110,9 @@ describe('makeScorecardSafe', () => {
     expect(Object.keys(nested)).toEqual(['__proto__', 'list']);
     expect(JSON.stringify(nested)).toBe('{"__proto__":{"polluted":"x\\\\u2028y"},"list":["AKIA…STS1","plain"]}');
     expect(card.shared).toBe(shared);
+    const own = card.own as Record<string, unknown>;
+    expect(Object.getPrototypeOf(own)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(own, '__proto__')?.value).toBe('p\\nq');
     // The same text as the copy's.
     expect(JSON.stringify(card)).toBe(JSON.stringify(copy));
   });
