@@ -108,7 +108,7 @@ afterAll(async () => {
 function environment(): NodeJS.ProcessEnv {
   return {
     AWS_ENDPOINT_URL: standin.url,
-    AWS_ACCESS_KEY_ID: 'AKIAFAKEINSTRUCTOR01',
+    AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEINSTRUC01',
     AWS_SECRET_ACCESS_KEY: 'instructorSecretExampleinstructorSecret0',
     AWS_REGION: 'eu-west-1',
     AWS_PROFILE: undefined,

@@ -126,7 +126,7 @@ describe('the GitHub Classroom template', () => {
       {
         GITHUB_REPOSITORY: 'example-class/mlops-lab-bob',
         LAB_GRADER_COURSE_SECRET: secret,
-        LAB_GRADER_AWS_ACCESS_KEY_ID: 'AKIAFAKEKEYFORTESTS1',
+        LAB_GRADER_AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEKEYTESTS1',
         LAB_GRADER_AWS_SECRET_ACCESS_KEY: 'fakeSecretForTheClassroomTemplateTest00',
         // Nothing answers here: the grade stops at the role, naming whose grade it was.
         AWS_ENDPOINT_URL: 'http://127.0.0.1:9',

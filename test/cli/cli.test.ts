@@ -129,7 +129,7 @@ describe('lab-grader grade', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const env = {
       AWS_ENDPOINT_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      AWS_ACCESS_KEY_ID: 'AKIAFAKEKEYFORTESTS1',
+      AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEKEYTESTS1',
       AWS_SECRET_ACCESS_KEY: 'not-a-secret',
       AWS_CONFIG_FILE: join(work, 'no-config'),
       AWS_SHARED_CREDENTIALS_FILE: join(work, 'no-credentials'),
@@ -201,7 +201,7 @@ describe('lab-grader grade', () => {
     const config = file('aws-config-typo', '[default]\nregion = eu-west-1\n[profile student]\nsso_session = course\n[sso-session course]\nsso_region = eu-west-1\n');
     const credentials = file('aws-credentials-typo', '[lab-admin]\naws_access_key_id = x\n');
     // No region anywhere, and credentials in the environment: neither may be what the message is about.
-    const env = { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_REGION: '', AWS_DEFAULT_REGION: '', AWS_ACCESS_KEY_ID: 'AKIAFAKEKEYFORTESTS1', AWS_SECRET_ACCESS_KEY: 'not-a-secret' };
+    const env = { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_REGION: '', AWS_DEFAULT_REGION: '', AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEKEYTESTS1', AWS_SECRET_ACCESS_KEY: 'not-a-secret' };
     const runs = await Promise.all([
       cli(['grade', '--profile', 'studnet'], root, env),
       cli(['grade', '--profile', 'studnet', '--region', 'eu-west-1'], root, env),

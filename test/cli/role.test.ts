@@ -24,7 +24,7 @@ const ASSUMED_ROLE = `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2
 const GRADER_ACCOUNT = '111122223333';
 /** A role in the instructor's own account: never a student's. */
 const OWN_ROLE = `arn:aws:iam::${GRADER_ACCOUNT}:role/lab-grader-readonly`;
-const INSTRUCTOR_KEY = 'AKIAFAKEINSTRUCTOR01';
+const INSTRUCTOR_KEY = 'AKIAEXAMPLEINSTRUC01';
 /** sts:GetCallerIdentity as AWS answers it: the instructor's user for their key, the assumed role for the role's. */
 const caller = (signer: string) => {
   const [arn, userId, account] =

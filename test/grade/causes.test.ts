@@ -24,7 +24,7 @@ async function sdkErrorFor(status: number, contentType: string, body: string): P
   const client = new CloudTrailClient({
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     region: 'eu-west-1',
-    credentials: { accessKeyId: 'AKIAFAKEKEYFORTESTS1', secretAccessKey: 'not-a-secret' },
+    credentials: { accessKeyId: 'AKIAEXAMPLEKEYTESTS1', secretAccessKey: 'not-a-secret' },
     maxAttempts: 1,
   });
   try {

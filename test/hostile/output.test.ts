@@ -18,7 +18,7 @@ const SCRIPT_LINK = '[open the lab](javascript:alert(1))';
 const REFERENCE = '\n[lab]: https://tracker.example/ref';
 const RLO = '\u202Egnp.exe';
 const ESCAPES = '\u001b[2J\u001b]8;;https://tracker.example\u0007link\u001b]8;;\u0007\r';
-const ACCESS_KEY = 'AKIAFAKEKEYFORTESTS1';
+const ACCESS_KEY = 'AKIAEXAMPLEKEYTESTS1';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const PAYLOAD = `${PIXEL} ${SCRIPT_LINK}${REFERENCE} ${RLO} ${ESCAPES} ${ACCESS_KEY} ${SECRET} <img src=x onerror=alert(1)>`;
 

@@ -134,7 +134,7 @@ describe('an AWS endpoint that never answers the first call', () => {
         PATH: process.env.PATH,
         HOME: work,
         AWS_ENDPOINT_URL: stalled.url,
-        AWS_ACCESS_KEY_ID: 'AKIAFAKEKEYFORTESTS1',
+        AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEKEYTESTS1',
         AWS_SECRET_ACCESS_KEY: 'not-a-secret',
         AWS_CONFIG_FILE: join(work, 'no-config'),
         AWS_SHARED_CREDENTIALS_FILE: join(work, 'no-credentials'),

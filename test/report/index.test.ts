@@ -86,7 +86,7 @@ describe('writeReports', () => {
 
 describe('safeScorecard', () => {
   it('copies every string made safe, and a key named __proto__ as an entry of its own, never as the prototype', () => {
-    const card = JSON.parse('{"summary":"a\\nb","nested":{"__proto__":{"polluted":"x\\u2028y"},"list":["AKIAFAKEKEYFORTESTS1"]}}') as Record<string, unknown>;
+    const card = JSON.parse('{"summary":"a\\nb","nested":{"__proto__":{"polluted":"x\\u2028y"},"list":["AKIAEXAMPLEKEYTESTS1"]}}') as Record<string, unknown>;
     const safe = safeScorecard(card as unknown as Scorecard) as unknown as { summary: string; nested: Record<string, unknown> };
     expect(safe.summary).toBe('a\\nb');
     expect(Object.getPrototypeOf(safe.nested)).toBe(Object.prototype);
@@ -97,7 +97,7 @@ describe('safeScorecard', () => {
 
 describe('makeScorecardSafe', () => {
   it('makes every string safe in the scorecard itself, writes none that is safe already, and sets a key named __proto__ as the entry it is', () => {
-    const card = JSON.parse('{"summary":"a\\nb","nested":{"__proto__":{"polluted":"x\\u2028y"},"list":["AKIAFAKEKEYFORTESTS1","plain"]},"own":{"__proto__":"p\\nq"}}') as Record<string, unknown>;
+    const card = JSON.parse('{"summary":"a\\nb","nested":{"__proto__":{"polluted":"x\\u2028y"},"list":["AKIAEXAMPLEKEYTESTS1","plain"]},"own":{"__proto__":"p\\nq"}}') as Record<string, unknown>;
     // Shared text (a rubric's) is safe already: a frozen object of it is never written to.
     const shared = Object.freeze({ title: 'Create an admin IAM group and user', list: Object.freeze(['ok']) });
     card.shared = shared;

@@ -18,7 +18,7 @@ export const FIXTURE = fileURLToPath(new URL('./deployed.snapshot.json', import.
 async function maskAccessKeyIds(file: string): Promise<void> {
   const fakes = new Map<string, string>();
   const text = (await readFile(file, 'utf8')).replace(/(?<![A-Z0-9])AKIA[A-Z0-9]{16}(?![A-Z0-9])/g, (id) => {
-    if (!fakes.has(id)) fakes.set(id, `AKIAFAKESTANDINKEY${String(fakes.size + 1).padStart(2, '0')}`);
+    if (!fakes.has(id)) fakes.set(id, `AKIAEXAMPLESTANDIN${String(fakes.size + 1).padStart(2, '0')}`);
     return fakes.get(id)!;
   });
   await writeFile(file, text);
