@@ -10,19 +10,23 @@
 // bundle's chunks from start/, written again as functions because Node 20 gives V8's code cache
 // to a vm.Script only: the chunks a regrade of the complete example runs go into one script,
 // hot.js, with the code cache that regrade left (hot.cache, and in hot.json the SHA-256 of hot.js
-// and the Node that made it).
+// and the Node that made it). A grading thread of the batch starts from
+// dist/bin/grading-thread.js (src/cli/grading-thread.ts), which runs the thread's code bundled
+// apart as one script, start/thread.js, with the code cache a grading thread left when it had
+// graded the bundled examples under the batch's compiler settings (thread.cache, thread.json).
 //
 //   node scripts/bundle.mjs [outdir]     default: dist/bin
 /* global process, URL */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Script, constants } from 'node:vm';
+import { Worker, parentPort } from 'node:worker_threads';
 import { build, transform } from 'esbuild';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -111,9 +115,13 @@ export async function bundle(outdir = 'dist/bin') {
   writeFileSync(join(esm, 'package.json'), '{ "type": "module" }\n');
   writeFileSync(join(bin, 'package.json'), '{ "type": "commonjs" }\n');
   writeFileSync(join(esm, 'prepared.json'), JSON.stringify(await prepareState()));
-  await build({ ...NODE_BUILD, format: 'cjs', banner: {}, entryPoints: ['src/cli/start.ts'], outfile: join(bin, 'lab-grader.js'), minifyWhitespace: true, minifySyntax: true, legalComments: 'none' });
-  await writeStart(bin, result.metafile);
-  return result.metafile;
+  const starts = { 'lab-grader': 'src/cli/start.ts', 'grading-thread': 'src/cli/grading-thread.ts' };
+  await build({ ...NODE_BUILD, format: 'cjs', banner: {}, entryPoints: starts, outdir: bin, minifyWhitespace: true, minifySyntax: true, legalComments: 'none' });
+  mkdirSync(join(bin, 'start'));
+  // Each trains its code cache in a process of its own: side by side.
+  const [, thread] = await Promise.all([writeStart(bin, result.metafile), writeThread(bin)]);
+  // The thread's script last, so a look for the chunk that holds a source finds the bundle's first.
+  return { inputs: { ...result.metafile.inputs, ...thread.inputs }, outputs: { ...result.metafile.outputs, ...thread.outputs } };
 }
 
 /** The chunk `code` (esbuild's ES module) as the function src/cli/start.ts runs: imports and exports as CommonJS, import.meta as `meta`. */
@@ -141,30 +149,121 @@ async function chunkFunction(code) {
 /** Writes `outdir`/start/: every chunk as CommonJS, then hot.js and its code cache from a regrade of the complete example. */
 async function writeStart(outdir, metafile) {
   const start = join(outdir, 'start');
-  mkdirSync(start);
   const chunks = new Map();
   for (const output of Object.keys(metafile.outputs)) {
     const name = basename(output);
     if (name.endsWith('.js')) chunks.set(name, await chunkFunction(readFileSync(join(outdir, 'esm', name), 'utf8')));
   }
   for (const [name, factory] of chunks) writeFileSync(join(start, name.replace(/\.js$/, '.cjs')), `module.exports=${factory};\n`);
-  const hot = [...new Set(regradeOnce(outdir))].filter((name) => chunks.has(name));
+  const hot = [...new Set(await regradeOnce(outdir))].filter((name) => chunks.has(name));
   const source = `({${hot.map((name) => `${JSON.stringify(name)}:${chunks.get(name)}`).join(',\n')}})`;
   writeFileSync(join(start, 'hot.js'), source);
-  regradeOnce(outdir);
+  await regradeOnce(outdir);
   writeFileSync(join(start, 'hot.json'), JSON.stringify({ sha256: createHash('sha256').update(source).digest('hex'), node: process.version }));
+}
+
+/** Runs this script with `step`, `outdir` and a fresh folder in a process of its own, which `then` reads before the folder goes. */
+async function trainIn(step, outdir, what, then = () => undefined) {
+  const work = mkdtempSync(join(tmpdir(), 'lab-grader-train-'));
+  try {
+    await new Promise((resolve, reject) => {
+      execFile(process.execPath, [fileURLToPath(import.meta.url), step, outdir, work], (error, _stdout, stderr) => {
+        if (error) reject(new Error(`${what} exited ${error.code}: ${stderr}`));
+        else resolve();
+      });
+    });
+    return then(work);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 /** Regrades the complete example with start/ in a process of its own (see trainStart); returns the chunks it ran. */
 function regradeOnce(outdir) {
-  const work = mkdtempSync(join(tmpdir(), 'lab-grader-start-'));
-  try {
-    const ran = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--train-start', outdir, work], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-    if (ran.status !== 0) throw new Error(`the regrade that makes the start's code cache exited ${ran.status}: ${ran.stderr}`);
-    return JSON.parse(readFileSync(join(work, 'ran.json'), 'utf8'));
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  return trainIn('--train-start', outdir, "the regrade that makes the start's code cache", (work) => JSON.parse(readFileSync(join(work, 'ran.json'), 'utf8')));
+}
+
+/**
+ * Writes `outdir`/start/thread.js, a grading thread's code (src/batch/worker.ts and all it
+ * imports) as one function of CommonJS's `require`, `module`, `exports` and `meta` for
+ * import.meta, then its code cache from a thread that grades the bundled examples; returns
+ * esbuild's metafile of the script.
+ */
+async function writeThread(outdir) {
+  const file = join(outdir, 'start', 'thread.js');
+  const { outputFiles, metafile } = await build({
+    ...NODE_BUILD,
+    format: 'cjs',
+    banner: {},
+    entryPoints: ['src/batch/worker.ts'],
+    outfile: file,
+    write: false,
+    define: { 'import.meta': 'meta' },
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: 'none',
+    metafile: true,
+  });
+  const source = `(function(require,module,exports,meta){${outputFiles[0].text}\n})`;
+  writeFileSync(file, source);
+  await trainIn('--train-thread', outdir, "the grading thread that makes the thread's code cache");
+  writeFileSync(join(outdir, 'start', 'thread.json'), JSON.stringify({ sha256: createHash('sha256').update(source).digest('hex'), node: process.version }));
+  return metafile;
+}
+
+/**
+ * As the batch does with a class (src/batch/compiler.ts, src/batch/pool.ts): sets the grading
+ * threads' compiler settings (V8 takes a code cache only under the flags it was made with), then
+ * has one grading thread (trainThread) grade each bundled example three times, once with the
+ * bundled submission, in `work`. The build fails if a student is not graded.
+ */
+async function trainThreads(outdir, work) {
+  const compiler = join(work, 'compiler.mjs');
+  await build({ ...NODE_BUILD, entryPoints: ['src/batch/compiler.ts'], outfile: compiler });
+  const { tuneCompilerForGrading } = await import(pathToFileURL(compiler).href);
+  tuneCompilerForGrading();
+  const { rubric } = JSON.parse(readFileSync(join(outdir, 'esm', 'prepared.json'), 'utf8'));
+  const context = { rubric, rubricFile: 'rubric.yaml', paramOverrides: {}, fileFormats: ['html'] };
+  const examples = readdirSync(join(root, 'examples')).filter((name) => name.endsWith('.snapshot.json'));
+  const jobs = examples.flatMap((name) =>
+    [0, 1, 2].map((round) => ({
+      studentId: `${name}-${round}`,
+      dir: join(work, 'class', `${name}-${round}`),
+      snapshotPath: join(root, 'examples', name),
+      origin: 'roster',
+      ...(round === 0 ? { submissionPath: join(root, 'examples', 'submission') } : {}),
+    })),
+  ).map((job, id) => ({ ...job, id }));
+  const thread = new Worker(fileURLToPath(import.meta.url), { argv: ['--thread-cache', join(outdir, 'start'), jobs.length], workerData: context });
+  await new Promise((resolve, reject) => {
+    let graded = 0;
+    thread.on('error', reject);
+    thread.on('message', ({ id, result }) => {
+      if (result.status !== 'ok') reject(new Error(`${jobs[id].studentId}: ${result.error}`));
+      else if ((graded += 1) === jobs.length) resolve();
+    });
+    for (const job of jobs) thread.postMessage(job);
+  });
+  await thread.terminate();
+}
+
+/**
+ * The steps of src/cli/grading-thread.ts (change them together) in a thread that writes the
+ * script's code cache before its reply for the last of `jobs` students.
+ */
+function trainThread(start, jobs) {
+  const file = join(start, 'thread.js');
+  const script = new Script(readFileSync(file, 'utf8'), { filename: file, importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+  const thread = script.runInThisContext();
+  let replies = 0;
+  const reply = parentPort.postMessage.bind(parentPort);
+  parentPort.postMessage = (message) => {
+    if ((replies += 1) === jobs) writeFileSync(join(start, 'thread.cache'), script.createCachedData());
+    reply(message);
+  };
+  const meta = { url: pathToFileURL(file).href };
+  const module = { exports: {} };
+  thread(createRequire(meta.url), module, module.exports, meta);
 }
 
 /**
@@ -180,7 +279,7 @@ function trainStart(outdir, work) {
     script = new Script(readFileSync(hotFile, 'utf8'), { filename: hotFile, importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
     hot = script.runInThisContext();
   }
-  const meta = { url: pathToFileURL(join(outdir, 'esm', 'cli.js')).href };
+  const meta = { url: pathToFileURL(join(outdir, 'esm', 'cli.js')).href, gradingThread: join(outdir, 'grading-thread.js') };
   const nodeRequire = createRequire(meta.url);
   const loaded = new Map();
   const load = (name) => {
@@ -203,5 +302,7 @@ function trainStart(outdir, work) {
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   if (process.argv[2] === '--train-start') trainStart(process.argv[3], process.argv[4]);
+  else if (process.argv[2] === '--train-thread') await trainThreads(process.argv[3], process.argv[4]);
+  else if (process.argv[2] === '--thread-cache') trainThread(process.argv[3], Number(process.argv[4]));
   else await bundle(process.argv[2]);
 }

@@ -28,9 +28,21 @@ interface Pending {
  */
 export const JOBS_PER_THREAD = 2;
 
-/** A built install runs worker.js; from source (tsx) the thread first registers tsx to read worker.ts. */
+declare global {
+  interface ImportMeta {
+    /** The published bin's start sets this: the start of a grading thread beside it (src/cli/grading-thread.ts). */
+    readonly gradingThread?: string;
+  }
+}
+
+/**
+ * The published bin runs the grading thread's start that its own start names (its code as one
+ * script with a code cache); another built install runs worker.js; from source (tsx) the
+ * thread first registers tsx to read worker.ts.
+ */
 function startWorker(context: GradingContext, given: URL | undefined): Worker {
   if (given) return new Worker(given, { workerData: context });
+  if (import.meta.gradingThread !== undefined) return new Worker(import.meta.gradingThread, { workerData: context });
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData: context });
   const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
   const entry = JSON.stringify(new URL('./worker.ts', import.meta.url).href);
