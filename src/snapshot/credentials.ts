@@ -21,8 +21,12 @@ type JsonPath = (string | number)[];
  * own quotes, escaped as often as it is nested (`"sessionToken"`, `\"sessionToken\"`).
  */
 const CREDENTIAL_KEY_TEXT = /"(secretaccesskey|sessiontoken|aws_secret_access_key|aws_session_token)\\*"/i;
-/** Escapes that spell a key's letters or a secret's characters another way (`\u0053`, `\/`). */
-const SPELLING_ESCAPE = /\\[u/]/;
+/** Whether the text holds an escape that spells a key's letters or a secret's characters another way (`\u0053`, `\/`). */
+function hasSpellingEscape(text: string): boolean {
+  // Two searches for a literal: backslashes are rare, where a regular expression reads every character.
+  return text.includes('\\u') || text.includes('\\/');
+}
+
 /**
  * The brackets one string may hold while JSON text in it provably stays within MAX_DEPTH. A
  * string lies at most INPUT_LIMITS.depth deep; JSON text in it with m arrays and objects on one
@@ -30,31 +34,73 @@ const SPELLING_ESCAPE = /\\[u/]/;
  */
 const SAFE_BRACKETS_IN_STRING = Math.floor((MAX_DEPTH - INPUT_LIMITS.depth) / 2);
 
-/** Where a string that may be JSON text opens: its quote, whitespace, then `[` or `{` (as `embeddedJson` trims and tests). */
-const JSON_IN_STRING = /"(?:\s|\\[nrtf])*[[{]/g;
-
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
 /**
- * The most `[` and `{` one string holds, of the strings that may be JSON text. Strings nested
- * in one (JSON text inside JSON text) are counted with it; a quote the search finds inside a
- * string that is not JSON text only makes it count from there to that string's end.
+ * What a regular expression's `\s` matches, by UTF-16 code unit: ECMAScript's white space (tab,
+ * VT, FF, space, U+00A0, U+1680, U+2000-U+200A, U+202F, U+205F, U+3000, U+FEFF) and line
+ * terminators (LF, CR, U+2028, U+2029).
  */
-function bracketsInJsonStrings(text: string): number {
+const SPACE = new Uint8Array(0x10000);
+for (const code of [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff]) SPACE[code] = 1;
+for (let code = 0x2000; code <= 0x200a; code += 1) SPACE[code] = 1;
+/** The letters of the escapes `\n`, `\r`, `\t`, `\f`, by UTF-16 code unit. */
+const ESCAPED_SPACE = new Uint8Array(0x80);
+for (const letter of 'nrtf') ESCAPED_SPACE[letter.charCodeAt(0)] = 1;
+
+/**
+ * The quote before the bracket at `bracket` when only white space and the escapes `\n`, `\r`,
+ * `\t`, `\f` lie between them (a string that may be JSON text opens there, as `embeddedJson`
+ * trims and tests), else -1. Read backwards, these parts are read as they are forwards: a space
+ * is one character, an escape its letter after a backslash.
+ */
+function quoteOpening(text: string, bracket: number): number {
+  let at = bracket - 1;
+  while (at >= 0) {
+    const code = text.charCodeAt(at);
+    if (code === QUOTE) return at;
+    if (SPACE[code] === 1) at -= 1;
+    else if (code < 0x80 && ESCAPED_SPACE[code] === 1 && at > 0 && text.charCodeAt(at - 1) === BACKSLASH) at -= 2;
+    else return -1;
+  }
+  return -1;
+}
+
+/**
+ * The most `[` and `{` one string holds, of the strings that may be JSON text (those that open
+ * with a quote, then white space or `\n` `\r` `\t` `\f` escapes, then `[` or `{`; the first one
+ * at or after where the last ended, as the regular expression `/"(?:\s|\\[nrtf])*[[{]/g` finds
+ * them). Strings nested in one (JSON text inside JSON text) are counted with it; a quote found
+ * inside a string that is not JSON text only makes it count from there to that string's end.
+ * Found from the brackets back to their quote: a text has far fewer brackets than quotes, and
+ * each is found with a search for the character.
+ */
+export function bracketsInJsonStrings(text: string): number {
   let most = 0;
-  JSON_IN_STRING.lastIndex = 0;
-  for (let match = JSON_IN_STRING.exec(text); match !== null; match = JSON_IN_STRING.exec(text)) {
-    let count = 0;
-    let at = match.index + 1;
-    for (; at < text.length; at += 1) {
-      const code = text.charCodeAt(at);
-      if (code === BACKSLASH) at += 1;
-      else if (code === QUOTE) break;
-      else if (code === 0x5b || code === 0x7b) count += 1;
+  // Where the search for the next opening goes on from.
+  let from = 0;
+  let square = text.indexOf('[');
+  let curly = text.indexOf('{');
+  while (square !== -1 || curly !== -1) {
+    const bracket = curly === -1 || (square !== -1 && square < curly) ? square : curly;
+    const quote = quoteOpening(text, bracket);
+    let next = bracket + 1;
+    if (quote >= from) {
+      let count = 0;
+      let at = quote + 1;
+      for (; at < text.length; at += 1) {
+        const code = text.charCodeAt(at);
+        if (code === BACKSLASH) at += 1;
+        else if (code === QUOTE) break;
+        else if (code === 0x5b || code === 0x7b) count += 1;
+      }
+      most = Math.max(most, count);
+      from = at + 1;
+      next = Math.max(next, from);
     }
-    most = Math.max(most, count);
-    JSON_IN_STRING.lastIndex = at + 1;
+    if (square !== -1 && square < next) square = text.indexOf('[', next);
+    if (curly !== -1 && curly < next) curly = text.indexOf('{', next);
   }
   return most;
 }
@@ -66,7 +112,7 @@ function bracketsInJsonStrings(text: string): number {
  * token would lie in, and no string holding enough brackets to nest JSON text too deep to check.
  */
 export function mayHoldCredential(text: string): boolean {
-  return CREDENTIAL_KEY_TEXT.test(text) || SPELLING_ESCAPE.test(text) || maySecret(text) || bracketsInJsonStrings(text) > SAFE_BRACKETS_IN_STRING;
+  return CREDENTIAL_KEY_TEXT.test(text) || hasSpellingEscape(text) || maySecret(text) || bracketsInJsonStrings(text) > SAFE_BRACKETS_IN_STRING;
 }
 
 export interface FoundCredential {

@@ -14,7 +14,7 @@ import { grade } from '../../src/grade/engine.js';
 import { readLiveAccount } from '../../src/live/index.js';
 import { loadRubric } from '../../src/rubric/load.js';
 import { findSecret, hasRandomRun, redactSecrets } from '../../src/secrets.js';
-import { findCredential, mayHoldCredential, withoutCredentials } from '../../src/snapshot/credentials.js';
+import { bracketsInJsonStrings, findCredential, mayHoldCredential, withoutCredentials } from '../../src/snapshot/credentials.js';
 import { parseSnapshot } from '../../src/snapshot/load.js';
 import type { Probes, Snapshot } from '../../src/snapshot/types.js';
 import { mockAccount, type MockedAccount } from '../collect/mock-account.js';
@@ -263,6 +263,50 @@ describe("the loader's quick scan of the text (the walk is skipped when it finds
         if (findCredential(JSON.parse(json)) !== null) expect(mayHoldCredential(json)).toBe(true);
       }),
       { numRuns: Number(process.env.FUZZ_RUNS ?? 300) },
+    );
+  });
+
+  /** The count as a regular expression finds where strings that may be JSON text open (the search the quick one replaced). */
+  const bracketsReference = (text: string): number => {
+    const opening = /"(?:\s|\\[nrtf])*[[{]/g;
+    let most = 0;
+    for (let match = opening.exec(text); match !== null; match = opening.exec(text)) {
+      let count = 0;
+      let at = match.index + 1;
+      for (; at < text.length; at += 1) {
+        if (text[at] === '\\') at += 1;
+        else if (text[at] === '"') break;
+        else if (text[at] === '[' || text[at] === '{') count += 1;
+      }
+      most = Math.max(most, count);
+      opening.lastIndex = at + 1;
+    }
+    return most;
+  };
+
+  it('counts the brackets of strings that may be JSON text as a regular expression finds their openings, for every character between quote and bracket', () => {
+    // Every UTF-16 code unit: white space as \s reads it opens a string that may be JSON text, nothing else does.
+    const differ: string[] = [];
+    for (let code = 0; code < 0x10000; code += 1) {
+      const text = `"${String.fromCharCode(code)}{"`;
+      if (bracketsInJsonStrings(text) !== bracketsReference(text)) differ.push(`U+${code.toString(16)}`);
+    }
+    expect(differ).toEqual([]);
+    expect(bracketsInJsonStrings('{"a": "\\n \\t[[{", "b": "\\\\n{"}')).toBe(3);
+    expect(bracketsInJsonStrings(JSON.stringify({ CloudTrailEvent: JSON.stringify({ a: [{ b: JSON.stringify([[1]]) }] }) }))).toBe(5);
+  });
+
+  it('counts the brackets of strings that may be JSON text as a regular expression finds their openings (fast-check)', () => {
+    const piece = fc.oneof(
+      fc.constantFrom('"', '\\"', '[', '{', ']', '}', ' ', '\n', '\u2028', '\u00a0', '\\', '\\n', '\\t', '\\r', '\\f', '\\b', '\\u0020', 'n', 'x', ':', ','),
+      fc.string({ maxLength: 4 }),
+    );
+    const text = fc.array(piece, { maxLength: 24 }).map((pieces) => pieces.join(''));
+    fc.assert(
+      fc.property(text, (generated) => {
+        expect(bracketsInJsonStrings(generated)).toBe(bracketsReference(generated));
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 300) * 10 },
     );
   });
 });
