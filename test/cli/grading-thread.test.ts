@@ -3,14 +3,14 @@
 // batch's compiler settings; every other way of starting it grades the class the same.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GRADING_COMPILER_FLAGS } from '../../src/batch/compiler.js';
 import { THREADS_FROM } from '../../src/batch/runner.js';
 import { VARIANTS } from '../batch/support.js';
-import { builtMetafile, builtPackage, run } from '../support/cli.js';
+import { builtMetafile, builtPackage, builtPackageWith, run } from '../support/cli.js';
 import { anotherAccount } from '../support/fixtures.js';
 
 const work = mkdtempSync(join(tmpdir(), 'lab-grader-thread-'));
@@ -20,12 +20,7 @@ const start = join(builtPackage(), 'dist/bin/start');
 const threadSource = readFileSync(join(start, 'thread.js'), 'utf8');
 
 /** A copy of the built package whose start/ `edit` changed; returns its bin. */
-function packageWith(name: string, edit: (start: string) => void): string {
-  const copy = join(work, name);
-  cpSync(builtPackage(), copy, { recursive: true });
-  edit(join(copy, 'dist/bin/start'));
-  return join(copy, 'dist/bin/lab-grader.js');
-}
+const packageWith = (name: string, edit: (start: string) => void): string => builtPackageWith(work, name, edit);
 
 /** Every file under `dir`, by its path there, with its text. */
 function filesUnder(dir: string): Record<string, string> {

@@ -3,11 +3,11 @@
 // starting runs the same code and writes the same reports.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { builtMetafile, builtPackage, root, run } from '../support/cli.js';
+import { builtMetafile, builtPackage, builtPackageWith, root, run } from '../support/cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'lab-grader-start-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -20,13 +20,8 @@ function hotChunks(source: string): string[] {
   return [...source.matchAll(/(?:^\(\{|,\n)("[^"\n]+"):function\(/g)].map((match) => JSON.parse(match[1]!) as string);
 }
 
-/** A copy of the built package whose start/ `edit` changed. */
-function packageWith(name: string, edit: (start: string) => void): string {
-  const copy = join(work, name);
-  cpSync(builtPackage(), copy, { recursive: true });
-  edit(join(copy, 'dist/bin/start'));
-  return join(copy, 'dist/bin/lab-grader.js');
-}
+/** A copy of the built package whose start/ `edit` changed; returns its bin. */
+const packageWith = (name: string, edit: (start: string) => void): string => builtPackageWith(work, name, edit);
 
 const REGRADE = ['grade', '--snapshot', join(root, 'examples/mistakes.snapshot.json'), '--submission', join(root, 'examples/submission'), '--format', 'console,json,html,junit,markdown,gradescope,classroom'];
 

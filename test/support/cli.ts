@@ -1,7 +1,7 @@
 // The CLI run as a process, as a user runs it: the published bin that the global setup
 // (test/support/built-package.ts) built from the current sources for this test run.
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Metafile } from 'esbuild';
@@ -12,6 +12,14 @@ export const root = fileURLToPath(new URL('../../', import.meta.url));
 /** The built package's folder: package.json, rubric.yaml, policy/, examples/ and dist/bin. */
 export function builtPackage(): string {
   return join(inject('builtPackage'), 'package');
+}
+
+/** A copy of the built package in `folder`/`name` whose dist/bin/start/ `edit` changed; returns the copy's bin. */
+export function builtPackageWith(folder: string, name: string, edit: (start: string) => void): string {
+  const copy = join(folder, name);
+  cpSync(builtPackage(), copy, { recursive: true });
+  edit(join(copy, 'dist/bin/start'));
+  return join(copy, 'dist/bin/lab-grader.js');
 }
 
 /** The built package's bin, `lab-grader`. */
