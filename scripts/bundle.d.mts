@@ -6,3 +6,6 @@ export function bundle(outdir?: string): Promise<Metafile>;
 
 /** The AWS SDK schema module `source` with each computed trait key of a string constant written as that string. */
 export function literalSchemaKeys(source: string): string;
+
+/** commander's lib/command.js `source` requiring node:child_process only where it spawns; throws when commander reads otherwise. */
+export function lazyChildProcess(source: string): string;

@@ -47,6 +47,33 @@ const sdkSchemaKeys = {
   },
 };
 
+/**
+ * commander requires `node:child_process` when it loads, for the one thing it spawns: a
+ * subcommand kept in an executable file of its own, which lab-grader has none of. Loading it
+ * (and `net`, `dgram` and the rest it loads) cost every start of the bin about 20 ms of CPU, a
+ * tenth of a regrade's. Required where commander spawns instead, it is never loaded.
+ */
+const commanderSpawnsLazily = {
+  name: 'commander-spawns-lazily',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, async ({ path }) => ({
+      contents: lazyChildProcess(await readFile(path, 'utf8')),
+      loader: 'js',
+    }));
+  },
+};
+
+const EAGER_CHILD_PROCESS = "const childProcess = require('node:child_process');";
+
+/** commander's command.js with `childProcess.spawn` requiring `node:child_process` when it is called; the build fails if commander no longer reads as expected. */
+export function lazyChildProcess(source) {
+  const uses = [...source.matchAll(/\bchildProcess\.(\w+)/g)].map(([, member]) => member);
+  if (!source.includes(EAGER_CHILD_PROCESS) || uses.some((member) => member !== 'spawn')) {
+    throw new Error("commander's lib/command.js no longer requires node:child_process as the build expects: look at commanderSpawnsLazily in scripts/bundle.mjs");
+  }
+  return source.replace(EAGER_CHILD_PROCESS, "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };");
+}
+
 /** `{ [_xN]: 1 }` → `{ "xmlName": 1 }` for every `const _xN = "xmlName";` of the module; nothing else changes. */
 export function literalSchemaKeys(source) {
   const constants = new Map();
@@ -68,7 +95,7 @@ const NODE_BUILD = {
   // Bundled CommonJS code (commander, undici) still calls require() for Node's own modules.
   banner: { js: BANNER },
   logLevel: 'warning',
-  plugins: [sdkSchemaKeys],
+  plugins: [sdkSchemaKeys, commanderSpawnsLazily],
 };
 
 /** The prepared state of the package at the repository root, computed by src/cli/prepared.ts itself. */

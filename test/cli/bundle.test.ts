@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { literalSchemaKeys } from '../../scripts/bundle.mjs';
+import { lazyChildProcess, literalSchemaKeys } from '../../scripts/bundle.mjs';
 
 describe('literalSchemaKeys', () => {
   it('writes each computed key of a string constant as that string, and changes nothing else', () => {
@@ -32,5 +32,22 @@ describe('literalSchemaKeys', () => {
     const source = readFileSync(path, 'utf8');
     expect(source).toMatch(/\[_xN\]:/);
     expect(literalSchemaKeys(source)).not.toMatch(/\[_[A-Za-z0-9]+\]:/);
+  });
+});
+
+describe('lazyChildProcess', () => {
+  const installed = readFileSync(createRequire(import.meta.url).resolve('commander').replace(/index\.js$/, 'lib/command.js'), 'utf8');
+
+  it('has the installed commander require node:child_process only where it spawns, and changes nothing else', () => {
+    const lazy = lazyChildProcess(installed);
+    expect(lazy).not.toContain("const childProcess = require('node:child_process');");
+    expect(lazy).toContain("const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };");
+    expect(lazy.split('\n').length).toBe(installed.split('\n').length);
+    expect(lazy.match(/childProcess\.spawn\(/g)?.length).toBe(installed.match(/childProcess\.spawn\(/g)?.length);
+  });
+
+  it('stops the build when commander reads otherwise: required another way, or another function of it used', () => {
+    expect(() => lazyChildProcess(installed.replace("require('node:child_process')", "require('child_process')"))).toThrow(/commanderSpawnsLazily/);
+    expect(() => lazyChildProcess(`${installed}\nchildProcess.fork('x');\n`)).toThrow(/commanderSpawnsLazily/);
   });
 });

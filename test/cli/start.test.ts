@@ -1,13 +1,13 @@
 // The bin's start (src/cli/start.ts): the chunks a regrade runs come from one script with V8's
 // code cache, given to V8 only for the exact bytes it was made from; every other way of
 // starting runs the same code and writes the same reports.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { builtMetafile, builtPackage, builtPackageWith, root, run } from '../support/cli.js';
+import { bin, builtMetafile, builtPackage, builtPackageWith, root, run } from '../support/cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'lab-grader-start-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -46,6 +46,16 @@ describe('the bin\'s start', { timeout: 60_000 }, () => {
     expect(inputs).toContain('src/cli/commands/grade.ts');
     expect(inputs).toContain('src/grade/engine.ts');
     expect(inputs.filter((input) => /node_modules\/(@aws-sdk|@smithy|undici|yaml)\/|^src\/(batch|aws)\//.test(input))).toEqual([]);
+  });
+
+  it('loads neither child_process nor what it loads to regrade: commander requires it only where it spawns (scripts/bundle.mjs)', () => {
+    const preload = join(work, 'loaded.cjs');
+    writeFileSync(preload, "process.on('exit', () => process.stderr.write(`\\nLOADED ${process.moduleLoadList.join(',')}\\n`));\n");
+    const regrade = spawnSync(process.execPath, ['-r', preload, bin(), 'grade', '--snapshot', join(root, 'examples/complete-lab.snapshot.json'), '--format', 'console,json', '--out', join(work, 'loaded-reports')], { encoding: 'utf8' });
+    expect(regrade.status, regrade.stderr).toBe(0);
+    const loaded = regrade.stderr.split('\nLOADED ')[1]!.trim().split(',');
+    expect(loaded).toContain('NativeModule fs');
+    expect(loaded.filter((name) => /^NativeModule (child_process|dgram|internal\/child_process)$/.test(name))).toEqual([]);
   });
 
   it('ships a code cache that this Node takes for the bytes of hot.js it records', () => {
