@@ -56,8 +56,9 @@ export default async function setup(project: TestProject): Promise<void> {
     const pkg = join(staging, 'package');
     await Promise.all(SHIPPED.map((file) => cp(join(root, file), join(pkg, file), { recursive: true })));
     const metafile = await bundle(join(pkg, 'dist/bin'));
-    // esbuild names outputs from the repository root: as they are named once renamed into place.
-    await writeFile(join(staging, 'metafile.json'), JSON.stringify(metafile).replaceAll(`${relative(root, staging)}/`, `${relative(root, dir)}/`));
+    // esbuild names outputs from the repository root; they are kept relative to the build's folder,
+    // which checkouts at other depths share (test/support/cli.ts names them from each one's root).
+    await writeFile(join(staging, 'metafile.json'), JSON.stringify(metafile).replaceAll(`${relative(root, staging)}/`, ''));
     // Another run that built the same sources first renamed its copy into place: it is as good as ours.
     await rename(staging, dir).catch(() => rm(staging, { recursive: true, force: true }));
   } else {

@@ -2,7 +2,7 @@
 // (test/support/built-package.ts) built from the current sources for this test run.
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { cpSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Metafile } from 'esbuild';
 import { expect, inject } from 'vitest';
@@ -27,9 +27,17 @@ export function bin(): string {
   return join(builtPackage(), 'dist/bin/lab-grader.js');
 }
 
-/** What esbuild put in each output of the built bin (paths relative to the repository root). */
+/** What esbuild put in each output of the built bin (paths relative to the repository root, as esbuild names them). */
 export function builtMetafile(): Metafile {
-  return JSON.parse(readFileSync(join(inject('builtPackage'), 'metafile.json'), 'utf8')) as Metafile;
+  const dir = inject('builtPackage');
+  const stored = JSON.parse(readFileSync(join(dir, 'metafile.json'), 'utf8')) as Metafile;
+  // The build's folder keeps its outputs relative to itself (test/support/built-package.ts).
+  const fromRoot = (path: string) => `${relative(root, dir)}/${path}`;
+  const outputs = Object.entries(stored.outputs).map(([path, output]) => [
+    fromRoot(path),
+    { ...output, imports: output.imports.map((imported) => (imported.external ? imported : { ...imported, path: fromRoot(imported.path) })) },
+  ]);
+  return { ...stored, outputs: Object.fromEntries(outputs) as Metafile['outputs'] };
 }
 
 export interface Run {
