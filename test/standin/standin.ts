@@ -210,18 +210,20 @@ export async function accountSetup(url: string): Promise<AccessKey> {
 }
 
 /**
- * An AWS Academy Learner Lab's account as its student sees it: the LabRole tasks run as, and the
- * voclabs role the student is signed in with (its session credentials, returned).
+ * An AWS Academy Learner Lab's account (`account`, empty) as its student sees it: the LabRole
+ * tasks run as, and the voclabs role the student is signed in with from another account, as
+ * AWS Academy's sign-in does (its session credentials, returned: the stand-in answers them as
+ * `account`).
  */
-export async function learnerLabSession(url: string): Promise<AccessKey> {
-  const iam = new IAMClient(clientConfig(url, 'us-east-1'));
+export async function learnerLabSession(url: string, account: string): Promise<AccessKey> {
+  const iam = asAccount(new IAMClient(clientConfig(url, 'us-east-1')), account);
   const sts = new STSClient(clientConfig(url, 'us-east-1'));
   const trust = (principal: object) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole' }] });
   try {
     await iam.send(new CreateRoleCommand({ RoleName: 'LabRole', AssumeRolePolicyDocument: trust({ Service: 'ecs-tasks.amazonaws.com' }) }));
     await iam.send(new CreateRoleCommand({ RoleName: 'voclabs', AssumeRolePolicyDocument: trust({ AWS: `arn:aws:iam::${ACCOUNT}:root` }) }));
     const { Credentials: session } = await sts.send(
-      new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${ACCOUNT}:role/voclabs`, RoleSessionName: 'user1234567=student@example.com' }),
+      new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/voclabs`, RoleSessionName: 'user1234567=student@example.com' }),
     );
     return { accessKeyId: session!.AccessKeyId!, secretAccessKey: session!.SecretAccessKey!, sessionToken: session!.SessionToken! };
   } finally {
