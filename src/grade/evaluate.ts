@@ -49,7 +49,19 @@ export function evaluateCheck(check: CheckDefinition, lab: Lab, params: LabParam
     throw error;
   }
   if (verdict.unread) return { ...partlyUnreadEvaluation(verdict, verdict.unread), restsOn };
-  return { ...verdict, restsOn };
+  return judged(verdict, restsOn);
+}
+
+/**
+ * The verdict as an evaluation. Its fields one by one: a spread of verdicts of every shape the
+ * checks build is V8's slow, generic copy, once per check of every student.
+ */
+function judged(verdict: Verdict, restsOn: ReadonlySet<FactKey>): Evaluation {
+  const evaluation: Evaluation = { status: verdict.status, fraction: verdict.fraction, evidence: verdict.evidence };
+  if (verdict.hint !== undefined) evaluation.hint = verdict.hint;
+  if (verdict.notes !== undefined) evaluation.notes = verdict.notes;
+  evaluation.restsOn = restsOn;
+  return evaluation;
 }
 
 /** A verdict that judged only part of the check: `error` for the rest, the judged share kept. */
