@@ -16,10 +16,14 @@ function mask(prefix: number): number {
 export function parseCidr(text: string): Cidr | undefined {
   const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text.trim());
   if (!match) return undefined;
-  const octets = match.slice(1, 5).map(Number);
+  let address = 0;
+  for (let octet = 1; octet <= 4; octet++) {
+    const value = Number(match[octet]);
+    if (value > 255) return undefined;
+    address = address * 256 + value;
+  }
   const prefix = Number(match[5]);
-  if (octets.some((octet) => octet > 255) || prefix > 32) return undefined;
-  const address = octets.reduce((value, octet) => value * 256 + octet, 0);
+  if (prefix > 32) return undefined;
   if ((address & ~mask(prefix)) >>> 0 !== 0) return undefined;
   return { base: address, prefix };
 }
