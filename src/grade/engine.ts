@@ -193,20 +193,19 @@ export function gradeWith(grading: Grading, snapshot: Snapshot, input: StudentIn
       return { earned, max: ref.points, result };
     });
     const earned = addPoints(...checks.map((check) => check.earned));
-    return {
-      tally: { earned, max: keptMax },
-      result: {
-        id: step.id,
-        title: step.title,
-        status: combineStatus(
-          checks.map((check) => ({ status: check.result.status, earned: check.earned, max: check.max })),
-          { bonus },
-        ),
-        points: points(earned, keptMax),
-        ...(skipped && keptMax === 0 ? { notApplicablePoints: toPoints(step.points) } : {}),
-        checks: checks.map((check) => check.result),
-      },
+    // Field by field, in the scorecard's order (see the check's result above).
+    const result: Omit<StepResult, 'checks'> & Partial<Pick<StepResult, 'checks'>> = {
+      id: step.id,
+      title: step.title,
+      status: combineStatus(
+        checks.map((check) => ({ status: check.result.status, earned: check.earned, max: check.max })),
+        { bonus },
+      ),
+      points: points(earned, keptMax),
     };
+    if (skipped && keptMax === 0) result.notApplicablePoints = toPoints(step.points);
+    result.checks = checks.map((check) => check.result);
+    return { tally: { earned, max: keptMax }, result: result as StepResult };
   };
 
   const total: Tally = { earned: 0, max: 0 };
