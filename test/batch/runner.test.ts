@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRoster, parseRoster } from '../../src/batch/roster.js';
-import { runBatch, type BatchOptions, type LiveCollector } from '../../src/batch/runner.js';
+import { gradingThreads, runBatch, type BatchOptions, type LiveCollector } from '../../src/batch/runner.js';
 import { AwsAccessError, UsageError } from '../../src/errors.js';
 import { packageVersion } from '../../src/package.js';
 import { loadRubric } from '../../src/rubric/load.js';
@@ -120,6 +120,12 @@ describe('batch over a roster of 50 snapshot files', { timeout: 60_000 }, () => 
     const { roster: csvRoster } = await writeClass(csvDir, 12, { csv: true });
     const result = await runBatch(options(csvRoster, join(csvDir, 'out')));
     expect(result.outcomes.map((outcome) => outcome.status)).toEqual([...Array(10).fill('ok'), 'error', 'error']);
+  });
+});
+
+describe('the grading threads a class of snapshot files gets', () => {
+  it('are one per core but one, and at least one: the core left is the batch\'s own thread\'s and V8\'s', () => {
+    expect([1, 2, 3, 4, 16].map(gradingThreads)).toEqual([1, 1, 2, 3, 15]);
   });
 });
 
