@@ -186,7 +186,15 @@ async function writeStart(outdir, metafile) {
   const source = `({${hot.map((name) => `${JSON.stringify(name)}:${chunks.get(name)}`).join(',\n')}})`;
   writeFileSync(join(start, 'hot.js'), source);
   await regradeOnce(outdir);
-  writeFileSync(join(start, 'hot.json'), JSON.stringify({ sha256: createHash('sha256').update(source).digest('hex'), node: process.version }));
+  writeCacheMade(start, 'hot', source);
+}
+
+/**
+ * Writes `start`/NAME.json: the SHA-256 of the script its code cache was made from and the Node
+ * that made it, which src/cli/cached-script.ts checks before V8 is given the cache.
+ */
+function writeCacheMade(start, name, source) {
+  writeFileSync(join(start, `${name}.json`), JSON.stringify({ sha256: createHash('sha256').update(source).digest('hex'), node: process.version }));
 }
 
 /** Runs this script with `step`, `outdir` and a fresh folder in a process of its own, which `then` reads before the folder goes. */
@@ -234,7 +242,7 @@ async function writeThread(outdir) {
   const source = `(function(require,module,exports,meta){${outputFiles[0].text}\n})`;
   writeFileSync(file, source);
   await trainIn('--train-thread', outdir, "the grading thread that makes the thread's code cache");
-  writeFileSync(join(outdir, 'start', 'thread.json'), JSON.stringify({ sha256: createHash('sha256').update(source).digest('hex'), node: process.version }));
+  writeCacheMade(join(outdir, 'start'), 'thread', source);
   return metafile;
 }
 
