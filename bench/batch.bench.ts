@@ -24,7 +24,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { checksById } from '../checks/index.js';
 import { GRADING_COMPILER_FLAGS } from '../src/batch/compiler.js';
-import { gradingThreads } from '../src/batch/runner.js';
+import { THREADS_FROM, threadsFor } from '../src/batch/runner.js';
 import { grade } from '../src/grade/engine.js';
 import { parseSnapshot } from '../src/snapshot/load.js';
 import { loadRubric } from '../src/rubric/load.js';
@@ -159,7 +159,8 @@ async function main(): Promise<void> {
     const seconds = first.wallMs / 1000;
     const perStudentMs = (first.cpuMs ?? Number.NaN) / students;
     console.log(`batch benchmark: ${students} snapshot files, concurrency ${concurrency}, lab-grader batch --format html (scorecard.json, evidence.json, report.html each)`);
-    console.log(`grading threads: ${Math.min(gradingThreads(availableParallelism()), concurrency)} (one per core but one, at most the concurrency), beside the batch's own`);
+    const threads = threadsFor(students, concurrency);
+    console.log(`grading threads: ${threads === 0 ? `none (fewer than ${THREADS_FROM} students: graded in the batch's own thread)` : `${threads} (one per core but one, at most the concurrency), beside the batch's own`}`);
     console.log(`machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; before: ${loadBefore}; after: ${loadAfter}`);
     console.log(`setup (writing the class): ${(setupMs / 1000).toFixed(2)} s`);
     console.log(`grade everyone:            ${seconds.toFixed(2)} s wall  ${(students / seconds).toFixed(0)} students/s  (goal < 5 s)`);

@@ -132,6 +132,15 @@ export function gradingThreads(cores: number): number {
   return Math.max(1, cores - 1);
 }
 
+/**
+ * The grading threads a batch starts for `fromFiles` students graded from a file, at most
+ * `concurrency` and never more than the students: `threads` when given, else gradingThreads from
+ * THREADS_FROM of them on, and none below (graded in the batch's own thread).
+ */
+export function threadsFor(fromFiles: number, concurrency: number, threads = fromFiles >= THREADS_FROM ? gradingThreads(availableParallelism()) : 0): number {
+  return Math.min(threads, fromFiles, concurrency);
+}
+
 export interface StudentOutcome {
   student: Student;
   /** `pending`: not graded yet, the batch was interrupted first. */
@@ -288,7 +297,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
   const context: GradingContext = { rubric, rubricFile: options.rubricFile, paramOverrides: options.paramOverrides ?? {}, fileFormats, studentTimeoutMs };
   // Live students are graded from a file too when their folder kept their snapshot (unless --recollect).
   const fromFiles = options.recollect ? roster.students.filter((student) => student.source.kind === 'snapshot').length : roster.students.length;
-  const threads = Math.min(options.threads ?? (fromFiles >= THREADS_FROM ? gradingThreads(availableParallelism()) : 0), fromFiles, options.concurrency);
+  const threads = threadsFor(fromFiles, options.concurrency, options.threads);
   // Started on the first student to grade, so a resumed batch with nothing left starts no thread.
   let pool: GradingPool | undefined;
 

@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRoster, parseRoster } from '../../src/batch/roster.js';
-import { gradingThreads, runBatch, type BatchOptions, type LiveCollector } from '../../src/batch/runner.js';
+import { gradingThreads, runBatch, THREADS_FROM, threadsFor, type BatchOptions, type LiveCollector } from '../../src/batch/runner.js';
 import { AwsAccessError, UsageError } from '../../src/errors.js';
 import { packageVersion } from '../../src/package.js';
 import { loadRubric } from '../../src/rubric/load.js';
@@ -126,6 +126,15 @@ describe('batch over a roster of 50 snapshot files', { timeout: 60_000 }, () => 
 describe('the grading threads a class of snapshot files gets', () => {
   it('are one per core but one, and at least one: the core left is the batch\'s own thread\'s and V8\'s', () => {
     expect([1, 2, 3, 4, 16].map(gradingThreads)).toEqual([1, 1, 2, 3, 15]);
+  });
+
+  it('start from THREADS_FROM students on, never more than the concurrency or the students; a number given is kept within both', () => {
+    expect(threadsFor(THREADS_FROM - 1, 4)).toBe(0);
+    expect(threadsFor(THREADS_FROM, 4)).toBe(Math.min(gradingThreads(availableParallelism()), 4));
+    expect(threadsFor(1000, 1)).toBe(1);
+    expect(threadsFor(1000, 4, 2)).toBe(2);
+    expect(threadsFor(3, 4, 8)).toBe(3);
+    expect(threadsFor(1000, 4, 0)).toBe(0);
   });
 });
 
